@@ -1,0 +1,133 @@
+//! Handler arguments, extracted from the [`Request`] in the axum style.
+//!
+//! | argument | what it holds |
+//! |---|---|
+//! | [`StepReached`] | the typed `data` of a `conversation.step_reached` notification |
+//! | [`WebhookRequest<E>`] | the whole notification (`topic`, `botID`, `timestamp`, typed `data`) |
+//! | [`HeaderMap`] | the request's headers |
+//! | [`RawBody`] | the body, byte for byte |
+//! | [`Json<T>`] | the body deserialised into any `T` (`serde_json::Value` for the raw JSON) |
+//! | [`State<T>`] | the webhook's shared state (or a part of it, through [`FromRef`]) |
+//! | [`Extension<T>`] | a value a layer stored in the request's extensions |
+//! | [`Method`], [`Uri`] | the request line |
+//! | `Arc<Request>` | everything above |
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, State};
+use axum::{Extension, Json};
+use bytes::Bytes;
+use http::{HeaderMap, Method, Uri};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::models::{StepReached, WebhookRequest};
+use crate::Request;
+
+/// A type a handler can take as an argument.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an argument of a webhook handler",
+    label = "this argument is not an extractor",
+    note = "a handler's arguments are extractors: `StepReached`, `WebhookRequest<E>`, `HeaderMap`, `RawBody`, `Json<T>`, `State<T>`, `Extension<T>`, `Method`, `Uri` or `Arc<Request>`",
+    note = "for `State<T>`, the webhook's state must be `T` or implement `FromRef` for it"
+)]
+pub trait Extract<S>: Sized {
+    /// Extracts the argument; an error is answered as is (usually a `400`).
+    fn extract(request: &Arc<Request>, state: &S) -> Result<Self, ApiError>;
+}
+
+fn invalid_notification(error: &serde_json::Error) -> ApiError {
+    ApiError::bad_request(
+        "Invalid notification",
+        format!("The notification cannot be loaded: {error}."),
+    )
+}
+
+impl<S> Extract<S> for StepReached {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        let data = request.json().get("data").ok_or_else(|| {
+            ApiError::bad_request(
+                "Invalid notification",
+                "The notification has no \"data\" field.",
+            )
+        })?;
+        StepReached::deserialize(data).map_err(|error| invalid_notification(&error))
+    }
+}
+
+impl<S, E: DeserializeOwned> Extract<S> for WebhookRequest<E> {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        WebhookRequest::deserialize(request.json()).map_err(|error| invalid_notification(&error))
+    }
+}
+
+impl<S, T: DeserializeOwned> Extract<S> for Json<T> {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        T::deserialize(request.json())
+            .map(Json)
+            .map_err(|error| invalid_notification(&error))
+    }
+}
+
+/// The request body, byte for byte as received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawBody(pub Bytes);
+
+impl<S> Extract<S> for RawBody {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        Ok(RawBody(request.body().clone()))
+    }
+}
+
+impl<S> Extract<S> for HeaderMap {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        Ok(request.headers().clone())
+    }
+}
+
+impl<S> Extract<S> for Method {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        Ok(request.method().clone())
+    }
+}
+
+impl<S> Extract<S> for Uri {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        Ok(request.uri().clone())
+    }
+}
+
+impl<S> Extract<S> for Arc<Request> {
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        Ok(Arc::clone(request))
+    }
+}
+
+impl<S, T> Extract<S> for State<T>
+where
+    T: FromRef<S>,
+{
+    fn extract(_: &Arc<Request>, state: &S) -> Result<Self, ApiError> {
+        Ok(State(T::from_ref(state)))
+    }
+}
+
+impl<S, T> Extract<S> for Extension<T>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        request
+            .extensions()
+            .get::<T>()
+            .cloned()
+            .map(Extension)
+            .ok_or_else(|| {
+                ApiError::internal(format!(
+                    "The handler asks for an extension of type `{}` that no layer provided.",
+                    std::any::type_name::<T>()
+                ))
+            })
+    }
+}

@@ -1,0 +1,80 @@
+//! What a handler answers to a `conversation.step_reached` notification.
+
+use serde::{Deserialize, Serialize};
+
+use super::actions::Action;
+use super::step_reached::{ConversationSession, Interlocutor};
+
+/// The answer to a `conversation.step_reached` notification: the actions the platform runs, and
+/// optionally a new session and interlocutor.
+///
+/// On the wire, absent `session` and `interlocutor` are written as `null`, as the reference
+/// does.
+///
+/// ```
+/// use webhook::models::{SendTextAction, StepReachedResponse};
+///
+/// let response = StepReachedResponse::new()
+///     .action(SendTextAction::new(["hello"]))
+///     .session_value("name", "John");
+/// assert_eq!(
+///     serde_json::to_string(&response).unwrap(),
+///     r#"{"actions":[{"type":"send_text_action","alternatives":["hello"]}],"session":{"values":{"name":"John"}},"interlocutor":null}"#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StepReachedResponse {
+    /// The actions to run, in order.
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    /// Replaces the conversation's session when present.
+    #[serde(default)]
+    pub session: Option<ConversationSession>,
+    /// Updates the interlocutor when present.
+    #[serde(default)]
+    pub interlocutor: Option<Interlocutor>,
+}
+
+impl StepReachedResponse {
+    /// An answer with no action.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// An answer running `actions`.
+    pub fn with_actions(actions: impl IntoIterator<Item = Action>) -> Self {
+        Self {
+            actions: actions.into_iter().collect(),
+            ..Self::default()
+        }
+    }
+
+    /// Appends an action.
+    pub fn action(mut self, action: impl Into<Action>) -> Self {
+        self.actions.push(action.into());
+        self
+    }
+
+    /// Sets the session.
+    pub fn session(mut self, session: ConversationSession) -> Self {
+        self.session = Some(session);
+        self
+    }
+
+    /// Sets one session value (creating the session if needed).
+    pub fn session_value(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        let session = self.session.take().unwrap_or_default();
+        self.session = Some(session.with(key, value));
+        self
+    }
+
+    /// Sets the interlocutor.
+    pub fn interlocutor(mut self, interlocutor: Interlocutor) -> Self {
+        self.interlocutor = Some(interlocutor);
+        self
+    }
+}

@@ -1,0 +1,177 @@
+//! Loading and dumping the models against the reference's sample and hand-written documents.
+
+use serde_json::{json, Value};
+
+use super::*;
+
+const FIXTURE: &str = include_str!("../../../tests/fixtures/step_reached.json");
+
+#[test]
+fn loads_the_reference_sample_notification() {
+    let request: WebhookRequest = serde_json::from_str(FIXTURE).unwrap();
+    assert_eq!(request.topic, topics::STEP_REACHED);
+    assert_eq!(request.bot_id.as_deref(), Some("4321"));
+    assert_eq!(request.timestamp, Some(1514998709));
+    assert_eq!(request.kind, None);
+    let Event::StepReached(event) = request.data else {
+        panic!("a step_reached_event");
+    };
+    assert_eq!(event.channel.as_deref(), Some("facebook"));
+    assert_eq!(event.step_id(), Some("1234"));
+    assert_eq!(event.actions(), [Action::PauseBot(PauseBotAction::new())]);
+    assert_eq!(event.session_value("name"), Some(&json!("tintin")));
+    let interlocutor = event.interlocutor.unwrap();
+    assert_eq!(interlocutor.id.as_deref(), Some("123"));
+    assert_eq!(
+        interlocutor.location,
+        Some(Coordinates {
+            lat: 1.0,
+            long: 2.4
+        })
+    );
+    assert_eq!(event.input, None);
+}
+
+#[test]
+fn unknown_actions_and_inputs_round_trip_unchanged() {
+    let action = json!({
+        "type": "send_hologram_action",
+        "zeta": [1, 2.5, {"nested": null}],
+        "alpha": "first key stays second"
+    });
+    let parsed: Action = serde_json::from_value(action.clone()).unwrap();
+    assert_eq!(parsed.type_name(), Some("send_hologram_action"));
+    assert!(matches!(parsed, Action::Unknown(_)));
+    assert_eq!(
+        serde_json::to_string(&parsed).unwrap(),
+        serde_json::to_string(&action).unwrap()
+    );
+
+    let input = json!({"type": "telepathy", "thought": "hi"});
+    let parsed: Input = serde_json::from_value(input.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), input);
+
+    let untyped = json!({"no": "type"});
+    let parsed: Action = serde_json::from_value(untyped.clone()).unwrap();
+    assert_eq!(parsed.type_name(), None);
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), untyped);
+}
+
+#[test]
+fn a_malformed_known_action_is_an_error() {
+    let error = serde_json::from_value::<Action>(json!({
+        "type": "send_text_action",
+        "alternatives": "not a list"
+    }))
+    .unwrap_err();
+    assert!(error.to_string().contains("invalid send_text_action"), "{error}");
+    assert!(serde_json::from_value::<Action>(json!("send_text_action")).is_err());
+}
+
+#[test]
+fn known_actions_dump_as_the_reference() {
+    let actions = vec![
+        Action::from(PauseBotAction::new()),
+        WaitAction::default().into(),
+        WaitAction::new(serde_json::Number::from_f64(0.5).unwrap()).into(),
+        SendTextAction::new(["hello", "bye"]).into(),
+        SendQuickRepliesAction::new(
+            "Where to?",
+            [QuickReply::new("Home", GoToAction::to_step("507f191e810c19729de860ea"))],
+        )
+        .into(),
+    ];
+    assert_eq!(
+        serde_json::to_value(&actions).unwrap(),
+        json!([
+            {"type": "pause_bot_action"},
+            {"type": "wait_action", "duration": 2},
+            {"type": "wait_action", "duration": 0.5},
+            {"type": "send_text_action", "alternatives": ["hello", "bye"]},
+            {"type": "send_quick_replies_action", "message": "Where to?", "buttons": [{
+                "title": "Home",
+                "action": {
+                    "type": "go_to_action",
+                    "target": {"type": "step", "id": "507f191e810c19729de860ea", "name": null},
+                    "sessionValues": null
+                },
+                "type": "quick_reply"
+            }]}
+        ])
+    );
+}
+
+#[test]
+fn loading_fills_the_reference_defaults() {
+    let wait: Action = serde_json::from_value(json!({"type": "wait_action"})).unwrap();
+    assert_eq!(wait, Action::Wait(WaitAction::default()));
+    let reply: QuickReply = serde_json::from_value(json!({
+        "title": "t",
+        "action": {"type": "go_to_action", "target": {"type": "story", "id": "x"}}
+    }))
+    .unwrap();
+    assert_eq!(reply.kind, "quick_reply");
+    // The text the platform picked is read, never written back.
+    let text: Action = serde_json::from_value(json!({
+        "type": "send_text_action", "alternatives": ["a"], "text": "a"
+    }))
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&text).unwrap(),
+        json!({"type": "send_text_action", "alternatives": ["a"]})
+    );
+}
+
+#[test]
+fn inputs_load_by_type() {
+    let message: Input = serde_json::from_value(json!({
+        "type": "message",
+        "text": "hi",
+        "attachments": [{"type": "image", "url": "https://x/y.png"}, {"type": "hologram"}]
+    }))
+    .unwrap();
+    let Input::Message(message) = message else {
+        panic!("a message");
+    };
+    assert_eq!(message.text.as_deref(), Some("hi"));
+    assert!(matches!(message.attachments[0], Attachment::Image(_)));
+    assert!(matches!(message.attachments[1], Attachment::Unknown(_)));
+    let go_to: Input = serde_json::from_value(json!({
+        "type": "go_to_action",
+        "target": {"type": "step", "id": "507f191e810c19729de860ea"},
+        "sessionValues": {"k": "v"}
+    }))
+    .unwrap();
+    assert!(matches!(go_to, Input::GoTo(_)));
+}
+
+#[test]
+fn responses_write_absent_session_and_interlocutor_as_null() {
+    let response = StepReachedResponse::new().action(SendTextAction::new(["hello"]));
+    assert_eq!(
+        serde_json::to_value(&response).unwrap(),
+        json!({
+            "actions": [{"type": "send_text_action", "alternatives": ["hello"]}],
+            "session": null,
+            "interlocutor": null
+        })
+    );
+    let with_session = StepReachedResponse::new().session(ConversationSession::from_iter([("name", "John")]));
+    assert_eq!(
+        serde_json::to_value(&with_session).unwrap()["session"],
+        json!({"values": {"name": "John"}})
+    );
+}
+
+#[test]
+fn interlocutor_dumps_every_key() {
+    let value: Value = serde_json::to_value(Interlocutor::default()).unwrap();
+    let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "id", "userID", "externalID", "location", "email", "firstName", "lastName",
+            "phoneNumber", "customAttributes", "isLogged", "usedToTest"
+        ]
+    );
+}

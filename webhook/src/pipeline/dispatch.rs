@@ -1,0 +1,144 @@
+//! The endpoint: parse the notification, route it, run the handler.
+
+use std::sync::Arc;
+
+use axum::extract::{Request as HttpRequest, State};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::body::{read_limited, BufferedBody};
+use crate::error::ApiError;
+use crate::routing::RouteTable;
+use crate::Request;
+
+/// Why a body is not a notification (all `400`).
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    /// The body is not JSON.
+    #[error("The request body is not valid JSON: {0}.")]
+    Malformed(#[from] serde_json::Error),
+    /// The body is JSON but not an object.
+    #[error("The request body must be a JSON object (a notification), not {0}.")]
+    NotAnObject(&'static str),
+    /// The notification has no `topic`.
+    #[error("The notification has no \"topic\" field.")]
+    MissingTopic,
+    /// The `topic` is not a string.
+    #[error("The notification's \"topic\" field must be a string.")]
+    TopicNotAString,
+}
+
+impl From<PayloadError> for ApiError {
+    fn from(error: PayloadError) -> Self {
+        let title = match error {
+            PayloadError::Malformed(_) => "Malformed JSON",
+            _ => "Invalid notification",
+        };
+        ApiError::bad_request(title, error.to_string())
+    }
+}
+
+/// No route accepts the notification: `404`.
+#[derive(Debug, thiserror::Error)]
+#[error("No handler accepts this \"{topic}\" notification.")]
+pub struct NoRoute {
+    /// The notification's topic.
+    pub topic: String,
+}
+
+impl From<NoRoute> for ApiError {
+    fn from(error: NoRoute) -> Self {
+        ApiError::new(
+            http::StatusCode::NOT_FOUND,
+            "404 Not Found",
+            error.to_string(),
+        )
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses the body and checks it is a notification with a topic.
+pub(crate) fn parse_notification(body: &[u8]) -> Result<Value, PayloadError> {
+    let json: Value = serde_json::from_slice(body)?;
+    match json.as_object().map(|object| object.get("topic")) {
+        None => Err(PayloadError::NotAnObject(kind(&json))),
+        Some(None) => Err(PayloadError::MissingTopic),
+        Some(Some(Value::String(_))) => Ok(json),
+        Some(Some(_)) => Err(PayloadError::TopicNotAString),
+    }
+}
+
+/// What the endpoint needs: the routes and the state.
+pub(crate) struct Dispatcher<S> {
+    pub(crate) routes: RouteTable<S>,
+    pub(crate) state: S,
+    pub(crate) body_limit: usize,
+}
+
+/// The endpoint serving notifications.
+pub(crate) async fn dispatch<S: Send + Sync + 'static>(
+    State(dispatcher): State<Arc<Dispatcher<S>>>,
+    request: HttpRequest,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let body = match parts.extensions.remove::<BufferedBody>() {
+        Some(BufferedBody(bytes)) => bytes,
+        None => match read_limited(body, dispatcher.body_limit).await {
+            Ok(bytes) => bytes,
+            Err(error) => return ApiError::from(error).into_response(),
+        },
+    };
+    let json = match parse_notification(&body) {
+        Ok(json) => json,
+        Err(error) => return ApiError::from(error).into_response(),
+    };
+    let request = Arc::new(Request::from_parts(parts, body, json));
+    let topic = request.topic().unwrap_or_default();
+    match dispatcher.routes.find(topic, &request) {
+        Some(route) => {
+            tracing::debug!(topic, route = route.route_name(), "routing notification");
+            route.handler().call(&request, &dispatcher.state).await
+        }
+        None => {
+            tracing::debug!(topic, "no route accepts the notification");
+            ApiError::from(NoRoute {
+                topic: topic.to_owned(),
+            })
+            .into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payload_errors_are_precise() {
+        let error = |body: &str| ApiError::from(parse_notification(body.as_bytes()).unwrap_err());
+        assert_eq!(error("{").title(), "Malformed JSON");
+        assert!(error("{").description().contains("EOF while parsing an object"));
+        assert_eq!(
+            error("[1]").description(),
+            "The request body must be a JSON object (a notification), not an array."
+        );
+        assert_eq!(
+            error("{}").description(),
+            "The notification has no \"topic\" field."
+        );
+        assert_eq!(
+            error(r#"{"topic": 1}"#).description(),
+            "The notification's \"topic\" field must be a string."
+        );
+    }
+}

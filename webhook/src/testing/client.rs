@@ -1,0 +1,272 @@
+//! A client that sends requests to a webhook, in process or over HTTP.
+
+use std::time::SystemTime;
+
+use axum::body::Body;
+use axum::Router;
+use bytes::Bytes;
+use http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use super::signer::{http_date, Signer};
+use crate::Webhook;
+
+#[derive(Clone)]
+enum Transport {
+    InProcess(Router),
+    Http {
+        base: String,
+        client: Client<HttpConnector, Body>,
+    },
+}
+
+/// Sends requests to a webhook and returns status, headers and body.
+///
+/// In process ([`TestClient::new`], no socket) or over HTTP ([`TestClient::http`]). Requests
+/// carry a `Date` of now unless told otherwise, and are signed by the client's [`Signer`].
+#[derive(Clone)]
+pub struct TestClient {
+    transport: Transport,
+    signer: Signer,
+}
+
+impl std::fmt::Debug for TestClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let target = match &self.transport {
+            Transport::InProcess(_) => "in process",
+            Transport::Http { base, .. } => base.as_str(),
+        };
+        f.debug_struct("TestClient")
+            .field("target", &target)
+            .field("signer", &self.signer)
+            .finish()
+    }
+}
+
+impl TestClient {
+    /// A client calling `webhook` in process.
+    pub fn new<S: Send + Sync + 'static>(webhook: Webhook<S>) -> Self {
+        Self::router(webhook.into_router())
+    }
+
+    /// A client calling any router in process.
+    pub fn router(router: Router) -> Self {
+        Self {
+            transport: Transport::InProcess(router),
+            signer: Signer::new(),
+        }
+    }
+
+    /// A client calling the server at `base_url` (`http://127.0.0.1:8000`) over HTTP/1.1.
+    pub fn http(base_url: impl Into<String>) -> Self {
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        Self {
+            transport: Transport::Http {
+                base: base_url.into().trim_end_matches('/').to_owned(),
+                client,
+            },
+            signer: Signer::new(),
+        }
+    }
+
+    /// Signs every request with `signer`.
+    pub fn signer(mut self, signer: Signer) -> Self {
+        self.signer = signer;
+        self
+    }
+
+    /// A `POST /` request with `body`.
+    pub fn post(&self, body: impl Into<Bytes>) -> TestRequest<'_> {
+        TestRequest {
+            client: self,
+            method: Method::POST,
+            path: "/".to_owned(),
+            headers: HeaderMap::new(),
+            body: body.into(),
+            date: DateMode::Now,
+            signed: true,
+        }
+    }
+
+    /// A request with any method and path, without body.
+    pub fn request(&self, method: Method, path: &str) -> TestRequest<'_> {
+        let mut request = self.post(Bytes::new());
+        request.method = method;
+        request.path = path.to_owned();
+        request
+    }
+
+    /// Posts the JSON `notification`, dated now and signed.
+    pub async fn notify(&self, notification: &Value) -> TestResponse {
+        self.post(serde_json::to_vec(notification).unwrap_or_default())
+            .header(header::CONTENT_TYPE, "application/json")
+            .send()
+            .await
+    }
+}
+
+#[derive(Debug, Clone)]
+enum DateMode {
+    Now,
+    Fixed(String),
+    Absent,
+}
+
+/// A request being built by a [`TestClient`].
+#[derive(Debug)]
+pub struct TestRequest<'a> {
+    client: &'a TestClient,
+    method: Method,
+    path: String,
+    headers: HeaderMap,
+    body: Bytes,
+    date: DateMode,
+    signed: bool,
+}
+
+impl TestRequest<'_> {
+    /// Adds a header (replacing one of the same name). An invalid header panics: it is a bug in
+    /// the test.
+    pub fn header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        K::Error: std::fmt::Debug,
+        V: TryInto<HeaderValue>,
+        V::Error: std::fmt::Debug,
+    {
+        self.headers.insert(
+            name.try_into().expect("a valid header name"),
+            value.try_into().expect("a valid header value"),
+        );
+        self
+    }
+
+    /// Removes a header the signer or the defaults would add.
+    pub fn without_header(mut self, name: HeaderName) -> Self {
+        self.headers.insert(name, HeaderValue::from_static(""));
+        self
+    }
+
+    /// Sends this `Date` instead of now.
+    pub fn date(mut self, date: impl Into<String>) -> Self {
+        self.date = DateMode::Fixed(date.into());
+        self
+    }
+
+    /// Sends no `Date` header.
+    pub fn without_date(mut self) -> Self {
+        self.date = DateMode::Absent;
+        self
+    }
+
+    /// Sends the request without the signer's headers.
+    pub fn unsigned(mut self) -> Self {
+        self.signed = false;
+        self
+    }
+
+    /// Sets the path (default `/`).
+    pub fn path(mut self, path: &str) -> Self {
+        self.path = path.to_owned();
+        self
+    }
+
+    /// Sends the request. A transport failure panics: it is a failure of the test.
+    pub async fn send(self) -> TestResponse {
+        let date = match &self.date {
+            DateMode::Now => Some(http_date(SystemTime::now())),
+            DateMode::Fixed(date) => Some(date.clone()),
+            DateMode::Absent => None,
+        };
+        let mut headers = if self.signed {
+            self.client.signer.headers(&self.body, date.as_deref())
+        } else {
+            let mut headers = HeaderMap::new();
+            if let Some(date) = date.as_deref().and_then(|d| HeaderValue::from_str(d).ok()) {
+                headers.insert(header::DATE, date);
+            }
+            headers
+        };
+        for (name, value) in &self.headers {
+            if value.is_empty() {
+                headers.remove(name);
+            } else {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        let uri = match &self.client.transport {
+            Transport::InProcess(_) => self.path.clone(),
+            Transport::Http { base, .. } => format!("{base}{}", self.path),
+        };
+        let mut request = http::Request::builder()
+            .method(self.method)
+            .uri(uri.parse::<Uri>().expect("a valid URI"))
+            .body(Body::from(self.body))
+            .expect("a valid request");
+        *request.headers_mut() = headers;
+        let (status, headers, body) = match &self.client.transport {
+            Transport::InProcess(router) => {
+                let response = router
+                    .clone()
+                    .oneshot(request)
+                    .await
+                    .expect("the router is infallible");
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await.expect("a readable body").to_bytes();
+                (parts.status, parts.headers, body)
+            }
+            Transport::Http { client, .. } => {
+                let response = client.request(request).await.expect("the server answers");
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await.expect("a readable body").to_bytes();
+                (parts.status, parts.headers, body)
+            }
+        };
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// What the webhook answered.
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl TestResponse {
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body as JSON; a body that is not JSON panics with the body in the message.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("the body is not JSON ({error}): {}", self.text()))
+    }
+}
