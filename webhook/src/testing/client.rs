@@ -176,8 +176,17 @@ impl TestRequest<'_> {
         self
     }
 
-    /// Sends the request. A transport failure panics: it is a failure of the test.
+    /// Sends the request. A transport failure panics: it is a failure of the test (use
+    /// [`try_send`](TestRequest::try_send) to handle it).
     pub async fn send(self) -> TestResponse {
+        match self.try_send().await {
+            Ok(response) => response,
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    /// Sends the request; fails when the server cannot be reached or the URI is invalid.
+    pub async fn try_send(self) -> Result<TestResponse, SendError> {
         let date = match &self.date {
             DateMode::Now => Some(http_date(SystemTime::now())),
             DateMode::Fixed(date) => Some(date.clone()),
@@ -203,11 +212,14 @@ impl TestRequest<'_> {
             Transport::InProcess(_) => self.path.clone(),
             Transport::Http { base, .. } => format!("{base}{}", self.path),
         };
+        let uri = uri
+            .parse::<Uri>()
+            .map_err(|error| SendError(format!("invalid URI {uri:?}: {error}")))?;
         let mut request = http::Request::builder()
             .method(self.method)
-            .uri(uri.parse::<Uri>().expect("a valid URI"))
+            .uri(uri)
             .body(Body::from(self.body))
-            .expect("a valid request");
+            .map_err(|error| SendError(error.to_string()))?;
         *request.headers_mut() = headers;
         let (status, headers, body) = match &self.client.transport {
             Transport::InProcess(router) => {
@@ -215,25 +227,41 @@ impl TestRequest<'_> {
                     .clone()
                     .oneshot(request)
                     .await
-                    .expect("the router is infallible");
+                    .map_err(|error| SendError(error.to_string()))?;
                 let (parts, body) = response.into_parts();
-                let body = body.collect().await.expect("a readable body").to_bytes();
+                let body = body
+                    .collect()
+                    .await
+                    .map_err(|error| SendError(error.to_string()))?
+                    .to_bytes();
                 (parts.status, parts.headers, body)
             }
             Transport::Http { client, .. } => {
-                let response = client.request(request).await.expect("the server answers");
+                let response = client
+                    .request(request)
+                    .await
+                    .map_err(|error| SendError(format!("the server does not answer: {error}")))?;
                 let (parts, body) = response.into_parts();
-                let body = body.collect().await.expect("a readable body").to_bytes();
+                let body = body
+                    .collect()
+                    .await
+                    .map_err(|error| SendError(format!("the answer cannot be read: {error}")))?
+                    .to_bytes();
                 (parts.status, parts.headers, body)
             }
         };
-        TestResponse {
+        Ok(TestResponse {
             status,
             headers,
             body,
-        }
+        })
     }
 }
+
+/// A request that could not be sent or whose answer could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct SendError(String);
 
 /// What the webhook answered.
 #[derive(Debug, Clone)]

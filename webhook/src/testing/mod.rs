@@ -22,7 +22,7 @@ mod client;
 mod server;
 mod signer;
 
-pub use client::{TestClient, TestRequest, TestResponse};
+pub use client::{SendError, TestClient, TestRequest, TestResponse};
 pub use server::TestServer;
 pub use signer::{http_date, Signer};
 
