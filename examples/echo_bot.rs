@@ -26,7 +26,7 @@ async fn hello() -> StepReachedResponse {
 }
 
 /// The echo bot's webhook, without its security settings.
-fn echo_bot() -> Webhook {
+pub(crate) fn echo_bot() -> Webhook {
     Webhook::new()
         .on(topics::STEP_REACHED, echo, ())
         .on(

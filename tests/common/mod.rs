@@ -1,0 +1,12 @@
+//! What the integration tests share: the reference's sample request and its signatures.
+
+#![allow(dead_code)]
+
+/// The reference's sample request, byte for byte (636 bytes, ends with a newline).
+pub const FIXTURE: &[u8] = include_bytes!("../fixtures/step_reached.json");
+
+/// The date of SPEC's test vectors.
+pub const VECTOR_DATE: &str = "Thu, 13 Sep 2018 11:48:13 GMT";
+
+/// A step id of the ObjectID form.
+pub const STEP_ID: &str = "507f191e810c19729de860ea";

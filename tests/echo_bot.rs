@@ -1,0 +1,133 @@
+//! The echo bot example, in process and as the two programs a new user runs.
+
+mod common;
+
+#[allow(dead_code)]
+#[path = "../examples/echo_bot.rs"]
+mod echo_bot_example;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{FIXTURE, STEP_ID};
+use serde_json::json;
+use webhook::testing::{sample_notification, Signer, TestServer};
+
+#[tokio::test]
+async fn answers_with_the_steps_actions_and_a_session() {
+    let server = TestServer::spawn(echo_bot_example::echo_bot().private_key("k"))
+        .await
+        .unwrap();
+    let client = server.client().signer(Signer::new().private_key("k"));
+    let response = client.post(FIXTURE).send().await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json(),
+        json!({
+            "actions": [{"type": "pause_bot_action"}],
+            "session": {"values": {"name": "John"}},
+            "interlocutor": null
+        })
+    );
+    let hello = client.notify(&sample_notification(STEP_ID)).await;
+    assert_eq!(
+        hello.json(),
+        json!({
+            "actions": [{"type": "send_text_action", "alternatives": ["hello"]}],
+            "session": null,
+            "interlocutor": null
+        })
+    );
+    server.shutdown().await.unwrap();
+}
+
+/// The example programs cargo built next to this test's binary.
+fn example(name: &str) -> PathBuf {
+    let deps = std::env::current_exe().unwrap();
+    let path = deps
+        .parent()
+        .and_then(|deps| deps.parent())
+        .map(|profile| profile.join("examples").join(name))
+        .unwrap();
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test --workspace`, which builds the examples",
+        path.display()
+    );
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_two_programs_of_the_readme_talk_to_each_other() {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let env = [
+        ("WEBHOOK_ADDR", addr.as_str()),
+        ("WEBHOOK_PRIVATE_KEY", "readme-key"),
+        ("WEBHOOK_AUTH_USERNAME", "bot"),
+        ("WEBHOOK_AUTH_PASSWORD", "secret"),
+        ("RUST_LOG", "warn"),
+    ];
+    let mut bot = Command::new(example("echo_bot"));
+    bot.envs(env).stdout(Stdio::null()).stderr(Stdio::null());
+    let _bot = Running(bot.spawn().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "the echo bot did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let sent = Command::new(example("send_event"))
+        .envs(env)
+        .args(["--step-id", STEP_ID])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&sent.stdout);
+    assert!(sent.status.success(), "{stdout}{}", String::from_utf8_lossy(&sent.stderr));
+    assert!(stdout.starts_with("200 OK"), "{stdout}");
+    assert!(stdout.contains(r#""alternatives":["hello"]"#), "{stdout}");
+
+    // Without the credentials the bot refuses.
+    let refused = Command::new(example("send_event"))
+        .envs(env)
+        .env_remove("WEBHOOK_AUTH_USERNAME")
+        .env_remove("WEBHOOK_AUTH_PASSWORD")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stdout).starts_with("403 Forbidden"));
+}
+
+#[test]
+fn bad_configuration_exits_with_code_2_and_a_message() {
+    for (name, value, message) in [
+        ("WEBHOOK_ADDR", "nowhere", "WEBHOOK_ADDR must be an address"),
+        ("WEBHOOK_REQUEST_MAX_AGE", "ten", "WEBHOOK_REQUEST_MAX_AGE must be"),
+        ("WEBHOOK_AUTH_USERNAME", "alone", "must be set together"),
+    ] {
+        let output = Command::new(example("echo_bot"))
+            .env(name, value)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{name}={value}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+    }
+}

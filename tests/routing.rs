@@ -1,0 +1,141 @@
+//! Routing over real HTTP: precedence, the step-id index, no route, unknown types.
+
+mod common;
+
+use common::STEP_ID;
+use serde_json::{json, Value};
+use webhook::prelude::*;
+use webhook::testing::{sample_notification, TestServer};
+
+fn says(text: &'static str) -> impl Fn() -> StepReachedResponse + Clone + Send + Sync + 'static {
+    move || StepReachedResponse::new().action(SendTextAction::new([text]))
+}
+
+fn said(response: &Value) -> &str {
+    response["actions"][0]["alternatives"][0].as_str().unwrap_or("")
+}
+
+fn notification(step_id: &str, channel: &str) -> Value {
+    let mut notification = sample_notification(step_id);
+    notification["data"]["channel"] = json!(channel);
+    notification
+}
+
+#[tokio::test]
+async fn precedence_is_filters_then_priority_then_registration() {
+    let web = || JsonKeyEquals::new("data.channel", "web").unwrap();
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .on(topics::STEP_REACHED, says("catch-all"), ())
+        .on(topics::STEP_REACHED, says("web"), web())
+        .route(
+            Route::new(topics::STEP_REACHED, says("web-urgent"))
+                .filter((web(), JsonKeyExists::new("data.step.name").unwrap()))
+                .priority(10),
+        )
+        .on(topics::STEP_REACHED, says("step"), StepId::new(STEP_ID))
+        .on(topics::STEP_REACHED, says("step-again"), StepId::new(STEP_ID));
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+    let ask = |step: &'static str, channel: &'static str| {
+        let client = client.clone();
+        async move { client.notify(&notification(step, channel)).await.json() }
+    };
+    assert_eq!(said(&ask(STEP_ID, "web").await), "web-urgent");
+    assert_eq!(said(&ask(STEP_ID, "facebook").await), "step");
+    assert_eq!(said(&ask("507f191e810c19729de860eb", "facebook").await), "catch-all");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn ten_thousand_step_routes_are_found_through_the_index() {
+    let ids: Vec<String> = (0..10_000).map(|n| format!("{n:024x}")).collect();
+    let mut webhook = Webhook::new().request_max_age(None);
+    for id in &ids {
+        let reply = id.clone();
+        webhook = webhook.on(
+            topics::STEP_REACHED,
+            move || StepReachedResponse::new().action(SendTextAction::new([reply.clone()])),
+            StepId::new(id.clone()),
+        );
+    }
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+    for id in [&ids[0], &ids[4_321], &ids[9_999]] {
+        let response = client.notify(&sample_notification(id)).await;
+        assert_eq!(said(&response.json()), id.as_str());
+    }
+    let none = client.notify(&sample_notification(STEP_ID)).await;
+    assert_eq!(none.status(), 404);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn no_route_is_a_json_404() {
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .on(topics::STEP_REACHED, says("x"), StepId::new(STEP_ID));
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let response = server
+        .client()
+        .notify(&sample_notification("507f191e810c19729de860eb"))
+        .await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        response.json(),
+        json!({
+            "title": "404 Not Found",
+            "description": "No handler accepts this \"conversation.step_reached\" notification."
+        })
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn unknown_actions_and_inputs_go_back_unchanged() {
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .on(topics::STEP_REACHED, |event: StepReached| {
+            let input = serde_json::to_value(&event.input).unwrap();
+            StepReachedResponse::with_actions(event.actions().to_vec())
+                .session_value("input", input)
+        }, ());
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let mut notification = sample_notification(STEP_ID);
+    let actions = json!([
+        {"type": "send_hologram_action", "zeta": {"b": 1, "a": [true, null, 2.5]}, "alpha": "x"},
+        {"type": "send_text_action", "alternatives": ["known"]},
+        {"type": "pause_bot_action"}
+    ]);
+    let input = json!({"type": "brain_wave", "intensity": 11});
+    notification["data"]["step"]["actions"] = actions.clone();
+    notification["data"]["input"] = input.clone();
+    let response = server.client().notify(&notification).await;
+    assert_eq!(response.status(), 200, "{}", response.text());
+    // Same values, same key order.
+    let body = response.text();
+    assert!(body.starts_with(&format!(
+        "{{\"actions\":{}",
+        serde_json::to_string(&actions).unwrap()
+    )), "{body}");
+    assert_eq!(response.json()["session"]["values"]["input"], input);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_malformed_known_action_is_a_400_for_handlers_that_read_it() {
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .on(topics::STEP_REACHED, |_: StepReached| StepReachedResponse::new(), ());
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let mut notification = sample_notification(STEP_ID);
+    notification["data"]["step"]["actions"] = json!([{"type": "wait_action", "duration": "long"}]);
+    let response = server.client().notify(&notification).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.json()["title"], "Invalid notification");
+    assert!(response.json()["description"]
+        .as_str()
+        .unwrap()
+        .contains("invalid wait_action"));
+    server.shutdown().await.unwrap();
+}
