@@ -27,21 +27,18 @@ async fn hello() -> StepReachedResponse {
 
 /// The echo bot's webhook, without its security settings.
 pub(crate) fn echo_bot() -> Webhook {
-    Webhook::new()
-        .on(topics::STEP_REACHED, echo, ())
-        .on(
-            topics::STEP_REACHED,
-            hello,
-            StepId::new("507f191e810c19729de860ea"),
-        )
+    Webhook::new().on(topics::STEP_REACHED, echo, ()).on(
+        topics::STEP_REACHED,
+        hello,
+        StepId::new("507f191e810c19729de860ea"),
+    )
 }
 
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let settings = match Settings::from_env() {

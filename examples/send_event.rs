@@ -87,7 +87,9 @@ async fn main() -> ExitCode {
     let request = client.post(serde_json::to_vec(&notification).unwrap_or_default());
     let response = match tokio::time::timeout(
         std::time::Duration::from_secs(10),
-        request.header("content-type", "application/json").try_send(),
+        request
+            .header("content-type", "application/json")
+            .try_send(),
     )
     .await
     {

@@ -100,7 +100,11 @@ fn the_two_programs_of_the_readme_talk_to_each_other() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&sent.stdout);
-    assert!(sent.status.success(), "{stdout}{}", String::from_utf8_lossy(&sent.stderr));
+    assert!(
+        sent.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
     assert!(stdout.starts_with("200 OK"), "{stdout}");
     assert!(stdout.contains(r#""alternatives":["hello"]"#), "{stdout}");
 
@@ -119,7 +123,11 @@ fn the_two_programs_of_the_readme_talk_to_each_other() {
 fn bad_configuration_exits_with_code_2_and_a_message() {
     for (name, value, message) in [
         ("WEBHOOK_ADDR", "nowhere", "WEBHOOK_ADDR must be an address"),
-        ("WEBHOOK_REQUEST_MAX_AGE", "ten", "WEBHOOK_REQUEST_MAX_AGE must be"),
+        (
+            "WEBHOOK_REQUEST_MAX_AGE",
+            "ten",
+            "WEBHOOK_REQUEST_MAX_AGE must be",
+        ),
         ("WEBHOOK_AUTH_USERNAME", "alone", "must be set together"),
     ] {
         let output = Command::new(example("echo_bot"))

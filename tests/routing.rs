@@ -12,7 +12,9 @@ fn says(text: &'static str) -> impl Fn() -> StepReachedResponse + Clone + Send +
 }
 
 fn said(response: &Value) -> &str {
-    response["actions"][0]["alternatives"][0].as_str().unwrap_or("")
+    response["actions"][0]["alternatives"][0]
+        .as_str()
+        .unwrap_or("")
 }
 
 fn notification(step_id: &str, channel: &str) -> Value {
@@ -34,7 +36,11 @@ async fn precedence_is_filters_then_priority_then_registration() {
                 .priority(10),
         )
         .on(topics::STEP_REACHED, says("step"), StepId::new(STEP_ID))
-        .on(topics::STEP_REACHED, says("step-again"), StepId::new(STEP_ID));
+        .on(
+            topics::STEP_REACHED,
+            says("step-again"),
+            StepId::new(STEP_ID),
+        );
     let server = TestServer::spawn(webhook).await.unwrap();
     let client = server.client();
     let ask = |step: &'static str, channel: &'static str| {
@@ -43,7 +49,10 @@ async fn precedence_is_filters_then_priority_then_registration() {
     };
     assert_eq!(said(&ask(STEP_ID, "web").await), "web-urgent");
     assert_eq!(said(&ask(STEP_ID, "facebook").await), "step");
-    assert_eq!(said(&ask("507f191e810c19729de860eb", "facebook").await), "catch-all");
+    assert_eq!(
+        said(&ask("507f191e810c19729de860eb", "facebook").await),
+        "catch-all"
+    );
     server.shutdown().await.unwrap();
 }
 
@@ -72,9 +81,11 @@ async fn ten_thousand_step_routes_are_found_through_the_index() {
 
 #[tokio::test]
 async fn no_route_is_a_json_404() {
-    let webhook = Webhook::new()
-        .request_max_age(None)
-        .on(topics::STEP_REACHED, says("x"), StepId::new(STEP_ID));
+    let webhook = Webhook::new().request_max_age(None).on(
+        topics::STEP_REACHED,
+        says("x"),
+        StepId::new(STEP_ID),
+    );
     let server = TestServer::spawn(webhook).await.unwrap();
     let response = server
         .client()
@@ -93,13 +104,15 @@ async fn no_route_is_a_json_404() {
 
 #[tokio::test]
 async fn unknown_actions_and_inputs_go_back_unchanged() {
-    let webhook = Webhook::new()
-        .request_max_age(None)
-        .on(topics::STEP_REACHED, |event: StepReached| {
+    let webhook = Webhook::new().request_max_age(None).on(
+        topics::STEP_REACHED,
+        |event: StepReached| {
             let input = serde_json::to_value(&event.input).unwrap();
             StepReachedResponse::with_actions(event.actions().to_vec())
                 .session_value("input", input)
-        }, ());
+        },
+        (),
+    );
     let server = TestServer::spawn(webhook).await.unwrap();
     let mut notification = sample_notification(STEP_ID);
     let actions = json!([
@@ -114,19 +127,24 @@ async fn unknown_actions_and_inputs_go_back_unchanged() {
     assert_eq!(response.status(), 200, "{}", response.text());
     // Same values, same key order.
     let body = response.text();
-    assert!(body.starts_with(&format!(
-        "{{\"actions\":{}",
-        serde_json::to_string(&actions).unwrap()
-    )), "{body}");
+    assert!(
+        body.starts_with(&format!(
+            "{{\"actions\":{}",
+            serde_json::to_string(&actions).unwrap()
+        )),
+        "{body}"
+    );
     assert_eq!(response.json()["session"]["values"]["input"], input);
     server.shutdown().await.unwrap();
 }
 
 #[tokio::test]
 async fn a_malformed_known_action_is_a_400_for_handlers_that_read_it() {
-    let webhook = Webhook::new()
-        .request_max_age(None)
-        .on(topics::STEP_REACHED, |_: StepReached| StepReachedResponse::new(), ());
+    let webhook = Webhook::new().request_max_age(None).on(
+        topics::STEP_REACHED,
+        |_: StepReached| StepReachedResponse::new(),
+        (),
+    );
     let server = TestServer::spawn(webhook).await.unwrap();
     let mut notification = sample_notification(STEP_ID);
     notification["data"]["step"]["actions"] = json!([{"type": "wait_action", "duration": "long"}]);

@@ -30,7 +30,10 @@ async fn spec_signature_vectors_are_accepted_over_http() {
     let client = server.client();
     for (date, signature) in [
         (None, "sha1=c401ad18c5ed1b0b19d37a4e0e5dab958b6b9a2f"),
-        (Some(VECTOR_DATE), "sha1=dc5ebf09bc36622398a8cd1d954f4a5697945428"),
+        (
+            Some(VECTOR_DATE),
+            "sha1=dc5ebf09bc36622398a8cd1d954f4a5697945428",
+        ),
     ] {
         let mut request = client
             .post(FIXTURE)
@@ -49,7 +52,10 @@ async fn spec_signature_vectors_are_accepted_over_http() {
     // The `{}` vectors pass the signature check and then fail as a notification without topic.
     for (date, signature) in [
         (None, "sha1=fc2bdea0e6a9e0dc333dece7568b5c3337a92342"),
-        (Some(VECTOR_DATE), "sha1=2840a143967e04e74f7c0ad001277e1aa4dbba21"),
+        (
+            Some(VECTOR_DATE),
+            "sha1=2840a143967e04e74f7c0ad001277e1aa4dbba21",
+        ),
     ] {
         let mut request = client
             .post(&b"{}"[..])
@@ -77,7 +83,10 @@ async fn each_signature_refusal_has_the_reference_text() {
     let cases = [
         (None, "The request's signature is missing."),
         (Some("sha1"), "The request's signature format is invalid."),
-        (Some("sha1=a=b"), "The request's signature format is invalid."),
+        (
+            Some("sha1=a=b"),
+            "The request's signature format is invalid.",
+        ),
         (
             Some("md5=c401ad18c5ed1b0b19d37a4e0e5dab958b6b9a2f"),
             "The request's signature hash function is invalid (should be one of ['sha1']).",
@@ -111,10 +120,16 @@ async fn each_signature_refusal_has_the_reference_text() {
     let response = client
         .post(tampered)
         .without_date()
-        .header("x-hub-signature", "sha1=c401ad18c5ed1b0b19d37a4e0e5dab958b6b9a2f")
+        .header(
+            "x-hub-signature",
+            "sha1=c401ad18c5ed1b0b19d37a4e0e5dab958b6b9a2f",
+        )
         .send()
         .await;
-    assert_eq!(response.json(), signature_error("The request's signature is invalid."));
+    assert_eq!(
+        response.json(),
+        signature_error("The request's signature is invalid.")
+    );
     server.shutdown().await.unwrap();
 }
 
@@ -123,13 +138,20 @@ async fn basic_auth_follows_rfc_7617_with_the_reference_answer() {
     let server = TestServer::spawn(bot().basic_auth("bot", "pa:ss").request_max_age(None))
         .await
         .unwrap();
-    let forbidden = json!({"title": "Invalid credentials", "description": "This call needs authentication"});
-    let good = server.client().signer(Signer::new().basic_auth("bot", "pa:ss"));
+    let forbidden =
+        json!({"title": "Invalid credentials", "description": "This call needs authentication"});
+    let good = server
+        .client()
+        .signer(Signer::new().basic_auth("bot", "pa:ss"));
     assert_eq!(good.post(FIXTURE).send().await.status(), 200);
     for client in [
         server.client(),
-        server.client().signer(Signer::new().basic_auth("bot", "pa")),
-        server.client().signer(Signer::new().basic_auth("other", "pa:ss")),
+        server
+            .client()
+            .signer(Signer::new().basic_auth("bot", "pa")),
+        server
+            .client()
+            .signer(Signer::new().basic_auth("other", "pa:ss")),
     ] {
         let response = client.post(FIXTURE).send().await;
         assert_eq!(response.status(), 403);
@@ -163,7 +185,11 @@ async fn replay_prevention_refuses_old_missing_and_unparsable_dates() {
     assert_eq!(missing.status(), 400);
     assert_eq!(missing.json()["title"], "Missing header value");
 
-    let garbage = client.post(FIXTURE).date("the day before yesterday").send().await;
+    let garbage = client
+        .post(FIXTURE)
+        .date("the day before yesterday")
+        .send()
+        .await;
     assert_eq!(garbage.status(), 400);
     assert_eq!(garbage.json()["title"], "Invalid header value");
     assert!(garbage.json()["description"]

@@ -25,7 +25,9 @@ fn open_bot() -> Webhook {
 
 #[tokio::test]
 async fn every_refusal_is_json_with_title_and_description() {
-    let server = TestServer::spawn(open_bot().body_limit(1024)).await.unwrap();
+    let server = TestServer::spawn(open_bot().body_limit(1024))
+        .await
+        .unwrap();
     let client = server.client();
     let cases = [
         (client.request(Method::GET, "/").send().await, 405),
@@ -41,7 +43,10 @@ async fn every_refusal_is_json_with_title_and_description() {
         assert_eq!(response.status(), status, "{}", response.text());
         assert_eq!(response.headers()["content-type"], "application/json");
         let body = response.json();
-        assert!(body["title"].is_string() && body["description"].is_string(), "{body}");
+        assert!(
+            body["title"].is_string() && body["description"].is_string(),
+            "{body}"
+        );
     }
     let wrong_method = client.request(Method::GET, "/").send().await;
     assert_eq!(wrong_method.headers()["allow"], "POST");
@@ -162,7 +167,9 @@ async fn errors_and_panics_are_500_for_that_request_only() {
         );
     let server = TestServer::spawn(webhook).await.unwrap();
     let client = server.client();
-    let failed = client.notify(&sample_notification("000000000000000000000001")).await;
+    let failed = client
+        .notify(&sample_notification("000000000000000000000001"))
+        .await;
     assert_eq!(failed.status(), 500);
     assert_eq!(
         failed.json(),
@@ -176,11 +183,19 @@ async fn errors_and_panics_are_500_for_that_request_only() {
             "The handler panicked; the panic is in the webhook's logs."
         );
     }
-    let busy = client.notify(&sample_notification("000000000000000000000004")).await;
+    let busy = client
+        .notify(&sample_notification("000000000000000000000004"))
+        .await;
     assert_eq!(busy.status(), 503);
-    assert_eq!(busy.json(), json!({"title": "Busy", "description": "Try again."}));
+    assert_eq!(
+        busy.json(),
+        json!({"title": "Busy", "description": "Try again."})
+    );
     // The server still serves.
-    assert_eq!(client.notify(&sample_notification(STEP_ID)).await.status(), 200);
+    assert_eq!(
+        client.notify(&sample_notification(STEP_ID)).await.status(),
+        200
+    );
     server.shutdown().await.unwrap();
 }
 
@@ -228,6 +243,9 @@ async fn the_router_mounts_inside_an_application() {
     let client = server.client();
     let response = client.post(FIXTURE).path("/clustaar").send().await;
     assert_eq!(response.status(), 200, "{}", response.text());
-    assert_eq!(client.request(Method::GET, "/health").send().await.text(), "ok");
+    assert_eq!(
+        client.request(Method::GET, "/health").send().await.text(),
+        "ok"
+    );
     server.shutdown().await.unwrap();
 }

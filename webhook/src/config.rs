@@ -50,10 +50,16 @@ impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Settings")
             .field("addr", &self.addr)
-            .field("private_key", &self.private_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "<redacted>"),
+            )
             .field(
                 "credentials",
-                &self.credentials.as_ref().map(|(user, _)| (user, "<redacted>")),
+                &self
+                    .credentials
+                    .as_ref()
+                    .map(|(user, _)| (user, "<redacted>")),
             )
             .field("request_max_age", &self.request_max_age)
             .finish()
@@ -196,7 +202,9 @@ mod tests {
             ConfigError::Empty("WEBHOOK_PRIVATE_KEY")
         );
         assert_eq!(
-            settings(&[("WEBHOOK_REQUEST_MAX_AGE", "NONE")]).unwrap().request_max_age,
+            settings(&[("WEBHOOK_REQUEST_MAX_AGE", "NONE")])
+                .unwrap()
+                .request_max_age,
             None
         );
     }

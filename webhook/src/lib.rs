@@ -59,6 +59,11 @@ pub use crate::serve::shutdown_signal;
 pub use crate::webhook::{Webhook, DEFAULT_BODY_LIMIT};
 pub use http::StatusCode;
 
+/// The README's examples, compiled and run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// What handlers commonly name, in one `use webhook::prelude::*;`.
 pub mod prelude {
     pub use crate::filter::{

@@ -250,7 +250,10 @@ mod tests {
             route("web").filter(JsonKeyEquals::new("data.channel", "web").unwrap()),
         ]);
         assert_eq!(found(&table, &request("a", "web")).as_deref(), Some("web"));
-        assert_eq!(found(&table, &request("a", "fb")).as_deref(), Some("catch-all"));
+        assert_eq!(
+            found(&table, &request("a", "fb")).as_deref(),
+            Some("catch-all")
+        );
     }
 
     #[test]
@@ -263,8 +266,14 @@ mod tests {
             route("fallback-low").priority(-1),
             route("fallback"),
         ]);
-        assert_eq!(found(&table, &request("a", "web")).as_deref(), Some("urgent"));
-        assert_eq!(found(&table, &request("a", "fb")).as_deref(), Some("fallback"));
+        assert_eq!(
+            found(&table, &request("a", "web")).as_deref(),
+            Some("urgent")
+        );
+        assert_eq!(
+            found(&table, &request("a", "fb")).as_deref(),
+            Some("fallback")
+        );
     }
 
     #[test]
@@ -273,15 +282,28 @@ mod tests {
             route("step"),
             route("step-a").filter(StepId::new("a")),
             route("step-a-again").filter(StepId::new("a")),
-            route("web-high").filter(JsonKeyEquals::new("data.channel", "web").unwrap()).priority(1),
-            route("web-low").filter(JsonKeyEquals::new("data.channel", "web").unwrap()).priority(-1),
+            route("web-high")
+                .filter(JsonKeyEquals::new("data.channel", "web").unwrap())
+                .priority(1),
+            route("web-low")
+                .filter(JsonKeyEquals::new("data.channel", "web").unwrap())
+                .priority(-1),
             route("b-or-c").filter(StepId::any_of(["b", "c"])),
         ]);
         // A higher-priority scanned route wins over the index.
-        assert_eq!(found(&table, &request("a", "web")).as_deref(), Some("web-high"));
+        assert_eq!(
+            found(&table, &request("a", "web")).as_deref(),
+            Some("web-high")
+        );
         // The indexed route wins over a lower-priority scanned one; registration breaks ties.
-        assert_eq!(found(&table, &request("a", "fb")).as_deref(), Some("step-a"));
-        assert_eq!(found(&table, &request("c", "fb")).as_deref(), Some("b-or-c"));
+        assert_eq!(
+            found(&table, &request("a", "fb")).as_deref(),
+            Some("step-a")
+        );
+        assert_eq!(
+            found(&table, &request("c", "fb")).as_deref(),
+            Some("b-or-c")
+        );
         // No index hit: the scan goes on to the unfiltered route.
         assert_eq!(found(&table, &request("z", "fb")).as_deref(), Some("step"));
     }

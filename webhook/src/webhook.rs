@@ -64,7 +64,10 @@ impl<S> fmt::Debug for Webhook<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Webhook")
             .field("path", &self.path)
-            .field("private_key", &self.private_key.as_ref().map(|_| "<redacted>"))
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "<redacted>"),
+            )
             .field("basic_auth", &self.basic_auth)
             .field("request_max_age", &self.request_max_age)
             .field("body_limit", &self.body_limit)
@@ -209,7 +212,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     }
 
     /// Serves on `listener` until `signal` completes, then lets in-flight requests finish.
-    pub async fn serve_with_shutdown<F>(self, listener: TcpListener, signal: F) -> std::io::Result<()>
+    pub async fn serve_with_shutdown<F>(
+        self,
+        listener: TcpListener,
+        signal: F,
+    ) -> std::io::Result<()>
     where
         F: Future<Output = ()> + Send + 'static,
     {

@@ -148,10 +148,7 @@ mod tests {
 
     #[test]
     fn only_a_lone_step_id_is_indexable() {
-        assert_eq!(
-            all([boxed(StepId::new("x"))]).step_ids(),
-            Some(vec!["x"])
-        );
+        assert_eq!(all([boxed(StepId::new("x"))]).step_ids(), Some(vec!["x"]));
         assert_eq!(
             all([boxed(StepId::new("x")), boxed(StepId::new("y"))]).step_ids(),
             None

@@ -105,7 +105,9 @@ impl JsonPath {
                 Segment::Index(index) => {
                     let array = current.as_array()?;
                     let position = if *index < 0 {
-                        array.len().checked_sub(usize::try_from(index.unsigned_abs()).ok()?)?
+                        array
+                            .len()
+                            .checked_sub(usize::try_from(index.unsigned_abs()).ok()?)?
                     } else {
                         usize::try_from(*index).ok()?
                     };
@@ -204,7 +206,12 @@ fn parse_quoted_key(path: &str, start: usize) -> ParseResult<(String, usize)> {
             }
             '\\' => match chars.next() {
                 Some((_, escaped @ ('"' | '\\'))) => key.push(escaped),
-                _ => return Err((start + 1 + offset, "only `\\\"` and `\\\\` escapes are allowed")),
+                _ => {
+                    return Err((
+                        start + 1 + offset,
+                        "only `\\\"` and `\\\\` escapes are allowed",
+                    ))
+                }
             },
             other => key.push(other),
         }
@@ -214,9 +221,7 @@ fn parse_quoted_key(path: &str, start: usize) -> ParseResult<(String, usize)> {
 
 fn parse_index(path: &str, start: usize) -> ParseResult<(i64, usize)> {
     let rest = &path[start + 1..];
-    let close = rest
-        .find(']')
-        .ok_or((start, "`[` is not closed by `]`"))?;
+    let close = rest.find(']').ok_or((start, "`[` is not closed by `]`"))?;
     let digits = &rest[..close];
     let unsigned = digits.strip_prefix('-').unwrap_or(digits);
     if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
@@ -255,7 +260,10 @@ mod tests {
                 Segment::Index(2)
             ]
         );
-        assert_eq!(keys(r#"a."first-name"."q\"uote""#), [key("a"), key("first-name"), key("q\"uote")]);
+        assert_eq!(
+            keys(r#"a."first-name"."q\"uote""#),
+            [key("a"), key("first-name"), key("q\"uote")]
+        );
         assert_eq!(keys("botID"), [key("botID")]);
     }
 
@@ -296,10 +304,7 @@ mod tests {
 
     #[test]
     fn static_paths_find_like_parsed_ones() {
-        static SEGMENTS: [Segment; 2] = [
-            Segment::Key(Cow::Borrowed("a")),
-            Segment::Index(0),
-        ];
+        static SEGMENTS: [Segment; 2] = [Segment::Key(Cow::Borrowed("a")), Segment::Index(0)];
         let path = JsonPath::from_static("a[0]", &SEGMENTS);
         assert_eq!(path.find(&json!({"a": [7]})), Some(&json!(7)));
         assert_eq!(path, JsonPath::parse("a[0]").unwrap());

@@ -18,8 +18,8 @@ pub use actions::{
 };
 pub use envelope::{topics, Event, WebhookRequest};
 pub use input::{
-    Attachment, Audio, CustomEvent, File, Image, Input, LegacyReplyToMessage, Message, UrlLoadedEvent,
-    Video,
+    Attachment, Audio, CustomEvent, File, Image, Input, LegacyReplyToMessage, Message,
+    UrlLoadedEvent, Video,
 };
 pub use response::StepReachedResponse;
 pub use step_reached::{ConversationSession, Coordinates, Interlocutor, Step, StepReached};

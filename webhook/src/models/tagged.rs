@@ -54,6 +54,7 @@ macro_rules! tagged_enum {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)] // Variants are read once and rarely moved.
         pub enum $name {
             $( $(#[$vmeta])* $variant($ty), )*
             /// An object of a type this crate does not know, kept as received and sent back

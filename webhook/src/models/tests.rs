@@ -64,7 +64,10 @@ fn a_malformed_known_action_is_an_error() {
         "alternatives": "not a list"
     }))
     .unwrap_err();
-    assert!(error.to_string().contains("invalid send_text_action"), "{error}");
+    assert!(
+        error.to_string().contains("invalid send_text_action"),
+        "{error}"
+    );
     assert!(serde_json::from_value::<Action>(json!("send_text_action")).is_err());
 }
 
@@ -77,7 +80,10 @@ fn known_actions_dump_as_the_reference() {
         SendTextAction::new(["hello", "bye"]).into(),
         SendQuickRepliesAction::new(
             "Where to?",
-            [QuickReply::new("Home", GoToAction::to_step("507f191e810c19729de860ea"))],
+            [QuickReply::new(
+                "Home",
+                GoToAction::to_step("507f191e810c19729de860ea"),
+            )],
         )
         .into(),
     ];
@@ -156,7 +162,8 @@ fn responses_write_absent_session_and_interlocutor_as_null() {
             "interlocutor": null
         })
     );
-    let with_session = StepReachedResponse::new().session(ConversationSession::from_iter([("name", "John")]));
+    let with_session =
+        StepReachedResponse::new().session(ConversationSession::from_iter([("name", "John")]));
     assert_eq!(
         serde_json::to_value(&with_session).unwrap()["session"],
         json!({"values": {"name": "John"}})
@@ -166,12 +173,26 @@ fn responses_write_absent_session_and_interlocutor_as_null() {
 #[test]
 fn interlocutor_dumps_every_key() {
     let value: Value = serde_json::to_value(Interlocutor::default()).unwrap();
-    let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
         [
-            "id", "userID", "externalID", "location", "email", "firstName", "lastName",
-            "phoneNumber", "customAttributes", "isLogged", "usedToTest"
+            "id",
+            "userID",
+            "externalID",
+            "location",
+            "email",
+            "firstName",
+            "lastName",
+            "phoneNumber",
+            "customAttributes",
+            "isLogged",
+            "usedToTest"
         ]
     );
 }

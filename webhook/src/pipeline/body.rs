@@ -53,7 +53,11 @@ pub(crate) async fn read_limited(body: Body, limit: usize) -> Result<Bytes, Body
 }
 
 /// The middleware: buffers the body (or answers `413`) and stores it in the extensions.
-pub(crate) async fn buffer_body(State(limit): State<usize>, request: Request, next: Next) -> Response {
+pub(crate) async fn buffer_body(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
     let (mut parts, body) = request.into_parts();
     match read_limited(body, limit).await {
         Ok(bytes) => {

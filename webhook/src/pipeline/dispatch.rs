@@ -127,7 +127,9 @@ mod tests {
     fn payload_errors_are_precise() {
         let error = |body: &str| ApiError::from(parse_notification(body.as_bytes()).unwrap_err());
         assert_eq!(error("{").title(), "Malformed JSON");
-        assert!(error("{").description().contains("EOF while parsing an object"));
+        assert!(error("{")
+            .description()
+            .contains("EOF while parsing an object"));
         assert_eq!(
             error("[1]").description(),
             "The request body must be a JSON object (a notification), not an array."

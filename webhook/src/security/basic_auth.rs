@@ -118,11 +118,26 @@ mod tests {
         let auth = BasicAuth::new("user", "pass");
         let value = |credentials: &str| format!("Basic {}", STANDARD.encode(credentials));
         assert_eq!(auth.verify_value(Some(&value("user:pass"))), Ok(()));
-        assert_eq!(auth.verify_value(Some(&value("user:nope"))), Err(BasicAuthError::Wrong));
-        assert_eq!(auth.verify_value(Some(&value("nope:pass"))), Err(BasicAuthError::Wrong));
-        assert_eq!(auth.verify_value(Some(&value("userpass"))), Err(BasicAuthError::Malformed));
-        assert_eq!(auth.verify_value(Some("Basic !!!")), Err(BasicAuthError::Malformed));
-        assert_eq!(auth.verify_value(Some("Bearer abc")), Err(BasicAuthError::Malformed));
+        assert_eq!(
+            auth.verify_value(Some(&value("user:nope"))),
+            Err(BasicAuthError::Wrong)
+        );
+        assert_eq!(
+            auth.verify_value(Some(&value("nope:pass"))),
+            Err(BasicAuthError::Wrong)
+        );
+        assert_eq!(
+            auth.verify_value(Some(&value("userpass"))),
+            Err(BasicAuthError::Malformed)
+        );
+        assert_eq!(
+            auth.verify_value(Some("Basic !!!")),
+            Err(BasicAuthError::Malformed)
+        );
+        assert_eq!(
+            auth.verify_value(Some("Bearer abc")),
+            Err(BasicAuthError::Malformed)
+        );
         assert_eq!(auth.verify_value(None), Err(BasicAuthError::Missing));
         // The scheme is case-insensitive (RFC 7617).
         assert_eq!(

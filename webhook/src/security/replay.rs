@@ -104,20 +104,30 @@ mod tests {
         let guard = ReplayGuard::new(Duration::from_secs(10));
         assert_eq!(guard.check_value(Some(DATE), at(0)), Ok(()));
         assert_eq!(guard.check_value(Some(DATE), at(10)), Ok(()));
-        assert_eq!(guard.check_value(Some(DATE), at(11)), Err(ReplayError::TooOld));
+        assert_eq!(
+            guard.check_value(Some(DATE), at(11)),
+            Err(ReplayError::TooOld)
+        );
         assert_eq!(guard.check_value(Some(DATE), at(-3600)), Ok(()));
     }
 
     #[test]
     fn missing_and_unparsable_dates_are_clear_errors() {
         let guard = ReplayGuard::new(Duration::from_secs(10));
-        assert_eq!(guard.check_value(None, at(0)), Err(ReplayError::MissingDate));
+        assert_eq!(
+            guard.check_value(None, at(0)),
+            Err(ReplayError::MissingDate)
+        );
         assert_eq!(
             guard.check_value(Some("yesterday"), at(0)),
             Err(ReplayError::InvalidDate)
         );
         // The three HTTP-date formats are accepted.
-        for date in [DATE, "Thursday, 13-Sep-18 11:48:13 GMT", "Thu Sep 13 11:48:13 2018"] {
+        for date in [
+            DATE,
+            "Thursday, 13-Sep-18 11:48:13 GMT",
+            "Thu Sep 13 11:48:13 2018",
+        ] {
             assert_eq!(guard.check_value(Some(date), at(1)), Ok(()), "{date}");
         }
     }

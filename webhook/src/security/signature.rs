@@ -33,9 +33,7 @@ impl From<SignatureError> for ApiError {
     fn from(error: SignatureError) -> Self {
         ApiError::bad_request(
             "Invalid header value",
-            format!(
-                "The value provided for the \"{SIGNATURE_HEADER}\" header is invalid. {error}"
-            ),
+            format!("The value provided for the \"{SIGNATURE_HEADER}\" header is invalid. {error}"),
         )
     }
 }
@@ -83,7 +81,10 @@ impl SignatureVerifier {
 
     /// The header value for `body` sent with the `Date` header `date`: `sha1=<hex>`.
     pub fn sign(&self, date: Option<&str>, body: &[u8]) -> String {
-        format!("sha1={}", hex::encode(self.digest(date.map(str::as_bytes), body)))
+        format!(
+            "sha1={}",
+            hex::encode(self.digest(date.map(str::as_bytes), body))
+        )
     }
 
     /// Checks the headers of a request against its raw body.
@@ -144,10 +145,26 @@ mod tests {
         let verifier = SignatureVerifier::new("test");
         assert_eq!(FIXTURE.len(), 636);
         for (body, date, signature) in [
-            (&b"{}"[..], None, "sha1=fc2bdea0e6a9e0dc333dece7568b5c3337a92342"),
-            (&b"{}"[..], Some(DATE), "sha1=2840a143967e04e74f7c0ad001277e1aa4dbba21"),
-            (FIXTURE, None, "sha1=c401ad18c5ed1b0b19d37a4e0e5dab958b6b9a2f"),
-            (FIXTURE, Some(DATE), "sha1=dc5ebf09bc36622398a8cd1d954f4a5697945428"),
+            (
+                &b"{}"[..],
+                None,
+                "sha1=fc2bdea0e6a9e0dc333dece7568b5c3337a92342",
+            ),
+            (
+                &b"{}"[..],
+                Some(DATE),
+                "sha1=2840a143967e04e74f7c0ad001277e1aa4dbba21",
+            ),
+            (
+                FIXTURE,
+                None,
+                "sha1=c401ad18c5ed1b0b19d37a4e0e5dab958b6b9a2f",
+            ),
+            (
+                FIXTURE,
+                Some(DATE),
+                "sha1=dc5ebf09bc36622398a8cd1d954f4a5697945428",
+            ),
         ] {
             assert_eq!(verifier.sign(date, body), signature);
             assert_eq!(verifier.verify_value(Some(signature), date, body), Ok(()));
