@@ -139,3 +139,66 @@ fn bad_configuration_exits_with_code_2_and_a_message() {
         assert!(stderr.contains(message), "{stderr}");
     }
 }
+
+#[test]
+fn the_dsl_bot_serves_the_same_answers() {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut bot = Command::new(example("bot"));
+    bot.args(["--addr", &addr, "--private-key", "dsl-key"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let _bot = Running(bot.spawn().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(Instant::now() < deadline, "the DSL bot did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = webhook::testing::TestClient::http(format!("http://{addr}"))
+            .signer(Signer::new().private_key("dsl-key"));
+        let echo = client.post(FIXTURE).send().await;
+        assert_eq!(
+            echo.json(),
+            json!({
+                "actions": [{"type": "pause_bot_action"}],
+                "session": {"values": {"name": "John"}},
+                "interlocutor": null
+            })
+        );
+        let hello = client.notify(&sample_notification(STEP_ID)).await;
+        assert_eq!(hello.json()["actions"][0]["alternatives"], json!(["hello"]));
+        let unsigned = webhook::testing::TestClient::http(format!("http://{addr}"))
+            .post(FIXTURE)
+            .send()
+            .await;
+        assert_eq!(unsigned.status(), 400);
+    });
+}
+
+#[test]
+fn the_dsl_bot_has_help_and_refuses_bad_flags() {
+    let help = Command::new(example("bot")).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    let usage = String::from_utf8_lossy(&help.stdout);
+    assert!(usage.contains("--private-key KEY"), "{usage}");
+    for args in [
+        &["--port", "1"][..],
+        &["--request-max-age", "soon"],
+        &["--addr"],
+    ] {
+        let output = Command::new(example("bot")).args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(!output.stderr.is_empty());
+    }
+    let env = Command::new(example("bot"))
+        .env("WEBHOOK_AUTH_PASSWORD", "alone")
+        .output()
+        .unwrap();
+    assert_eq!(env.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&env.stderr).contains("must be set together"));
+}

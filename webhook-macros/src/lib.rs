@@ -1,1 +1,36 @@
-//! Procedural macros of the `webhook` crate. The `#[on]` DSL lands with its own issue.
+//! Procedural macros of the `webhook` crate: `#[on(...)]` registers a handler, `main!()` serves
+//! every registered handler. Use them through `webhook` (`webhook::on`, `webhook::main!`); the
+//! generated code refers to the runtime through `::webhook::__private`.
+//!
+//! Each macro parses (`on/args.rs`, `main_macro.rs`), validates (`on/validate.rs`), then
+//! generates (`on/codegen.rs`); errors are collected and reported together (`ctxt.rs`).
+
+mod ctxt;
+mod debug;
+mod main_macro;
+mod on;
+#[path = "../../webhook/src/filter/path_syntax.rs"]
+#[allow(dead_code)]
+mod path_syntax;
+mod suggest;
+
+use proc_macro::TokenStream;
+
+/// Registers a function as the handler of an event, with filters checked at compile time.
+///
+/// See the `webhook` crate's documentation of `on` for the arguments.
+#[proc_macro_attribute]
+pub fn on(args: TokenStream, item: TokenStream) -> TokenStream {
+    let expanded = on::expand(args.into(), item.into());
+    debug::print("#[on]", &expanded);
+    expanded.into()
+}
+
+/// Writes the program's `main`: settings from the environment and the command line, every
+/// `#[on]` handler, logging, and a server with graceful shutdown.
+#[proc_macro]
+pub fn main(input: TokenStream) -> TokenStream {
+    let expanded = main_macro::expand(input.into());
+    debug::print("main!", &expanded);
+    expanded.into()
+}

@@ -137,6 +137,166 @@ impl Settings {
     }
 }
 
+/// Settings that override others: given on the command line, or in `main!(...)`.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// `--addr`
+    pub addr: Option<SocketAddr>,
+    /// `--private-key`
+    pub private_key: Option<String>,
+    /// `--auth-username`
+    pub auth_username: Option<String>,
+    /// `--auth-password`
+    pub auth_password: Option<String>,
+    /// `--request-max-age` (`Some(None)`: disabled)
+    pub request_max_age: Option<Option<Duration>>,
+}
+
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
+            .field("addr", &self.addr)
+            .field(
+                "private_key",
+                &self.private_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("auth_username", &self.auth_username)
+            .field(
+                "auth_password",
+                &self.auth_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("request_max_age", &self.request_max_age)
+            .finish()
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Serve, with these overrides.
+    Serve(Overrides),
+    /// Print the usage and exit.
+    Help,
+}
+
+/// The command-line flags, for `--help`.
+pub const USAGE: &str = "\
+Options (each overrides its environment variable):
+  --addr ADDR              address to listen on [WEBHOOK_ADDR, default 127.0.0.1:8000]
+  --private-key KEY        key of the X-Hub-Signature check [WEBHOOK_PRIVATE_KEY]
+  --auth-username USER     basic-auth username [WEBHOOK_AUTH_USERNAME]
+  --auth-password PASS     basic-auth password [WEBHOOK_AUTH_PASSWORD]
+  --request-max-age SECS   maximum age of a request, or \"none\" [WEBHOOK_REQUEST_MAX_AGE, default 10]
+  -h, --help               print this help";
+
+/// A command-line argument that cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArgsError {
+    /// A flag this program does not know.
+    #[error("unknown argument {0:?} (see --help)")]
+    Unknown(String),
+    /// A flag without its value.
+    #[error("{0} needs a value")]
+    MissingValue(&'static str),
+    /// A value that cannot be used.
+    #[error("{flag}: {error}")]
+    Invalid {
+        /// The flag.
+        flag: &'static str,
+        /// Why.
+        error: ConfigError,
+    },
+}
+
+impl Overrides {
+    /// Parses command-line arguments (without the program name): `--flag value` or
+    /// `--flag=value`.
+    ///
+    /// ```
+    /// use webhook::config::{Command, Overrides};
+    /// let Command::Serve(overrides) = Overrides::from_args(["--request-max-age=none"]).unwrap() else {
+    ///     unreachable!()
+    /// };
+    /// assert_eq!(overrides.request_max_age, Some(None));
+    /// ```
+    pub fn from_args<I, A>(args: I) -> Result<Command, ArgsError>
+    where
+        I: IntoIterator<Item = A>,
+        A: Into<String>,
+    {
+        let mut overrides = Overrides::default();
+        let mut args = args.into_iter().map(Into::into);
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => {
+                    (name.to_owned(), Some(value.to_owned()))
+                }
+                _ => (arg, None),
+            };
+            let flag: &'static str = match name.as_str() {
+                "-h" | "--help" => return Ok(Command::Help),
+                "--addr" => "--addr",
+                "--private-key" => "--private-key",
+                "--auth-username" => "--auth-username",
+                "--auth-password" => "--auth-password",
+                "--request-max-age" => "--request-max-age",
+                _ => return Err(ArgsError::Unknown(name)),
+            };
+            let value = inline
+                .or_else(|| args.next())
+                .ok_or(ArgsError::MissingValue(flag))?;
+            let invalid = |error| ArgsError::Invalid { flag, error };
+            if value.is_empty() {
+                return Err(invalid(ConfigError::Empty(flag)));
+            }
+            match flag {
+                "--addr" => {
+                    overrides.addr = Some(
+                        value
+                            .parse()
+                            .map_err(|_| invalid(ConfigError::Addr(value.clone())))?,
+                    );
+                }
+                "--private-key" => overrides.private_key = Some(value),
+                "--auth-username" => overrides.auth_username = Some(value),
+                "--auth-password" => overrides.auth_password = Some(value),
+                _ => overrides.request_max_age = Some(parse_max_age(&value).map_err(invalid)?),
+            }
+        }
+        Ok(Command::Serve(overrides))
+    }
+}
+
+impl Settings {
+    /// These settings with `overrides` applied on top.
+    pub fn overlay(mut self, overrides: &Overrides) -> Result<Self, ConfigError> {
+        if let Some(addr) = overrides.addr {
+            self.addr = addr;
+        }
+        if let Some(key) = &overrides.private_key {
+            self.private_key = Some(key.clone());
+        }
+        match (&overrides.auth_username, &overrides.auth_password) {
+            (Some(username), Some(password)) => {
+                self.credentials = Some((username.clone(), password.clone()));
+            }
+            (None, None) => {}
+            (Some(username), None) => match &mut self.credentials {
+                Some((current, _)) => *current = username.clone(),
+                None => return Err(ConfigError::HalfCredentials),
+            },
+            (None, Some(password)) => match &mut self.credentials {
+                Some((_, current)) => *current = password.clone(),
+                None => return Err(ConfigError::HalfCredentials),
+            },
+        }
+        if let Some(max_age) = overrides.request_max_age {
+            self.request_max_age = max_age;
+        }
+        Ok(self)
+    }
+}
+
 /// Parses a maximum age: whole seconds, or `none`.
 pub fn parse_max_age(value: &str) -> Result<Option<Duration>, ConfigError> {
     let trimmed = value.trim();
@@ -181,6 +341,55 @@ mod tests {
         assert_eq!(read.private_key.as_deref(), Some("key"));
         assert_eq!(read.credentials, Some(("u".into(), "p".into())));
         assert_eq!(read.request_max_age, Some(Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn flags_override_the_environment() {
+        let Command::Serve(overrides) = Overrides::from_args([
+            "--addr",
+            "127.0.0.1:9001",
+            "--private-key=k",
+            "--auth-username",
+            "u",
+            "--auth-password=p:w",
+        ])
+        .unwrap() else {
+            panic!("not help")
+        };
+        let merged = settings(&[("WEBHOOK_PRIVATE_KEY", "env")])
+            .unwrap()
+            .overlay(&overrides)
+            .unwrap();
+        assert_eq!(merged.addr.port(), 9001);
+        assert_eq!(merged.private_key.as_deref(), Some("k"));
+        assert_eq!(merged.credentials, Some(("u".into(), "p:w".into())));
+        assert_eq!(Overrides::from_args(["-h"]).unwrap(), Command::Help);
+    }
+
+    #[test]
+    fn bad_flags_are_clear_errors() {
+        assert_eq!(
+            Overrides::from_args(["--port", "1"])
+                .unwrap_err()
+                .to_string(),
+            "unknown argument \"--port\" (see --help)"
+        );
+        assert_eq!(
+            Overrides::from_args(["--addr"]).unwrap_err(),
+            ArgsError::MissingValue("--addr")
+        );
+        assert_eq!(
+            Overrides::from_args(["--request-max-age", "soon"]).unwrap_err().to_string(),
+            "--request-max-age: WEBHOOK_REQUEST_MAX_AGE must be a whole number of seconds or \"none\", not \"soon\""
+        );
+        let half = Overrides {
+            auth_username: Some("u".into()),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            Settings::default().overlay(&half).unwrap_err(),
+            ConfigError::HalfCredentials
+        );
     }
 
     #[test]

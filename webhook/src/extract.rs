@@ -7,14 +7,14 @@
 //! | [`HeaderMap`] | the request's headers |
 //! | [`RawBody`] | the body, byte for byte |
 //! | [`Json<T>`] | the body deserialised into any `T` (`serde_json::Value` for the raw JSON) |
-//! | [`State<T>`] | the webhook's shared state (or a part of it, through [`FromRef`]) |
+//! | [`State<T>`] | the webhook's shared state, or a part of it (see [`FromState`]) |
 //! | [`Extension<T>`] | a value a layer stored in the request's extensions |
 //! | [`Method`], [`Uri`] | the request line |
 //! | `Arc<Request>` | everything above |
 
 use std::sync::Arc;
 
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::{Extension, Json};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
@@ -23,6 +23,7 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::models::{StepReached, WebhookRequest};
+use crate::state::FromState;
 use crate::Request;
 
 /// A type a handler can take as an argument.
@@ -30,7 +31,7 @@ use crate::Request;
     message = "`{Self}` cannot be an argument of a webhook handler",
     label = "this argument is not an extractor",
     note = "a handler's arguments are extractors: `StepReached`, `WebhookRequest<E>`, `HeaderMap`, `RawBody`, `Json<T>`, `State<T>`, `Extension<T>`, `Method`, `Uri` or `Arc<Request>`",
-    note = "for `State<T>`, the webhook's state must be `T` or implement `FromRef` for it"
+    note = "for `State<T>`, the webhook's state must be a `T`, hold one (`StateMap`), or implement `FromState` for it"
 )]
 pub trait Extract<S>: Sized {
     /// Extracts the argument; an error is answered as is (usually a `400`).
@@ -106,10 +107,19 @@ impl<S> Extract<S> for Arc<Request> {
 
 impl<S, T> Extract<S> for State<T>
 where
-    T: FromRef<S>,
+    T: FromState<S>,
 {
     fn extract(_: &Arc<Request>, state: &S) -> Result<Self, ApiError> {
-        Ok(State(T::from_ref(state)))
+        T::from_state(state).map(State).ok_or_else(|| {
+            tracing::error!(
+                state = std::any::type_name::<T>(),
+                "a handler asks for state the webhook does not hold"
+            );
+            ApiError::internal(format!(
+                "The handler asks for state of type `{}` that the webhook does not hold.",
+                std::any::type_name::<T>()
+            ))
+        })
     }
 }
 

@@ -14,13 +14,16 @@
 
 mod combinators;
 mod json_key;
+mod literal;
 mod path;
+pub(crate) mod path_syntax;
 mod step_id;
 
 use std::fmt;
 
 pub use combinators::{all, any, filter_fn, not, All, Any, FnFilter, Not};
 pub use json_key::{JsonKeyEquals, JsonKeyExists, JsonKeyIn};
+pub use literal::JsonLiteral;
 pub use path::{JsonPath, PathError, Segment};
 pub use step_id::StepId;
 pub(crate) use step_id::STEP_ID_PATH;

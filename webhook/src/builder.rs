@@ -14,6 +14,7 @@ use crate::pipeline::Pipeline;
 use crate::routing::{Route, RouteTable};
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
 use crate::serve::shutdown_signal;
+use crate::state::StateMap;
 
 /// The default maximum body size: 2 MiB, as axum's.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -223,5 +224,19 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         axum::serve(listener, self.into_router())
             .with_graceful_shutdown(signal)
             .await
+    }
+}
+
+impl Webhook<StateMap> {
+    /// Stores `value` in the state; handlers receive it as `State<T>`.
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// Stores every value of `values` in the state.
+    pub fn states(mut self, values: StateMap) -> Self {
+        self.state.extend(values);
+        self
     }
 }

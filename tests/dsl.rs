@@ -1,0 +1,173 @@
+//! A bot written with `#[on]`, served over real HTTP: routing, precedence, state, sync and
+//! async handlers, `Result` handlers.
+
+mod common;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::STEP_ID;
+use serde_json::{json, Value};
+use webhook::prelude::*;
+use webhook::testing::{sample_notification, TestServer};
+
+#[derive(Clone, Default)]
+struct Visits(Arc<AtomicUsize>);
+
+#[derive(Clone)]
+struct Greeting(&'static str);
+
+fn says(text: impl Into<String>) -> StepReachedResponse {
+    StepReachedResponse::new().action(SendTextAction::new([text.into()]))
+}
+
+#[on(step_reached)]
+fn fallback() -> StepReachedResponse {
+    says("fallback")
+}
+
+#[on(step_reached, step_id = "507f191e810c19729de860ea")]
+async fn greet(
+    State(greeting): State<Greeting>,
+    State(visits): State<Visits>,
+) -> StepReachedResponse {
+    let count = visits.0.fetch_add(1, Ordering::SeqCst) + 1;
+    says(format!("{} #{count}", greeting.0))
+}
+
+#[on(
+    step_reached,
+    json_key_equals("data.interlocutor.id", "vip"),
+    priority = 10
+)]
+fn vip(event: StepReached) -> Result<StepReachedResponse, std::fmt::Error> {
+    Ok(says(format!("vip on {}", event.step_id().unwrap_or("?"))))
+}
+
+#[on(step_reached, json_key_in("data.channel", ["web", "messenger"]), json_key_exists("data.input"))]
+async fn web_with_input() -> StepReachedResponse {
+    says("web with input")
+}
+
+#[on(step_reached, step_id = ["000000000000000000000001", "000000000000000000000002"])]
+fn failing() -> Result<StepReachedResponse, String> {
+    Err("the CRM is down".to_owned())
+}
+
+fn is_test_user(request: &Request) -> bool {
+    request.json().pointer("/data/interlocutor/usedToTest") == Some(&json!(true))
+}
+
+#[on(step_reached, filter = is_test_user, priority = 20)]
+fn test_user() -> StepReachedResponse {
+    says("test user")
+}
+
+#[on(event = "conversation.custom_topic")]
+fn custom_topic(Json(body): Json<Value>) -> StepReachedResponse {
+    says(body["topic"].as_str().unwrap_or_default())
+}
+
+fn said(response: &Value) -> String {
+    response["actions"][0]["alternatives"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn server() -> TestServer {
+    let webhook = Webhook::from_registry()
+        .expect("no conflict")
+        .request_max_age(None)
+        .state(Greeting("hello"))
+        .state(Visits::default());
+    TestServer::spawn(webhook).await.unwrap()
+}
+
+#[tokio::test]
+async fn routes_follow_filters_priority_and_state() {
+    let server = server().await;
+    let client = server.client();
+    let ask = |notification: Value| {
+        let client = client.clone();
+        async move { said(&client.notify(&notification).await.json()) }
+    };
+
+    assert_eq!(ask(sample_notification(STEP_ID)).await, "hello #1");
+    assert_eq!(ask(sample_notification(STEP_ID)).await, "hello #2");
+    assert_eq!(
+        ask(sample_notification("aaaaaaaaaaaaaaaaaaaaaaaa")).await,
+        "fallback"
+    );
+
+    let mut vip = sample_notification(STEP_ID);
+    vip["data"]["interlocutor"]["id"] = json!("vip");
+    assert_eq!(ask(vip.clone()).await, format!("vip on {STEP_ID}"));
+
+    vip["data"]["interlocutor"]["usedToTest"] = json!(true);
+    assert_eq!(ask(vip).await, "test user");
+
+    let mut web = sample_notification("aaaaaaaaaaaaaaaaaaaaaaaa");
+    web["data"]["channel"] = json!("web");
+    assert_eq!(ask(web.clone()).await, "fallback");
+    web["data"]["input"] = json!({"type": "message", "text": "hi"});
+    assert_eq!(ask(web).await, "web with input");
+
+    let custom = json!({"topic": "conversation.custom_topic", "data": {}});
+    assert_eq!(ask(custom).await, "conversation.custom_topic");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn result_handlers_answer_500_on_error() {
+    let server = server().await;
+    for step in ["000000000000000000000001", "000000000000000000000002"] {
+        let response = server.client().notify(&sample_notification(step)).await;
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.json()["title"], "500 Internal Server Error");
+    }
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn missing_state_is_a_500_that_names_the_type() {
+    let webhook = Webhook::from_registry().unwrap().request_max_age(None);
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let response = server.client().notify(&sample_notification(STEP_ID)).await;
+    assert_eq!(response.status(), 500);
+    assert!(response.json()["description"]
+        .as_str()
+        .unwrap()
+        .contains("Greeting"));
+    server.shutdown().await.unwrap();
+}
+
+#[test]
+fn the_registry_lists_every_handler_with_its_location() {
+    let registrations = webhook::registry::registrations();
+    let names: Vec<&str> = registrations.iter().map(|r| r.name).collect();
+    assert_eq!(
+        names,
+        [
+            "fallback",
+            "greet",
+            "vip",
+            "web_with_input",
+            "failing",
+            "test_user",
+            "custom_topic"
+        ]
+    );
+    let vip = registrations.iter().find(|r| r.name == "vip").unwrap();
+    assert_eq!(vip.priority, 10);
+    assert_eq!(
+        vip.filters,
+        r#"json_key_equals("data.interlocutor.id", "vip")"#
+    );
+    assert!(vip.file.ends_with("dsl.rs"));
+    let table = Webhook::from_registry().unwrap().describe_routes();
+    assert!(
+        table.contains("filter=step_id = \"507f191e810c19729de860ea\" -> greet"),
+        "{table}"
+    );
+}

@@ -1,0 +1,116 @@
+//! The handlers registered by `#[on]`, collected at start through `inventory`.
+
+use std::collections::HashMap;
+
+use crate::routing::Route;
+use crate::state::StateMap;
+use crate::Webhook;
+
+/// One `#[on]` handler, as the macro registers it. Generated code builds these; you read them
+/// through [`registrations`].
+#[derive(Debug)]
+pub struct Registration {
+    /// The topic served (`conversation.step_reached`, or the `event = "…"` given).
+    pub event: &'static str,
+    /// The handler function's name.
+    pub name: &'static str,
+    /// The module the handler is declared in.
+    pub module: &'static str,
+    /// The file the handler is declared in.
+    pub file: &'static str,
+    /// The line of the `#[on]` attribute.
+    pub line: u32,
+    /// The route's priority.
+    pub priority: i32,
+    /// The filters as written, in a canonical order: two registrations with the same event,
+    /// filters and priority conflict.
+    pub filters: &'static str,
+    /// Builds the route.
+    pub route: fn() -> Route<StateMap>,
+}
+
+impl Registration {
+    /// `file:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+}
+
+inventory::collect!(Registration);
+
+/// Every registered handler, sorted by source location (file, then line) so the routes'
+/// registration order, which breaks precedence ties, does not depend on link order.
+pub fn registrations() -> Vec<&'static Registration> {
+    let mut all: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
+    all.sort_by(|a, b| (a.file, a.line, a.name).cmp(&(b.file, b.line, b.name)));
+    all
+}
+
+/// Two handlers that would compete for the same notifications with nothing to tell them apart.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the handlers `{first_name}` ({first_at}) and `{second_name}` ({second_at}) both handle \
+     \"{event}\" with the same filters ({filters}) and the same priority ({priority}); \
+     give one of them a different priority or different filters"
+)]
+pub struct RegistryConflict {
+    /// The topic.
+    pub event: &'static str,
+    /// The filters both have.
+    pub filters: &'static str,
+    /// The priority both have.
+    pub priority: i32,
+    /// The first handler's name.
+    pub first_name: &'static str,
+    /// Where the first handler is.
+    pub first_at: String,
+    /// The second handler's name.
+    pub second_name: &'static str,
+    /// Where the second handler is.
+    pub second_at: String,
+}
+
+/// Checks that no two registrations conflict.
+pub fn check_conflicts(registrations: &[&'static Registration]) -> Result<(), RegistryConflict> {
+    let mut seen: HashMap<(&str, &str, i32), &Registration> = HashMap::new();
+    for registration in registrations {
+        let key = (
+            registration.event,
+            registration.filters,
+            registration.priority,
+        );
+        if let Some(first) = seen.insert(key, registration) {
+            return Err(RegistryConflict {
+                event: registration.event,
+                filters: if registration.filters.is_empty() {
+                    "none"
+                } else {
+                    registration.filters
+                },
+                priority: registration.priority,
+                first_name: first.name,
+                first_at: first.location(),
+                second_name: registration.name,
+                second_at: registration.location(),
+            });
+        }
+    }
+    Ok(())
+}
+
+impl Webhook<StateMap> {
+    /// A webhook with every handler declared with `#[on]` in the program, and an empty
+    /// [`StateMap`] to fill with [`state`](Webhook::state).
+    ///
+    /// Use it to mount the annotated handlers in an existing axum app, or to test them with
+    /// [`TestClient`](crate::testing::TestClient). Fails when two handlers conflict (same
+    /// event, same filters, same priority), naming both.
+    pub fn from_registry() -> Result<Self, RegistryConflict> {
+        let registrations = registrations();
+        check_conflicts(&registrations)?;
+        Ok(registrations.into_iter().fold(
+            Webhook::with_state(StateMap::new()),
+            |webhook, registration| webhook.route((registration.route)()),
+        ))
+    }
+}
