@@ -167,7 +167,7 @@ fn the_registry_lists_every_handler_with_its_location() {
     assert!(vip.file.ends_with("dsl.rs"));
     let table = Webhook::from_registry().unwrap().describe_routes();
     assert!(
-        table.contains("filter=step_id = \"507f191e810c19729de860ea\" -> greet"),
+        table.contains("when step_id = \"507f191e810c19729de860ea\" -> greet"),
         "{table}"
     );
 }

@@ -158,15 +158,16 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         ranked
             .into_iter()
             .map(|(_, route)| {
-                let filter = route
-                    .filter_ref()
-                    .map_or_else(|| "any".to_owned(), |filter| format!("{filter:?}"));
+                let filter = route.filter_ref().map_or_else(
+                    || "unfiltered".to_owned(),
+                    |filter| format!("when {filter:?}"),
+                );
                 let location = route
                     .declared_at()
                     .map(|at| format!(" ({at})"))
                     .unwrap_or_default();
                 format!(
-                    "{} priority={} filter={} -> {}{}\n",
+                    "{} priority={} {} -> {}{}\n",
                     route.topic(),
                     route.priority_value(),
                     filter,

@@ -77,6 +77,8 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
     let mut filters = Vec::new();
     let mut seen_step_id: Option<Span> = None;
     let mut priority: Option<(i32, Span)> = None;
+    // An event that was given but is wrong has its own error: no "missing event" on top.
+    let mut event_misspelt = false;
     let mut set_event = |errors: &mut Errors, topic: String, span: Span| {
         if event.is_some() {
             errors.at(span, "duplicated argument: the event is already given");
@@ -98,6 +100,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                         } else {
                             hint
                         };
+                        event_misspelt = true;
                         errors.at(
                             name.span(),
                             format!(
@@ -112,10 +115,13 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                 Some(topic) if !topic.value().trim().is_empty() => {
                     set_event(errors, topic.value(), topic.span());
                 }
-                _ => errors.at(
-                    value.span(),
-                    "`event` is a topic string, e.g. `event = \"conversation.step_reached\"`",
-                ),
+                _ => {
+                    event_misspelt = true;
+                    errors.at(
+                        value.span(),
+                        "`event` is a topic string, e.g. `event = \"conversation.step_reached\"`",
+                    );
+                }
             },
             ("step_id", Form::Assign(value)) => {
                 if let Some(first) = seen_step_id {
@@ -237,6 +243,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
     check_filters_given_once(&filters, errors);
     let event = match event {
         Some((topic, _)) => topic,
+        None if event_misspelt => String::new(),
         None => {
             errors.at(
                 Span::call_site(),
@@ -361,6 +368,13 @@ fn step_ids(value: &Expr, errors: &mut Errors) -> Option<Vec<LitStr>> {
     let mut ids = Vec::new();
     for literal in literals {
         match string(literal) {
+            Some(id) if is_object_id(&id.value()) && id.value().bytes().any(|b| b.is_ascii_uppercase()) => errors.at(
+                id.span(),
+                format!(
+                    "step ids are written in lowercase, as the platform sends them: this route would never match\n  write {:?}",
+                    id.value().to_ascii_lowercase()
+                ),
+            ),
             Some(id) if is_object_id(&id.value()) => ids.push(id.clone()),
             Some(id) => errors.at(
                 id.span(),

@@ -1,0 +1,1 @@
+webhook::main!(privat_key = "k");

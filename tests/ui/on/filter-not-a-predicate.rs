@@ -1,0 +1,12 @@
+use webhook::prelude::*;
+
+fn is_vip(id: &str) -> bool {
+    id == "vip"
+}
+
+#[on(step_reached, filter = is_vip)]
+fn greet() -> StepReachedResponse {
+    StepReachedResponse::new()
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use webhook::prelude::*;
+
+struct Bot;
+
+impl Bot {
+    #[on(step_reached)]
+    fn greet(&self) -> StepReachedResponse {
+        StepReachedResponse::new()
+    }
+}
+
+fn main() {}

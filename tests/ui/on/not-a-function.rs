@@ -1,0 +1,6 @@
+use webhook::prelude::*;
+
+#[on(step_reached)]
+struct Greeter;
+
+fn main() {}

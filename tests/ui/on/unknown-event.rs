@@ -1,0 +1,8 @@
+use webhook::prelude::*;
+
+#[on(step_reahced)]
+fn greet() -> StepReachedResponse {
+    StepReachedResponse::new()
+}
+
+fn main() {}
