@@ -26,6 +26,8 @@
 //! - [`handler`], [`extract`], [`reply`]: handlers are plain functions, async or not, whose
 //!   arguments are extractors.
 //! - [`routing`] and [`filter`]: how a notification finds its handler.
+//! - [`http`](mod@http): generic HTTP webhooks (GitHub, Stripe, a cron...) with CEL filters, on
+//!   the same server.
 //! - [`security`]: the signature, basic-auth and replay checks, as the reference does them.
 //! - [`models`]: the Clustaar v1 models.
 //! - [`testing`]: a test client and a signer.
@@ -113,6 +115,7 @@ pub mod prelude {
     pub use crate::filter::{
         all, any, filter_fn, not, Filter, JsonKeyEquals, JsonKeyExists, JsonKeyIn, StepId,
     };
+    pub use crate::http::{CelFilter, HmacVerifier, HttpEvent, HttpRoute, Path, StandardWebhooks};
     pub use crate::models::{
         topics, Action, ConversationSession, GoToAction, Interlocutor, PauseBotAction, QuickReply,
         SendQuickRepliesAction, SendTextAction, Step, StepReached, StepReachedResponse, StepTarget,
@@ -121,6 +124,7 @@ pub mod prelude {
     pub use crate::state::{FromState, StateMap};
     pub use crate::{on, ApiError, RawBody, Request, Route, StatusCode, Webhook};
     pub use axum::extract::State;
-    pub use axum::http::HeaderMap;
+    pub use axum::http::{HeaderMap, Method};
+    pub use axum::response::IntoResponse;
     pub use axum::Json;
 }
