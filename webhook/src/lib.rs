@@ -74,11 +74,13 @@ pub use webhook_macros::{main, on};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::filter::{Filter, JsonLiteral, JsonPath, Segment};
+    pub use crate::http::{CelFilter, HttpRegistration, HttpRoute, Methods};
     pub use crate::registry::Registration;
     pub use crate::routing::Route;
     pub use crate::runner::{run_main, BoxError, MainOptions};
     pub use crate::state::StateMap;
     pub use crate::Request;
+    pub use ::http::Method;
     pub use inventory;
     pub use std::borrow::Cow;
 
@@ -90,6 +92,24 @@ pub mod __private {
 
     /// Fails to compile, at the return type, when `T` does not become a response.
     pub fn assert_reply<T: IntoReply>() {}
+
+    /// What an HTTP handler returns: anything that implements axum's `IntoResponse`.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be returned by an HTTP webhook handler",
+        label = "an HTTP handler must return something that implements `IntoResponse`",
+        note = "return a `StatusCode`, a `String`, a `Json<T>`, a `(StatusCode, Json<T>)`, an `ApiError`, a `Result<T, ApiError>` or an `impl IntoResponse`"
+    )]
+    pub trait HttpReply {}
+
+    impl<T: axum::response::IntoResponse> HttpReply for T {}
+
+    /// Fails to compile, at the return type, when `T` is not an HTTP response.
+    pub fn assert_http_reply<T: HttpReply>() {}
+
+    /// A CEL filter that `#[on]` already checked at compile time.
+    pub fn cel_filter(source: &'static str) -> CelFilter {
+        CelFilter::new(source).unwrap_or_else(|error| panic!("{error}"))
+    }
 
     /// Calls a user's filter function; fails to compile at the path when it is not one.
     pub fn call_filter<F: Fn(&Request) -> bool>(filter: F, request: &Request) -> bool {

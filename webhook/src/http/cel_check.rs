@@ -100,7 +100,10 @@ pub fn check(source: &str) -> Result<Program, Vec<Problem>> {
                 let line = usize::try_from(error.pos.0).unwrap_or(1).max(1);
                 let column = usize::try_from(error.pos.1).unwrap_or(0) + 1;
                 Problem {
-                    message: format!("syntax error: {}", error.msg),
+                    message: format!(
+                        "syntax error: {}",
+                        error.msg.trim_start_matches("Syntax error: ")
+                    ),
                     line,
                     column,
                     snippet: source.lines().nth(line - 1).unwrap_or_default().to_owned(),
@@ -177,7 +180,7 @@ impl Checker<'_> {
                 } else {
                     let hint = match nearest(name, [VARIABLE]) {
                         Some(variable) => format!("; did you mean `{variable}`?"),
-                        None => String::new(),
+                        None => ".".to_owned(),
                     };
                     self.problem(
                         expr.id,
@@ -274,7 +277,7 @@ impl Checker<'_> {
         let owner = self.describe(operand);
         let hint = match nearest(field, names.iter().copied()) {
             Some(name) => format!("; did you mean `{owner}.{name}`?"),
-            None => String::new(),
+            None => ".".to_owned(),
         };
         self.problem(
             id,
@@ -358,7 +361,7 @@ mod tests {
         let found = problems(r#"date.method == "GET" && request.path == "/""#);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with("unknown variable `date`; did you mean `data`?"));
-        assert!(found[1].starts_with("unknown variable `request` A filter reads"));
+        assert!(found[1].starts_with("unknown variable `request`. A filter reads"));
         assert_eq!(
             problems(r#"data.headers.exists(h, h.startsWith("x-")) && [1].all(data, data > 0)"#),
             Vec::<String>::new()
