@@ -165,6 +165,8 @@ mod tests {
             r#"data.body.json.ok && data.body.json.none == null"#,
             r#"has(data.body.json.ref) && !has(data.body.json.missing) && has(data.url.path)"#,
             r#""method" in data && size(data) == 5 && size(data.url) == 5 && type(data) == map"#,
+            r#""ref" in data.body.json && size(data.body.json) == 7 && data.body.json.exists(k, k == "ok")"#,
+            r#"data.body.json == {"ref": "refs/heads/main", "commits": [{"id": "a"}, {"id": "b"}], "n": 3, "big": 18446744073709551615u, "f": 1.5, "ok": true, "none": null}"#,
         ] {
             assert_eq!(eval(filter, &request), Ok(true), "{filter}");
         }

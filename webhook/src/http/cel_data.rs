@@ -221,8 +221,10 @@ impl<'a> Body<'a> {
             "bytes" => Box::new(CelBytes::from(body)),
             "form" if is_form(request.headers()) => pairs_map(body),
             "form" => Box::new(CelNull),
-            "json" if request.json().is_object() => json(request.json()),
-            "json" => Box::new(CelNull),
+            "json" => match request.json() {
+                Value::Object(object) => Box::new(JsonObject::new(object)),
+                _ => Box::new(CelNull),
+            },
             _ => return None,
         })
     }
@@ -357,5 +359,133 @@ struct Names<'b, 'a>(std::slice::Iter<'b, CelString<'a>>);
 impl<'b, 'a: 'w, 'w> traits::Iterator<'b, 'w> for Names<'b, 'a> {
     fn next(&mut self) -> Option<&'b (dyn Val + 'w)> {
         self.0.next().map(|name| name as &(dyn Val + 'w))
+    }
+}
+
+/// `data.body.json`: a JSON object whose entries are converted only when a filter reads them
+/// (`data.body.json.ref` converts one string, not the whole payload).
+#[derive(Debug, Clone)]
+struct JsonObject<'a> {
+    object: &'a serde_json::Map<String, Value>,
+    /// The keys, built the first time the object is iterated.
+    keys: OnceLock<Vec<CelString<'a>>>,
+}
+
+impl<'a> JsonObject<'a> {
+    fn new(object: &'a serde_json::Map<String, Value>) -> Self {
+        Self {
+            object,
+            keys: OnceLock::new(),
+        }
+    }
+
+    /// The whole object, converted.
+    fn converted(&self) -> CelMap<'a> {
+        CelMap::from(
+            self.object
+                .iter()
+                .map(|(key, value)| (CelMapKey::from(key.as_str()), json(value)))
+                .collect::<HashMap<_, _>>(),
+        )
+    }
+}
+
+impl<'a> Val for JsonObject<'a> {
+    fn get_type(&self) -> &Type {
+        &cel_types::MAP_TYPE
+    }
+
+    fn cel_type() -> &'static Type
+    where
+        Self: Sized,
+    {
+        &cel_types::MAP_TYPE
+    }
+
+    fn as_container(&self) -> Option<&dyn Container> {
+        Some(self)
+    }
+
+    fn as_indexer<'b, 'w>(&'b self) -> Option<&'b (dyn Indexer + 'w)>
+    where
+        Self: 'w,
+    {
+        Some(self)
+    }
+
+    fn into_indexer<'w>(self: Box<Self>) -> Option<Box<dyn Indexer + 'w>>
+    where
+        Self: 'w,
+    {
+        Some(self)
+    }
+
+    fn as_iterable<'b, 'w>(&'b self) -> Option<&'b (dyn Iterable + 'w)>
+    where
+        Self: 'w,
+    {
+        Some(self)
+    }
+
+    fn as_sizer(&self) -> Option<&dyn Sizer> {
+        Some(self)
+    }
+
+    fn equals(&self, other: &dyn Val) -> bool {
+        self.converted().equals(other)
+    }
+
+    fn clone_as_boxed<'w>(&self) -> Box<dyn Val + 'w>
+    where
+        Self: 'w,
+    {
+        Box::new(JsonObject::new(self.object))
+    }
+}
+
+impl<'a> Indexer for JsonObject<'a> {
+    fn get<'b, 'w>(&'b self, key: &dyn Val) -> Result<CowVal<'b, 'w>, ExecutionError>
+    where
+        Self: 'w,
+    {
+        let name = key_str(key)?;
+        self.object
+            .get(name)
+            .map(|value| CowVal::Owned(json(value)))
+            .ok_or_else(|| ExecutionError::no_such_key(name))
+    }
+
+    fn steal<'w>(self: Box<Self>, key: &dyn Val) -> Result<Box<dyn Val + 'w>, ExecutionError>
+    where
+        Self: 'w,
+    {
+        self.get(key).map(CowVal::into_owned)
+    }
+}
+
+impl Container for JsonObject<'_> {
+    fn contains(&self, key: &dyn Val) -> Result<bool, ExecutionError> {
+        Ok(self.object.contains_key(key_str(key)?))
+    }
+}
+
+impl Sizer for JsonObject<'_> {
+    fn size(&self) -> CelInt {
+        CelInt::from(self.object.len() as i64)
+    }
+}
+
+impl<'a> Iterable for JsonObject<'a> {
+    fn iter<'b, 'w>(&'b self) -> Box<dyn traits::Iterator<'b, 'w> + 'b>
+    where
+        Self: 'w,
+    {
+        let keys = self.keys.get_or_init(|| {
+            self.object
+                .keys()
+                .map(|key| CelString::from(key.as_str()))
+                .collect()
+        });
+        Box::new(Names(keys.iter()))
     }
 }
