@@ -358,6 +358,28 @@ async fn precedence_is_that_of_the_clustaar_routes() {
     );
 }
 
+#[test]
+fn the_route_table_lists_http_routes_in_precedence_order() {
+    let webhook = Webhook::new()
+        .http(Methods::Any, "/p", || "unfiltered", ())
+        .http_route(
+            HttpRoute::new([Method::GET, Method::POST], "/p", || "urgent")
+                .filter(CelFilter::new(r#"data.method == "GET""#).unwrap())
+                .verify(HmacVerifier::github("s"))
+                .priority(5)
+                .name("urgent"),
+        );
+    let table = webhook.describe_routes();
+    assert_eq!(
+        table.lines().collect::<Vec<_>>(),
+        [
+            r#"GET,POST /p priority=5 when cel("data.method == \"GET\"") signed -> urgent"#,
+            "* /p priority=0 unfiltered -> &str",
+        ]
+        .map(|line| line.replace("&str", webhook.http_routes()[0].route_name()))
+    );
+}
+
 #[derive(Clone)]
 struct Greeting(&'static str);
 

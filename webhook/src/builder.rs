@@ -191,7 +191,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         &self.routes
     }
 
-    /// The route table in precedence order, one line a route, for logs.
+    /// The route table in precedence order, one line a route, for logs: the Clustaar routes by
+    /// topic, then the HTTP routes by path (`POST /github priority=0 when cel(...) -> push`).
     pub fn describe_routes(&self) -> String {
         let mut ranked: Vec<(usize, &Route<S>)> = self.routes.iter().enumerate().collect();
         ranked.sort_by(|(a_registration, a), (b_registration, b)| {
@@ -218,6 +219,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                     location
                 )
             })
+            .chain(crate::http::describe_routes(&self.http_routes))
             .collect()
     }
 

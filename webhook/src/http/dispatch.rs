@@ -180,3 +180,39 @@ async fn endpoint<S: Send + Sync + 'static>(
         }
     }
 }
+
+/// The HTTP routes in precedence order within each path, one line a route, for logs.
+pub(crate) fn describe_routes<S>(routes: &[HttpRoute<S>]) -> Vec<String> {
+    let mut ranked: Vec<(usize, &HttpRoute<S>)> = routes.iter().enumerate().collect();
+    ranked.sort_by(|(a_registration, a), (b_registration, b)| {
+        (a.path(), a.precedence(*a_registration)).cmp(&(b.path(), b.precedence(*b_registration)))
+    });
+    ranked
+        .into_iter()
+        .map(|(_, route)| {
+            let filter = route.filter_ref().map_or_else(
+                || "unfiltered".to_owned(),
+                |filter| format!("when {filter:?}"),
+            );
+            let signed = if route.verifier().is_some() {
+                " signed"
+            } else {
+                ""
+            };
+            let location = route
+                .declared_at()
+                .map(|at| format!(" ({at})"))
+                .unwrap_or_default();
+            format!(
+                "{} {} priority={} {}{} -> {}{}\n",
+                route.methods(),
+                route.path(),
+                route.priority_value(),
+                filter,
+                signed,
+                route.route_name(),
+                location
+            )
+        })
+        .collect()
+}

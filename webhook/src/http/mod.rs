@@ -27,7 +27,7 @@ mod standard_webhooks;
 
 pub use self::cel::{CelEvalError, CelFilter, CelFilterError};
 pub use cel_check::Problem;
-pub(crate) use dispatch::router;
+pub(crate) use dispatch::{describe_routes, router};
 pub use dispatch::{MethodNotAllowed, NoTrigger};
 pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};
 pub use handler::HttpHandler;
