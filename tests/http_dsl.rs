@@ -54,6 +54,15 @@ fn json_filters(Json(body): Json<Value>) -> Json<Value> {
     Json(body["n"].clone())
 }
 
+fn signed_by_github() -> HmacVerifier {
+    HmacVerifier::github("It's a Secret to Everybody")
+}
+
+#[on(http(post), path = "/signed", verify = signed_by_github)]
+fn signed() -> &'static str {
+    "verified"
+}
+
 #[on(step_reached)]
 fn notification() -> StepReachedResponse {
     StepReachedResponse::new()
@@ -65,7 +74,7 @@ async fn the_dsl_routes() {
         .unwrap()
         .state(Greeting("hi"))
         .request_max_age(None);
-    assert_eq!(webhook.http_routes().len(), 5);
+    assert_eq!(webhook.http_routes().len(), 6);
     let server = TestServer::spawn(webhook).await.unwrap();
     let client = server.client();
     let push = client

@@ -106,6 +106,14 @@ pub mod __private {
     /// Fails to compile, at the return type, when `T` is not an HTTP response.
     pub fn assert_http_reply<T: HttpReply>() {}
 
+    /// Calls a user's `verify = function`; fails to compile at the path when it does not return
+    /// a signature check.
+    pub fn call_verify<V: crate::http::Verify>(
+        function: fn() -> V,
+    ) -> Box<dyn crate::http::Verify> {
+        Box::new(function())
+    }
+
     /// A CEL filter that `#[on]` already checked at compile time.
     pub fn cel_filter(source: &'static str) -> CelFilter {
         CelFilter::new(source).unwrap_or_else(|error| panic!("{error}"))

@@ -26,4 +26,13 @@ async fn seed() -> (StatusCode, Json<serde_json::Value>) {
     (StatusCode::CREATED, Json(serde_json::json!({})))
 }
 
+fn github_signature() -> HmacVerifier {
+    HmacVerifier::github(std::env::var("GITHUB_WEBHOOK_SECRET").unwrap_or_default())
+}
+
+#[on(http(post), path = "/signed", verify = github_signature, filter = "size(data.body.bytes) > 0")]
+fn signed(Json(payload): Json<serde_json::Value>) -> Json<serde_json::Value> {
+    Json(payload)
+}
+
 fn main() {}

@@ -26,6 +26,7 @@ pub struct HttpArgs {
     methods: Option<(Option<Vec<String>>, Span)>,
     path: Option<LitStr>,
     cel: Option<LitStr>,
+    verify: Option<syn::Path>,
 }
 
 /// An HTTP route, checked.
@@ -34,6 +35,8 @@ pub struct HttpSpec {
     pub methods: Option<Vec<String>>,
     pub path: LitStr,
     pub cel: Option<LitStr>,
+    /// A function returning the route's signature check.
+    pub verify: Option<syn::Path>,
 }
 
 impl HttpArgs {
@@ -156,6 +159,21 @@ impl HttpArgs {
         self.cel = Some(source.clone());
     }
 
+    /// `verify = function`: a function returning the route's `Verify` (called once, at start).
+    pub fn verify(&mut self, value: &Expr, span: Span, errors: &mut Errors) {
+        if self.verify.is_some() {
+            errors.at(span, "duplicated argument `verify`");
+            return;
+        }
+        match value {
+            Expr::Path(path) if path.qself.is_none() => self.verify = Some(path.path.clone()),
+            other => errors.at(
+                other.span(),
+                "`verify` is the path of a function returning the signature check, e.g. `verify = github_signature` with `fn github_signature() -> HmacVerifier`",
+            ),
+        }
+    }
+
     /// Checks the HTTP arguments against the others; the route, when it is one.
     pub fn finish(
         self,
@@ -168,6 +186,12 @@ impl HttpArgs {
                 errors.at(
                     path.span(),
                     "`path` is for HTTP routes: add `http` (any method) or `http(post)`",
+                );
+            }
+            if let Some(verify) = &self.verify {
+                errors.at(
+                    verify.span(),
+                    "`verify` is for HTTP routes: add `http(post)` and `path = \"...\"`",
                 );
             }
             if let Some(cel) = &self.cel {
@@ -198,6 +222,7 @@ impl HttpArgs {
             methods,
             path,
             cel: self.cel,
+            verify: self.verify,
         })
     }
 }
@@ -260,6 +285,9 @@ pub fn registration(spec: &Spec, http: &HttpSpec, handler: &HandlerSig) -> Token
     let arguments = handler.arg_types.iter().map(|ty| {
         quote_spanned! {ty.span()=> #private::assert_extractor::<#ty>(); }
     });
+    let verify = http.verify.as_ref().map(
+        |function| quote_spanned!(function.span()=> .verify(#private::call_verify(#function))),
+    );
     let result = match &handler.output {
         Some(Type::ImplTrait(_)) => TokenStream::new(),
         Some(ty) => quote_spanned! {ty.span()=> #private::assert_http_reply::<#ty>(); },
@@ -279,6 +307,7 @@ pub fn registration(spec: &Spec, http: &HttpSpec, handler: &HandlerSig) -> Token
                 let filters: ::std::vec::Vec<::std::boxed::Box<dyn #private::Filter>> = ::std::vec![#(#filter_values),*];
                 #private::HttpRoute::new(#methods, #path, #name)
                     .filter(filters)
+                    #verify
                     .priority(#priority)
                     .name(#name_text)
                     .location(::core::concat!(::core::file!(), ":", ::core::line!()))

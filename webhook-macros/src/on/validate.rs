@@ -25,13 +25,14 @@ const ARGUMENTS: &[&str] = &[
     "event",
     "http",
     "path",
+    "verify",
 ];
 
 const ACCEPTED: &str =
     "accepted: an event (`step_reached` or `event = \"topic\"`), `step_id = \"…\"`, \
      `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
      `filter = function`, `priority = N`; for an HTTP route: `http` or `http(post)`, \
-     `path = \"/github\"`, `filter = \"<CEL>\"`";
+     `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`";
 
 /// A JSON scalar written in the attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +208,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                 http.methods(form, name.span(), errors);
             }
             ("path", Form::Assign(value)) => http.path(&value, name.span(), errors),
+            ("verify", Form::Assign(value)) => http.verify(&value, name.span(), errors),
             (
                 "filter",
                 Form::Assign(Expr::Lit(ExprLit {
@@ -240,6 +242,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                     "filter" => "`filter = function`",
                     "priority" => "`priority = N`",
                     "path" => "`path = \"/github\"`",
+                    "verify" => "`verify = function`",
                     _ => "`event = \"topic\"`",
                 };
                 let span = match &form {

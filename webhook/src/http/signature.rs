@@ -34,9 +34,20 @@ use sha2::Sha256;
 use crate::error::ApiError;
 
 /// A signature check of an HTTP webhook route. Implement it for a scheme of your own.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a signature check",
+    label = "not a signature check",
+    note = "use `HmacVerifier::github(secret)`, `HmacVerifier::new(secret, Digest::Sha256).header(...)`, `StandardWebhooks::new(secret)?`, or implement `webhook::http::Verify`"
+)]
 pub trait Verify: fmt::Debug + Send + Sync + 'static {
     /// Checks the request's headers against its raw body.
     fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError>;
+}
+
+impl Verify for Box<dyn Verify> {
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
+        (**self).verify(headers, body)
+    }
 }
 
 /// Why a signature is refused: a `401` with `{"title": "Invalid signature", "description": ...}`.
