@@ -91,7 +91,8 @@ pub struct Url {
 /// The body of an [`HttpEvent`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct HttpBody {
-    /// The raw body; `None` when the request has no body.
+    /// The raw body; `None` when the request has no body. Serialised as bytes (CEL `bytes`;
+    /// an array of numbers with `serde_json`).
     #[serde(serialize_with = "serialize_bytes")]
     pub bytes: Option<Bytes>,
     /// The decoded form, when the `Content-Type` is `application/x-www-form-urlencoded`.
