@@ -485,3 +485,41 @@ async fn a_handler_panic_is_a_500() {
     let response = server.client().request(Method::POST, "/boom").send().await;
     assert_eq!(response.status(), 500);
 }
+
+#[test]
+#[should_panic(expected = "conflict")]
+fn two_parameter_names_at_the_same_place_conflict_at_start() {
+    let _ = Webhook::new()
+        .http(Method::POST, "/hooks/{a}", || StatusCode::OK, ())
+        .http(Method::POST, "/hooks/{b}", || StatusCode::OK, ())
+        .into_router();
+}
+
+#[tokio::test]
+async fn the_body_limit_applies_to_http_routes() {
+    let server = TestServer::spawn(Webhook::new().body_limit(8).http(
+        Method::POST,
+        "/small",
+        || StatusCode::OK,
+        (),
+    ))
+    .await
+    .unwrap();
+    let client = server.client();
+    assert_eq!(
+        client
+            .request(Method::POST, "/small")
+            .body("12345678")
+            .send()
+            .await
+            .status(),
+        200
+    );
+    let large = client
+        .request(Method::POST, "/small")
+        .body("123456789")
+        .send()
+        .await;
+    assert_eq!(large.status(), 413);
+    assert_eq!(large.json()["title"], "413 Payload Too Large");
+}
