@@ -34,7 +34,8 @@ use crate::Request;
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
 /// An HTTP request received by a generic webhook route, as its handler and its CEL filter see
-/// it. A handler takes it as an argument (`event: HttpEvent`); `Arc<HttpEvent>` avoids the copy.
+/// it. A handler takes it as an argument (`event: HttpEvent`, or `Arc<HttpEvent>` to share it),
+/// built from the request when the handler is called; CEL filters read the request directly.
 ///
 /// Its [`Serialize`] form is the `data` of CEL filters:
 ///
