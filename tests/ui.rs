@@ -6,5 +6,6 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/on/*.rs");
     cases.compile_fail("tests/ui/main/*.rs");
+    cases.compile_fail("tests/ui/http/*.rs");
     cases.pass("tests/ui/pass/*.rs");
 }

@@ -5,6 +5,8 @@
 //! Each macro parses (`on/args.rs`, `main_macro.rs`), validates (`on/validate.rs`), then
 //! generates (`on/codegen.rs`); errors are collected and reported together (`ctxt.rs`).
 
+#[path = "../../webhook/src/http/cel_check.rs"]
+mod cel_check;
 mod ctxt;
 mod debug;
 mod main_macro;

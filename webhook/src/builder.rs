@@ -1,7 +1,9 @@
 //! The `Webhook` builder: options, routes, and the router or server they make.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -9,6 +11,7 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 
 use crate::filter::IntoFilter;
 use crate::handler::Handler;
+use crate::http::{HttpHandler, HttpRoute, Methods};
 use crate::pipeline::dispatch::Dispatcher;
 use crate::pipeline::Pipeline;
 use crate::routing::{Route, RouteTable};
@@ -46,6 +49,7 @@ pub struct Webhook<S = ()> {
     request_max_age: Option<Duration>,
     body_limit: usize,
     path: String,
+    http_routes: Vec<HttpRoute<S>>,
 }
 
 impl Webhook<()> {
@@ -73,6 +77,7 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("request_max_age", &self.request_max_age)
             .field("body_limit", &self.body_limit)
             .field("routes", &self.routes)
+            .field("http_routes", &self.http_routes)
             .finish()
     }
 }
@@ -88,6 +93,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
             body_limit: DEFAULT_BODY_LIMIT,
             path: "/".to_owned(),
+            http_routes: Vec::new(),
         }
     }
 
@@ -143,12 +149,50 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self
     }
 
+    /// Sends the HTTP requests to `path` with one of `methods` that pass `filters` to
+    /// `handler`: a generic webhook route (GitHub, Stripe, a cron...) beside the Clustaar one.
+    ///
+    /// `methods` is a [`Method`](http::Method), an array of them, or [`Methods::Any`];
+    /// `path` may hold `{name}` segments; `filters` is `()`, a
+    /// [`CelFilter`](crate::http::CelFilter), any filter or a tuple of them. For a signature
+    /// check, a priority or a name, build an [`HttpRoute`] and use
+    /// [`http_route`](Webhook::http_route).
+    ///
+    /// # Panics
+    ///
+    /// When `path` is malformed (see [`HttpRoute::new`]).
+    pub fn http<H, M>(
+        self,
+        methods: impl Into<Methods>,
+        path: impl Into<Cow<'static, str>>,
+        handler: H,
+        filters: impl IntoFilter,
+    ) -> Self
+    where
+        H: HttpHandler<M, S>,
+        M: 'static,
+    {
+        self.http_route(HttpRoute::new(methods, path, handler).filter(filters))
+    }
+
+    /// Adds a generic HTTP route.
+    pub fn http_route(mut self, route: HttpRoute<S>) -> Self {
+        self.http_routes.push(route);
+        self
+    }
+
+    /// The generic HTTP routes, in registration order.
+    pub fn http_routes(&self) -> &[HttpRoute<S>] {
+        &self.http_routes
+    }
+
     /// The routes, in registration order.
     pub fn routes(&self) -> &[Route<S>] {
         &self.routes
     }
 
-    /// The route table in precedence order, one line a route, for logs.
+    /// The route table in precedence order, one line a route, for logs: the Clustaar routes by
+    /// topic, then the HTTP routes by path (`POST /github priority=0 when cel(...) -> push`).
     pub fn describe_routes(&self) -> String {
         let mut ranked: Vec<(usize, &Route<S>)> = self.routes.iter().enumerate().collect();
         ranked.sort_by(|(a_registration, a), (b_registration, b)| {
@@ -175,12 +219,18 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                     location
                 )
             })
+            .chain(crate::http::describe_routes(&self.http_routes))
             .collect()
     }
 
     /// The axum router serving this webhook, to mount in an application
     /// (`Router::new().nest_service("/clustaar", webhook.into_router())`), wrap in tower
     /// layers, or serve.
+    ///
+    /// # Panics
+    ///
+    /// When an HTTP route is on the path of the Clustaar notifications, or two HTTP route
+    /// paths conflict (`/hooks/{a}` and `/hooks/{b}`).
     pub fn into_router(self) -> Router {
         let Self {
             state,
@@ -190,9 +240,19 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             request_max_age,
             body_limit,
             path,
+            http_routes,
         } = self;
+        if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
+            panic!(
+                "the HTTP route {:?} is on {path:?}, the path of the Clustaar notifications; \
+                 give it another path, or move the notifications with `Webhook::path`",
+                route.route_name()
+            );
+        }
+        let state = Arc::new(state);
         Pipeline {
             path,
+            http: crate::http::router(http_routes, &state, body_limit),
             dispatcher: Dispatcher {
                 routes: RouteTable::new(routes),
                 state,

@@ -30,7 +30,7 @@ use crate::Request;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an argument of a webhook handler",
     label = "this argument is not an extractor",
-    note = "a handler's arguments are extractors: `StepReached`, `WebhookRequest<E>`, `HeaderMap`, `RawBody`, `Json<T>`, `State<T>`, `Extension<T>`, `Method`, `Uri` or `Arc<Request>`",
+    note = "a handler's arguments are extractors: `StepReached`, `WebhookRequest<E>`, `HeaderMap`, `RawBody`, `Json<T>`, `State<T>`, `Extension<T>`, `Method`, `Uri` or `Arc<Request>`; an HTTP route's handler also takes `HttpEvent` and `Path<T>`",
     note = "for `State<T>`, the webhook's state must be a `T`, hold one (`StateMap`), or implement `FromState` for it"
 )]
 pub trait Extract<S>: Sized {

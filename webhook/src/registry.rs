@@ -99,7 +99,8 @@ pub fn check_conflicts(registrations: &[&'static Registration]) -> Result<(), Re
 }
 
 impl Webhook<StateMap> {
-    /// A webhook with every handler declared with `#[on]` in the program, and an empty
+    /// A webhook with every handler declared with `#[on]` in the program (HTTP routes
+    /// included), and an empty
     /// [`StateMap`] to fill with [`state`](Webhook::state).
     ///
     /// Use it to mount the annotated handlers in an existing axum app, or to test them with
@@ -108,9 +109,14 @@ impl Webhook<StateMap> {
     pub fn from_registry() -> Result<Self, RegistryConflict> {
         let registrations = registrations();
         check_conflicts(&registrations)?;
-        Ok(registrations.into_iter().fold(
+        let http = crate::http::http_registrations();
+        crate::http::check_http_conflicts(&http)?;
+        let webhook = registrations.into_iter().fold(
             Webhook::with_state(StateMap::new()),
             |webhook, registration| webhook.route((registration.route)()),
-        ))
+        );
+        Ok(http.into_iter().fold(webhook, |webhook, registration| {
+            webhook.http_route((registration.route)())
+        }))
     }
 }

@@ -119,9 +119,18 @@ impl<S> Route<S> {
 
     /// The sort key of the precedence rules, for a route registered `registration`-th.
     pub(crate) fn precedence(&self, registration: usize) -> (bool, i32, usize) {
-        // Sorted ascending: filtered routes first, then higher priority, then earlier.
-        (self.filter.is_none(), -self.priority, registration)
+        precedence(self.filter.is_some(), self.priority, registration)
     }
+}
+
+/// The sort key of the precedence rules, shared by Clustaar and HTTP routes. Sorted ascending:
+/// filtered routes first, then higher priority, then earlier registration.
+pub(crate) fn precedence(
+    has_filter: bool,
+    priority: i32,
+    registration: usize,
+) -> (bool, i32, usize) {
+    (!has_filter, -priority, registration)
 }
 
 impl<S> fmt::Debug for Route<S> {

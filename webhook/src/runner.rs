@@ -157,7 +157,7 @@ where
                 return ExitCode::from(2);
             }
         };
-        if webhook.routes().is_empty() {
+        if webhook.routes().is_empty() && webhook.http_routes().is_empty() {
             tracing::warn!("no #[on] handler is registered: every notification will be a 404");
         }
         tracing::info!(

@@ -11,6 +11,9 @@ use crate::path_syntax::PathSegment;
 
 /// The registration of `handler` for `spec`.
 pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {
+    if let Some(http) = &spec.http {
+        return super::http::registration(spec, http, handler);
+    }
     let private = quote!(::webhook::__private);
     let name = &handler.name;
     let name_text = name.to_string();
@@ -77,7 +80,7 @@ fn assertions(handler: &HandlerSig) -> TokenStream {
     }
 }
 
-fn filter_struct(spec: &Spec, description: &str) -> TokenStream {
+pub(super) fn filter_struct(spec: &Spec, description: &str) -> TokenStream {
     let private = quote!(::webhook::__private);
     let conditions = spec
         .filters

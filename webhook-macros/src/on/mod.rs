@@ -2,6 +2,7 @@
 
 mod args;
 mod codegen;
+mod http;
 mod validate;
 
 use proc_macro2::TokenStream;

@@ -23,12 +23,16 @@ const ARGUMENTS: &[&str] = &[
     "filter",
     "priority",
     "event",
+    "http",
+    "path",
+    "verify",
 ];
 
 const ACCEPTED: &str =
     "accepted: an event (`step_reached` or `event = \"topic\"`), `step_id = \"…\"`, \
      `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
-     `filter = function`, `priority = N`";
+     `filter = function`, `priority = N`; for an HTTP route: `http` or `http(post)`, \
+     `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`";
 
 /// A JSON scalar written in the attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +65,8 @@ pub struct Spec {
     pub event: String,
     pub filters: Vec<Filter>,
     pub priority: i32,
+    /// The methods, path and CEL filter of an `http` route.
+    pub http: Option<super::http::HttpSpec>,
 }
 
 /// The handler's signature, as far as the macro checks it.
@@ -77,6 +83,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
     let mut filters = Vec::new();
     let mut seen_step_id: Option<Span> = None;
     let mut priority: Option<(i32, Span)> = None;
+    let mut http = super::http::HttpArgs::default();
     // An event that was given but is wrong has its own error: no "missing event" on top.
     let mut event_misspelt = false;
     let mut set_event = |errors: &mut Errors, topic: String, span: Span| {
@@ -197,9 +204,21 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
             ("filter", Form::Assign(Expr::Path(path))) if path.qself.is_none() => {
                 filters.push(Filter::Function(path.path));
             }
+            ("http", form @ (Form::Bare | Form::Call(..) | Form::Assign(_))) => {
+                http.methods(form, name.span(), errors);
+            }
+            ("path", Form::Assign(value)) => http.path(&value, name.span(), errors),
+            ("verify", Form::Assign(value)) => http.verify(&value, name.span(), errors),
+            (
+                "filter",
+                Form::Assign(Expr::Lit(ExprLit {
+                    lit: Lit::Str(source),
+                    ..
+                })),
+            ) => http.cel(&source, errors),
             ("filter", Form::Assign(value)) => errors.at(
                 value.span(),
-                "`filter` is the path of a function `fn(&Request) -> bool`, e.g. `filter = is_vip`",
+                "`filter` is the path of a function `fn(&Request) -> bool`, e.g. `filter = is_vip`, or a CEL expression string on an `http` route",
             ),
             ("priority", Form::Assign(value)) => {
                 if let Some((_, first)) = priority {
@@ -222,6 +241,8 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                     "json_key_exists" => "`json_key_exists(path)`",
                     "filter" => "`filter = function`",
                     "priority" => "`priority = N`",
+                    "path" => "`path = \"/github\"`",
+                    "verify" => "`verify = function`",
                     _ => "`event = \"topic\"`",
                 };
                 let span = match &form {
@@ -241,9 +262,11 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
         }
     }
     check_filters_given_once(&filters, errors);
+    let is_http = http.is_http();
+    let http = http.finish(event.as_ref().map(|(_, span)| *span), &filters, errors);
     let event = match event {
         Some((topic, _)) => topic,
-        None if event_misspelt => String::new(),
+        None if event_misspelt || is_http => String::new(),
         None => {
             errors.at(
                 Span::call_site(),
@@ -256,6 +279,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
         event,
         filters,
         priority: priority.map_or(0, |(n, _)| n),
+        http,
     }
 }
 

@@ -81,7 +81,7 @@ pub(crate) fn parse_notification(body: &[u8]) -> Result<Value, PayloadError> {
 /// What the endpoint needs: the routes and the state.
 pub(crate) struct Dispatcher<S> {
     pub(crate) routes: RouteTable<S>,
-    pub(crate) state: S,
+    pub(crate) state: Arc<S>,
     pub(crate) body_limit: usize,
 }
 

@@ -36,6 +36,8 @@ pub(crate) struct Pipeline<S> {
     pub(crate) replay: Option<ReplayGuard>,
     pub(crate) signature: Option<SignatureVerifier>,
     pub(crate) basic_auth: Option<BasicAuth>,
+    /// The generic HTTP routes (`crate::http`), on their own paths.
+    pub(crate) http: Router,
 }
 
 impl<S: Send + Sync + 'static> Pipeline<S> {
@@ -60,6 +62,7 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             .with_state(Arc::new(self.dispatcher));
         Router::new()
             .route(&self.path, endpoint)
+            .merge(self.http)
             .fallback(fallback::unknown_path)
             .layer(CatchPanicLayer::custom(fallback::panicked))
     }

@@ -146,6 +146,27 @@ impl TestRequest<'_> {
         self
     }
 
+    /// Adds a header, keeping any other value of the same name (to send a header twice).
+    pub fn append_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        K::Error: std::fmt::Debug,
+        V: TryInto<HeaderValue>,
+        V::Error: std::fmt::Debug,
+    {
+        self.headers.append(
+            name.try_into().expect("a valid header name"),
+            value.try_into().expect("a valid header value"),
+        );
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
     /// Removes a header the signer or the defaults would add.
     pub fn without_header(mut self, name: HeaderName) -> Self {
         self.headers.insert(name, HeaderValue::from_static(""));
@@ -201,11 +222,12 @@ impl TestRequest<'_> {
             }
             headers
         };
-        for (name, value) in &self.headers {
-            if value.is_empty() {
-                headers.remove(name);
-            } else {
-                headers.insert(name.clone(), value.clone());
+        for name in self.headers.keys() {
+            headers.remove(name);
+            for value in self.headers.get_all(name) {
+                if !value.is_empty() {
+                    headers.append(name.clone(), value.clone());
+                }
             }
         }
         let uri = match &self.client.transport {

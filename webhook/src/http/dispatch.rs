@@ -1,0 +1,218 @@
+//! The endpoint of a path of HTTP routes: method, signature, filter, in precedence order.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Request as HttpRequest, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use http::{header, HeaderValue, Method, StatusCode};
+
+use super::event::parse_json;
+use super::route::HttpRoute;
+use super::signature::VerifyError;
+use crate::error::{status_title, ApiError};
+use crate::pipeline::body::read_limited;
+use crate::Request;
+
+/// No route of the path accepts the request (its filters refused it): `404`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("No trigger matched this {method} request to {path}.")]
+pub struct NoTrigger {
+    /// The request's method.
+    pub method: Method,
+    /// The request's path.
+    pub path: String,
+}
+
+impl From<NoTrigger> for ApiError {
+    fn from(error: NoTrigger) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            status_title(StatusCode::NOT_FOUND),
+            error.to_string(),
+        )
+    }
+}
+
+/// No route of the path accepts the method: `405` with `Allow`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path} accepts {}, not {method}.", .allowed.join(", "))]
+pub struct MethodNotAllowed {
+    /// The request's method.
+    pub method: Method,
+    /// The route path.
+    pub path: String,
+    /// The methods the path's routes accept.
+    pub allowed: Vec<String>,
+}
+
+impl IntoResponse for MethodNotAllowed {
+    fn into_response(self) -> Response {
+        let allow = HeaderValue::from_str(&self.allowed.join(", ")).ok();
+        let mut response = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            status_title(StatusCode::METHOD_NOT_ALLOWED),
+            self.to_string(),
+        )
+        .into_response();
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
+        response
+    }
+}
+
+/// The routes of one path, in precedence order, with what their handlers need.
+struct PathRoutes<S> {
+    path: String,
+    routes: Vec<HttpRoute<S>>,
+    /// The methods accepted by some route, when no route accepts them all.
+    allowed: Option<Vec<String>>,
+    state: Arc<S>,
+    body_limit: usize,
+}
+
+/// Routes with their registration order.
+type Registered<S> = Vec<(usize, HttpRoute<S>)>;
+
+/// The router of every HTTP route, one axum route per distinct path.
+pub(crate) fn router<S: Send + Sync + 'static>(
+    routes: Vec<HttpRoute<S>>,
+    state: &Arc<S>,
+    body_limit: usize,
+) -> Router {
+    let mut by_path: Vec<(String, Registered<S>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (registration, route) in routes.into_iter().enumerate() {
+        let path = route.path().to_owned();
+        let at = *index.entry(path.clone()).or_insert_with(|| {
+            by_path.push((path, Vec::new()));
+            by_path.len() - 1
+        });
+        by_path[at].1.push((registration, route));
+    }
+    let mut router = Router::new();
+    for (path, mut routes) in by_path {
+        routes.sort_by_key(|(registration, route)| route.precedence(*registration));
+        let routes: Vec<HttpRoute<S>> = routes.into_iter().map(|(_, route)| route).collect();
+        let mut allowed: Option<Vec<String>> = Some(Vec::new());
+        for route in &routes {
+            match (route.methods(), allowed.as_mut()) {
+                (super::Methods::Any, _) => allowed = None,
+                (super::Methods::Only(methods), Some(allowed)) => {
+                    for method in methods {
+                        if !allowed.iter().any(|known| known == method.as_str()) {
+                            allowed.push(method.as_str().to_owned());
+                        }
+                    }
+                }
+                (super::Methods::Only(_), None) => {}
+            }
+        }
+        let table = Arc::new(PathRoutes {
+            path: path.clone(),
+            routes,
+            allowed,
+            state: Arc::clone(state),
+            body_limit,
+        });
+        router = router.route(&path, any(endpoint::<S>).with_state(table));
+    }
+    router
+}
+
+/// The endpoint: the first route, in precedence order, that accepts the method, the signature
+/// and the filter handles the request.
+async fn endpoint<S: Send + Sync + 'static>(
+    State(table): State<Arc<PathRoutes<S>>>,
+    request: HttpRequest,
+) -> Response {
+    let method = request.method().clone();
+    if let Some(allowed) = &table.allowed {
+        if !allowed.iter().any(|known| known == method.as_str()) {
+            return MethodNotAllowed {
+                method,
+                path: table.path.clone(),
+                allowed: allowed.clone(),
+            }
+            .into_response();
+        }
+    }
+    let (parts, body) = request.into_parts();
+    let body = match read_limited(body, table.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(error) => return ApiError::from(error).into_response(),
+    };
+    let json = parse_json(&body);
+    let request = Arc::new(Request::from_parts(parts, body, json));
+    let mut refused: Option<VerifyError> = None;
+    for route in table
+        .routes
+        .iter()
+        .filter(|route| route.methods().accepts(&method))
+    {
+        if let Some(verifier) = route.verifier() {
+            if let Err(error) = verifier.verify(request.headers(), request.body()) {
+                tracing::debug!(route = route.route_name(), %error, "signature refused");
+                refused.get_or_insert(error);
+                continue;
+            }
+        }
+        if route
+            .filter_ref()
+            .is_none_or(|filter| filter.matches(&request))
+        {
+            tracing::debug!(%method, path = %table.path, route = route.route_name(), "routing HTTP request");
+            return (route.handler())(&request, &table.state).await;
+        }
+    }
+    match refused {
+        Some(error) => ApiError::from(error).into_response(),
+        None => {
+            tracing::debug!(%method, path = request.uri().path(), "no trigger matched");
+            ApiError::from(NoTrigger {
+                method,
+                path: request.uri().path().to_owned(),
+            })
+            .into_response()
+        }
+    }
+}
+
+/// The HTTP routes in precedence order within each path, one line a route, for logs.
+pub(crate) fn describe_routes<S>(routes: &[HttpRoute<S>]) -> Vec<String> {
+    let mut ranked: Vec<(usize, &HttpRoute<S>)> = routes.iter().enumerate().collect();
+    ranked.sort_by(|(a_registration, a), (b_registration, b)| {
+        (a.path(), a.precedence(*a_registration)).cmp(&(b.path(), b.precedence(*b_registration)))
+    });
+    ranked
+        .into_iter()
+        .map(|(_, route)| {
+            let filter = route.filter_ref().map_or_else(
+                || "unfiltered".to_owned(),
+                |filter| format!("when {filter:?}"),
+            );
+            let signed = if route.verifier().is_some() {
+                " signed"
+            } else {
+                ""
+            };
+            let location = route
+                .declared_at()
+                .map(|at| format!(" ({at})"))
+                .unwrap_or_default();
+            format!(
+                "{} {} priority={} {}{} -> {}{}\n",
+                route.methods(),
+                route.path(),
+                route.priority_value(),
+                filter,
+                signed,
+                route.route_name(),
+                location
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! Generic HTTP webhooks: routes for any sender (GitHub, Stripe, Slack, a cron, curl), served
+//! beside the Clustaar notifications on the same server.
+//!
+//! - [`HttpEvent`]: the request, typed (and as CEL's `data`).
+//! - [`CelFilter`]: a filter written in CEL, checked when it is built.
+//! - [`HttpRoute`]: methods, a path (`/hooks/{slug}`, read with [`Path`]), filters, a priority
+//!   and a signature check ([`HmacVerifier`], [`StandardWebhooks`], or your [`Verify`]).
+//! - [`HttpHandler`]: a function of extractors returning anything that `IntoResponse`.
+//!
+//! Routing: the path first (no route at that path: `404`), then the method (no route of the
+//! path accepts it: `405` with `Allow`), then, in the precedence order of the Clustaar routes
+//! (filtered routes first, then higher priority, then registration order), the first route
+//! whose signature check and filter both pass handles the request. When none does: `401` if a
+//! signature was refused, else `404` `No trigger matched this POST request to /github.`
+
+mod cel;
+pub(crate) mod cel_check;
+mod cel_data;
+mod dispatch;
+mod event;
+mod handler;
+mod path;
+mod registry;
+mod route;
+mod signature;
+mod standard_webhooks;
+
+pub use self::cel::{CelEvalError, CelFilter, CelFilterError};
+pub use cel_check::Problem;
+pub(crate) use dispatch::{describe_routes, router};
+pub use dispatch::{MethodNotAllowed, NoTrigger};
+pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};
+pub use handler::HttpHandler;
+pub use path::Path;
+pub use registry::{check_http_conflicts, http_registrations, HttpRegistration};
+pub use route::{HttpRoute, Methods};
+pub use signature::{Digest, Encoding, HmacVerifier, Verify, VerifyError};
+pub use standard_webhooks::{InvalidSecret, StandardWebhooks};

@@ -1,0 +1,266 @@
+//! [`HttpRoute`]: a handler for requests to a path, with methods, a filter, a priority and a
+//! signature check.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use http::Method;
+
+use super::handler::{erase, ErasedHttpHandler, HttpHandler};
+use super::signature::Verify;
+use crate::filter::{Filter, IntoFilter};
+
+/// The methods a route accepts: one, several, or any.
+///
+/// ```
+/// use webhook::http::Methods;
+/// use http::Method;
+///
+/// assert!(Methods::from(Method::POST).accepts(&Method::POST));
+/// assert!(!Methods::from([Method::GET, Method::POST]).accepts(&Method::PUT));
+/// assert!(Methods::Any.accepts(&Method::PATCH));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Methods {
+    /// Every method.
+    Any,
+    /// These methods.
+    Only(Vec<Method>),
+}
+
+impl Methods {
+    /// Whether `method` is accepted.
+    pub fn accepts(&self, method: &Method) -> bool {
+        match self {
+            Methods::Any => true,
+            Methods::Only(methods) => methods.contains(method),
+        }
+    }
+}
+
+impl fmt::Display for Methods {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Methods::Any => f.write_str("*"),
+            Methods::Only(methods) => {
+                let names: Vec<&str> = methods.iter().map(Method::as_str).collect();
+                f.write_str(&names.join(","))
+            }
+        }
+    }
+}
+
+impl From<Method> for Methods {
+    fn from(method: Method) -> Self {
+        Methods::Only(vec![method])
+    }
+}
+
+impl<const N: usize> From<[Method; N]> for Methods {
+    fn from(methods: [Method; N]) -> Self {
+        Methods::Only(methods.to_vec())
+    }
+}
+
+impl From<Vec<Method>> for Methods {
+    fn from(methods: Vec<Method>) -> Self {
+        Methods::Only(methods)
+    }
+}
+
+/// A handler for the requests to a path, among the methods it accepts, that pass its filter
+/// and its signature check.
+///
+/// ```
+/// use webhook::http::{CelFilter, HmacVerifier, HttpEvent, HttpRoute};
+/// use webhook::StatusCode;
+/// use http::Method;
+///
+/// let route: HttpRoute = HttpRoute::new(Method::POST, "/github", |_: HttpEvent| StatusCode::OK)
+///     .filter(CelFilter::new(r#"data.headers["X-GitHub-Event"] == "push""#).unwrap())
+///     .verify(HmacVerifier::github("secret"))
+///     .priority(1)
+///     .name("push");
+/// assert_eq!(route.path(), "/github");
+/// ```
+pub struct HttpRoute<S = ()> {
+    methods: Methods,
+    path: Cow<'static, str>,
+    handler: ErasedHttpHandler<S>,
+    filter: Option<Box<dyn Filter>>,
+    verifier: Option<Arc<dyn Verify>>,
+    priority: i32,
+    name: Cow<'static, str>,
+    location: Option<&'static str>,
+}
+
+/// Checks a route path: `/` then segments, each literal or a whole `{name}`.
+fn check_path(path: &str) -> Result<(), String> {
+    if !path.starts_with('/') {
+        return Err("it must start with `/`".to_owned());
+    }
+    for segment in path.split('/').skip(1) {
+        let has_brace = segment.contains(['{', '}']);
+        let is_param = segment.len() > 2
+            && segment.starts_with('{')
+            && segment.ends_with('}')
+            && segment[1..segment.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if has_brace && !is_param {
+            return Err(format!(
+                "the segment `{segment}` must be literal or a whole `{{name}}` parameter"
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl<S: Send + Sync + 'static> HttpRoute<S> {
+    /// A route sending the requests to `path` with one of `methods` to `handler`. `path` is
+    /// literal segments and `{name}` parameters (`/hooks/{slug}`), read with
+    /// [`Path`](super::Path).
+    ///
+    /// # Panics
+    ///
+    /// When `path` does not start with `/` or has a segment that is neither literal nor a whole
+    /// `{name}`: a bug in the program, found at start.
+    pub fn new<H, M>(
+        methods: impl Into<Methods>,
+        path: impl Into<Cow<'static, str>>,
+        handler: H,
+    ) -> Self
+    where
+        H: HttpHandler<M, S>,
+        M: 'static,
+    {
+        let path = path.into();
+        if let Err(reason) = check_path(&path) {
+            panic!("invalid HTTP route path {path:?}: {reason}");
+        }
+        Self {
+            methods: methods.into(),
+            path,
+            handler: erase(handler),
+            filter: None,
+            verifier: None,
+            priority: 0,
+            name: Cow::Borrowed(std::any::type_name::<H>()),
+            location: None,
+        }
+    }
+}
+
+impl<S> HttpRoute<S> {
+    /// Sets the filters (replacing any): a [`CelFilter`](super::CelFilter), any
+    /// [`Filter`], a tuple of filters that must all pass, or `()` for none.
+    pub fn filter(mut self, filters: impl IntoFilter) -> Self {
+        self.filter = filters.into_filter();
+        self
+    }
+
+    /// Checks the signature of requests: the route only sees requests `verifier` accepts.
+    pub fn verify(mut self, verifier: impl Verify) -> Self {
+        self.verifier = Some(Arc::new(verifier));
+        self
+    }
+
+    /// Sets the priority (default `0`): among the routes of a path that all have filters (or
+    /// all have none), the higher priority is tried first.
+    pub fn priority(mut self, priority: i32) -> Self {
+        self.priority = priority;
+        self
+    }
+
+    /// Names the route in logs (default: the handler's type name).
+    pub fn name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Records where the route was declared (`file:line`), for messages.
+    pub fn location(mut self, location: &'static str) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// The methods accepted.
+    pub fn methods(&self) -> &Methods {
+        &self.methods
+    }
+
+    /// The path, as given.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The route's filter, if any.
+    pub fn filter_ref(&self) -> Option<&dyn Filter> {
+        self.filter.as_deref()
+    }
+
+    /// The route's signature check, if any.
+    pub fn verifier(&self) -> Option<&dyn Verify> {
+        self.verifier.as_deref()
+    }
+
+    /// The priority.
+    pub fn priority_value(&self) -> i32 {
+        self.priority
+    }
+
+    /// The route's name.
+    pub fn route_name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the route was declared, when known.
+    pub fn declared_at(&self) -> Option<&'static str> {
+        self.location
+    }
+
+    pub(crate) fn handler(&self) -> &ErasedHttpHandler<S> {
+        &self.handler
+    }
+
+    /// The sort key of the precedence rules, those of the Clustaar routes.
+    pub(crate) fn precedence(&self, registration: usize) -> (bool, i32, usize) {
+        crate::routing::precedence(self.filter.is_some(), self.priority, registration)
+    }
+}
+
+impl<S> fmt::Debug for HttpRoute<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRoute")
+            .field("methods", &self.methods)
+            .field("path", &self.path)
+            .field("name", &self.name)
+            .field("priority", &self.priority)
+            .field("filter", &self.filter)
+            .field("verifier", &self.verifier)
+            .field("location", &self.location)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(check_path("/"), Ok(()));
+        assert_eq!(check_path("/hooks/{slug}/x/{id_2}"), Ok(()));
+        assert!(check_path("hooks").is_err());
+        assert!(check_path("/hooks/a{slug}").is_err());
+        assert!(check_path("/hooks/{}").is_err());
+        assert!(check_path("/hooks/{a-b}").is_err());
+    }
+
+    #[test]
+    #[should_panic(expected = "invalid HTTP route path \"github\": it must start with `/`")]
+    fn a_bad_path_panics_at_start() {
+        let _: HttpRoute = HttpRoute::new(Method::POST, "github", || http::StatusCode::OK);
+    }
+}
