@@ -42,6 +42,7 @@ pub mod error;
 pub mod extract;
 pub mod filter;
 pub mod handler;
+mod http_server;
 pub mod models;
 pub mod pipeline;
 pub mod registry;
@@ -54,7 +55,9 @@ mod serve;
 pub mod state;
 pub mod testing;
 
-pub use crate::builder::{Webhook, DEFAULT_BODY_LIMIT};
+pub use crate::builder::{
+    Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
+};
 pub use crate::error::ApiError;
 pub use crate::extract::{Extract, RawBody};
 pub use crate::handler::Handler;
