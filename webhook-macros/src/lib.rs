@@ -1,10 +1,11 @@
-//! Procedural macros of the `webhook` crate: `#[on(...)]` registers a handler, `main!()` serves
-//! every registered handler. Use them through `webhook` (`webhook::on`, `webhook::main!`); the
+//! Procedural macros of the `webhook` crate: `#[on(...)]` registers a handler,
+//! `#[authenticator]` the webhook's authenticator, `main!()` serves every registered handler. Use them through `webhook` (`webhook::on`, `webhook::main!`); the
 //! generated code refers to the runtime through `::webhook::__private`.
 //!
 //! Each macro parses (`on/args.rs`, `main_macro.rs`), validates (`on/validate.rs`), then
 //! generates (`on/codegen.rs`); errors are collected and reported together (`ctxt.rs`).
 
+mod authenticator;
 mod ctxt;
 mod debug;
 mod main_macro;
@@ -23,6 +24,17 @@ use proc_macro::TokenStream;
 pub fn on(args: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = on::expand(args.into(), item.into());
     debug::print("#[on]", &expanded);
+    expanded.into()
+}
+
+/// Registers a function as the webhook's authenticator, picked up by
+/// `Webhook::from_registry()` and `main!()`.
+///
+/// See the `webhook` crate's documentation of `authenticator` for the rules.
+#[proc_macro_attribute]
+pub fn authenticator(args: TokenStream, item: TokenStream) -> TokenStream {
+    let expanded = authenticator::expand(args.into(), item.into());
+    debug::print("#[authenticator]", &expanded);
     expanded.into()
 }
 

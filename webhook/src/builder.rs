@@ -7,6 +7,7 @@ use std::time::Duration;
 use axum::Router;
 use tokio::net::{TcpListener, ToSocketAddrs};
 
+use crate::auth::{share, Authenticator, SharedAuthenticator};
 use crate::filter::IntoFilter;
 use crate::handler::Handler;
 use crate::http_server::serve_router;
@@ -59,6 +60,7 @@ pub struct Webhook<S = ()> {
     encodings: AcceptedEncodings,
     header_read_timeout: Option<Duration>,
     body_read_timeout: Option<Duration>,
+    authenticator: Option<SharedAuthenticator>,
 }
 
 impl Webhook<()> {
@@ -89,6 +91,7 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("encodings", &self.encodings)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
+            .field("authenticator", &self.authenticator.is_some())
             .field("routes", &self.routes)
             .finish()
     }
@@ -109,6 +112,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             encodings: AcceptedEncodings::default(),
             header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
             body_read_timeout: Some(DEFAULT_BODY_READ_TIMEOUT),
+            authenticator: None,
         }
     }
 
@@ -169,6 +173,25 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// [`DEFAULT_BODY_READ_TIMEOUT`], 30 seconds.
     pub fn body_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.body_read_timeout = timeout.into();
+        self
+    }
+
+    /// Installs an [authenticator](crate::auth): a function, async or not, of the
+    /// [`RequestHead`](crate::auth::RequestHead) that accepts anyone, identifies the caller, or
+    /// refuses. It runs on every request after the signature and basic-auth checks (all must
+    /// pass); handlers receive the identity as an [`Identity<U>`](crate::auth::Identity)
+    /// argument. A second call replaces the first.
+    pub fn authenticator<A, M>(mut self, authenticator: A) -> Self
+    where
+        A: Authenticator<M>,
+        M: 'static,
+    {
+        self.authenticator = Some(share(authenticator));
+        self
+    }
+
+    pub(crate) fn shared_authenticator(mut self, authenticator: SharedAuthenticator) -> Self {
+        self.authenticator = Some(authenticator);
         self
     }
 
@@ -247,6 +270,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             encodings,
             header_read_timeout: _,
             body_read_timeout,
+            authenticator,
         } = self;
         Pipeline {
             path,
@@ -261,6 +285,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             content_type,
             encodings,
             body_read_timeout,
+            authenticator,
         }
         .into_router()
     }

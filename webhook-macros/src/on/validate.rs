@@ -23,12 +23,13 @@ const ARGUMENTS: &[&str] = &[
     "filter",
     "priority",
     "event",
+    "auth",
 ];
 
 const ACCEPTED: &str =
     "accepted: an event (`step_reached` or `event = \"topic\"`), `step_id = \"…\"`, \
      `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
-     `filter = function`, `priority = N`";
+     `filter = function`, `priority = N`, `auth = function`";
 
 /// A JSON scalar written in the attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +62,8 @@ pub struct Spec {
     pub event: String,
     pub filters: Vec<Filter>,
     pub priority: i32,
+    /// The route's own authenticator.
+    pub auth: Option<syn::Path>,
 }
 
 /// The handler's signature, as far as the macro checks it.
@@ -77,6 +80,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
     let mut filters = Vec::new();
     let mut seen_step_id: Option<Span> = None;
     let mut priority: Option<(i32, Span)> = None;
+    let mut auth: Option<syn::Path> = None;
     // An event that was given but is wrong has its own error: no "missing event" on top.
     let mut event_misspelt = false;
     let mut set_event = |errors: &mut Errors, topic: String, span: Span| {
@@ -197,6 +201,20 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
             ("filter", Form::Assign(Expr::Path(path))) if path.qself.is_none() => {
                 filters.push(Filter::Function(path.path));
             }
+            ("auth", Form::Assign(Expr::Path(path))) if path.qself.is_none() => {
+                if auth.is_some() {
+                    errors.at(
+                        name.span(),
+                        "duplicated argument `auth`: a route has one authenticator",
+                    );
+                } else {
+                    auth = Some(path.path);
+                }
+            }
+            ("auth", Form::Assign(value)) => errors.at(
+                value.span(),
+                "`auth` is the path of an authenticator function `fn(&RequestHead) -> …`, e.g. `auth = check_token`",
+            ),
             ("filter", Form::Assign(value)) => errors.at(
                 value.span(),
                 "`filter` is the path of a function `fn(&Request) -> bool`, e.g. `filter = is_vip`",
@@ -222,6 +240,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                     "json_key_exists" => "`json_key_exists(path)`",
                     "filter" => "`filter = function`",
                     "priority" => "`priority = N`",
+                    "auth" => "`auth = function`",
                     _ => "`event = \"topic\"`",
                 };
                 let span = match &form {
@@ -256,6 +275,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
         event,
         filters,
         priority: priority.map_or(0, |(n, _)| n),
+        auth,
     }
 }
 

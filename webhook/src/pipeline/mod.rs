@@ -12,11 +12,13 @@
 //! | signature, when `private_key` is set: over the bytes received, before decoding | `400` |
 //! | basic authentication, when credentials are set | `403` |
 //! | decoding ([`encoding`]): gzip, deflate, br, streaming within the limit | `413`, `400` |
-//! | dispatch: parse, route, extract, handle | `400`, `404`, the handler's answer |
+//! | the webhook's [authenticator](crate::auth), when set | `403`, its error, `500` |
+//! | dispatch: parse, route, the route's authenticator, extract, handle | `400`, `404`, `403`, the handler's answer |
 //!
 //! Unknown paths get a JSON `404` and other methods a JSON `405`. The header read timeout is
 //! the server's (see [`Webhook::serve`](crate::Webhook::serve)).
 
+mod authenticate;
 pub mod body;
 mod checks;
 pub mod content_type;
@@ -32,6 +34,7 @@ use axum::routing::post;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::auth::SharedAuthenticator;
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
 use body::BodyRules;
 use content_type::ContentTypeCheck;
@@ -48,6 +51,7 @@ pub(crate) struct Pipeline<S> {
     pub(crate) content_type: ContentTypeCheck,
     pub(crate) encodings: AcceptedEncodings,
     pub(crate) body_read_timeout: Option<Duration>,
+    pub(crate) authenticator: Option<SharedAuthenticator>,
 }
 
 impl<S: Send + Sync + 'static> Pipeline<S> {
@@ -56,8 +60,14 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
         let body_limit = self.dispatcher.body_limit;
         // Layers wrap what is already there: add the innermost stage first. They wrap the POST
         // route only, so a wrong method is a plain 405.
-        let mut endpoint = post(dispatch::dispatch::<S>)
-            .route_layer(from_fn_with_state(body_limit, encoding::decode_body));
+        let mut endpoint = post(dispatch::dispatch::<S>);
+        if let Some(authenticator) = self.authenticator {
+            endpoint = endpoint.route_layer(from_fn_with_state(
+                authenticator,
+                authenticate::authenticate,
+            ));
+        }
+        endpoint = endpoint.route_layer(from_fn_with_state(body_limit, encoding::decode_body));
         if let Some(auth) = self.basic_auth {
             endpoint = endpoint.route_layer(from_fn_with_state(auth, checks::check_basic_auth));
         }
