@@ -19,12 +19,20 @@ pub fn registration(function: &AuthenticatorSig) -> TokenStream {
     } else {
         call
     };
-    let outcome = match &function.output {
-        Some(ty) => quote_spanned! {ty.span()=> #private::auth_outcome(#result) },
-        None => quote_spanned! {name.span()=> #private::auth_outcome(#result) },
+    // Every token of the call is spanned on the return type (the path too, not `#private`),
+    // so "cannot be returned by an authenticator" points there.
+    let span = function
+        .output
+        .as_ref()
+        .map_or_else(|| name.span(), |ty| ty.span());
+    let outcome = quote_spanned! {span=>
+        let __webhook_result = #result;
+        ::webhook::__private::auth_outcome(__webhook_result)
     };
     quote! {
         const _: () = {
+            // An authenticator returning `()` makes the binding a unit: that is expected.
+            #[allow(clippy::let_unit_value)]
             fn __webhook_authenticate<'a>(
                 request: &'a #private::RequestHead,
             ) -> #private::AuthFuture<'a> {
