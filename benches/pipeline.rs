@@ -205,7 +205,9 @@ impl Case {
 }
 
 fn runtime() -> Runtime {
+    // Timers on, as in any server: the body stage bounds the read with a timeout.
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("a tokio runtime")
 }

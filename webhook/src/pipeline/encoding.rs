@@ -17,8 +17,9 @@
 //! more than [`MAX_CODINGS`] is a `415`.
 //!
 //! Decoders: `flate2` (gzip, zlib) and `brotli-decompressor`, as synchronous readers over the
-//! bytes in memory; decoding runs on tokio's blocking pool so a large body does not stall the
-//! server's workers.
+//! bytes in memory. The first [`INLINE_DECODING_BUDGET`] decoded bytes are produced on the
+//! server's worker (a typical webhook body is done by then); the rest, if any, on tokio's
+//! blocking pool, so a large body does not stall the workers.
 
 use std::io::{self, Read};
 
@@ -176,6 +177,13 @@ impl ContentCodings {
         if self.0.is_empty() {
             return Ok(body);
         }
+        let mut decoding = self.decoding(body, limit);
+        decoding.step(usize::MAX)?;
+        Ok(decoding.finish())
+    }
+
+    /// A decoding of `body` to run step by step.
+    fn decoding(&self, body: Bytes, limit: usize) -> Decoding {
         let mut reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(body));
         for coding in self.0.iter().rev() {
             let decoder: Box<dyn Read + Send> = match coding {
@@ -192,27 +200,66 @@ impl ContentCodings {
                 left: limit,
             });
         }
-        let mut decoded = Vec::new();
-        match reader.read_to_end(&mut decoded) {
-            Ok(_) => Ok(Bytes::from(decoded)),
-            Err(error) => Err(
-                match error.get_ref().and_then(|e| e.downcast_ref::<Overflow>()) {
-                    Some(_) => EncodingError::TooLarge { limit },
-                    None => {
-                        let coding = error
-                            .get_ref()
-                            .and_then(|e| e.downcast_ref::<Corrupt>())
-                            .map_or("the declared coding", |corrupt| corrupt.coding.name());
-                        EncodingError::Corrupt {
-                            coding,
-                            reason: corrupt_reason(&error),
-                        }
-                    }
-                },
-            ),
+        Decoding {
+            reader,
+            output: Vec::new(),
+            limit,
         }
     }
 }
+
+/// A decoding in progress: the chain of capped decoders and what they produced so far.
+struct Decoding {
+    reader: Box<dyn Read + Send>,
+    output: Vec<u8>,
+    limit: usize,
+}
+
+impl Decoding {
+    /// Decodes until the end of the body (`true`) or until `budget` more bytes were produced
+    /// (`false`).
+    fn step(&mut self, budget: usize) -> Result<bool, EncodingError> {
+        let stop_at = self.output.len().saturating_add(budget);
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let read = match self.reader.read(&mut chunk) {
+                Ok(read) => read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(self.error(&error)),
+            };
+            if read == 0 {
+                return Ok(true);
+            }
+            self.output.extend_from_slice(&chunk[..read]);
+            if self.output.len() >= stop_at {
+                return Ok(false);
+            }
+        }
+    }
+
+    fn error(&self, error: &io::Error) -> EncodingError {
+        let inner = error.get_ref();
+        if inner.is_some_and(|e| e.is::<Overflow>()) {
+            return EncodingError::TooLarge { limit: self.limit };
+        }
+        let coding = inner
+            .and_then(|e| e.downcast_ref::<Corrupt>())
+            .map_or("the declared coding", |corrupt| corrupt.coding.name());
+        EncodingError::Corrupt {
+            coding,
+            reason: corrupt_reason(error),
+        }
+    }
+
+    fn finish(self) -> Bytes {
+        Bytes::from(self.output)
+    }
+}
+
+/// How many decoded bytes the decoding stage produces on the server's worker before moving
+/// the rest of the work to tokio's blocking pool: a small body costs no thread hop, a large
+/// one (up to the body limit) does not stall the worker.
+pub const INLINE_DECODING_BUDGET: usize = 64 * 1024;
 
 const BROTLI_BUFFER: usize = 8 * 1024;
 
@@ -363,7 +410,18 @@ pub(crate) async fn decode_body(
         return ApiError::from(BodyError::Read("the body was not buffered".to_owned()))
             .into_response();
     };
-    let decoded = tokio::task::spawn_blocking(move || codings.decode(wire, limit)).await;
+    let mut decoding = codings.decoding(wire, limit);
+    let decoded = match decoding.step(INLINE_DECODING_BUDGET) {
+        Ok(true) => Ok(Ok(decoding.finish())),
+        Ok(false) => {
+            tokio::task::spawn_blocking(move || {
+                decoding.step(usize::MAX)?;
+                Ok(decoding.finish())
+            })
+            .await
+        }
+        Err(error) => Ok(Err(error)),
+    };
     match decoded {
         Ok(Ok(bytes)) => {
             parts.headers.remove(header::CONTENT_ENCODING);
@@ -504,6 +562,17 @@ mod tests {
                 .description()
                 .starts_with(&format!("The request body is not valid {header} data: ")));
         }
+    }
+
+    #[test]
+    fn decoding_runs_in_steps_of_a_budget() {
+        let data: Vec<u8> = (0..200_000u32).map(|n| (n % 251) as u8).collect();
+        let mut decoding = codings(&["gzip"]).decoding(Bytes::from(gzip(&data)), 1 << 20);
+        assert_eq!(decoding.step(INLINE_DECODING_BUDGET), Ok(false));
+        assert!(decoding.output.len() >= INLINE_DECODING_BUDGET);
+        assert!(decoding.output.len() < data.len());
+        assert_eq!(decoding.step(usize::MAX), Ok(true));
+        assert_eq!(decoding.finish(), data);
     }
 
     #[test]
