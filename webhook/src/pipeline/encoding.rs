@@ -3,10 +3,10 @@
 //!
 //! Two stages share this module:
 //!
-//! 1. [`check_encoding`], before the body is read: the `Content-Encoding` header is parsed into
+//! 1. The encoding check, before the body is read: the `Content-Encoding` header is parsed into
 //!    the [`ContentCodings`] applied by the sender; a coding this webhook does not accept is a
 //!    `415` naming the accepted ones. `identity` (and no header) passes untouched.
-//! 2. [`decode_body`], after the security checks: the body received (the bytes the signature
+//! 2. Decoding, after the security checks: the body received (the bytes the signature
 //!    covers) is decoded, streaming, and the decoded bytes replace it. Decoding stops as soon as
 //!    the output passes the body limit (`413`): a small body that would inflate to gigabytes
 //!    never uses more than the limit. A body that does not decode as its header says (a `gzip`
