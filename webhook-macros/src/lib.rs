@@ -30,7 +30,18 @@ pub fn on(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Registers a function as the webhook's authenticator, picked up by
 /// `Webhook::from_registry()` and `main!()`.
 ///
-/// See the `webhook` crate's documentation of `authenticator` for the rules.
+/// ```ignore
+/// #[authenticator]
+/// async fn platform(request: &RequestHead) -> Result<Option<Identity>, ApiError> { … }
+/// ```
+///
+/// The function is async or not, takes one `&RequestHead`, and returns `()`/`None` (accept
+/// anyone), an `Identity<U>` or `(Credentials, U)` (accepted when the user is authenticated,
+/// `403` otherwise; handlers receive it as `Identity<U>`), an `Option` of one, or a `Result` of
+/// any of these (`Err(ApiError)` is answered as is, any other error is a logged `500`). The
+/// attribute takes no arguments; a program has at most one (`from_registry()` names both
+/// otherwise). To give one route its own authenticator, name a plain function in
+/// `#[on(..., auth = function)]`. See `webhook::auth`.
 #[proc_macro_attribute]
 pub fn authenticator(args: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = authenticator::expand(args.into(), item.into());
