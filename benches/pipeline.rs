@@ -18,11 +18,17 @@
 //!   `StepId` (hash index) plus a catch-all echo route; and 100 routes filtered with
 //!   `JsonKeyEquals("data.step.id", …)`, which are scanned one after the other.
 //! - `stages`: one `StepId` route plus the catch-all, with no security, the signature, the
-//!   signature + replay prevention, and the signature + replay prevention + basic auth.
+//!   signature + replay prevention, and the signature + replay prevention + basic auth; then,
+//!   each on top of the signature alone, what the ingestion rules and authenticators cost:
+//!   the content-type and content-encoding checks turned off (`signature+ingestion_checks_off`,
+//!   against `signature` where they are on, as by default), a gzip body decoded
+//!   (`signature+gzip`: the 656-byte fixture compressed to about 400 bytes), and a sync and an
+//!   async authenticator checking a bearer token and handing an `Identity` to the request.
 //! - `dsl`: the same bot (one step-id route, one catch-all, signature + replay prevention)
 //!   written with `#[on]` and collected by `Webhook::from_registry()`, against the builder.
 
 use std::hint::black_box;
+use std::io::Write;
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::Body;
@@ -32,6 +38,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
+use webhook::pipeline::content_type::ContentTypeCheck;
 use webhook::prelude::*;
 use webhook::testing::{http_date, Signer};
 
@@ -102,11 +109,12 @@ fn webhook_with_routes(routes: usize, filtering: Filtering) -> (Webhook, String)
     (webhook, step_id(routes - 1))
 }
 
-/// One case: a router and the body it is sent.
+/// One case: a router, the body it is sent and headers added to the signer's.
 struct Case {
     router: Router,
     body: Bytes,
     signer: Signer,
+    extra: HeaderMap,
 }
 
 impl Case {
@@ -117,7 +125,24 @@ impl Case {
             signer: Signer::new()
                 .private_key(PRIVATE_KEY)
                 .basic_auth(USERNAME, PASSWORD),
+            extra: HeaderMap::new(),
         }
+    }
+
+    /// The same case, sending `body` (gzipped when `gzip`) and the header `extra`.
+    fn with(mut self, gzip: bool, extra: Option<(&'static str, &'static str)>) -> Self {
+        if gzip {
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            encoder.write_all(&self.body).expect("in memory");
+            self.body = Bytes::from(encoder.finish().expect("in memory"));
+            self.extra
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        if let Some((name, value)) = extra {
+            self.extra.insert(name, HeaderValue::from_static(value));
+        }
+        self
     }
 
     /// The headers of the request: content type, `Date` of now, signature, basic auth.
@@ -128,6 +153,7 @@ impl Case {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        headers.extend(self.extra.clone());
         headers
     }
 
@@ -179,7 +205,9 @@ impl Case {
 }
 
 fn runtime() -> Runtime {
+    // Timers on, as in any server: the body stage bounds the read with a timeout.
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("a tokio runtime")
 }
@@ -208,6 +236,20 @@ fn route_count(c: &mut Criterion) {
 /// Adds security options to a webhook.
 type Security = fn(Webhook) -> Webhook;
 
+/// The bearer token the benchmark's authenticators accept.
+const TOKEN: &str = "Bearer bench-token";
+
+/// A sync authenticator: the bearer of `TOKEN` is "bench".
+fn token_auth(request: &RequestHead) -> Option<Identity> {
+    (request.headers().get(header::AUTHORIZATION)? == TOKEN)
+        .then(|| Identity::new(Credentials::new(["notify"]), SimpleUser::new("bench")))
+}
+
+/// The same, async.
+async fn async_token_auth(request: &RequestHead) -> Option<Identity> {
+    token_auth(request)
+}
+
 fn stages(c: &mut Criterion) {
     let runtime = runtime();
     let mut group = c.benchmark_group("stages");
@@ -229,6 +271,64 @@ fn stages(c: &mut Criterion) {
     for (name, security) in cases {
         let (webhook, last) = webhook_with_routes(1, Filtering::StepId);
         let case = Case::new(security(webhook), &last);
+        case.check(&runtime);
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| case.run(&runtime, iters));
+        });
+    }
+    // The ingestion rules and authenticators, each on top of the signature alone. The basic-auth
+    // header the signer adds is replaced by the bearer token where an authenticator runs.
+    type Ingestion = (
+        &'static str,
+        Security,
+        bool,
+        Option<(&'static str, &'static str)>,
+    );
+    let ingestion: [Ingestion; 4] = [
+        (
+            "signature+ingestion_checks_off",
+            |webhook| {
+                webhook
+                    .private_key(PRIVATE_KEY)
+                    .request_max_age(None)
+                    .content_type_check(ContentTypeCheck::Off)
+                    .content_encodings([])
+            },
+            false,
+            None,
+        ),
+        (
+            "signature+gzip",
+            |webhook| webhook.private_key(PRIVATE_KEY).request_max_age(None),
+            true,
+            None,
+        ),
+        (
+            "signature+authenticator",
+            |webhook| {
+                webhook
+                    .private_key(PRIVATE_KEY)
+                    .request_max_age(None)
+                    .authenticator(token_auth)
+            },
+            false,
+            Some(("authorization", TOKEN)),
+        ),
+        (
+            "signature+async_authenticator",
+            |webhook| {
+                webhook
+                    .private_key(PRIVATE_KEY)
+                    .request_max_age(None)
+                    .authenticator(async_token_auth)
+            },
+            false,
+            Some(("authorization", TOKEN)),
+        ),
+    ];
+    for (name, security, gzip, extra) in ingestion {
+        let (webhook, last) = webhook_with_routes(1, Filtering::StepId);
+        let case = Case::new(security(webhook), &last).with(gzip, extra);
         case.check(&runtime);
         group.bench_function(name, |b| {
             b.iter_custom(|iters| case.run(&runtime, iters));

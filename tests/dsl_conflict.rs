@@ -20,7 +20,11 @@ fn third() -> StepReachedResponse {
 
 #[test]
 fn from_registry_names_both_handlers_and_their_locations() {
-    let conflict = Webhook::from_registry().unwrap_err();
+    let webhook::registry::RegistryError::Handlers(conflict) =
+        Webhook::from_registry().unwrap_err()
+    else {
+        panic!("not a handler conflict");
+    };
     assert_eq!(conflict.first_name, "first");
     assert_eq!(conflict.second_name, "second");
     let message = conflict.to_string();

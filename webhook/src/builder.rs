@@ -9,10 +9,14 @@ use std::time::Duration;
 use axum::Router;
 use tokio::net::{TcpListener, ToSocketAddrs};
 
+use crate::auth::{share, Authenticator, SharedAuthenticator};
 use crate::filter::IntoFilter;
 use crate::handler::Handler;
 use crate::http::{HttpHandler, HttpRoute, Methods};
+use crate::http_server::serve_router;
+use crate::pipeline::content_type::ContentTypeCheck;
 use crate::pipeline::dispatch::Dispatcher;
+use crate::pipeline::encoding::{AcceptedEncodings, ContentEncoding};
 use crate::pipeline::Pipeline;
 use crate::routing::{Route, RouteTable};
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
@@ -21,6 +25,12 @@ use crate::state::StateMap;
 
 /// The default maximum body size: 2 MiB, as axum's.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The default time a client has to send a request's headers: 10 seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The default time a client has to send a request's body: 30 seconds.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A webhook: its security options and its routes. It becomes an [`axum::Router`]
 /// ([`into_router`](Webhook::into_router)) or serves itself ([`serve`](Webhook::serve)).
@@ -50,6 +60,11 @@ pub struct Webhook<S = ()> {
     body_limit: usize,
     path: String,
     http_routes: Vec<HttpRoute<S>>,
+    content_type: ContentTypeCheck,
+    encodings: AcceptedEncodings,
+    header_read_timeout: Option<Duration>,
+    body_read_timeout: Option<Duration>,
+    authenticator: Option<SharedAuthenticator>,
 }
 
 impl Webhook<()> {
@@ -76,6 +91,11 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("basic_auth", &self.basic_auth)
             .field("request_max_age", &self.request_max_age)
             .field("body_limit", &self.body_limit)
+            .field("content_type", &self.content_type)
+            .field("encodings", &self.encodings)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("authenticator", &self.authenticator.is_some())
             .field("routes", &self.routes)
             .field("http_routes", &self.http_routes)
             .finish()
@@ -94,6 +114,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             body_limit: DEFAULT_BODY_LIMIT,
             path: "/".to_owned(),
             http_routes: Vec::new(),
+            content_type: ContentTypeCheck::default(),
+            encodings: AcceptedEncodings::default(),
+            header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
+            body_read_timeout: Some(DEFAULT_BODY_READ_TIMEOUT),
+            authenticator: None,
         }
     }
 
@@ -118,10 +143,61 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self
     }
 
-    /// The largest body accepted, in bytes (default [`DEFAULT_BODY_LIMIT`], 2 MiB); larger
-    /// bodies are a `413`.
+    /// The largest body accepted, in bytes (default [`DEFAULT_BODY_LIMIT`], 2 MiB), both as
+    /// received and once decoded; larger bodies are a `413`. A compressed body is decoded
+    /// streaming and refused as soon as its output passes the limit.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// Which `Content-Type`s are accepted (default [`ContentTypeCheck::Json`]:
+    /// `application/json` and `*/*+json`, a missing header read as JSON); others are a `415`.
+    pub fn content_type_check(mut self, check: ContentTypeCheck) -> Self {
+        self.content_type = check;
+        self
+    }
+
+    /// Which `Content-Encoding`s are decoded (default: gzip, deflate and br); `identity` always
+    /// passes, other codings are a `415`. An empty list accepts identity only.
+    pub fn content_encodings(mut self, codings: impl IntoIterator<Item = ContentEncoding>) -> Self {
+        self.encodings = codings.into_iter().collect();
+        self
+    }
+
+    /// How long a client has to send a request's headers once it starts one (or once its
+    /// connection is idle), before [`serve`](Webhook::serve) closes the connection; `None`
+    /// waits forever. Default [`DEFAULT_HEADER_READ_TIMEOUT`], 10 seconds. A router mounted
+    /// in another server gets that server's setting instead.
+    pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.header_read_timeout = timeout.into();
+        self
+    }
+
+    /// How long a client has to send a request's whole body; past it the answer is a `408`
+    /// and the connection is closed; `None` waits forever. Default
+    /// [`DEFAULT_BODY_READ_TIMEOUT`], 30 seconds.
+    pub fn body_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.body_read_timeout = timeout.into();
+        self
+    }
+
+    /// Installs an [authenticator](crate::auth): a function, async or not, of the
+    /// [`RequestHead`](crate::auth::RequestHead) that accepts anyone, identifies the caller, or
+    /// refuses. It runs on every request after the signature and basic-auth checks (all must
+    /// pass); handlers receive the identity as an [`Identity<U>`](crate::auth::Identity)
+    /// argument. A second call replaces the first.
+    pub fn authenticator<A, M>(mut self, authenticator: A) -> Self
+    where
+        A: Authenticator<M>,
+        M: 'static,
+    {
+        self.authenticator = Some(share(authenticator));
+        self
+    }
+
+    pub(crate) fn shared_authenticator(mut self, authenticator: SharedAuthenticator) -> Self {
+        self.authenticator = Some(authenticator);
         self
     }
 
@@ -241,6 +317,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             body_limit,
             path,
             http_routes,
+            content_type,
+            encodings,
+            header_read_timeout: _,
+            body_read_timeout,
+            authenticator,
         } = self;
         if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
             panic!(
@@ -261,12 +342,16 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             replay: request_max_age.map(ReplayGuard::new),
             signature: private_key.map(SignatureVerifier::new),
             basic_auth,
+            content_type,
+            encodings,
+            body_read_timeout,
+            authenticator,
         }
         .into_router()
     }
 
     /// Listens on `addr` and serves until SIGINT or SIGTERM, then lets in-flight requests
-    /// finish.
+    /// finish. HTTP/1.1, with the [header read timeout](Webhook::header_read_timeout).
     pub async fn serve(self, addr: impl ToSocketAddrs) -> std::io::Result<()> {
         let listener = TcpListener::bind(addr).await?;
         tracing::info!(address = %listener.local_addr()?, "webhook listening");
@@ -282,9 +367,13 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        axum::serve(listener, self.into_router())
-            .with_graceful_shutdown(signal)
-            .await
+        let header_read_timeout = self.header_read_timeout;
+        serve_router(listener, self.into_router(), header_read_timeout, signal).await
+    }
+
+    /// The header read timeout [`serve`](Webhook::serve) applies.
+    pub fn header_read_timeout_value(&self) -> Option<Duration> {
+        self.header_read_timeout
     }
 }
 

@@ -6,6 +6,9 @@
 //! | `WEBHOOK_PRIVATE_KEY` | key of the `X-Hub-Signature` check | no check |
 //! | `WEBHOOK_AUTH_USERNAME`, `WEBHOOK_AUTH_PASSWORD` | basic-auth credentials (both or neither) | no check |
 //! | `WEBHOOK_REQUEST_MAX_AGE` | seconds, or `none` to disable replay prevention | `10` |
+//! | `WEBHOOK_BODY_LIMIT` | largest body, in bytes, received and decoded | `2097152` (2 MiB) |
+//! | `WEBHOOK_HEADER_READ_TIMEOUT` | seconds a client has to send a request's headers, or `none` | `10` |
+//! | `WEBHOOK_BODY_READ_TIMEOUT` | seconds a client has to send a request's body, or `none` | `30` |
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -19,6 +22,16 @@ pub enum ConfigError {
     /// `WEBHOOK_ADDR` is not `host:port`.
     #[error("WEBHOOK_ADDR must be an address such as 127.0.0.1:8000, not {0:?}")]
     Addr(String),
+    /// A limit or timeout variable is not a whole number (of bytes, of seconds) or `none`.
+    #[error("{name} must be {expected}, not {value:?}")]
+    Number {
+        /// The variable.
+        name: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// What it is.
+        value: String,
+    },
     /// `WEBHOOK_REQUEST_MAX_AGE` is neither a number of seconds nor `none`.
     #[error("WEBHOOK_REQUEST_MAX_AGE must be a whole number of seconds or \"none\", not {0:?}")]
     MaxAge(String),
@@ -44,6 +57,12 @@ pub struct Settings {
     pub credentials: Option<(String, String)>,
     /// Replay prevention's maximum age (`None`: disabled).
     pub request_max_age: Option<Duration>,
+    /// The body limit, in bytes.
+    pub body_limit: usize,
+    /// The header read timeout (`None`: none).
+    pub header_read_timeout: Option<Duration>,
+    /// The body read timeout (`None`: none).
+    pub body_read_timeout: Option<Duration>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -62,6 +81,9 @@ impl std::fmt::Debug for Settings {
                     .map(|(user, _)| (user, "<redacted>")),
             )
             .field("request_max_age", &self.request_max_age)
+            .field("body_limit", &self.body_limit)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
             .finish()
     }
 }
@@ -73,6 +95,9 @@ impl Default for Settings {
             private_key: None,
             credentials: None,
             request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
+            body_limit: crate::DEFAULT_BODY_LIMIT,
+            header_read_timeout: Some(crate::DEFAULT_HEADER_READ_TIMEOUT),
+            body_read_timeout: Some(crate::DEFAULT_BODY_READ_TIMEOUT),
         }
     }
 }
@@ -122,10 +147,32 @@ impl Settings {
         if let Some(max_age) = non_empty("WEBHOOK_REQUEST_MAX_AGE")? {
             settings.request_max_age = parse_max_age(&max_age)?;
         }
+        if let Some(limit) = non_empty("WEBHOOK_BODY_LIMIT")? {
+            settings.body_limit = limit.trim().parse().map_err(|_| ConfigError::Number {
+                name: "WEBHOOK_BODY_LIMIT",
+                expected: "a whole number of bytes",
+                value: limit,
+            })?;
+        }
+        for (name, timeout) in [
+            (
+                "WEBHOOK_HEADER_READ_TIMEOUT",
+                &mut settings.header_read_timeout,
+            ),
+            ("WEBHOOK_BODY_READ_TIMEOUT", &mut settings.body_read_timeout),
+        ] {
+            if let Some(value) = non_empty(name)? {
+                *timeout = parse_max_age(&value).map_err(|_| ConfigError::Number {
+                    name,
+                    expected: "a whole number of seconds or \"none\"",
+                    value,
+                })?;
+            }
+        }
         Ok(settings)
     }
 
-    /// Applies the security settings to `webhook`.
+    /// Applies the security settings, the body limit and the read timeouts to `webhook`.
     pub fn apply<S: Send + Sync + 'static>(&self, mut webhook: Webhook<S>) -> Webhook<S> {
         if let Some(key) = &self.private_key {
             webhook = webhook.private_key(key.clone());
@@ -133,7 +180,11 @@ impl Settings {
         if let Some((username, password)) = &self.credentials {
             webhook = webhook.basic_auth(username.clone(), password.clone());
         }
-        webhook.request_max_age(self.request_max_age)
+        webhook
+            .request_max_age(self.request_max_age)
+            .body_limit(self.body_limit)
+            .header_read_timeout(self.header_read_timeout)
+            .body_read_timeout(self.body_read_timeout)
     }
 }
 
@@ -341,6 +392,34 @@ mod tests {
         assert_eq!(read.private_key.as_deref(), Some("key"));
         assert_eq!(read.credentials, Some(("u".into(), "p".into())));
         assert_eq!(read.request_max_age, Some(Duration::from_secs(30)));
+        let limits = settings(&[
+            ("WEBHOOK_BODY_LIMIT", "1024"),
+            ("WEBHOOK_HEADER_READ_TIMEOUT", "none"),
+            ("WEBHOOK_BODY_READ_TIMEOUT", "5"),
+        ])
+        .unwrap();
+        assert_eq!(limits.body_limit, 1024);
+        assert_eq!(limits.header_read_timeout, None);
+        assert_eq!(limits.body_read_timeout, Some(Duration::from_secs(5)));
+        let webhook = limits.apply(crate::Webhook::new());
+        assert_eq!(webhook.header_read_timeout_value(), None);
+        assert!(format!("{webhook:?}").contains("body_limit: 1024"));
+    }
+
+    #[test]
+    fn bad_limits_are_clear_errors() {
+        assert_eq!(
+            settings(&[("WEBHOOK_BODY_LIMIT", "2MiB")])
+                .unwrap_err()
+                .to_string(),
+            "WEBHOOK_BODY_LIMIT must be a whole number of bytes, not \"2MiB\""
+        );
+        assert_eq!(
+            settings(&[("WEBHOOK_BODY_READ_TIMEOUT", "soon")])
+                .unwrap_err()
+                .to_string(),
+            "WEBHOOK_BODY_READ_TIMEOUT must be a whole number of seconds or \"none\", not \"soon\""
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! | [`Json<T>`] | the body deserialised into any `T` (`serde_json::Value` for the raw JSON) |
 //! | [`State<T>`] | the webhook's shared state, or a part of it (see [`FromState`]) |
 //! | [`Extension<T>`] | a value a layer stored in the request's extensions |
+//! | [`Identity<U>`](crate::auth::Identity), `Option<Identity<U>>` | who the [authenticator](crate::auth) identified |
 //! | [`Method`], [`Uri`] | the request line |
 //! | `Arc<Request>` | everything above |
 
@@ -30,7 +31,7 @@ use crate::Request;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be an argument of a webhook handler",
     label = "this argument is not an extractor",
-    note = "a handler's arguments are extractors: `StepReached`, `WebhookRequest<E>`, `HeaderMap`, `RawBody`, `Json<T>`, `State<T>`, `Extension<T>`, `Method`, `Uri` or `Arc<Request>`; an HTTP route's handler also takes `HttpEvent` and `Path<T>`",
+    note = "a handler's arguments are extractors: `StepReached`, `WebhookRequest<E>`, `HeaderMap`, `RawBody`, `Json<T>`, `State<T>`, `Extension<T>`, `Identity<U>`, `Method`, `Uri` or `Arc<Request>`; an HTTP route's handler also takes `HttpEvent` and `Path<T>`",
     note = "for `State<T>`, the webhook's state must be a `T`, hold one (`StateMap`), or implement `FromState` for it"
 )]
 pub trait Extract<S>: Sized {

@@ -38,6 +38,77 @@ impl Registration {
 
 inventory::collect!(Registration);
 
+/// One `#[authenticator]` function, as the macro registers it.
+pub struct AuthenticatorRegistration {
+    /// The function's name.
+    pub name: &'static str,
+    /// The module it is declared in.
+    pub module: &'static str,
+    /// The file it is declared in.
+    pub file: &'static str,
+    /// The line of the `#[authenticator]` attribute.
+    pub line: u32,
+    /// Builds the authenticator.
+    pub build: fn() -> crate::__private::SharedAuthenticator,
+}
+
+impl std::fmt::Debug for AuthenticatorRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthenticatorRegistration")
+            .field("name", &self.name)
+            .field("module", &self.module)
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthenticatorRegistration {
+    /// `file:line`.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+}
+
+inventory::collect!(AuthenticatorRegistration);
+
+/// Every registered `#[authenticator]`, sorted by source location.
+pub fn authenticator_registrations() -> Vec<&'static AuthenticatorRegistration> {
+    let mut all: Vec<&'static AuthenticatorRegistration> =
+        inventory::iter::<AuthenticatorRegistration>
+            .into_iter()
+            .collect();
+    all.sort_by(|a, b| (a.file, a.line, a.name).cmp(&(b.file, b.line, b.name)));
+    all
+}
+
+/// Two `#[authenticator]` functions in one program: which one guards the webhook is not clear.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the functions `{first_name}` ({first_at}) and `{second_name}` ({second_at}) are both      `#[authenticator]`s; a webhook has one: keep the attribute on one, and give a route its      own with `#[on(..., auth = function)]`"
+)]
+pub struct AuthenticatorConflict {
+    /// The first function's name.
+    pub first_name: &'static str,
+    /// Where it is.
+    pub first_at: String,
+    /// The second function's name.
+    pub second_name: &'static str,
+    /// Where it is.
+    pub second_at: String,
+}
+
+/// Why the registered handlers and authenticators cannot make a webhook.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryError {
+    /// Two handlers conflict.
+    #[error(transparent)]
+    Handlers(#[from] RegistryConflict),
+    /// Two authenticators are registered.
+    #[error(transparent)]
+    Authenticators(#[from] AuthenticatorConflict),
+}
+
 /// Every registered handler, sorted by source location (file, then line) so the routes'
 /// registration order, which breaks precedence ties, does not depend on link order.
 pub fn registrations() -> Vec<&'static Registration> {
@@ -105,18 +176,33 @@ impl Webhook<StateMap> {
     ///
     /// Use it to mount the annotated handlers in an existing axum app, or to test them with
     /// [`TestClient`](crate::testing::TestClient). Fails when two handlers conflict (same
-    /// event, same filters, same priority), naming both.
-    pub fn from_registry() -> Result<Self, RegistryConflict> {
+    /// event, same filters, same priority), naming both, and when two functions are
+    /// `#[authenticator]`s. The `#[authenticator]` function, if any, guards every request.
+    pub fn from_registry() -> Result<Self, RegistryError> {
         let registrations = registrations();
         check_conflicts(&registrations)?;
+        let authenticators = authenticator_registrations();
+        if let [first, second, ..] = authenticators.as_slice() {
+            return Err(AuthenticatorConflict {
+                first_name: first.name,
+                first_at: first.location(),
+                second_name: second.name,
+                second_at: second.location(),
+            }
+            .into());
+        }
         let http = crate::http::http_registrations();
         crate::http::check_http_conflicts(&http)?;
         let webhook = registrations.into_iter().fold(
             Webhook::with_state(StateMap::new()),
             |webhook, registration| webhook.route((registration.route)()),
         );
-        Ok(http.into_iter().fold(webhook, |webhook, registration| {
+        let mut webhook = http.into_iter().fold(webhook, |webhook, registration| {
             webhook.http_route((registration.route)())
-        }))
+        });
+        if let Some(registration) = authenticators.first() {
+            webhook = webhook.shared_authenticator((registration.build)().0);
+        }
+        Ok(webhook)
     }
 }

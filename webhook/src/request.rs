@@ -74,4 +74,9 @@ impl Request {
     pub fn head(&self) -> &Parts {
         &self.head
     }
+
+    /// The head, the body and the JSON back.
+    pub(crate) fn into_parts(self) -> (Parts, Bytes, Value) {
+        (self.head, self.body, self.json)
+    }
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::auth::{share, Authenticator, SharedAuthenticator};
 use crate::filter::{Filter, IntoFilter, STEP_ID_PATH};
 use crate::handler::{erase, ErasedHandler, Handler};
 use crate::Request;
@@ -41,6 +42,7 @@ pub struct Route<S = ()> {
     priority: i32,
     name: Cow<'static, str>,
     location: Option<&'static str>,
+    authenticator: Option<SharedAuthenticator>,
 }
 
 impl<S: Send + Sync + 'static> Route<S> {
@@ -57,6 +59,7 @@ impl<S: Send + Sync + 'static> Route<S> {
             priority: 0,
             name: Cow::Borrowed(std::any::type_name::<H>()),
             location: None,
+            authenticator: None,
         }
     }
 }
@@ -80,6 +83,26 @@ impl<S> Route<S> {
     pub fn name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.name = name.into();
         self
+    }
+
+    /// Gives the route its own [authenticator](crate::auth), run after routing and after the
+    /// webhook's (both must accept), for this route only (replacing any given before).
+    pub fn authenticator<A, M>(mut self, authenticator: A) -> Self
+    where
+        A: Authenticator<M>,
+        M: 'static,
+    {
+        self.authenticator = Some(share(authenticator));
+        self
+    }
+
+    /// Whether the route has its own authenticator.
+    pub fn has_authenticator(&self) -> bool {
+        self.authenticator.is_some()
+    }
+
+    pub(crate) fn authenticator_ref(&self) -> Option<&SharedAuthenticator> {
+        self.authenticator.as_ref()
     }
 
     /// Records where the route was declared (`file:line`), for messages.
@@ -141,6 +164,7 @@ impl<S> fmt::Debug for Route<S> {
             .field("priority", &self.priority)
             .field("filter", &self.filter)
             .field("location", &self.location)
+            .field("authenticator", &self.authenticator.is_some())
             .finish()
     }
 }

@@ -28,6 +28,9 @@ pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {
         (filter_struct(spec, &filters_text), quote!(__WebhookFilter))
     };
     let assertions = assertions(handler);
+    let authenticator = spec.auth.as_ref().map(|path| {
+        quote_spanned! {path.span()=> .authenticator(#path) }
+    });
     quote! {
         const _: () = {
             #filter_items
@@ -39,6 +42,7 @@ pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {
                     .priority(#priority)
                     .name(#name_text)
                     .location(::core::concat!(::core::file!(), ":", ::core::line!()))
+                    #authenticator
             }
 
             #private::inventory::submit! {

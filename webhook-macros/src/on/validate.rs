@@ -26,13 +26,14 @@ const ARGUMENTS: &[&str] = &[
     "http",
     "path",
     "verify",
+    "auth",
 ];
 
 const ACCEPTED: &str =
     "accepted: an event (`step_reached` or `event = \"topic\"`), `step_id = \"…\"`, \
      `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
-     `filter = function`, `priority = N`; for an HTTP route: `http` or `http(post)`, \
-     `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`";
+     `filter = function`, `priority = N`, `auth = function`; for an HTTP route: `http` or \
+     `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`";
 
 /// A JSON scalar written in the attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,6 +68,8 @@ pub struct Spec {
     pub priority: i32,
     /// The methods, path and CEL filter of an `http` route.
     pub http: Option<super::http::HttpSpec>,
+    /// The route's own authenticator.
+    pub auth: Option<syn::Path>,
 }
 
 /// The handler's signature, as far as the macro checks it.
@@ -84,6 +87,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
     let mut seen_step_id: Option<Span> = None;
     let mut priority: Option<(i32, Span)> = None;
     let mut http = super::http::HttpArgs::default();
+    let mut auth: Option<syn::Path> = None;
     // An event that was given but is wrong has its own error: no "missing event" on top.
     let mut event_misspelt = false;
     let mut set_event = |errors: &mut Errors, topic: String, span: Span| {
@@ -216,6 +220,20 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                     ..
                 })),
             ) => http.cel(&source, errors),
+            ("auth", Form::Assign(Expr::Path(path))) if path.qself.is_none() => {
+                if auth.is_some() {
+                    errors.at(
+                        name.span(),
+                        "duplicated argument `auth`: a route has one authenticator",
+                    );
+                } else {
+                    auth = Some(path.path);
+                }
+            }
+            ("auth", Form::Assign(value)) => errors.at(
+                value.span(),
+                "`auth` is the path of an authenticator function `fn(&RequestHead) -> …`, e.g. `auth = check_token`",
+            ),
             ("filter", Form::Assign(value)) => errors.at(
                 value.span(),
                 "`filter` is the path of a function `fn(&Request) -> bool`, e.g. `filter = is_vip`, or a CEL expression string on an `http` route",
@@ -243,6 +261,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
                     "priority" => "`priority = N`",
                     "path" => "`path = \"/github\"`",
                     "verify" => "`verify = function`",
+                    "auth" => "`auth = function`",
                     _ => "`event = \"topic\"`",
                 };
                 let span = match &form {
@@ -280,6 +299,7 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
         filters,
         priority: priority.map_or(0, |(n, _)| n),
         http,
+        auth,
     }
 }
 

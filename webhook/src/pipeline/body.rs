@@ -1,11 +1,18 @@
-//! Reads the body once, within a size limit, for every later stage.
+//! Reads the body once, within a size limit and a time limit, for every later stage.
+//!
+//! The limit applies to the bytes received; the decoding stage (`encoding.rs`) applies it again
+//! to the decoded bytes. The time limit ([`Webhook::body_read_timeout`](crate::Webhook::body_read_timeout))
+//! bounds the whole read, so a sender trickling a byte now and then cannot hold a connection:
+//! past it the answer is a `408` and the connection is closed.
+
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http::StatusCode;
+use http::{header, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::error::{status_title, ApiError};
@@ -23,6 +30,9 @@ pub enum BodyError {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// The body did not arrive within the time limit: `408`.
+    #[error("The request body did not arrive within {} seconds.", .0.as_secs_f64())]
+    Timeout(Duration),
     /// The connection failed while the body was read: `400`.
     #[error("The request body could not be read: {0}.")]
     Read(String),
@@ -34,6 +44,11 @@ impl From<BodyError> for ApiError {
             BodyError::TooLarge { .. } => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 status_title(StatusCode::PAYLOAD_TOO_LARGE),
+                error.to_string(),
+            ),
+            BodyError::Timeout(_) => ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                status_title(StatusCode::REQUEST_TIMEOUT),
                 error.to_string(),
             ),
             BodyError::Read(_) => ApiError::bad_request("Unreadable body", error.to_string()),
@@ -52,18 +67,41 @@ pub(crate) async fn read_limited(body: Body, limit: usize) -> Result<Bytes, Body
     }
 }
 
-/// The middleware: buffers the body (or answers `413`) and stores it in the extensions.
+/// How the body stage reads: at most `limit` bytes, within `timeout`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyRules {
+    pub(crate) limit: usize,
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// The middleware: buffers the body (or answers `413`, `408`) and stores it in the extensions.
 pub(crate) async fn buffer_body(
-    State(limit): State<usize>,
+    State(rules): State<BodyRules>,
     request: Request,
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    match read_limited(body, limit).await {
+    let read = match rules.timeout {
+        Some(timeout) => tokio::time::timeout(timeout, read_limited(body, rules.limit))
+            .await
+            .unwrap_or(Err(BodyError::Timeout(timeout))),
+        None => read_limited(body, rules.limit).await,
+    };
+    match read {
         Ok(bytes) => {
             parts.extensions.insert(BufferedBody(bytes));
             next.run(Request::from_parts(parts, Body::empty())).await
         }
-        Err(error) => ApiError::from(error).into_response(),
+        Err(error) => {
+            let timed_out = matches!(error, BodyError::Timeout(_));
+            let mut response = ApiError::from(error).into_response();
+            if timed_out {
+                // The rest of the body is not worth waiting for: close the connection.
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            response
+        }
     }
 }

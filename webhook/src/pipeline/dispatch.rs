@@ -6,6 +6,7 @@ use axum::extract::{Request as HttpRequest, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use super::authenticate::authenticate_route;
 use super::body::{read_limited, BufferedBody};
 use crate::error::ApiError;
 use crate::routing::RouteTable;
@@ -102,21 +103,27 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
         Ok(json) => json,
         Err(error) => return ApiError::from(error).into_response(),
     };
-    let request = Arc::new(Request::from_parts(parts, body, json));
+    let request = Request::from_parts(parts, body, json);
     let topic = request.topic().unwrap_or_default();
-    match dispatcher.routes.find(topic, &request) {
-        Some(route) => {
-            tracing::debug!(topic, route = route.route_name(), "routing notification");
-            route.handler().call(&request, &dispatcher.state).await
-        }
-        None => {
-            tracing::debug!(topic, "no route accepts the notification");
-            ApiError::from(NoRoute {
-                topic: topic.to_owned(),
-            })
-            .into_response()
-        }
-    }
+    let Some(route) = dispatcher.routes.find(topic, &request) else {
+        tracing::debug!(topic, "no route accepts the notification");
+        return ApiError::from(NoRoute {
+            topic: topic.to_owned(),
+        })
+        .into_response();
+    };
+    tracing::debug!(topic, route = route.route_name(), "routing notification");
+    let request = match route.authenticator_ref() {
+        Some(authenticator) => match authenticate_route(authenticator, request).await {
+            Ok(request) => request,
+            Err(refusal) => return refusal,
+        },
+        None => request,
+    };
+    route
+        .handler()
+        .call(&Arc::new(request), &dispatcher.state)
+        .await
 }
 
 #[cfg(test)]

@@ -5,29 +5,41 @@
 //! | stage | refuses with |
 //! |---|---|
 //! | panic guard (tower-http `CatchPanicLayer`) | `500` when a handler panics |
-//! | body buffer: reads the body once, within the limit | `413`, `400` |
+//! | content type ([`content_type`]): JSON types only, before the body is read | `415` |
+//! | content encoding ([`encoding`]): accepted codings only, before the body is read | `415` |
+//! | body buffer: reads the body once, within the limit and the read timeout | `413`, `408`, `400` |
 //! | replay prevention, when `request_max_age` is set | `400` |
-//! | signature, when `private_key` is set | `400` |
+//! | signature, when `private_key` is set: over the bytes received, before decoding | `400` |
 //! | basic authentication, when credentials are set | `403` |
-//! | dispatch: parse, route, extract, handle | `400`, `404`, the handler's answer |
+//! | decoding ([`encoding`]): gzip, deflate, br, streaming within the limit | `413`, `400` |
+//! | the webhook's [authenticator](crate::auth), when set | `403`, its error, `500` |
+//! | dispatch: parse, route, the route's authenticator, extract, handle | `400`, `404`, `403`, the handler's answer |
 //!
-//! Unknown paths get a JSON `404` and other methods a JSON `405`. Later stages (content types,
-//! encodings, authenticators) slot in here as further layers.
+//! Unknown paths get a JSON `404` and other methods a JSON `405`. The header read timeout is
+//! the server's (see [`Webhook::serve`](crate::Webhook::serve)).
 
+mod authenticate;
 pub mod body;
 mod checks;
+pub mod content_type;
 pub mod dispatch;
+pub mod encoding;
 mod fallback;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::middleware::from_fn_with_state;
 use axum::routing::post;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::auth::SharedAuthenticator;
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
+use body::BodyRules;
+use content_type::ContentTypeCheck;
 use dispatch::Dispatcher;
+use encoding::AcceptedEncodings;
 
 /// What the pipeline is built from.
 pub(crate) struct Pipeline<S> {
@@ -38,6 +50,10 @@ pub(crate) struct Pipeline<S> {
     pub(crate) basic_auth: Option<BasicAuth>,
     /// The generic HTTP routes (`crate::http`), on their own paths.
     pub(crate) http: Router,
+    pub(crate) content_type: ContentTypeCheck,
+    pub(crate) encodings: AcceptedEncodings,
+    pub(crate) body_read_timeout: Option<Duration>,
+    pub(crate) authenticator: Option<SharedAuthenticator>,
 }
 
 impl<S: Send + Sync + 'static> Pipeline<S> {
@@ -47,6 +63,13 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
         // Layers wrap what is already there: add the innermost stage first. They wrap the POST
         // route only, so a wrong method is a plain 405.
         let mut endpoint = post(dispatch::dispatch::<S>);
+        if let Some(authenticator) = self.authenticator {
+            endpoint = endpoint.route_layer(from_fn_with_state(
+                authenticator,
+                authenticate::authenticate,
+            ));
+        }
+        endpoint = endpoint.route_layer(from_fn_with_state(body_limit, encoding::decode_body));
         if let Some(auth) = self.basic_auth {
             endpoint = endpoint.route_layer(from_fn_with_state(auth, checks::check_basic_auth));
         }
@@ -57,7 +80,18 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             endpoint = endpoint.route_layer(from_fn_with_state(guard, checks::check_replay));
         }
         let endpoint = endpoint
-            .route_layer(from_fn_with_state(body_limit, body::buffer_body))
+            .route_layer(from_fn_with_state(
+                BodyRules {
+                    limit: body_limit,
+                    timeout: self.body_read_timeout,
+                },
+                body::buffer_body,
+            ))
+            .route_layer(from_fn_with_state(self.encodings, encoding::check_encoding))
+            .route_layer(from_fn_with_state(
+                self.content_type,
+                content_type::check_content_type,
+            ))
             .fallback(fallback::wrong_method)
             .with_state(Arc::new(self.dispatcher));
         Router::new()

@@ -7,6 +7,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::client::TestClient;
+use crate::http_server::serve_router;
 use crate::Webhook;
 
 /// A webhook served on `127.0.0.1` on a free port, stopped gracefully by
@@ -21,20 +22,27 @@ pub struct TestServer {
 impl TestServer {
     /// Serves `webhook` on `127.0.0.1:0`.
     pub async fn spawn<S: Send + Sync + 'static>(webhook: Webhook<S>) -> std::io::Result<Self> {
-        Self::spawn_router(webhook.into_router()).await
+        let header_read_timeout = webhook.header_read_timeout_value();
+        Self::serve(webhook.into_router(), header_read_timeout).await
     }
 
-    /// Serves any router on `127.0.0.1:0`.
+    /// Serves any router on `127.0.0.1:0`, with the default header read timeout.
     pub async fn spawn_router(router: axum::Router) -> std::io::Result<Self> {
+        Self::serve(router, Some(crate::DEFAULT_HEADER_READ_TIMEOUT)).await
+    }
+
+    async fn serve(
+        router: axum::Router,
+        header_read_timeout: Option<std::time::Duration>,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
+            serve_router(listener, router, header_read_timeout, async move {
+                let _ = stopped.await;
+            })
+            .await
         });
         Ok(Self {
             addr,

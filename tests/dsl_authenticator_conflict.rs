@@ -1,0 +1,38 @@
+//! Two `#[authenticator]` functions in one program stop it at start, naming both.
+
+use webhook::prelude::*;
+use webhook::registry::RegistryError;
+
+#[authenticator]
+fn first(_: &RequestHead) {}
+
+#[authenticator]
+async fn second(_: &RequestHead) -> Option<Identity> {
+    None
+}
+
+#[on(step_reached)]
+fn handler() -> StepReachedResponse {
+    StepReachedResponse::new()
+}
+
+#[test]
+fn from_registry_names_both_authenticators() {
+    let RegistryError::Authenticators(conflict) = Webhook::from_registry().unwrap_err() else {
+        panic!("not an authenticator conflict");
+    };
+    assert_eq!(
+        (conflict.first_name, conflict.second_name),
+        ("first", "second")
+    );
+    let message = conflict.to_string();
+    assert!(
+        message.contains("tests/dsl_authenticator_conflict.rs:6"),
+        "{message}"
+    );
+    assert!(
+        message.contains("tests/dsl_authenticator_conflict.rs:9"),
+        "{message}"
+    );
+    assert!(message.contains("auth = function"), "{message}");
+}

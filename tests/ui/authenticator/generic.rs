@@ -1,0 +1,8 @@
+use webhook::prelude::*;
+
+#[authenticator]
+fn auth<U: User>(_request: &RequestHead) -> Option<Identity<U>> {
+    None
+}
+
+fn main() {}

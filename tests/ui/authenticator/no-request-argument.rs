@@ -1,0 +1,8 @@
+use webhook::prelude::*;
+
+#[authenticator]
+fn auth() -> Option<Identity> {
+    None
+}
+
+fn main() {}

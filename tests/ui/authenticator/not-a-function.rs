@@ -1,0 +1,6 @@
+use webhook::prelude::*;
+
+#[authenticator]
+struct Auth;
+
+fn main() {}

@@ -1,0 +1,9 @@
+use webhook::prelude::*;
+
+#[authenticator]
+fn auth(request: RequestHead) -> Option<Identity> {
+    let _ = request;
+    None
+}
+
+fn main() {}

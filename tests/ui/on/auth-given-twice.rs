@@ -1,0 +1,11 @@
+use webhook::prelude::*;
+
+fn first(_: &RequestHead) {}
+fn second(_: &RequestHead) {}
+
+#[on(step_reached, auth = first, auth = second)]
+fn greet() -> StepReachedResponse {
+    StepReachedResponse::new()
+}
+
+fn main() {}

@@ -1,0 +1,207 @@
+//! The `Content-Type` rule: JSON webhooks accept `application/json` and any `+json` type.
+//!
+//! | `Content-Type` | [`ContentTypeCheck::Json`] (default) | [`ContentTypeCheck::JsonRequired`] |
+//! |---|---|---|
+//! | `application/json`, `application/json; charset=utf-8` | accepted | accepted |
+//! | `application/vnd.api+json`, `model/gltf+json` (any `*/*+json`) | accepted | accepted |
+//! | none | accepted, read as JSON | `415` |
+//! | anything else (`text/plain`, `application/x-www-form-urlencoded`, …) | `415` | `415` |
+//!
+//! Types and parameters are case-insensitive. A request without `Content-Type` is read as JSON
+//! by default, as the reference does: a platform that omits the header keeps working.
+//! [`ContentTypeCheck::Off`] accepts anything.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderMap, StatusCode};
+
+use crate::error::{status_title, ApiError};
+
+/// What the content-type stage accepts; set with
+/// [`Webhook::content_type_check`](crate::Webhook::content_type_check).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ContentTypeCheck {
+    /// `application/json` and `*/*+json`; a request without `Content-Type` is read as JSON.
+    #[default]
+    Json,
+    /// `application/json` and `*/*+json`; a request without `Content-Type` is a `415`.
+    JsonRequired,
+    /// No check: every request is read as JSON.
+    Off,
+}
+
+/// Why a `Content-Type` is refused (all `415`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ContentTypeError {
+    /// The type is not JSON.
+    #[error(
+        "The request's Content-Type is \"{0}\"; this webhook accepts \"application/json\" or a \
+         type ending in \"+json\" (such as \"application/vnd.api+json\")."
+    )]
+    NotJson(String),
+    /// No `Content-Type`, and one is required.
+    #[error(
+        "The request has no Content-Type; this webhook accepts \"application/json\" or a type \
+         ending in \"+json\" (such as \"application/vnd.api+json\")."
+    )]
+    Missing,
+    /// Several `Content-Type` headers, or one that is not text.
+    #[error(
+        "The request's Content-Type header is ambiguous or not text; send exactly one, \
+         \"application/json\" or a type ending in \"+json\"."
+    )]
+    Unreadable,
+}
+
+impl From<ContentTypeError> for ApiError {
+    fn from(error: ContentTypeError) -> Self {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            status_title(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            error.to_string(),
+        )
+    }
+}
+
+/// Whether `media_type` (the value of a `Content-Type`, parameters included) is a JSON type.
+///
+/// ```
+/// use webhook::pipeline::content_type::is_json;
+///
+/// assert!(is_json("application/json"));
+/// assert!(is_json("Application/JSON; charset=UTF-8"));
+/// assert!(is_json("model/gltf+json"));
+/// assert!(!is_json("text/plain"));
+/// assert!(!is_json("application/jsonp"));
+/// assert!(!is_json("application/+json"));
+/// ```
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+    };
+    if !token(kind) || !token(subtype) {
+        return false;
+    }
+    if kind.eq_ignore_ascii_case("application") && subtype.eq_ignore_ascii_case("json") {
+        return true;
+    }
+    let suffix = "+json";
+    subtype.len() > suffix.len()
+        && subtype[subtype.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+impl ContentTypeCheck {
+    /// Checks the request's `Content-Type` header.
+    pub fn check(self, headers: &HeaderMap) -> Result<(), ContentTypeError> {
+        if self == Self::Off {
+            return Ok(());
+        }
+        let mut values = headers.get_all(header::CONTENT_TYPE).iter();
+        match (values.next(), values.next()) {
+            (None, _) if self == Self::JsonRequired => Err(ContentTypeError::Missing),
+            (None, _) => Ok(()),
+            (Some(_), Some(_)) => Err(ContentTypeError::Unreadable),
+            (Some(value), None) => match value.to_str() {
+                Ok(text) if is_json(text) => Ok(()),
+                Ok(text) => Err(ContentTypeError::NotJson(text.to_owned())),
+                Err(_) => Err(ContentTypeError::Unreadable),
+            },
+        }
+    }
+}
+
+/// The middleware: refuses a request whose `Content-Type` is not JSON before its body is read.
+pub(crate) async fn check_content_type(
+    State(check): State<ContentTypeCheck>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match check.check(request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(values: &[&'static str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(header::CONTENT_TYPE, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    #[test]
+    fn json_types_pass() {
+        for value in [
+            "application/json",
+            "application/json;charset=utf-8",
+            "APPLICATION/Json ; charset=\"utf-8\"",
+            "application/vnd.api+json",
+            "model/gltf+JSON",
+            "application/calendar+json; version=2",
+        ] {
+            assert_eq!(
+                ContentTypeCheck::Json.check(&headers(&[value])),
+                Ok(()),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_types_are_refused_naming_what_is_accepted() {
+        for value in [
+            "text/plain",
+            "application/jsonx",
+            "application/x-www-form-urlencoded",
+            "json",
+            "application/+json",
+            "/json",
+            "application/json+xml",
+            "",
+        ] {
+            let error = ContentTypeCheck::Json
+                .check(&headers(&[value]))
+                .unwrap_err();
+            assert_eq!(error, ContentTypeError::NotJson(value.to_owned()));
+            let api = ApiError::from(error);
+            assert_eq!(api.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+            assert_eq!(api.title(), "415 Unsupported Media Type");
+            assert!(api.description().contains("\"application/json\""));
+        }
+    }
+
+    #[test]
+    fn a_missing_type_is_json_unless_required() {
+        assert_eq!(ContentTypeCheck::Json.check(&HeaderMap::new()), Ok(()));
+        assert_eq!(
+            ContentTypeCheck::JsonRequired.check(&HeaderMap::new()),
+            Err(ContentTypeError::Missing)
+        );
+        assert_eq!(
+            ContentTypeCheck::Off.check(&headers(&["text/plain"])),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn two_types_are_ambiguous() {
+        assert_eq!(
+            ContentTypeCheck::Json.check(&headers(&["application/json", "text/plain"])),
+            Err(ContentTypeError::Unreadable)
+        );
+    }
+}

@@ -1,0 +1,600 @@
+//! Content encodings: `gzip`, `deflate` and `br` request bodies are decoded, within the body
+//! limit.
+//!
+//! Two stages share this module:
+//!
+//! 1. The encoding check, before the body is read: the `Content-Encoding` header is parsed into
+//!    the [`ContentCodings`] applied by the sender; a coding this webhook does not accept is a
+//!    `415` naming the accepted ones. `identity` (and no header) passes untouched.
+//! 2. Decoding, after the security checks: the body received (the bytes the signature
+//!    covers) is decoded, streaming, and the decoded bytes replace it. Decoding stops as soon as
+//!    the output passes the body limit (`413`): a small body that would inflate to gigabytes
+//!    never uses more than the limit. A body that does not decode as its header says (a `gzip`
+//!    header on plain bytes, a truncated stream) is a `400`.
+//!
+//! `deflate` is the zlib format (RFC 9110 §8.4.1.2); `x-gzip` is `gzip`. Several codings
+//! (`Content-Encoding: gzip, br`) are undone in reverse order, each stage within the limit;
+//! more than [`MAX_CODINGS`] is a `415`.
+//!
+//! Decoders: `flate2` (gzip, zlib) and `brotli-decompressor`, as synchronous readers over the
+//! bytes in memory. The first [`INLINE_DECODING_BUDGET`] decoded bytes are produced on the
+//! server's worker (a typical webhook body is done by then); the rest, if any, on tokio's
+//! blocking pool, so a large body does not stall the workers.
+
+use std::io::{self, Read};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::{header, HeaderMap, StatusCode};
+
+use super::body::{BodyError, BufferedBody};
+use crate::error::{status_title, ApiError};
+
+/// The most codings a request may stack (`Content-Encoding: gzip, br, deflate`).
+pub const MAX_CODINGS: usize = 3;
+
+/// A content coding this crate decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ContentEncoding {
+    /// `gzip` (and `x-gzip`): RFC 1952, several members allowed.
+    Gzip,
+    /// `deflate`: the zlib format, RFC 1950.
+    Deflate,
+    /// `br`: Brotli, RFC 7932.
+    Br,
+}
+
+impl ContentEncoding {
+    /// Every coding, in the order error messages name them.
+    pub const ALL: [ContentEncoding; 3] = [Self::Gzip, Self::Deflate, Self::Br];
+
+    /// The coding's name in `Content-Encoding`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Gzip => "gzip",
+            Self::Deflate => "deflate",
+            Self::Br => "br",
+        }
+    }
+
+    fn parse(token: &str) -> Option<Self> {
+        if token.eq_ignore_ascii_case("gzip") || token.eq_ignore_ascii_case("x-gzip") {
+            Some(Self::Gzip)
+        } else if token.eq_ignore_ascii_case("deflate") {
+            Some(Self::Deflate)
+        } else if token.eq_ignore_ascii_case("br") {
+            Some(Self::Br)
+        } else {
+            None
+        }
+    }
+}
+
+/// The codings a webhook decodes; set with
+/// [`Webhook::content_encodings`](crate::Webhook::content_encodings). Default: all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcceptedEncodings {
+    gzip: bool,
+    deflate: bool,
+    br: bool,
+}
+
+impl Default for AcceptedEncodings {
+    fn default() -> Self {
+        Self::from_iter(ContentEncoding::ALL)
+    }
+}
+
+impl FromIterator<ContentEncoding> for AcceptedEncodings {
+    fn from_iter<I: IntoIterator<Item = ContentEncoding>>(codings: I) -> Self {
+        let mut accepted = Self {
+            gzip: false,
+            deflate: false,
+            br: false,
+        };
+        for coding in codings {
+            match coding {
+                ContentEncoding::Gzip => accepted.gzip = true,
+                ContentEncoding::Deflate => accepted.deflate = true,
+                ContentEncoding::Br => accepted.br = true,
+            }
+        }
+        accepted
+    }
+}
+
+impl AcceptedEncodings {
+    /// Whether `coding` is accepted.
+    pub fn accepts(self, coding: ContentEncoding) -> bool {
+        match coding {
+            ContentEncoding::Gzip => self.gzip,
+            ContentEncoding::Deflate => self.deflate,
+            ContentEncoding::Br => self.br,
+        }
+    }
+
+    /// `"gzip, deflate, br or identity"`: what error messages list.
+    fn describe(self) -> String {
+        let mut names: Vec<&str> = ContentEncoding::ALL
+            .into_iter()
+            .filter(|coding| self.accepts(*coding))
+            .map(ContentEncoding::name)
+            .collect();
+        names.push("identity");
+        let last = names.pop().unwrap_or("identity");
+        if names.is_empty() {
+            last.to_owned()
+        } else {
+            format!("{} or {last}", names.join(", "))
+        }
+    }
+
+    /// Parses the `Content-Encoding` headers into the codings to undo.
+    pub fn parse(self, headers: &HeaderMap) -> Result<ContentCodings, EncodingError> {
+        let mut codings = Vec::new();
+        for value in headers.get_all(header::CONTENT_ENCODING) {
+            let text = value.to_str().map_err(|_| EncodingError::Unsupported {
+                coding: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                accepted: self.describe(),
+            })?;
+            for token in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+                if token.eq_ignore_ascii_case("identity") {
+                    continue;
+                }
+                match ContentEncoding::parse(token) {
+                    Some(coding) if self.accepts(coding) => codings.push(coding),
+                    _ => {
+                        return Err(EncodingError::Unsupported {
+                            coding: token.to_owned(),
+                            accepted: self.describe(),
+                        })
+                    }
+                }
+            }
+        }
+        if codings.len() > MAX_CODINGS {
+            return Err(EncodingError::TooManyCodings(codings.len()));
+        }
+        Ok(ContentCodings(codings))
+    }
+}
+
+/// The codings a request's body went through, in the order the sender applied them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentCodings(Vec<ContentEncoding>);
+
+impl ContentCodings {
+    /// The codings, in the order they were applied.
+    pub fn codings(&self) -> &[ContentEncoding] {
+        &self.0
+    }
+
+    /// Decodes `body`, refusing output (at any stage) over `limit` bytes.
+    pub fn decode(&self, body: Bytes, limit: usize) -> Result<Bytes, EncodingError> {
+        if self.0.is_empty() {
+            return Ok(body);
+        }
+        let mut decoding = self.decoding(body, limit);
+        decoding.step(usize::MAX)?;
+        Ok(decoding.finish())
+    }
+
+    /// A decoding of `body` to run step by step.
+    fn decoding(&self, body: Bytes, limit: usize) -> Decoding {
+        let mut reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(body));
+        for coding in self.0.iter().rev() {
+            let decoder: Box<dyn Read + Send> = match coding {
+                ContentEncoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
+                ContentEncoding::Deflate => Box::new(flate2::read::ZlibDecoder::new(reader)),
+                ContentEncoding::Br => Box::new(brotli_decompressor::Decompressor::new(
+                    reader,
+                    BROTLI_BUFFER,
+                )),
+            };
+            reader = Box::new(Capped {
+                inner: decoder,
+                coding: *coding,
+                left: limit,
+            });
+        }
+        Decoding {
+            reader,
+            output: Vec::new(),
+            limit,
+        }
+    }
+}
+
+/// A decoding in progress: the chain of capped decoders and what they produced so far.
+struct Decoding {
+    reader: Box<dyn Read + Send>,
+    output: Vec<u8>,
+    limit: usize,
+}
+
+impl Decoding {
+    /// Decodes until the end of the body (`true`) or until `budget` more bytes were produced
+    /// (`false`).
+    fn step(&mut self, budget: usize) -> Result<bool, EncodingError> {
+        let stop_at = self.output.len().saturating_add(budget);
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let read = match self.reader.read(&mut chunk) {
+                Ok(read) => read,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(self.error(&error)),
+            };
+            if read == 0 {
+                return Ok(true);
+            }
+            self.output.extend_from_slice(&chunk[..read]);
+            if self.output.len() >= stop_at {
+                return Ok(false);
+            }
+        }
+    }
+
+    fn error(&self, error: &io::Error) -> EncodingError {
+        let inner = error.get_ref();
+        if inner.is_some_and(|e| e.is::<Overflow>()) {
+            return EncodingError::TooLarge { limit: self.limit };
+        }
+        let coding = inner
+            .and_then(|e| e.downcast_ref::<Corrupt>())
+            .map_or("the declared coding", |corrupt| corrupt.coding.name());
+        EncodingError::Corrupt {
+            coding,
+            reason: corrupt_reason(error),
+        }
+    }
+
+    fn finish(self) -> Bytes {
+        Bytes::from(self.output)
+    }
+}
+
+/// How many decoded bytes the decoding stage produces on the server's worker before moving
+/// the rest of the work to tokio's blocking pool: a small body costs no thread hop, a large
+/// one (up to the body limit) does not stall the worker.
+pub const INLINE_DECODING_BUDGET: usize = 64 * 1024;
+
+const BROTLI_BUFFER: usize = 8 * 1024;
+
+/// A decoding stage's output went over the limit.
+#[derive(Debug, thiserror::Error)]
+#[error("the decoded body is over the limit")]
+struct Overflow;
+
+/// A decoding stage failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{reason}")]
+struct Corrupt {
+    coding: ContentEncoding,
+    reason: String,
+}
+
+fn corrupt_reason(error: &io::Error) -> String {
+    match error.get_ref().and_then(|e| e.downcast_ref::<Corrupt>()) {
+        Some(corrupt) => corrupt.reason.clone(),
+        None => error.to_string(),
+    }
+}
+
+/// A decoder whose output is capped at `left` bytes, and whose errors name its coding.
+struct Capped {
+    inner: Box<dyn Read + Send>,
+    coding: ContentEncoding,
+    left: usize,
+}
+
+impl Read for Capped {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Ask for one byte more than allowed, so reaching the limit exactly is not an overflow.
+        let want = buf.len().min(self.left.saturating_add(1));
+        if want == 0 {
+            return Ok(0);
+        }
+        let read = match self.inner.read(&mut buf[..want]) {
+            Ok(read) => read,
+            Err(error) => {
+                let passes_through = error
+                    .get_ref()
+                    .is_some_and(|e| e.is::<Overflow>() || e.is::<Corrupt>());
+                if passes_through {
+                    return Err(error);
+                }
+                let reason = match error.kind() {
+                    io::ErrorKind::UnexpectedEof => "the data ends too early".to_owned(),
+                    _ => error.to_string(),
+                };
+                return Err(io::Error::other(Corrupt {
+                    coding: self.coding,
+                    reason,
+                }));
+            }
+        };
+        if read > self.left {
+            return Err(io::Error::other(Overflow));
+        }
+        self.left -= read;
+        Ok(read)
+    }
+}
+
+/// Why a body's encoding is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EncodingError {
+    /// A coding this webhook does not decode: `415`.
+    #[error(
+        "The request's Content-Encoding \"{coding}\" is not supported; this webhook accepts \
+         {accepted}."
+    )]
+    Unsupported {
+        /// The coding, as sent.
+        coding: String,
+        /// The accepted codings, for the message.
+        accepted: String,
+    },
+    /// More codings than [`MAX_CODINGS`]: `415`.
+    #[error(
+        "The request's Content-Encoding stacks {0} codings; this webhook decodes at most \
+         {MAX_CODINGS}."
+    )]
+    TooManyCodings(usize),
+    /// The body does not decode as its header says: `400`.
+    #[error("The request body is not valid {coding} data: {reason}.")]
+    Corrupt {
+        /// The coding that failed.
+        coding: &'static str,
+        /// What the decoder said.
+        reason: String,
+    },
+    /// The decoded body is over the limit: `413`.
+    #[error("The decoded request body is larger than the limit of {limit} bytes.")]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl From<EncodingError> for ApiError {
+    fn from(error: EncodingError) -> Self {
+        let status = match error {
+            EncodingError::Unsupported { .. } | EncodingError::TooManyCodings(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            EncodingError::Corrupt { .. } => {
+                return ApiError::bad_request("Undecodable body", error.to_string())
+            }
+            EncodingError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        };
+        ApiError::new(status, status_title(status), error.to_string())
+    }
+}
+
+/// The middleware of stage 1: refuses an unsupported `Content-Encoding` before the body is read,
+/// and leaves the parsed [`ContentCodings`] in the extensions for [`decode_body`].
+pub(crate) async fn check_encoding(
+    State(accepted): State<AcceptedEncodings>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match accepted.parse(request.headers()) {
+        Ok(codings) => {
+            request.extensions_mut().insert(codings);
+            next.run(request).await
+        }
+        Err(error) => ApiError::from(error).into_response(),
+    }
+}
+
+/// The middleware of stage 2: replaces the buffered body with its decoded bytes, within `limit`.
+pub(crate) async fn decode_body(
+    State(limit): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let codings = parts
+        .extensions
+        .remove::<ContentCodings>()
+        .unwrap_or_default();
+    if codings.codings().is_empty() {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let Some(BufferedBody(wire)) = parts.extensions.remove::<BufferedBody>() else {
+        tracing::error!("the decoding stage runs without a buffered body");
+        return ApiError::from(BodyError::Read("the body was not buffered".to_owned()))
+            .into_response();
+    };
+    let mut decoding = codings.decoding(wire, limit);
+    let decoded = match decoding.step(INLINE_DECODING_BUDGET) {
+        Ok(true) => Ok(Ok(decoding.finish())),
+        Ok(false) => {
+            tokio::task::spawn_blocking(move || {
+                decoding.step(usize::MAX)?;
+                Ok(decoding.finish())
+            })
+            .await
+        }
+        Err(error) => Ok(Err(error)),
+    };
+    match decoded {
+        Ok(Ok(bytes)) => {
+            parts.headers.remove(header::CONTENT_ENCODING);
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.extensions.insert(BufferedBody(bytes));
+            next.run(Request::from_parts(parts, Body::empty())).await
+        }
+        Ok(Err(error)) => ApiError::from(error).into_response(),
+        Err(join) => {
+            tracing::error!(error = %join, "the body decoder failed");
+            ApiError::internal("The request body could not be decoded.").into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+    use std::io::Write;
+
+    fn headers(values: &[&'static str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(header::CONTENT_ENCODING, HeaderValue::from_static(value));
+        }
+        headers
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn zlib(data: &[u8]) -> Vec<u8> {
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(data).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn brotli(data: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+        encoder.write_all(data).unwrap();
+        drop(encoder);
+        out
+    }
+
+    fn codings(values: &[&'static str]) -> ContentCodings {
+        AcceptedEncodings::default()
+            .parse(&headers(values))
+            .unwrap()
+    }
+
+    #[test]
+    fn parses_codings_in_order_ignoring_identity_and_case() {
+        assert_eq!(codings(&[]).codings(), &[]);
+        assert_eq!(codings(&["identity"]).codings(), &[]);
+        assert_eq!(
+            codings(&["GZIP, identity", "br"]).codings(),
+            &[ContentEncoding::Gzip, ContentEncoding::Br]
+        );
+        assert_eq!(codings(&["x-gzip"]).codings(), &[ContentEncoding::Gzip]);
+    }
+
+    #[test]
+    fn unknown_or_refused_codings_are_415_naming_the_accepted_ones() {
+        let error = AcceptedEncodings::default()
+            .parse(&headers(&["zstd"]))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "The request's Content-Encoding \"zstd\" is not supported; this webhook accepts \
+             gzip, deflate, br or identity."
+        );
+        assert_eq!(
+            ApiError::from(error).status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        let only_gzip: AcceptedEncodings = [ContentEncoding::Gzip].into_iter().collect();
+        assert_eq!(
+            only_gzip.parse(&headers(&["br"])).unwrap_err().to_string(),
+            "The request's Content-Encoding \"br\" is not supported; this webhook accepts gzip \
+             or identity."
+        );
+        let none: AcceptedEncodings = [].into_iter().collect();
+        assert!(none
+            .parse(&headers(&["gzip"]))
+            .unwrap_err()
+            .to_string()
+            .ends_with("accepts identity."));
+        assert_eq!(
+            AcceptedEncodings::default()
+                .parse(&headers(&["gzip, gzip, gzip, gzip"]))
+                .unwrap_err(),
+            EncodingError::TooManyCodings(4)
+        );
+    }
+
+    #[test]
+    fn decodes_each_coding_and_stacks() {
+        let data = br#"{"topic": "t"}"#;
+        let limit = 1024;
+        let decode = |header: &'static str, body: Vec<u8>| {
+            codings(&[header]).decode(Bytes::from(body), limit).unwrap()
+        };
+        assert_eq!(decode("gzip", gzip(data)), &data[..]);
+        assert_eq!(decode("deflate", zlib(data)), &data[..]);
+        assert_eq!(decode("br", brotli(data)), &data[..]);
+        assert_eq!(decode("gzip, br", brotli(&gzip(data))), &data[..]);
+        // Two gzip members are one body.
+        let mut members = gzip(b"{\"topic\": ");
+        members.extend(gzip(b"\"t\"}"));
+        assert_eq!(decode("gzip", members), &data[..]);
+    }
+
+    #[test]
+    fn corrupt_bodies_are_400_naming_the_coding() {
+        let data = br#"{"topic": "t"}"#;
+        for (header, body) in [
+            ("gzip", data.to_vec()),
+            ("deflate", data.to_vec()),
+            ("br", data.to_vec()),
+            ("gzip", gzip(data)[..10].to_vec()),
+            ("deflate", zlib(data)[..6].to_vec()),
+        ] {
+            let error = codings(&[header])
+                .decode(Bytes::from(body), 1024)
+                .unwrap_err();
+            let EncodingError::Corrupt { coding, .. } = &error else {
+                panic!("{header}: {error:?}");
+            };
+            assert_eq!(*coding, header);
+            let api = ApiError::from(error.clone());
+            assert_eq!(api.status(), StatusCode::BAD_REQUEST);
+            assert!(api
+                .description()
+                .starts_with(&format!("The request body is not valid {header} data: ")));
+        }
+    }
+
+    #[test]
+    fn decoding_runs_in_steps_of_a_budget() {
+        let data: Vec<u8> = (0..200_000u32).map(|n| (n % 251) as u8).collect();
+        let mut decoding = codings(&["gzip"]).decoding(Bytes::from(gzip(&data)), 1 << 20);
+        assert_eq!(decoding.step(INLINE_DECODING_BUDGET), Ok(false));
+        assert!(decoding.output.len() >= INLINE_DECODING_BUDGET);
+        assert!(decoding.output.len() < data.len());
+        assert_eq!(decoding.step(usize::MAX), Ok(true));
+        assert_eq!(decoding.finish(), data);
+    }
+
+    #[test]
+    fn the_limit_applies_to_decoded_bytes_at_every_stage() {
+        let data = vec![b' '; 10_000];
+        let ok = codings(&["gzip"])
+            .decode(Bytes::from(gzip(&data)), 10_000)
+            .unwrap();
+        assert_eq!(ok.len(), 10_000);
+        assert_eq!(
+            codings(&["gzip"]).decode(Bytes::from(gzip(&data)), 9_999),
+            Err(EncodingError::TooLarge { limit: 9_999 })
+        );
+        // Each stage is capped: here the last one to run inflates past the limit.
+        let nested = gzip(&gzip(&data));
+        assert_eq!(
+            codings(&["gzip, gzip"]).decode(Bytes::from(nested), 5_000),
+            Err(EncodingError::TooLarge { limit: 5_000 })
+        );
+        assert_eq!(
+            ApiError::from(EncodingError::TooLarge { limit: 1 }).status(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+    }
+}
