@@ -283,6 +283,13 @@ pub fn spec(args: RawArgs, errors: &mut Errors) -> Spec {
     check_filters_given_once(&filters, errors);
     let is_http = http.is_http();
     let http = http.finish(event.as_ref().map(|(_, span)| *span), &filters, errors);
+    if let (Some(_), Some(auth)) = (&http, &auth) {
+        errors.at(
+            auth.span(),
+            "`auth` is for Clustaar routes: an `http` route checks its sender with `verify = function`, \
+             and the webhook's `#[authenticator]` guards every route",
+        );
+    }
     let event = match event {
         Some((topic, _)) => topic,
         None if event_misspelt || is_http => String::new(),

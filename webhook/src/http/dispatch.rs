@@ -13,7 +13,7 @@ use super::event::parse_json;
 use super::route::HttpRoute;
 use super::signature::VerifyError;
 use crate::error::{status_title, ApiError};
-use crate::pipeline::body::read_limited;
+use crate::pipeline::body::{read_limited, BufferedBody, ReceivedBody};
 use crate::Request;
 
 /// No route of the path accepts the request (its filters refused it): `404`.
@@ -140,11 +140,21 @@ async fn endpoint<S: Send + Sync + 'static>(
             .into_response();
         }
     }
-    let (parts, body) = request.into_parts();
-    let body = match read_limited(body, table.body_limit).await {
-        Ok(bytes) => bytes,
-        Err(error) => return ApiError::from(error).into_response(),
+    let (mut parts, body) = request.into_parts();
+    // The ingestion stages (`crate::pipeline`) have read, limited and decoded the body; a
+    // router built without them reads it here.
+    let body = match parts.extensions.remove::<BufferedBody>() {
+        Some(BufferedBody(bytes)) => bytes,
+        None => match read_limited(body, table.body_limit).await {
+            Ok(bytes) => bytes,
+            Err(error) => return ApiError::from(error).into_response(),
+        },
     };
+    // Signatures cover the bytes as the sender sent them, before any decoding.
+    let received = parts
+        .extensions
+        .remove::<ReceivedBody>()
+        .map_or_else(|| body.clone(), |ReceivedBody(bytes)| bytes);
     let json = parse_json(&body);
     let request = Arc::new(Request::from_parts(parts, body, json));
     let mut refused: Option<VerifyError> = None;
@@ -154,7 +164,7 @@ async fn endpoint<S: Send + Sync + 'static>(
         .filter(|route| route.methods().accepts(&method))
     {
         if let Some(verifier) = route.verifier() {
-            if let Err(error) = verifier.verify(request.headers(), request.body()) {
+            if let Err(error) = verifier.verify(request.headers(), &received) {
                 tracing::debug!(route = route.route_name(), %error, "signature refused");
                 refused.get_or_insert(error);
                 continue;

@@ -21,6 +21,12 @@ use crate::error::{status_title, ApiError};
 #[derive(Debug, Clone)]
 pub(crate) struct BufferedBody(pub(crate) Bytes);
 
+/// The body as it was received, before the decoding stage replaced [`BufferedBody`] with its
+/// decoded bytes: what a sender that compresses its body signed. Present only when the body
+/// was encoded.
+#[derive(Debug, Clone)]
+pub(crate) struct ReceivedBody(pub(crate) Bytes);
+
 /// Why the body could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum BodyError {

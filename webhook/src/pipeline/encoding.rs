@@ -30,7 +30,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{header, HeaderMap, StatusCode};
 
-use super::body::{BodyError, BufferedBody};
+use super::body::{BodyError, BufferedBody, ReceivedBody};
 use crate::error::{status_title, ApiError};
 
 /// The most codings a request may stack (`Content-Encoding: gzip, br, deflate`).
@@ -410,6 +410,7 @@ pub(crate) async fn decode_body(
         return ApiError::from(BodyError::Read("the body was not buffered".to_owned()))
             .into_response();
     };
+    let received = ReceivedBody(wire.clone());
     let mut decoding = codings.decoding(wire, limit);
     let decoded = match decoding.step(INLINE_DECODING_BUDGET) {
         Ok(true) => Ok(Ok(decoding.finish())),
@@ -427,6 +428,7 @@ pub(crate) async fn decode_body(
             parts.headers.remove(header::CONTENT_ENCODING);
             parts.headers.remove(header::CONTENT_LENGTH);
             parts.extensions.insert(BufferedBody(bytes));
+            parts.extensions.insert(received);
             next.run(Request::from_parts(parts, Body::empty())).await
         }
         Ok(Err(error)) => ApiError::from(error).into_response(),

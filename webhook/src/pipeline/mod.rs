@@ -62,6 +62,12 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
         let body_limit = self.dispatcher.body_limit;
         // Layers wrap what is already there: add the innermost stage first. They wrap the POST
         // route only, so a wrong method is a plain 405.
+        let body_rules = BodyRules {
+            limit: body_limit,
+            timeout: self.body_read_timeout,
+        };
+        let encodings = self.encodings.clone();
+        let webhook_authenticator = self.authenticator.clone();
         let mut endpoint = post(dispatch::dispatch::<S>);
         if let Some(authenticator) = self.authenticator {
             endpoint = endpoint.route_layer(from_fn_with_state(
@@ -80,13 +86,7 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             endpoint = endpoint.route_layer(from_fn_with_state(guard, checks::check_replay));
         }
         let endpoint = endpoint
-            .route_layer(from_fn_with_state(
-                BodyRules {
-                    limit: body_limit,
-                    timeout: self.body_read_timeout,
-                },
-                body::buffer_body,
-            ))
+            .route_layer(from_fn_with_state(body_rules, body::buffer_body))
             .route_layer(from_fn_with_state(self.encodings, encoding::check_encoding))
             .route_layer(from_fn_with_state(
                 self.content_type,
@@ -94,9 +94,26 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             ))
             .fallback(fallback::wrong_method)
             .with_state(Arc::new(self.dispatcher));
+        // The HTTP routes get the same ingestion stages, except the JSON content-type rule (a
+        // form, a text or an empty body are all fine there) and the Clustaar security checks
+        // (each HTTP route verifies its own sender).
+        // (`route_layer` on a router without routes panics: only layer one that has some.)
+        let mut http = self.http;
+        if http.has_routes() {
+            if let Some(authenticator) = webhook_authenticator {
+                http = http.route_layer(from_fn_with_state(
+                    authenticator,
+                    authenticate::authenticate,
+                ));
+            }
+            http = http
+                .route_layer(from_fn_with_state(body_limit, encoding::decode_body))
+                .route_layer(from_fn_with_state(body_rules, body::buffer_body))
+                .route_layer(from_fn_with_state(encodings, encoding::check_encoding));
+        }
         Router::new()
             .route(&self.path, endpoint)
-            .merge(self.http)
+            .merge(http)
             .fallback(fallback::unknown_path)
             .layer(CatchPanicLayer::custom(fallback::panicked))
     }
