@@ -66,7 +66,7 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             limit: body_limit,
             timeout: self.body_read_timeout,
         };
-        let encodings = self.encodings.clone();
+        let encodings = self.encodings;
         let webhook_authenticator = self.authenticator.clone();
         let mut endpoint = post(dispatch::dispatch::<S>);
         if let Some(authenticator) = self.authenticator {
