@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::actions::Action;
-use super::step_reached::{ConversationSession, Interlocutor};
+use super::interlocutor::Interlocutor;
+use super::step_reached::ConversationSession;
 
 /// The answer to a `conversation.step_reached` notification: the actions the platform runs, and
 /// optionally a new session and interlocutor.
@@ -67,8 +68,9 @@ impl StepReachedResponse {
         key: impl Into<String>,
         value: impl Into<serde_json::Value>,
     ) -> Self {
-        let session = self.session.take().unwrap_or_default();
-        self.session = Some(session.with(key, value));
+        self.session
+            .get_or_insert_with(ConversationSession::new)
+            .insert(key, value);
         self
     }
 

@@ -12,7 +12,7 @@ fn loads_the_reference_sample_notification() {
     assert_eq!(request.topic, topics::STEP_REACHED);
     assert_eq!(request.bot_id.as_deref(), Some("4321"));
     assert_eq!(request.timestamp, Some(1514998709));
-    assert_eq!(request.kind, None);
+    assert_eq!(request.kind, NotificationEventType);
     let Event::StepReached(event) = request.data else {
         panic!("a step_reached_event");
     };
@@ -22,13 +22,7 @@ fn loads_the_reference_sample_notification() {
     assert_eq!(event.session_value("name"), Some(&json!("tintin")));
     let interlocutor = event.interlocutor.unwrap();
     assert_eq!(interlocutor.id.as_deref(), Some("123"));
-    assert_eq!(
-        interlocutor.location,
-        Some(Coordinates {
-            lat: 1.0,
-            long: 2.4
-        })
-    );
+    assert_eq!(interlocutor.location, Some(Coordinates::new(1.0, 2.4)));
     assert_eq!(event.input, None);
 }
 
@@ -116,7 +110,7 @@ fn loading_fills_the_reference_defaults() {
         "action": {"type": "go_to_action", "target": {"type": "story", "id": "x"}}
     }))
     .unwrap();
-    assert_eq!(reply.kind, "quick_reply");
+    assert_eq!(serde_json::to_value(&reply).unwrap()["type"], "quick_reply");
     // The text the platform picked is read, never written back.
     let text: Action = serde_json::from_value(json!({
         "type": "send_text_action", "alternatives": ["a"], "text": "a"
@@ -140,8 +134,8 @@ fn inputs_load_by_type() {
         panic!("a message");
     };
     assert_eq!(message.text.as_deref(), Some("hi"));
-    assert!(matches!(message.attachments[0], Attachment::Image(_)));
-    assert!(matches!(message.attachments[1], Attachment::Unknown(_)));
+    assert!(matches!(message.attachments()[0], Attachment::Image(_)));
+    assert!(matches!(message.attachments()[1], Attachment::Unknown(_)));
     let go_to: Input = serde_json::from_value(json!({
         "type": "go_to_action",
         "target": {"type": "step", "id": "507f191e810c19729de860ea"},
