@@ -46,6 +46,7 @@ pub struct Webhook<S = ()> {
     request_max_age: Option<Duration>,
     body_limit: usize,
     path: String,
+    strict_notifications: bool,
 }
 
 impl Webhook<()> {
@@ -72,6 +73,7 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("basic_auth", &self.basic_auth)
             .field("request_max_age", &self.request_max_age)
             .field("body_limit", &self.body_limit)
+            .field("strict_notifications", &self.strict_notifications)
             .field("routes", &self.routes)
             .finish()
     }
@@ -87,6 +89,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             basic_auth: None,
             request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
             body_limit: DEFAULT_BODY_LIMIT,
+            strict_notifications: false,
             path: "/".to_owned(),
         }
     }
@@ -178,6 +181,15 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             .collect()
     }
 
+    /// Validates every `conversation.step_reached` notification against the platform's rules
+    /// before routing it (off by default: notifications are loaded as the reference loads them,
+    /// without validation). A notification that breaks a rule is a `400` listing every broken
+    /// rule with its path (`data.step.actions[2].alternatives[0]`).
+    pub fn strict_notifications(mut self, strict: bool) -> Self {
+        self.strict_notifications = strict;
+        self
+    }
+
     /// The axum router serving this webhook, to mount in an application
     /// (`Router::new().nest_service("/clustaar", webhook.into_router())`), wrap in tower
     /// layers, or serve.
@@ -190,6 +202,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             request_max_age,
             body_limit,
             path,
+            strict_notifications,
         } = self;
         Pipeline {
             path,
@@ -197,6 +210,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 routes: RouteTable::new(routes),
                 state,
                 body_limit,
+                strict_notifications,
             },
             replay: request_max_age.map(ReplayGuard::new),
             signature: private_key.map(SignatureVerifier::new),

@@ -32,11 +32,13 @@ mod envelope;
 mod flow;
 mod input;
 mod interlocutor;
+pub mod load;
 pub mod processing;
 mod response;
 mod step_reached;
 pub(crate) mod tagged;
 mod targets;
+pub mod validate;
 
 pub use actions::*;
 pub use ai_task::*;

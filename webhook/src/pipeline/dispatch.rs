@@ -83,6 +83,7 @@ pub(crate) struct Dispatcher<S> {
     pub(crate) routes: RouteTable<S>,
     pub(crate) state: S,
     pub(crate) body_limit: usize,
+    pub(crate) strict_notifications: bool,
 }
 
 /// The endpoint serving notifications.
@@ -102,6 +103,11 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
         Ok(json) => json,
         Err(error) => return ApiError::from(error).into_response(),
     };
+    if dispatcher.strict_notifications {
+        if let Err(error) = super::strict::check_notification(&json) {
+            return ApiError::from(error).into_response();
+        }
+    }
     let request = Arc::new(Request::from_parts(parts, body, json));
     let topic = request.topic().unwrap_or_default();
     match dispatcher.routes.find(topic, &request) {

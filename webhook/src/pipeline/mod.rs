@@ -18,6 +18,7 @@ pub mod body;
 mod checks;
 pub mod dispatch;
 mod fallback;
+pub mod strict;
 
 use std::sync::Arc;
 
