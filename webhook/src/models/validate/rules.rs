@@ -103,9 +103,7 @@ impl fmt::Display for Rule {
                 write!(f, "must hold at most {max} items, not {actual}")
             }
             Rule::ObjectId => f.write_str("must be an ObjectID (24 letters or digits)"),
-            Rule::Url { schemes: [] } => {
-                f.write_str("must be a URL with a scheme and a host")
-            }
+            Rule::Url { schemes: [] } => f.write_str("must be a URL with a scheme and a host"),
             Rule::Url { schemes } => write!(
                 f,
                 "must be a URL with a host and one of the schemes {}",
