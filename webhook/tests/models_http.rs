@@ -78,8 +78,8 @@ async fn a_notification_that_cannot_be_loaded_is_a_400_listing_every_error() {
     let description = response.json()["description"].as_str().unwrap().to_owned();
     for path in [
         "data.channel: ",
-        "data.step.actions[1]: ",
-        "data.step.actions[2]: ",
+        "data.step.actions[1].alternatives: invalid send_text_action",
+        "data.step.actions[2].duration: invalid wait_action",
     ] {
         assert!(
             description.contains(path),

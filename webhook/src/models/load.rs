@@ -188,20 +188,26 @@ mod tests {
             paths,
             [
                 "data.channel",
-                "data.step.actions[0]",
-                "data.step.actions[2]",
-                "data.step.actions[3]",
+                "data.step.actions[0].alternatives",
+                "data.step.actions[2].duration",
+                "data.step.actions[3].alternatives[0]",
                 "data.interlocutor.isLogged"
             ],
             "{errors}"
         );
         assert!(errors.0[1]
             .message
-            .contains("invalid send_text_action at alternatives"));
+            .starts_with("invalid send_text_action: invalid type"));
+        // An object whose `type` is not its first key is buffered first: the path inside it
+        // is then in the message.
+        let late_type = json!({"step": {"actions": [{"duration": "long", "type": "wait_action"}]}});
+        let errors = load::<StepReached>(&late_type, "data").unwrap_err();
+        assert_eq!(errors.0[0].path, "data.step.actions[0]");
         assert!(
-            errors.0[3].message.contains("at alternatives[0]"),
-            "{}",
-            errors.0[3].message
+            errors.0[0]
+                .message
+                .starts_with("invalid wait_action at duration: "),
+            "{errors}"
         );
     }
 

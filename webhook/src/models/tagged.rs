@@ -107,13 +107,49 @@ macro_rules! tagged_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let object = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
-                let tag = object.get("type").and_then(::serde_json::Value::as_str);
-                match tag {
-                    $( Some($tag) => $crate::models::tagged::load_variant::<$ty, D::Error>($tag, object)
-                        .map(Self::$variant), )*
-                    _ => Ok(Self::Unknown($crate::models::UnknownObject(object))),
+                struct TaggedVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for TaggedVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("an object with a `type`")
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        use ::serde::de::Error as _;
+                        let mut object = ::serde_json::Map::new();
+                        if let Some(key) = map.next_key::<String>()? {
+                            let value: ::serde_json::Value = map.next_value()?;
+                            // Fast path: `type` first, as the platform writes it. The rest of
+                            // the object goes straight into the variant, without buffering.
+                            if key == "type" {
+                                match value.as_str() {
+                                    $( Some($tag) => {
+                                        return <$ty as ::serde::Deserialize>::deserialize(
+                                            ::serde::de::value::MapAccessDeserializer::new(map),
+                                        )
+                                        .map($name::$variant)
+                                        .map_err(|error| A::Error::custom(format_args!("invalid {}: {}", $tag, error)));
+                                    } )*
+                                    _ => {}
+                                }
+                            }
+                            object.insert(key, value);
+                        }
+                        while let Some((key, value)) = map.next_entry::<String, ::serde_json::Value>()? {
+                            object.insert(key, value);
+                        }
+                        let tag = object.get("type").and_then(::serde_json::Value::as_str);
+                        match tag {
+                            $( Some($tag) => $crate::models::tagged::load_variant::<$ty, A::Error>($tag, object)
+                                .map($name::$variant), )*
+                            _ => Ok($name::Unknown($crate::models::UnknownObject(object))),
+                        }
+                    }
                 }
+
+                deserializer.deserialize_map(TaggedVisitor)
             }
         }
 
