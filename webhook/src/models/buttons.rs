@@ -192,3 +192,17 @@ impl OpenUrlButton {
         }
     }
 }
+
+/// A button or a quick reply to a step goes there: `QuickReply::new("Home", StepTarget::new(id))`.
+impl From<crate::models::StepTarget> for ButtonAction {
+    fn from(target: crate::models::StepTarget) -> Self {
+        Self::GoTo(GoToAction::new(target))
+    }
+}
+
+/// A button or a quick reply to a story goes there.
+impl From<crate::models::StoryTarget> for ButtonAction {
+    fn from(target: crate::models::StoryTarget) -> Self {
+        Self::GoTo(GoToAction::new(target))
+    }
+}

@@ -56,6 +56,12 @@ impl StepReachedResponse {
         self
     }
 
+    /// Appends actions.
+    pub fn actions<A: Into<Action>>(mut self, actions: impl IntoIterator<Item = A>) -> Self {
+        self.actions.extend(actions.into_iter().map(Into::into));
+        self
+    }
+
     /// Sets the session.
     pub fn session(mut self, session: ConversationSession) -> Self {
         self.session = Some(session);
@@ -78,5 +84,30 @@ impl StepReachedResponse {
     pub fn interlocutor(mut self, interlocutor: Interlocutor) -> Self {
         self.interlocutor = Some(interlocutor);
         self
+    }
+}
+
+impl<A: Into<Action>> FromIterator<A> for StepReachedResponse {
+    /// An answer running the actions, in order.
+    ///
+    /// ```
+    /// use webhook::models::{PauseBotAction, SendTextAction, StepReachedResponse, Action};
+    /// let answer: StepReachedResponse = [SendTextAction::new(["bye"])].into_iter().collect();
+    /// assert_eq!(answer.actions.len(), 1);
+    /// ```
+    fn from_iter<I: IntoIterator<Item = A>>(actions: I) -> Self {
+        Self::with_actions(actions.into_iter().map(Into::into))
+    }
+}
+
+impl From<Vec<Action>> for StepReachedResponse {
+    fn from(actions: Vec<Action>) -> Self {
+        Self::with_actions(actions)
+    }
+}
+
+impl From<Action> for StepReachedResponse {
+    fn from(action: Action) -> Self {
+        Self::new().action(action)
     }
 }

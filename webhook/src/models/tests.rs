@@ -190,3 +190,55 @@ fn interlocutor_dumps_every_key() {
         ]
     );
 }
+
+#[test]
+fn one_line_answers() {
+    let id = "507f191e810c19729de860ea";
+    let answer = StepReachedResponse::new()
+        .actions([
+            SendTextAction::new(["hello", "bye"]).into(),
+            Action::from(SendQuickRepliesAction::new(
+                "Where to?",
+                [QuickReply::new("Home", StepTarget::new(id))],
+            )),
+        ])
+        .action(StoreSessionValueAction::new("seen", "yes"))
+        .session(ConversationSession::new().with("visits", 3));
+    assert_eq!(answer.actions.len(), 3);
+    assert_eq!(
+        serde_json::to_value(&answer.actions[1]).unwrap()["buttons"][0]["action"],
+        json!({"type": "go_to_action", "target": {"id": id, "type": "step", "name": null}, "sessionValues": null})
+    );
+    assert_eq!(
+        answer.session.as_ref().unwrap().get_as::<u32>("visits"),
+        Some(3)
+    );
+    let collected: StepReachedResponse = [PauseBotAction::new()].into_iter().collect();
+    assert_eq!(
+        collected,
+        StepReachedResponse::from(Action::from(PauseBotAction::new()))
+    );
+}
+
+#[test]
+fn legacy_reply_inputs_load_unlike_the_reference() {
+    // The reference reads this input as a message and crashes (a 500).
+    let input: Input = serde_json::from_value(json!({
+        "type": "legacy_reply_to_message_action",
+        "text": "＜script＞ yes"
+    }))
+    .unwrap();
+    let Input::LegacyReplyToMessage(reply) = &input else {
+        panic!("a legacy reply: {input:?}");
+    };
+    assert_eq!(reply.text(), Some("&lt;script&gt; yes"));
+    assert_eq!(
+        serde_json::to_value(&input).unwrap(),
+        json!({"type": "legacy_reply_to_message_action", "text": "&lt;script&gt; yes"})
+    );
+    let by_message: Input = serde_json::from_value(json!({
+        "type": "legacy_reply_to_message_action", "message": "ok"
+    }))
+    .unwrap();
+    assert!(matches!(&by_message, Input::LegacyReplyToMessage(r) if r.text() == Some("ok")));
+}
