@@ -2,7 +2,8 @@
 //! reference (`scripts/differential.sh`).
 //!
 //! Reads JSON lines `{"schema": "SEND_TEXT_ACTION", "document": {...}}` on stdin and writes,
-//! for each, `{"dump": ...}` or `{"error": "..."}` on stdout. `schema` is the name of a schema
+//! for each, `{"dump": ..., "invalid": ["alternatives[0]", ...]}` (the paths of the broken
+//! rules of the loaded model) or `{"error": "..."}` on stdout. `schema` is the name of a schema
 //! of the reference's `v1.py`.
 
 use std::io::{self, BufRead, Write};
@@ -10,7 +11,40 @@ use std::io::{self, BufRead, Write};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
+use webhook::models::validate::Validate;
 use webhook::models::*;
+
+fn paths_of<T: DeserializeOwned + Validate>(dump: &Value) -> Option<Vec<String>> {
+    let model: T = serde_json::from_value(dump.clone()).ok()?;
+    Some(match model.validate() {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.0.into_iter().map(|error| error.path).collect(),
+    })
+}
+
+/// The paths of the broken rules of the dumped document, through the model that validates it.
+fn invalid_paths(schema: &str, dump: &Value) -> Option<Vec<String>> {
+    match schema {
+        "GO_TO_ACTION" => paths_of::<GoToAction>(dump),
+        "LEGACY_REPLY_TO_MESSAGE_ACTION"
+        | "OPEN_URL_ACTION"
+        | "SHARE_ACTION"
+        | "CUSTOMER_SATISFACTION_CALLBACK_ACTION" => paths_of::<ButtonAction>(dump),
+        "FLOW_CONNECTION" => paths_of::<FlowConnection>(dump),
+        "WEBHOOK_INTERLOCUTOR" => paths_of::<Interlocutor>(dump),
+        "WEBHOOK_STEP_REACHED_RESPONSE" => paths_of::<StepReachedResponse>(dump),
+        "COORDINATES" => paths_of::<Coordinates>(dump),
+        "WEBHOOK_REQUEST" => paths_of::<WebhookRequest>(dump),
+        "STEP_TARGET" | "STORY_TARGET" => paths_of::<Target>(dump),
+        "AUDIO" | "FILE" | "IMAGE" | "VIDEO" => paths_of::<Attachment>(dump),
+        "INCOMING_MESSAGE" | "CUSTOM_EVENT" | "URL_LOADED_EVENT" => paths_of::<Input>(dump),
+        s if s.starts_with("FLOW_CONNECTION_") => paths_of::<Predicate>(dump),
+        s if s.starts_with("PREDICATE_") => paths_of::<ValueGetter>(dump),
+        s if s.ends_with("_CONDITION") => paths_of::<Condition>(dump),
+        s if s.ends_with("_ACTION") || s.ends_with("_ACTIONS") => paths_of::<Action>(dump),
+        _ => None,
+    }
+}
 
 fn dump<T: DeserializeOwned + Serialize>(document: Value) -> Result<Value, String> {
     let model: T = serde_json::from_value(document).map_err(|e| e.to_string())?;
@@ -105,7 +139,10 @@ fn main() -> io::Result<()> {
             Ok(mut request) => {
                 let schema = request["schema"].as_str().unwrap_or_default().to_owned();
                 match load_and_dump(&schema, request["document"].take()) {
-                    Ok(dump) => json!({ "dump": dump }),
+                    Ok(dump) => {
+                        let invalid = invalid_paths(&schema, &dump);
+                        json!({ "dump": dump, "invalid": invalid })
+                    }
                     Err(error) => json!({ "error": error }),
                 }
             }

@@ -1,6 +1,8 @@
 """Differential test: the same documents through the reference (clustaar.schemas 1.10.0, with
 clustaar.webhook's mapper) and through the Rust models (`examples/models_dump.rs`); their dumps
-must be the same JSON, key order included.
+must be the same JSON, key order included, and every error the reference's validation finds in
+the dump must be found by the Rust validation (which finds more: lupin stops at the first bad
+item of a list and inside a failing nested object).
 
 The documents are the reference's own examples (webhook/tests/fixtures/v1/) and seeded random
 variations of them: text replaced by HTML, entities, padding and compatibility characters, keys
@@ -19,6 +21,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lupin.errors import InvalidDocument
 from lupin.object_factories import constructor
 
 from clustaar.schemas import v1
@@ -71,6 +74,52 @@ def reference_dump(schema_name, document):
         return None
 
 
+def reference_invalid_paths(schema_name, dump):
+    """The paths of the errors the reference's validation reports on `dump`, in our notation."""
+    try:
+        MAPPER.validate(copy.deepcopy(dump), getattr(v1, schema_name))
+        return set()
+    except InvalidDocument as error:
+        found = set()
+
+        def walk(error):
+            if isinstance(error, InvalidDocument):
+                for inner in error.errors:
+                    walk(inner)
+            else:
+                path = ""
+                for segment in error.path:
+                    path += f"[{segment}]" if str(segment).isdigit() else (f".{segment}" if path else segment)
+                found.add(path)
+
+        walk(error)
+        return found
+    except Exception as error:  # the reference's validation crashes on some documents
+        return {f"<crash: {error!r}>"}
+
+
+def compare_validation(compared, answers):
+    """Every error the reference's validation finds is found here (ours may find more: the
+    reference stops at the first bad item of a list)."""
+    missed = []
+    checked = 0
+    for (name, schema, document, expected), answer in zip(compared, answers):
+        ours = answer.get("invalid")
+        if ours is None or "dump" not in answer:
+            continue
+        checked += 1
+        theirs = reference_invalid_paths(schema, expected)
+        if any(path.startswith("<crash") for path in theirs):
+            continue
+        lost = sorted(path for path in theirs if not any(o == path or o.startswith(path + ".") or o.startswith(path + "[") for o in ours))
+        if lost:
+            missed.append((name, expected, sorted(theirs), ours, lost))
+    print(f"validation: {checked} documents checked, {len(missed)} with an error the reference finds and we do not")
+    for name, dump, theirs, ours, lost in missed[:20]:
+        print(f"\n{name}\n  dump: {json.dumps(dump)}\n  reference: {theirs}\n  ours: {ours}\n  missed: {lost}")
+    return len(missed)
+
+
 def main(fixtures, binary, variations):
     manifest = json.loads((fixtures / "manifest.json").read_text())
     rng = random.Random(20261125)
@@ -100,7 +149,8 @@ def main(fixtures, binary, variations):
     for name, document, expected, answer in failures[:20]:
         print(f"\n{name}\n  document:  {json.dumps(document)}\n  reference: {json.dumps(expected)}"
               f"\n  ours:      {json.dumps(answer)}")
-    return 1 if failures else 0
+    missed = compare_validation(compared, answers)
+    return 1 if failures or missed else 0
 
 
 if __name__ == "__main__":

@@ -161,12 +161,30 @@ pub struct CreateZendeskTicketAction {
 }
 
 impl CreateZendeskTicketAction {
-    /// A ticket with `description`, requested by `user`.
+    /// A ticket with `description`, requested by `user`; the other fields are empty (they may
+    /// not be `null` on the platform).
     pub fn new(description: impl Into<String>, user: ZendeskUser) -> Self {
         Self {
             user: Some(user),
+            ticket_type: Some(String::new()),
+            ticket_priority: Some(String::new()),
+            subject: Some(String::new()),
             description: Some(description.into()),
+            tags: Some(Vec::new()),
+            group_id: Some(String::new()),
+            assignee_id: Some(String::new()),
             ..Self::default()
+        }
+    }
+}
+
+impl ZendeskUser {
+    /// The requester `name` at `email`, without phone number.
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            email: Some(email.into()),
+            name: Some(name.into()),
+            phone_number: Some(String::new()),
         }
     }
 }
@@ -313,9 +331,10 @@ pub struct TransferIadvizeConversationAction {
 }
 
 impl TransferIadvizeConversationAction {
-    /// Transfers by the rule `id` labelled `label`.
+    /// Transfers by the rule `id` labelled `label`, with no message on failure.
     pub fn new(id: impl Into<String>, label: impl Into<String>) -> Self {
         Self {
+            failed_transfer_message: Some(String::new()),
             distribution_rule: Some(IadvizeDistributionRule {
                 label: Some(label.into()),
                 id: Some(id.into()),

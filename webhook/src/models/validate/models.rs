@@ -768,6 +768,7 @@ impl Validate for SendAiTaskAction {
         c.list("behaviors", self.behaviors.as_deref(), true, 0, ANY);
         target(c, "defaultTarget", self.default_target.as_ref(), false);
         target(c, "selectTarget", self.select_target.as_ref(), false);
+        c.not_null("userAttributes", self.user_attributes.as_ref());
     }
 }
 
@@ -853,6 +854,9 @@ impl Validate for AssignIntercomConversationAction {
 
 impl Validate for ZendeskUser {
     fn check(&self, c: &mut Checker) {
+        c.not_null("email", self.email.as_ref());
+        c.not_null("name", self.name.as_ref());
+        c.not_null("phoneNumber", self.phone_number.as_ref());
         message(
             c,
             "email",
@@ -875,6 +879,12 @@ impl Validate for ZendeskUser {
 impl Validate for CreateZendeskTicketAction {
     fn check(&self, c: &mut Checker) {
         c.model("user", self.user.as_ref(), true);
+        c.not_null("ticketType", self.ticket_type.as_ref());
+        c.not_null("ticketPriority", self.ticket_priority.as_ref());
+        c.not_null("subject", self.subject.as_ref());
+        c.not_null("tags", self.tags.as_ref());
+        c.not_null("groupID", self.group_id.as_ref());
+        c.not_null("assigneeID", self.assignee_id.as_ref());
         c.text(
             "ticketType",
             self.ticket_type.as_deref(),
@@ -989,6 +999,10 @@ impl Validate for IadvizeDistributionRule {
 
 impl Validate for TransferIadvizeConversationAction {
     fn check(&self, c: &mut Checker) {
+        c.not_null(
+            "failed_transfer_message",
+            self.failed_transfer_message.as_ref(),
+        );
         c.model("distribution_rule", self.distribution_rule.as_ref(), true);
     }
 }

@@ -71,6 +71,9 @@ pub enum Rule {
     NotAString,
     /// The title of a section, required when a choices list has more than one section.
     SectionTitle,
+    /// A field that may be absent on the platform but not `null`; the reference (and this
+    /// crate) writes an absent value as `null`, so it must be set.
+    NotNull,
 }
 
 impl fmt::Display for Rule {
@@ -122,6 +125,9 @@ impl fmt::Display for Rule {
             ),
             Rule::Regex { error } => write!(f, "not a valid regular expression: {error}"),
             Rule::NotAString => f.write_str("must be a string"),
+            Rule::NotNull => {
+                f.write_str("may not be null: set a value (it is written as null when unset)")
+            }
             Rule::SectionTitle => {
                 f.write_str("a title is required when the list has more than one section")
             }
@@ -226,6 +232,13 @@ impl Checker {
             None if required => c.error(Rule::Required),
             None => {}
         });
+    }
+
+    /// A field that may not be `null` (optional on the platform, but written when unset).
+    pub(crate) fn not_null<T>(&mut self, key: &str, value: Option<&T>) {
+        if value.is_none() {
+            self.field(key, |c| c.error(Rule::NotNull));
+        }
     }
 
     pub(crate) fn count(&mut self, actual: usize, min: usize, max: usize) {

@@ -310,3 +310,22 @@ fn unknown_objects_are_not_validated() {
     let unknown: Action = serde_json::from_value(json!({"type": "send_hologram_action"})).unwrap();
     assert_eq!(errors(&response([unknown])), []);
 }
+
+#[test]
+fn optional_fields_that_may_not_be_null() {
+    let ticket = CreateZendeskTicketAction {
+        subject: None,
+        ..CreateZendeskTicketAction::new("help", ZendeskUser::new("Tintin", "t@example.com"))
+    };
+    assert_eq!(errors(&ticket), [("subject".into(), Rule::NotNull)]);
+    let valid = CreateZendeskTicketAction::new("help", ZendeskUser::new("Tintin", "t@example.com"));
+    assert_eq!(errors(&valid), []);
+    let transfer = TransferIadvizeConversationAction {
+        failed_transfer_message: None,
+        ..TransferIadvizeConversationAction::new("1", "rule")
+    };
+    assert_eq!(
+        errors(&transfer),
+        [("failed_transfer_message".into(), Rule::NotNull)]
+    );
+}
