@@ -50,14 +50,23 @@ pub(crate) fn html_nfkc<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String
     map_opt(d, |text| normalize_then_sanitize(&text))
 }
 
-/// `deserialize_with`: stripped, then HTML-sanitised.
+/// `deserialize_with`: stripped, then HTML-sanitised, then stripped again.
+///
+/// The reference does not strip again: markup removed at either end (a comment, a stray end
+/// tag) then leaves whitespace that the next load strips, so the reference's processing is not
+/// stable (`"</b> a"` gives `" a"`, then `"a"`). Stripping again makes loading idempotent.
 pub(crate) fn strip_html<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    map_opt(d, |text| html_sanitize(strip_whitespace(&text)))
+    map_opt(d, |text| {
+        strip_whitespace(&html_sanitize(strip_whitespace(&text))).to_owned()
+    })
 }
 
-/// `deserialize_with`: stripped, normalised, then HTML-sanitised.
+/// `deserialize_with`: stripped, normalised, HTML-sanitised, then stripped again (see
+/// [`strip_html`]).
 pub(crate) fn strip_html_nfkc<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    map_opt(d, |text| normalize_then_sanitize(strip_whitespace(&text)))
+    map_opt(d, |text| {
+        strip_whitespace(&normalize_then_sanitize(strip_whitespace(&text))).to_owned()
+    })
 }
 
 /// `deserialize_with`: a list of strings, each normalised then HTML-sanitised.
