@@ -4,7 +4,8 @@
 #   scripts/differential.sh [variations per fixture, default 20]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="target/differential-venv"
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+venv="$target_dir/differential-venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   constraints="$(mktemp)"
@@ -13,4 +14,4 @@ if [ ! -x "$venv/bin/python" ]; then
   rm -f "$constraints"
 fi
 cargo build --quiet --example models_dump
-"$venv/bin/python" scripts/differential.py webhook/tests/fixtures/v1 target/debug/examples/models_dump "${1:-20}"
+"$venv/bin/python" scripts/differential.py webhook/tests/fixtures/v1 "$target_dir/debug/examples/models_dump" "${1:-20}"
