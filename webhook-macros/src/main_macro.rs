@@ -19,6 +19,7 @@ const OPTIONS: &[&str] = &[
     "auth_password",
     "request_max_age",
     "addr",
+    "strict",
 ];
 
 struct MainOption {

@@ -65,6 +65,7 @@ pub struct Webhook<S = ()> {
     header_read_timeout: Option<Duration>,
     body_read_timeout: Option<Duration>,
     authenticator: Option<SharedAuthenticator>,
+    strict_notifications: bool,
 }
 
 impl Webhook<()> {
@@ -96,6 +97,7 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
             .field("authenticator", &self.authenticator.is_some())
+            .field("strict_notifications", &self.strict_notifications)
             .field("routes", &self.routes)
             .field("http_routes", &self.http_routes)
             .finish()
@@ -112,6 +114,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             basic_auth: None,
             request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
             body_limit: DEFAULT_BODY_LIMIT,
+            strict_notifications: false,
             path: "/".to_owned(),
             http_routes: Vec::new(),
             content_type: ContentTypeCheck::default(),
@@ -299,6 +302,15 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             .collect()
     }
 
+    /// Validates every `conversation.step_reached` notification against the platform's rules
+    /// before routing it (off by default: notifications are loaded as the reference loads them,
+    /// without validation). A notification that breaks a rule is a `400` listing every broken
+    /// rule with its path (`data.step.actions[2].alternatives[0]`).
+    pub fn strict_notifications(mut self, strict: bool) -> Self {
+        self.strict_notifications = strict;
+        self
+    }
+
     /// The axum router serving this webhook, to mount in an application
     /// (`Router::new().nest_service("/clustaar", webhook.into_router())`), wrap in tower
     /// layers, or serve.
@@ -322,6 +334,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             header_read_timeout: _,
             body_read_timeout,
             authenticator,
+            strict_notifications,
         } = self;
         if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
             panic!(
@@ -338,6 +351,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 routes: RouteTable::new(routes),
                 state,
                 body_limit,
+                strict_notifications,
             },
             replay: request_max_age.map(ReplayGuard::new),
             signature: private_key.map(SignatureVerifier::new),

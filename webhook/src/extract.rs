@@ -20,9 +20,9 @@ use axum::{Extension, Json};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::error::ApiError;
+use crate::models::load::load;
 use crate::models::{StepReached, WebhookRequest};
 use crate::state::FromState;
 use crate::Request;
@@ -39,7 +39,7 @@ pub trait Extract<S>: Sized {
     fn extract(request: &Arc<Request>, state: &S) -> Result<Self, ApiError>;
 }
 
-fn invalid_notification(error: &serde_json::Error) -> ApiError {
+fn invalid_notification(error: &dyn std::fmt::Display) -> ApiError {
     ApiError::bad_request(
         "Invalid notification",
         format!("The notification cannot be loaded: {error}."),
@@ -54,13 +54,14 @@ impl<S> Extract<S> for StepReached {
                 "The notification has no \"data\" field.",
             )
         })?;
-        StepReached::deserialize(data).map_err(|error| invalid_notification(&error))
+        load::<StepReached>(data, "data").map_err(|errors| invalid_notification(&errors))
     }
 }
 
 impl<S, E: DeserializeOwned> Extract<S> for WebhookRequest<E> {
     fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        WebhookRequest::deserialize(request.json()).map_err(|error| invalid_notification(&error))
+        load::<WebhookRequest<E>>(request.json(), "")
+            .map_err(|errors| invalid_notification(&errors))
     }
 }
 

@@ -171,10 +171,13 @@ pub mod prelude {
         all, any, filter_fn, not, Filter, JsonKeyEquals, JsonKeyExists, JsonKeyIn, StepId,
     };
     pub use crate::http::{CelFilter, HmacVerifier, HttpEvent, HttpRoute, Path, StandardWebhooks};
+    pub use crate::models::validate::Validate;
     pub use crate::models::{
-        topics, Action, ConversationSession, GoToAction, Interlocutor, PauseBotAction, QuickReply,
-        SendQuickRepliesAction, SendTextAction, Step, StepReached, StepReachedResponse, StepTarget,
-        WaitAction, WebhookRequest,
+        topics, Action, Button, Card, Choice, ConversationSession, GoToAction, Input, Interlocutor,
+        JumpToAction, OpenUrlAction, PauseBotAction, QuickReply, Section, SendCardsAction,
+        SendChoicesListAction, SendImageAction, SendQuickRepliesAction, SendTextAction,
+        SetUserAttributeAction, Step, StepReached, StepReachedResponse, StepTarget,
+        StoreSessionValueAction, StoryTarget, Target, WaitAction, WebhookRequest,
     };
     pub use crate::state::{FromState, StateMap};
     pub use crate::{authenticator, on, ApiError, RawBody, Request, Route, StatusCode, Webhook};

@@ -9,16 +9,19 @@ use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use crate::error::ApiError;
+use crate::models::validate::Validate;
 use crate::models::StepReachedResponse;
 
 /// A value a handler can return.
 ///
-/// - [`StepReachedResponse`]: `200` with its JSON;
+/// - [`StepReachedResponse`]: `200` with its JSON, once validated (see
+///   [`models::validate`](crate::models::validate)); an invalid answer is a `500` naming every
+///   broken rule;
 /// - [`ApiError`]: that error;
 /// - `Result<T, E>` of any of these, where `E: Display`: an `Err` is a `500` JSON error with the
 ///   cause logged through `tracing` (not sent: it may hold internals), except an `Err` that is an
 ///   [`ApiError`], answered as is;
-/// - [`Json<T>`] and axum's [`Response`], for full control.
+/// - [`Json<T>`] and axum's [`Response`], for full control (not validated).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned by a webhook handler",
     label = "a handler must return something that becomes a response",
@@ -48,8 +51,19 @@ pub(crate) fn json_response<T: Serialize>(value: &T) -> Response {
 }
 
 impl IntoReply for StepReachedResponse {
+    /// Validates the answer before sending it: an answer the platform would refuse is a `500`
+    /// that names the path and the rule of every error, logged through `tracing`.
     fn into_reply(self) -> Response {
-        json_response(&self)
+        match self.validate() {
+            Ok(()) => json_response(&self),
+            Err(errors) => {
+                tracing::error!(%errors, "the handler's answer breaks the platform's rules");
+                ApiError::internal(format!(
+                    "The handler's answer breaks the platform's rules: {errors}."
+                ))
+                .into_response()
+            }
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub struct MainOptions {
     overrides: Overrides,
     state: StateMap,
     invalid: Option<String>,
+    strict: bool,
 }
 
 impl MainOptions {
@@ -45,6 +46,12 @@ impl MainOptions {
     /// `main!(request_max_age = ...)`: seconds, a `Duration`, or `None`.
     pub fn request_max_age(&mut self, max_age: impl Into<MaxAge>) {
         self.overrides.request_max_age = Some(max_age.into().0);
+    }
+
+    /// `main!(strict = true)`: validate every notification against the platform's rules
+    /// ([`Webhook::strict_notifications`]).
+    pub fn strict(&mut self, strict: bool) {
+        self.strict = strict;
     }
 
     /// `main!(addr = ...)`: anything that parses as a socket address.
@@ -151,7 +158,10 @@ where
             }
         };
         let webhook = match Webhook::from_registry() {
-            Ok(webhook) => settings.apply(webhook).states(options.state),
+            Ok(webhook) => settings
+                .apply(webhook)
+                .states(options.state)
+                .strict_notifications(options.strict),
             Err(conflict) => {
                 eprintln!("{program}: {conflict}");
                 return ExitCode::from(2);

@@ -66,6 +66,7 @@ mod program {
         auth_password = "password",
         request_max_age = 30,
         addr = "127.0.0.1:0",
+        strict = true,
     );
 }
 

@@ -3,12 +3,17 @@
 use serde::{Deserialize, Serialize};
 
 use super::step_reached::StepReached;
-use super::tagged::tagged_enum;
+use super::tagged::{tagged_enum, type_tag};
 
 /// The topics (event names) the platform sends.
 pub mod topics {
     /// A conversation reached a step whose webhook is on.
     pub const STEP_REACHED: &str = "conversation.step_reached";
+}
+
+type_tag! {
+    /// Tag of [`WebhookRequest`].
+    NotificationEventType = "notification_event";
 }
 
 tagged_enum! {
@@ -22,7 +27,8 @@ tagged_enum! {
 /// One notification, as posted by the platform (the reference's `WebhookRequest`).
 ///
 /// `E` is the type of `data`: [`Event`] (any event), or a specific event such as
-/// [`StepReached`] when a handler only serves one topic.
+/// [`StepReached`] when a handler only serves one topic. The `type` is written
+/// `notification_event` and ignored on load, as the reference does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookRequest<E = Event> {
     /// The event's name, e.g. `conversation.step_reached`.
@@ -33,9 +39,9 @@ pub struct WebhookRequest<E = Event> {
     /// When the event happened, in seconds since the Unix epoch.
     #[serde(default)]
     pub timestamp: Option<i64>,
-    /// Always `notification_event` when present.
+    /// `"type"`.
     #[serde(rename = "type", default)]
-    pub kind: Option<String>,
+    pub kind: NotificationEventType,
     /// The event.
     pub data: E,
 }

@@ -1,30 +1,58 @@
-//! The Clustaar v1 models: the notifications the platform posts and the answers it accepts.
+//! The Clustaar v1 models (clustaar.schemas 1.10.0): the notifications the platform posts and
+//! the answers it accepts.
 //!
 //! JSON names follow the platform (`botID`, `userData`, `sessionValues`, ...); polymorphic
 //! objects are tagged on `type`, and an object of a type this crate does not know is kept
 //! losslessly as [`UnknownObject`] and sent back unchanged.
+//!
+//! Loading follows the reference: no validation, a missing field is `None` (written back as
+//! `null`), text fields are stripped, normalised and sanitised as the reference does
+//! ([`processing`]). Dumping writes the keys the reference writes, in its order. Checking the
+//! constraints of the platform is [`validate`]'s job.
+//!
+//! | family | module |
+//! |---|---|
+//! | notification, event, step, session | [`WebhookRequest`], [`StepReached`], [`Step`], [`ConversationSession`] |
+//! | the person | [`Interlocutor`], [`Coordinates`] |
+//! | inputs | [`Input`]: [`Message`] (with [`Attachment`]s), [`LegacyReplyToMessage`], [`UrlLoadedEvent`], [`GoToAction`], [`CustomEvent`] |
+//! | actions | [`Action`], the 27 of the reference |
+//! | buttons | [`ButtonAction`], [`QuickReply`], [`Button`], [`OpenUrlButton`] |
+//! | cards | [`Card`], [`SimpleCard`] |
+//! | targets | [`Target`]: [`StepTarget`], [`StoryTarget`], [`ActionsBlockTarget`] |
+//! | flow | [`FlowConnection`], [`Predicate`], [`ValueGetter`], [`Condition`] |
+//! | choices | [`Choice`], [`Section`] |
+//! | AI tasks | [`AiTaskEngine`], [`AiTaskBehavior`] |
 
 mod actions;
+mod ai_task;
+mod buttons;
+mod cards;
+mod choices;
 mod envelope;
+mod flow;
 mod input;
+mod interlocutor;
+pub mod load;
+pub mod processing;
 mod response;
 mod step_reached;
 pub(crate) mod tagged;
 mod targets;
+pub mod validate;
 
-pub use actions::{
-    Action, ButtonAction, PauseBotAction, QuickReply, SendQuickRepliesAction, SendTextAction,
-    WaitAction,
-};
-pub use envelope::{topics, Event, WebhookRequest};
-pub use input::{
-    Attachment, Audio, CustomEvent, File, Image, Input, LegacyReplyToMessage, Message,
-    UrlLoadedEvent, Video,
-};
+pub use actions::*;
+pub use ai_task::*;
+pub use buttons::*;
+pub use cards::*;
+pub use choices::*;
+pub use envelope::{topics, Event, NotificationEventType, WebhookRequest};
+pub use flow::*;
+pub use input::*;
+pub use interlocutor::{Coordinates, Interlocutor};
 pub use response::StepReachedResponse;
-pub use step_reached::{ConversationSession, Coordinates, Interlocutor, Step, StepReached};
+pub use step_reached::{ConversationSession, Step, StepReached, StepReachedEventType};
 pub use tagged::UnknownObject;
-pub use targets::{GoToAction, StepTarget, StoryTarget, Target};
+pub use targets::*;
 
 #[cfg(test)]
 mod tests;

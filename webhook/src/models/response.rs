@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::actions::Action;
-use super::step_reached::{ConversationSession, Interlocutor};
+use super::interlocutor::Interlocutor;
+use super::step_reached::ConversationSession;
 
 /// The answer to a `conversation.step_reached` notification: the actions the platform runs, and
 /// optionally a new session and interlocutor.
@@ -55,6 +56,12 @@ impl StepReachedResponse {
         self
     }
 
+    /// Appends actions.
+    pub fn actions<A: Into<Action>>(mut self, actions: impl IntoIterator<Item = A>) -> Self {
+        self.actions.extend(actions.into_iter().map(Into::into));
+        self
+    }
+
     /// Sets the session.
     pub fn session(mut self, session: ConversationSession) -> Self {
         self.session = Some(session);
@@ -67,8 +74,9 @@ impl StepReachedResponse {
         key: impl Into<String>,
         value: impl Into<serde_json::Value>,
     ) -> Self {
-        let session = self.session.take().unwrap_or_default();
-        self.session = Some(session.with(key, value));
+        self.session
+            .get_or_insert_with(ConversationSession::new)
+            .insert(key, value);
         self
     }
 
@@ -76,5 +84,30 @@ impl StepReachedResponse {
     pub fn interlocutor(mut self, interlocutor: Interlocutor) -> Self {
         self.interlocutor = Some(interlocutor);
         self
+    }
+}
+
+impl<A: Into<Action>> FromIterator<A> for StepReachedResponse {
+    /// An answer running the actions, in order.
+    ///
+    /// ```
+    /// use webhook::models::{PauseBotAction, SendTextAction, StepReachedResponse, Action};
+    /// let answer: StepReachedResponse = [SendTextAction::new(["bye"])].into_iter().collect();
+    /// assert_eq!(answer.actions.len(), 1);
+    /// ```
+    fn from_iter<I: IntoIterator<Item = A>>(actions: I) -> Self {
+        Self::with_actions(actions.into_iter().map(Into::into))
+    }
+}
+
+impl From<Vec<Action>> for StepReachedResponse {
+    fn from(actions: Vec<Action>) -> Self {
+        Self::with_actions(actions)
+    }
+}
+
+impl From<Action> for StepReachedResponse {
+    fn from(action: Action) -> Self {
+        Self::new().action(action)
     }
 }

@@ -1,58 +1,17 @@
 //! The `conversation.step_reached` event: the conversation reached a step that calls the webhook.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::actions::Action;
 use super::input::Input;
+use super::interlocutor::Interlocutor;
+use super::tagged::type_tag;
 
-/// A point on Earth, in degrees.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct Coordinates {
-    /// Latitude.
-    pub lat: f64,
-    /// Longitude.
-    pub long: f64,
-}
-
-/// The person the bot talks with.
-///
-/// Fields the platform did not send are `None` (and written back as `null`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Interlocutor {
-    /// The interlocutor's id on the platform.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// The id given by the channel (Messenger, the web chat, ...).
-    #[serde(rename = "userID", default)]
-    pub user_id: Option<String>,
-    /// The id given by the bot's owner (for a logged-in user of the site).
-    #[serde(rename = "externalID", default)]
-    pub external_id: Option<String>,
-    /// Where the interlocutor is, when they shared it.
-    #[serde(default)]
-    pub location: Option<Coordinates>,
-    /// E-mail address.
-    #[serde(default)]
-    pub email: Option<String>,
-    /// First name.
-    #[serde(rename = "firstName", default)]
-    pub first_name: Option<String>,
-    /// Last name.
-    #[serde(rename = "lastName", default)]
-    pub last_name: Option<String>,
-    /// Phone number.
-    #[serde(rename = "phoneNumber", default)]
-    pub phone_number: Option<String>,
-    /// Attributes set by the bot (`set_user_attribute_action`), string to string.
-    #[serde(rename = "customAttributes", default)]
-    pub custom_attributes: Option<Map<String, Value>>,
-    /// Whether the user is logged in on the bot owner's site.
-    #[serde(rename = "isLogged", default)]
-    pub is_logged: Option<bool>,
-    /// Whether the conversation is a test from the bot's editor.
-    #[serde(rename = "usedToTest", default)]
-    pub used_to_test: Option<bool>,
+type_tag! {
+    /// Tag of [`StepReached`].
+    StepReachedEventType = "step_reached_event";
 }
 
 /// The values stored in the conversation (`store_session_value_action`, or a webhook's answer).
@@ -60,50 +19,66 @@ pub struct Interlocutor {
 pub struct ConversationSession {
     /// The values, by key.
     #[serde(default)]
-    pub values: Map<String, Value>,
+    pub values: Option<Map<String, Value>>,
 }
 
 impl ConversationSession {
     /// An empty session.
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            values: Some(Map::new()),
+        }
     }
 
     /// Adds (or replaces) a value.
     ///
     /// ```
     /// use webhook::models::ConversationSession;
-    /// let session = ConversationSession::new().with("name", "John");
+    /// let session = ConversationSession::new().with("name", "John").with("age", 42);
     /// assert_eq!(session.get_str("name"), Some("John"));
+    /// assert_eq!(session.get_as::<u8>("age"), Some(42));
     /// ```
     pub fn with(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.values.insert(key.into(), value.into());
+        self.insert(key, value);
         self
+    }
+
+    /// Sets a value.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) {
+        self.values
+            .get_or_insert_with(Map::new)
+            .insert(key.into(), value.into());
     }
 
     /// The value at `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.values.get(key)
+        self.values.as_ref()?.get(key)
     }
 
     /// The value at `key`, if it is a string.
     pub fn get_str(&self, key: &str) -> Option<&str> {
         self.get(key).and_then(Value::as_str)
     }
+
+    /// The value at `key` as a `T` (`None` when absent or not a `T`).
+    pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        T::deserialize(self.get(key)?).ok()
+    }
 }
 
 impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for ConversationSession {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         Self {
-            values: iter
-                .into_iter()
-                .map(|(key, value)| (key.into(), value.into()))
-                .collect(),
+            values: Some(
+                iter.into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect(),
+            ),
         }
     }
 }
 
-/// The step the conversation reached.
+/// The step the conversation reached (`webhook_step`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Step {
     /// The step's ObjectID.
@@ -117,16 +92,19 @@ pub struct Step {
     pub user_data: Option<String>,
     /// The actions configured on the step.
     #[serde(default)]
-    pub actions: Vec<Action>,
+    pub actions: Option<Vec<Action>>,
 }
 
 /// The data of a `conversation.step_reached` notification (`data`, of type
 /// `step_reached_event`).
 ///
 /// Loaded as the reference loads it, without validation: a field the platform did not send is
-/// `None` (or empty).
+/// `None`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StepReached {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: StepReachedEventType,
     /// The channel of the conversation (`facebook`, `web`, ...).
     #[serde(default)]
     pub channel: Option<String>,
@@ -146,7 +124,7 @@ pub struct StepReached {
 
 impl StepReached {
     /// The `type` of this event on the wire.
-    pub const TYPE: &'static str = "step_reached_event";
+    pub const TYPE: &'static str = StepReachedEventType::TYPE;
 
     /// The id of the step reached.
     pub fn step_id(&self) -> Option<&str> {
@@ -155,11 +133,29 @@ impl StepReached {
 
     /// The actions configured on the step reached (empty when none).
     pub fn actions(&self) -> &[Action] {
-        self.step.as_ref().map_or(&[], |step| &step.actions)
+        self.step
+            .as_ref()
+            .and_then(|step| step.actions.as_deref())
+            .unwrap_or_default()
     }
 
     /// A session value.
     pub fn session_value(&self, key: &str) -> Option<&Value> {
         self.session.as_ref()?.get(key)
+    }
+
+    /// A session value as a `T` (`None` when absent or not a `T`).
+    ///
+    /// ```
+    /// # use webhook::models::{ConversationSession, StepReached};
+    /// let event = StepReached {
+    ///     session: Some(ConversationSession::new().with("age", 42)),
+    ///     ..StepReached::default()
+    /// };
+    /// assert_eq!(event.session_value_as::<u32>("age"), Some(42));
+    /// assert_eq!(event.session_value_as::<String>("age"), None);
+    /// ```
+    pub fn session_value_as<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.session.as_ref()?.get_as(key)
     }
 }

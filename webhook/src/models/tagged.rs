@@ -1,11 +1,16 @@
 //! Polymorphic objects tagged on their `type` field, with a lossless fallback for unknown types.
 //!
+//! Every model that the platform writes with a constant `type` (`"card"`, `"step"`, ...) holds a
+//! zero-sized *type tag* field ([`type_tag!`]) at the position where the reference writes that
+//! key, so a model is dumped with the reference's key order. The tag is ignored on load, as the
+//! reference ignores it (its `type` fields are read-only).
+//!
 //! The platform adds action and input types over time. An object whose `type` this crate does not
 //! know is kept as [`UnknownObject`] (the raw JSON object, key order kept) and serialised back
 //! unchanged, so a bot keeps working when the platform grows. An object whose `type` is known but
 //! whose fields do not load is an error: that is a malformed document, not a new type.
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A JSON object of a `type` this crate does not model (yet), kept as it was received.
@@ -25,25 +30,40 @@ impl UnknownObject {
     }
 }
 
-/// Serialises `value` (a struct) as a map whose first key is `"type": tag`.
-pub(crate) fn serialize_tagged<S, T>(tag: &str, value: &T, serializer: S) -> Result<S::Ok, S::Error>
-where
-    S: Serializer,
-    T: Serialize,
-{
-    #[derive(Serialize)]
-    struct Tagged<'a, T> {
-        #[serde(rename = "type")]
-        tag: &'a str,
-        #[serde(flatten)]
-        value: &'a T,
-    }
-    Tagged { tag, value }.serialize(serializer)
+/// Declares the zero-sized type tag of a model: it is written as its constant string and
+/// ignored (whatever its value) on load.
+macro_rules! type_tag {
+    ($( $(#[$meta:meta])* $name:ident = $tag:literal; )*) => {$(
+        $(#[$meta])*
+        #[doc = concat!("\n\nThe constant `\"type\": \"", $tag, "\"` of the model, written on dump and ignored on load.")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct $name;
+
+        impl $name {
+            /// The `type` written on the wire.
+            pub const TYPE: &'static str = $tag;
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str($tag)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                ::serde::de::IgnoredAny::deserialize(deserializer)?;
+                Ok(Self)
+            }
+        }
+    )*};
 }
 
+pub(crate) use type_tag;
+
 /// Declares an enum of objects tagged on `type`, with an `Unknown` variant that keeps any other
-/// type losslessly. Each variant is `"tag" => Variant(Type)`; `Type` derives `Deserialize` and
-/// `Serialize` without its `type` field, which the enum reads and writes.
+/// type losslessly. Each variant is `"tag" => Variant(Type)`; `Type` holds its own type tag
+/// field (see [`type_tag!`]), so the enum serialises the variant as it is.
 macro_rules! tagged_enum {
     (
         $(#[$meta:meta])*
@@ -79,7 +99,7 @@ macro_rules! tagged_enum {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    $( Self::$variant(value) => $crate::models::tagged::serialize_tagged($tag, value, serializer), )*
+                    $( Self::$variant(value) => value.serialize(serializer), )*
                     Self::Unknown(object) => object.serialize(serializer),
                 }
             }
@@ -87,15 +107,49 @@ macro_rules! tagged_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use ::serde::de::Error as _;
-                let object = ::serde_json::Map::<String, ::serde_json::Value>::deserialize(deserializer)?;
-                let tag = object.get("type").and_then(::serde_json::Value::as_str);
-                match tag {
-                    $( Some($tag) => ::serde_json::from_value(::serde_json::Value::Object(object))
-                        .map(Self::$variant)
-                        .map_err(|error| D::Error::custom(format_args!("invalid {}: {}", $tag, error))), )*
-                    _ => Ok(Self::Unknown($crate::models::UnknownObject(object))),
+                struct TaggedVisitor;
+
+                impl<'de> ::serde::de::Visitor<'de> for TaggedVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("an object with a `type`")
+                    }
+
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        use ::serde::de::Error as _;
+                        let mut object = ::serde_json::Map::new();
+                        if let Some(key) = map.next_key::<String>()? {
+                            let value: ::serde_json::Value = map.next_value()?;
+                            // Fast path: `type` first, as the platform writes it. The rest of
+                            // the object goes straight into the variant, without buffering.
+                            if key == "type" {
+                                match value.as_str() {
+                                    $( Some($tag) => {
+                                        return <$ty as ::serde::Deserialize>::deserialize(
+                                            ::serde::de::value::MapAccessDeserializer::new(map),
+                                        )
+                                        .map($name::$variant)
+                                        .map_err(|error| A::Error::custom(format_args!("invalid {}: {}", $tag, error)));
+                                    } )*
+                                    _ => {}
+                                }
+                            }
+                            object.insert(key, value);
+                        }
+                        while let Some((key, value)) = map.next_entry::<String, ::serde_json::Value>()? {
+                            object.insert(key, value);
+                        }
+                        let tag = object.get("type").and_then(::serde_json::Value::as_str);
+                        match tag {
+                            $( Some($tag) => $crate::models::tagged::load_variant::<$ty, A::Error>($tag, object)
+                                .map($name::$variant), )*
+                            _ => Ok($name::Unknown($crate::models::UnknownObject(object))),
+                        }
+                    }
                 }
+
+                deserializer.deserialize_map(TaggedVisitor)
             }
         }
 
@@ -110,3 +164,20 @@ macro_rules! tagged_enum {
 }
 
 pub(crate) use tagged_enum;
+
+/// Loads a known variant from its object; an error names the type and the path inside it.
+pub(crate) fn load_variant<T, E>(tag: &str, object: Map<String, Value>) -> Result<T, E>
+where
+    T: serde::de::DeserializeOwned,
+    E: serde::de::Error,
+{
+    let value = Value::Object(object);
+    serde_path_to_error::deserialize(&value).map_err(|error| {
+        let path = error.path().to_string();
+        if path == "." {
+            E::custom(format_args!("invalid {tag}: {}", error.inner()))
+        } else {
+            E::custom(format_args!("invalid {tag} at {path}: {}", error.inner()))
+        }
+    })
+}

@@ -1,69 +1,93 @@
-//! Where a button or a jump sends the conversation: a step or a story.
+//! Where a button, a jump or a flow connection sends the conversation: a step, a story or an
+//! actions block.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::tagged::tagged_enum;
+use super::tagged::{tagged_enum, type_tag};
 
-/// A step of the bot, by id (`{"type": "step", "id": "…", "name": "…"}`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct StepTarget {
-    /// The step's ObjectID.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// The step's name, informative only.
-    #[serde(default)]
-    pub name: Option<String>,
+type_tag! {
+    /// Tag of [`StepTarget`].
+    StepType = "step";
+    /// Tag of [`StoryTarget`].
+    StoryType = "story";
+    /// Tag of [`ActionsBlockTarget`].
+    ActionsBlockType = "actions_block";
+    /// Tag of [`GoToAction`].
+    GoToActionType = "go_to_action";
 }
 
-impl StepTarget {
-    /// A target for the step `id`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: Some(id.into()),
-            name: None,
+macro_rules! target {
+    ($(#[$meta:meta])* $name:ident, $tag:ident, $what:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        pub struct $name {
+            #[doc = concat!("The ", $what, "'s ObjectID (24 hexadecimal characters).")]
+            #[serde(default)]
+            pub id: Option<String>,
+            /// `"type"`.
+            #[serde(rename = "type", default)]
+            pub kind: $tag,
+            #[doc = concat!("The ", $what, "'s name in the editor, informative only (optional, nullable).")]
+            #[serde(default)]
+            pub name: Option<String>,
         }
-    }
-}
 
-/// A story of the bot, by id (`{"type": "story", "id": "…", "name": "…"}`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct StoryTarget {
-    /// The story's ObjectID.
-    #[serde(default)]
-    pub id: Option<String>,
-    /// The story's name, informative only.
-    #[serde(default)]
-    pub name: Option<String>,
-}
+        impl $name {
+            #[doc = concat!("A target for the ", $what, " `id`.")]
+            pub fn new(id: impl Into<String>) -> Self {
+                Self { id: Some(id.into()), ..Self::default() }
+            }
 
-impl StoryTarget {
-    /// A target for the story `id`.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: Some(id.into()),
-            name: None,
+            /// Sets the informative name.
+            pub fn named(mut self, name: impl Into<String>) -> Self {
+                self.name = Some(name.into());
+                self
+            }
         }
-    }
+    };
 }
+
+target!(
+    /// A step of the bot (`{"id": "…", "type": "step", "name": "…"}`).
+    StepTarget, StepType, "step"
+);
+target!(
+    /// A story of the bot: the conversation goes to its first step
+    /// (`{"id": "…", "type": "story", "name": "…"}`).
+    StoryTarget, StoryType, "story"
+);
+target!(
+    /// A block of actions of the bot (`{"id": "…", "type": "actions_block", "name": "…"}`).
+    /// The reference declares it but accepts it in no field; it loads here so that a document
+    /// holding one round-trips, and strict validation refuses it where a step or story is expected.
+    ActionsBlockTarget, ActionsBlockType, "actions block"
+);
 
 tagged_enum! {
-    /// The target of a [`GoToAction`]: a step or a story.
+    /// Where the conversation goes: a step or a story (or an actions block).
     pub enum Target {
         /// `"type": "step"`
         "step" => Step(StepTarget),
         /// `"type": "story"`
         "story" => Story(StoryTarget),
+        /// `"type": "actions_block"`
+        "actions_block" => ActionsBlock(ActionsBlockTarget),
     }
 }
 
 /// Sends the conversation to a target, optionally storing session values on the way
-/// (`go_to_action`). Used by buttons and quick replies, and as an input when the user clicked one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// (`go_to_action`). Used by buttons, quick replies, choices lists and location requests, and
+/// as an input when the user clicked one.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GoToAction {
-    /// Where to go.
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: GoToActionType,
+    /// Where to go: a step or a story.
+    #[serde(default)]
     pub target: Option<Target>,
-    /// Session values to set when the action runs.
+    /// Session values to set when the action runs (optional, nullable).
     #[serde(rename = "sessionValues", default)]
     pub session_values: Option<Map<String, Value>>,
 }
@@ -73,12 +97,25 @@ impl GoToAction {
     pub fn new(target: impl Into<Target>) -> Self {
         Self {
             target: Some(target.into()),
-            session_values: None,
+            ..Self::default()
         }
     }
 
     /// Goes to the step `step_id`.
     pub fn to_step(step_id: impl Into<String>) -> Self {
         Self::new(StepTarget::new(step_id))
+    }
+
+    /// Goes to the story `story_id`.
+    pub fn to_story(story_id: impl Into<String>) -> Self {
+        Self::new(StoryTarget::new(story_id))
+    }
+
+    /// Adds a session value set when the action runs.
+    pub fn session_value(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.session_values
+            .get_or_insert_with(Map::new)
+            .insert(key.into(), value.into());
+        self
     }
 }

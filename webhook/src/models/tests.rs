@@ -12,7 +12,7 @@ fn loads_the_reference_sample_notification() {
     assert_eq!(request.topic, topics::STEP_REACHED);
     assert_eq!(request.bot_id.as_deref(), Some("4321"));
     assert_eq!(request.timestamp, Some(1514998709));
-    assert_eq!(request.kind, None);
+    assert_eq!(request.kind, NotificationEventType);
     let Event::StepReached(event) = request.data else {
         panic!("a step_reached_event");
     };
@@ -22,13 +22,7 @@ fn loads_the_reference_sample_notification() {
     assert_eq!(event.session_value("name"), Some(&json!("tintin")));
     let interlocutor = event.interlocutor.unwrap();
     assert_eq!(interlocutor.id.as_deref(), Some("123"));
-    assert_eq!(
-        interlocutor.location,
-        Some(Coordinates {
-            lat: 1.0,
-            long: 2.4
-        })
-    );
+    assert_eq!(interlocutor.location, Some(Coordinates::new(1.0, 2.4)));
     assert_eq!(event.input, None);
 }
 
@@ -116,7 +110,7 @@ fn loading_fills_the_reference_defaults() {
         "action": {"type": "go_to_action", "target": {"type": "story", "id": "x"}}
     }))
     .unwrap();
-    assert_eq!(reply.kind, "quick_reply");
+    assert_eq!(serde_json::to_value(&reply).unwrap()["type"], "quick_reply");
     // The text the platform picked is read, never written back.
     let text: Action = serde_json::from_value(json!({
         "type": "send_text_action", "alternatives": ["a"], "text": "a"
@@ -140,8 +134,8 @@ fn inputs_load_by_type() {
         panic!("a message");
     };
     assert_eq!(message.text.as_deref(), Some("hi"));
-    assert!(matches!(message.attachments[0], Attachment::Image(_)));
-    assert!(matches!(message.attachments[1], Attachment::Unknown(_)));
+    assert!(matches!(message.attachments()[0], Attachment::Image(_)));
+    assert!(matches!(message.attachments()[1], Attachment::Unknown(_)));
     let go_to: Input = serde_json::from_value(json!({
         "type": "go_to_action",
         "target": {"type": "step", "id": "507f191e810c19729de860ea"},
@@ -195,4 +189,56 @@ fn interlocutor_dumps_every_key() {
             "usedToTest"
         ]
     );
+}
+
+#[test]
+fn one_line_answers() {
+    let id = "507f191e810c19729de860ea";
+    let answer = StepReachedResponse::new()
+        .actions([
+            SendTextAction::new(["hello", "bye"]).into(),
+            Action::from(SendQuickRepliesAction::new(
+                "Where to?",
+                [QuickReply::new("Home", StepTarget::new(id))],
+            )),
+        ])
+        .action(StoreSessionValueAction::new("seen", "yes"))
+        .session(ConversationSession::new().with("visits", 3));
+    assert_eq!(answer.actions.len(), 3);
+    assert_eq!(
+        serde_json::to_value(&answer.actions[1]).unwrap()["buttons"][0]["action"],
+        json!({"type": "go_to_action", "target": {"id": id, "type": "step", "name": null}, "sessionValues": null})
+    );
+    assert_eq!(
+        answer.session.as_ref().unwrap().get_as::<u32>("visits"),
+        Some(3)
+    );
+    let collected: StepReachedResponse = [PauseBotAction::new()].into_iter().collect();
+    assert_eq!(
+        collected,
+        StepReachedResponse::from(Action::from(PauseBotAction::new()))
+    );
+}
+
+#[test]
+fn legacy_reply_inputs_load_unlike_the_reference() {
+    // The reference reads this input as a message and crashes (a 500).
+    let input: Input = serde_json::from_value(json!({
+        "type": "legacy_reply_to_message_action",
+        "text": "＜script＞ yes"
+    }))
+    .unwrap();
+    let Input::LegacyReplyToMessage(reply) = &input else {
+        panic!("a legacy reply: {input:?}");
+    };
+    assert_eq!(reply.text(), Some("&lt;script&gt; yes"));
+    assert_eq!(
+        serde_json::to_value(&input).unwrap(),
+        json!({"type": "legacy_reply_to_message_action", "text": "&lt;script&gt; yes"})
+    );
+    let by_message: Input = serde_json::from_value(json!({
+        "type": "legacy_reply_to_message_action", "message": "ok"
+    }))
+    .unwrap();
+    assert!(matches!(&by_message, Input::LegacyReplyToMessage(r) if r.text() == Some("ok")));
 }

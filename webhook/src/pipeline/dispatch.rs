@@ -84,6 +84,7 @@ pub(crate) struct Dispatcher<S> {
     pub(crate) routes: RouteTable<S>,
     pub(crate) state: Arc<S>,
     pub(crate) body_limit: usize,
+    pub(crate) strict_notifications: bool,
 }
 
 /// The endpoint serving notifications.
@@ -103,6 +104,11 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
         Ok(json) => json,
         Err(error) => return ApiError::from(error).into_response(),
     };
+    if dispatcher.strict_notifications {
+        if let Err(error) = super::strict::check_notification(&json) {
+            return ApiError::from(error).into_response();
+        }
+    }
     let request = Request::from_parts(parts, body, json);
     let topic = request.topic().unwrap_or_default();
     let Some(route) = dispatcher.routes.find(topic, &request) else {

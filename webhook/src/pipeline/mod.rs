@@ -25,6 +25,7 @@ pub mod content_type;
 pub mod dispatch;
 pub mod encoding;
 mod fallback;
+pub mod strict;
 
 use std::sync::Arc;
 use std::time::Duration;

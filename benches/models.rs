@@ -1,0 +1,130 @@
+//! The models: load + validate + dump of a notification whose step carries one action of each
+//! of the 27 types of the reference (the fixtures of `webhook/tests/fixtures/v1/`).
+//!
+//! ```sh
+//! cargo bench --bench models            # measure
+//! cargo bench --bench models -- --test  # smoke test
+//! ```
+//!
+//! Groups (`models`):
+//! - `load`: bytes to `WebhookRequest<StepReached>` (with sanitising and normalisation);
+//! - `validate`: every rule of the notification;
+//! - `dump`: the echo answer to bytes;
+//! - `load_validate_dump`: the three, as the echo bot does them per request.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use serde_json::{json, Value};
+use webhook::models::validate::Validate;
+use webhook::models::{StepReached, StepReachedResponse, WebhookRequest};
+
+const ACTIONS: &[&str] = &[
+    "pause_bot_action.data",
+    "wait_action.data",
+    "send_email_action.data",
+    "send_text_action.data",
+    "send_js_event_action.data",
+    "send_image_action.data",
+    "close_intercom_conversation_action.data",
+    "assign_intercom_conversation_action.data",
+    "send_cards_action.data",
+    "send_simple_cards_action.data",
+    "send_quick_replies_action.data",
+    "store_session_value_action.data",
+    "set_user_attribute_action.data",
+    "ask_location_action.data",
+    "google_custom_search_action.data",
+    "create_zendesk_ticket_action.data",
+    "jump_to_action.data",
+    "customer_satisfaction_action.data",
+    "send_webhook_request_action.data",
+    "create_user_request_action.data",
+    "transfer_iadvize_conversation_action.data",
+    "close_iadvize_conversation_action.data",
+    "ask_document_action.extra",
+    "send_choices_list_action.data",
+    "send_ai_task_action.data",
+];
+
+fn fixture(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("webhook/tests/fixtures/v1")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON")
+}
+
+/// The notification: the 25 `_action` fixtures plus a `choice` and a `section`.
+fn notification() -> Vec<u8> {
+    let mut actions: Vec<Value> = ACTIONS
+        .iter()
+        .map(|name| fixture(&format!("{name}.load.json")))
+        .collect();
+    let choices = fixture("webhook_step_reached_response.choices.load.json");
+    actions.extend(
+        choices["actions"].as_array().expect("actions")[..2]
+            .iter()
+            .cloned(),
+    );
+    let mut interlocutor = fixture("webhook_interlocutor.data.load.json");
+    interlocutor["customAttributes"] = json!({"age": "21"});
+    serde_json::to_vec(&json!({
+        "topic": "conversation.step_reached",
+        "botID": "4321",
+        "timestamp": 1514998709,
+        "type": "notification_event",
+        "data": {
+            "type": "step_reached_event",
+            "channel": "web",
+            "interlocutor": interlocutor,
+            "session": {"values": {"name": "tintin"}},
+            "step": {"id": "5a1b2c3d4e5f6a7b8c9d0e1f", "name": "all", "userData": "{}", "actions": actions},
+            "input": {"type": "message", "text": "hello", "attachments": []},
+        }
+    }))
+    .expect("serialisable")
+}
+
+fn load(body: &[u8]) -> WebhookRequest<StepReached> {
+    serde_json::from_slice(body).expect("loads")
+}
+
+fn echo(request: &WebhookRequest<StepReached>) -> StepReachedResponse {
+    StepReachedResponse::with_actions(request.data.actions().to_vec()).session_value("name", "John")
+}
+
+fn models(c: &mut Criterion) {
+    let body = notification();
+    let request = load(&body);
+    assert_eq!(request.data.actions().len(), 27);
+    request.validate().expect("the fixtures are valid");
+    let answer = echo(&request);
+    answer.validate().expect("the answer is valid");
+
+    let mut group = c.benchmark_group("models");
+    group.throughput(Throughput::Bytes(body.len() as u64));
+    group.bench_function("load", |b| b.iter(|| load(black_box(&body))));
+    group.bench_function("validate", |b| {
+        b.iter(|| black_box(&request).validate().is_ok())
+    });
+    group.bench_function("dump", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&answer)).expect("dumps"))
+    });
+    group.bench_function("load_validate_dump", |b| {
+        b.iter(|| {
+            let request = load(black_box(&body));
+            let valid = request.validate().is_ok();
+            let answer = echo(&request);
+            (
+                valid,
+                answer.validate().is_ok(),
+                serde_json::to_vec(&answer).expect("dumps"),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, models);
+criterion_main!(benches);

@@ -1,0 +1,345 @@
+//! Actions that involve another service or a human: e-mail, Intercom, Zendesk, iAdvize,
+//! satisfaction surveys, user requests.
+
+use serde::{Deserialize, Serialize};
+
+use crate::models::flow::MatchIntentConditionIntent;
+use crate::models::processing;
+use crate::models::tagged::type_tag;
+use crate::models::targets::Target;
+
+type_tag! {
+    /// Tag of [`SendEmailAction`].
+    SendEmailActionType = "send_email_action";
+    /// Tag of [`CloseIntercomConversationAction`].
+    CloseIntercomConversationActionType = "close_intercom_conversation_action";
+    /// Tag of [`AssignIntercomConversationAction`].
+    AssignIntercomConversationActionType = "assign_intercom_conversation_action";
+    /// Tag of [`CreateZendeskTicketAction`].
+    CreateZendeskTicketActionType = "create_zendesk_ticket_action";
+    /// Tag of [`CustomerSatisfactionChoice`].
+    CustomerSatisfactionChoiceType = "customer_satisfaction_choice";
+    /// Tag of [`CustomerSatisfactionAction`].
+    CustomerSatisfactionActionType = "customer_satisfaction_action";
+    /// Tag of [`CreateUserRequestAction`].
+    CreateUserRequestActionType = "create_user_request_action";
+    /// Tag of [`CloseIadvizeConversationAction`].
+    CloseIadvizeConversationActionType = "close_iadvize_conversation_action";
+    /// Tag of [`TransferIadvizeConversationAction`].
+    TransferIadvizeConversationActionType = "transfer_iadvize_conversation_action";
+}
+
+/// Sends an e-mail (`send_email_action`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SendEmailAction {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: SendEmailActionType,
+    /// The sender's address (up to 150 characters, not a `@clustaar.` address; optional,
+    /// nullable; stripped and sanitised on load).
+    #[serde(
+        rename = "fromEmail",
+        default,
+        deserialize_with = "processing::strip_html"
+    )]
+    pub from_email: Option<String>,
+    /// The sender's name (up to 50 characters; optional, nullable).
+    #[serde(
+        rename = "fromName",
+        default,
+        deserialize_with = "processing::strip_html_nfkc"
+    )]
+    pub from_name: Option<String>,
+    /// The recipient's address (up to 150 characters).
+    #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
+    pub recipient: Option<String>,
+    /// The subject (up to 150 characters).
+    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    pub subject: Option<String>,
+    /// The body (up to 1500 characters).
+    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    pub content: Option<String>,
+    /// The reply-to address (up to 150 characters; optional, nullable).
+    #[serde(
+        rename = "replyToEmail",
+        default,
+        deserialize_with = "processing::strip_html"
+    )]
+    pub reply_to_email: Option<String>,
+    /// The reply-to name (up to 50 characters; optional, nullable).
+    #[serde(
+        rename = "replyToName",
+        default,
+        deserialize_with = "processing::strip_html_nfkc"
+    )]
+    pub reply_to_name: Option<String>,
+    /// Attach the documents the user uploaded (optional, nullable).
+    #[serde(rename = "userAttachments", default)]
+    pub user_attachments: Option<bool>,
+}
+
+impl SendEmailAction {
+    /// Sends `subject` and `content` to `recipient`.
+    pub fn new(
+        recipient: impl Into<String>,
+        subject: impl Into<String>,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            recipient: Some(recipient.into()),
+            subject: Some(subject.into()),
+            content: Some(content.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// Closes the Intercom conversation (`close_intercom_conversation_action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CloseIntercomConversationAction {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: CloseIntercomConversationActionType,
+}
+
+/// Assigns the Intercom conversation to an admin or a team
+/// (`assign_intercom_conversation_action`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AssignIntercomConversationAction {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: AssignIntercomConversationActionType,
+    /// The assignee's Intercom id (digits, up to 100; optional, nullable; stripped on load).
+    #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
+    pub assignee_id: Option<String>,
+}
+
+/// The requester of a Zendesk ticket (`zendesk_user`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ZendeskUser {
+    /// E-mail address (up to 100 characters; optional; stripped and sanitised on load).
+    #[serde(default, deserialize_with = "processing::strip_html")]
+    pub email: Option<String>,
+    /// Name (up to 100 characters; optional; stripped, sanitised and normalised on load).
+    #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
+    pub name: Option<String>,
+    /// Phone number (optional).
+    #[serde(rename = "phoneNumber", default)]
+    pub phone_number: Option<String>,
+}
+
+/// Creates a Zendesk ticket (`create_zendesk_ticket_action`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateZendeskTicketAction {
+    /// The requester.
+    #[serde(default)]
+    pub user: Option<ZendeskUser>,
+    /// `"type"` (written after `user`, as the reference does).
+    #[serde(rename = "type", default)]
+    pub kind: CreateZendeskTicketActionType,
+    /// `question`, `incident`, `problem`, `task` or `""` (optional).
+    #[serde(rename = "ticketType", default)]
+    pub ticket_type: Option<String>,
+    /// `urgent`, `high`, `normal`, `low` or `""` (optional).
+    #[serde(rename = "ticketPriority", default)]
+    pub ticket_priority: Option<String>,
+    /// The subject (up to 100 characters; optional).
+    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    pub subject: Option<String>,
+    /// The description (1 to 1500 characters).
+    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    pub description: Option<String>,
+    /// Tags (up to 10, each up to 80 characters; optional).
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// The group's id (digits, up to 24; optional).
+    #[serde(rename = "groupID", default)]
+    pub group_id: Option<String>,
+    /// The assignee's id (digits, up to 24; optional; stripped on load).
+    #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
+    pub assignee_id: Option<String>,
+}
+
+impl CreateZendeskTicketAction {
+    /// A ticket with `description`, requested by `user`; the other fields are empty (they may
+    /// not be `null` on the platform).
+    pub fn new(description: impl Into<String>, user: ZendeskUser) -> Self {
+        Self {
+            user: Some(user),
+            ticket_type: Some(String::new()),
+            ticket_priority: Some(String::new()),
+            subject: Some(String::new()),
+            description: Some(description.into()),
+            tags: Some(Vec::new()),
+            group_id: Some(String::new()),
+            assignee_id: Some(String::new()),
+            ..Self::default()
+        }
+    }
+}
+
+impl ZendeskUser {
+    /// The requester `name` at `email`, without phone number.
+    pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            email: Some(email.into()),
+            name: Some(name.into()),
+            phone_number: Some(String::new()),
+        }
+    }
+}
+
+/// One answer of a satisfaction survey (`customer_satisfaction_choice`).
+///
+/// The reference loads only the id of `matchingIntent` and cannot dump a choice (a `500`);
+/// here the intent round-trips whole.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomerSatisfactionChoice {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: CustomerSatisfactionChoiceType,
+    /// Where the conversation goes when the user picks it (a step or a story; nullable).
+    #[serde(default)]
+    pub target: Option<Target>,
+    /// `positive`, `neutral` or `negative`.
+    #[serde(rename = "kind", default)]
+    pub satisfaction: Option<String>,
+    /// The button's text (up to 60 characters; sanitised and normalised on load).
+    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    pub label: Option<String>,
+    /// The intent that also selects this choice when the user types it (nullable).
+    #[serde(rename = "matchingIntent", default)]
+    pub matching_intent: Option<MatchIntentConditionIntent>,
+    /// The id of that intent, as the platform's editor writes it: read on load, never written
+    /// (the reference's write-only `matching_intent_id`).
+    #[serde(default, skip_serializing)]
+    pub matching_intent_id: Option<String>,
+}
+
+impl CustomerSatisfactionChoice {
+    /// A choice of `satisfaction` (`positive`, `neutral`, `negative`) labelled `label`.
+    pub fn new(satisfaction: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            satisfaction: Some(satisfaction.into()),
+            label: Some(label.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the target.
+    pub fn target(mut self, target: impl Into<Target>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    /// The matching intent's id, from `matchingIntent` or `matching_intent_id`.
+    pub fn intent_id(&self) -> Option<&str> {
+        self.matching_intent
+            .as_ref()
+            .and_then(|intent| intent.id.as_deref())
+            .or(self.matching_intent_id.as_deref())
+    }
+}
+
+/// Asks the user to rate the conversation (`customer_satisfaction_action`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomerSatisfactionAction {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: CustomerSatisfactionActionType,
+    /// The question (1 to 1000 characters).
+    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    pub message: Option<String>,
+    /// The answers (2 or 3).
+    #[serde(default)]
+    pub choices: Option<Vec<CustomerSatisfactionChoice>>,
+}
+
+impl CustomerSatisfactionAction {
+    /// Asks `message` with `choices`.
+    pub fn new(
+        message: impl Into<String>,
+        choices: impl IntoIterator<Item = CustomerSatisfactionChoice>,
+    ) -> Self {
+        Self {
+            message: Some(message.into()),
+            choices: Some(choices.into_iter().collect()),
+            ..Self::default()
+        }
+    }
+}
+
+/// Creates a request for a human agent (`create_user_request_action`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateUserRequestAction {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: CreateUserRequestActionType,
+    /// The request (1 to 1000 characters; stripped, sanitised and normalised on load).
+    #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
+    pub message: Option<String>,
+    /// The agent assigned (optional, nullable; stripped on load).
+    #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
+    pub assignee_id: Option<String>,
+    /// The group assigned (optional, nullable; stripped on load).
+    #[serde(rename = "groupID", default, deserialize_with = "processing::strip")]
+    pub group_id: Option<String>,
+}
+
+impl CreateUserRequestAction {
+    /// A request with `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: Some(message.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// Closes the iAdvize conversation (`close_iadvize_conversation_action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CloseIadvizeConversationAction {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: CloseIadvizeConversationActionType,
+}
+
+/// An iAdvize distribution rule: who receives a transferred conversation
+/// (`iadvize_distribution_rule`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IadvizeDistributionRule {
+    /// The rule's label.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The rule's id.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// Transfers the iAdvize conversation to a human (`transfer_iadvize_conversation_action`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TransferIadvizeConversationAction {
+    /// `"type"`.
+    #[serde(rename = "type", default)]
+    pub kind: TransferIadvizeConversationActionType,
+    /// Sent to the user when the transfer fails (optional).
+    #[serde(default)]
+    pub failed_transfer_message: Option<String>,
+    /// Who receives the conversation.
+    #[serde(default)]
+    pub distribution_rule: Option<IadvizeDistributionRule>,
+}
+
+impl TransferIadvizeConversationAction {
+    /// Transfers by the rule `id` labelled `label`, with no message on failure.
+    pub fn new(id: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            failed_transfer_message: Some(String::new()),
+            distribution_rule: Some(IadvizeDistributionRule {
+                label: Some(label.into()),
+                id: Some(id.into()),
+            }),
+            ..Self::default()
+        }
+    }
+}

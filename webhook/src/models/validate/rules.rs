@@ -1,0 +1,344 @@
+//! The rules, and the checker that walks a document collecting broken ones.
+
+use std::fmt;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Validate, ValidationError, ValidationErrors};
+
+/// A constraint of the platform.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The field is required (and may not be `null`).
+    Required,
+    /// A text's length, in characters (Unicode scalar values, as Python counts).
+    Length {
+        /// Minimum (0: none).
+        min: usize,
+        /// Maximum.
+        max: usize,
+        /// The length found.
+        actual: usize,
+    },
+    /// A list's number of items.
+    Count {
+        /// Minimum (0: none).
+        min: usize,
+        /// Maximum.
+        max: usize,
+        /// The number found.
+        actual: usize,
+    },
+    /// A MongoDB ObjectID: 24 letters or digits (`^[a-z0-9]{24}$`, any case, as the reference).
+    ObjectId,
+    /// A URL with a scheme and a host, the scheme among `schemes` when they are given.
+    Url {
+        /// The schemes accepted (any when empty).
+        schemes: &'static [&'static str],
+    },
+    /// A text matching a pattern.
+    Pattern {
+        /// The pattern, as the reference writes it.
+        pattern: &'static str,
+    },
+    /// One of a set of values.
+    OneOf {
+        /// The values accepted.
+        allowed: &'static [&'static str],
+    },
+    /// A number in a range, bounds included.
+    Range {
+        /// Minimum.
+        min: f64,
+        /// Maximum.
+        max: f64,
+    },
+    /// An object whose `type` is not accepted here.
+    Type {
+        /// The types accepted.
+        allowed: &'static [&'static str],
+        /// The type found (`None`: no `type`).
+        actual: Option<String>,
+    },
+    /// A regular expression that does not compile.
+    Regex {
+        /// Why.
+        error: String,
+    },
+    /// A value of a string-to-string map that is not a string.
+    NotAString,
+    /// The title of a section, required when a choices list has more than one section.
+    SectionTitle,
+    /// A field that may be absent on the platform but not `null`; the reference (and this
+    /// crate) writes an absent value as `null`, so it must be set.
+    NotNull,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Required => f.write_str("required, and may not be null"),
+            Rule::Length { min, max, actual } if *max == usize::MAX => {
+                write!(
+                    f,
+                    "the length must be at least {min} characters, not {actual}"
+                )
+            }
+            Rule::Length { min, max, actual } if *min > 0 => write!(
+                f,
+                "the length must be between {min} and {max} characters, not {actual}"
+            ),
+            Rule::Length { max, actual, .. } => {
+                write!(
+                    f,
+                    "the length must be at most {max} characters, not {actual}"
+                )
+            }
+            Rule::Count { min, max, actual } if *max == usize::MAX => {
+                write!(f, "must hold at least {min} items, not {actual}")
+            }
+            Rule::Count { min, max, actual } if *min > 0 => {
+                write!(f, "must hold between {min} and {max} items, not {actual}")
+            }
+            Rule::Count { max, actual, .. } => {
+                write!(f, "must hold at most {max} items, not {actual}")
+            }
+            Rule::ObjectId => f.write_str("must be an ObjectID (24 letters or digits)"),
+            Rule::Url { schemes: [] } => f.write_str("must be a URL with a scheme and a host"),
+            Rule::Url { schemes } => write!(
+                f,
+                "must be a URL with a host and one of the schemes {}",
+                schemes.join(", ")
+            ),
+            Rule::Pattern { pattern } => write!(f, "must match `{pattern}`"),
+            Rule::OneOf { allowed } => write!(f, "must be one of {}", quoted(allowed)),
+            Rule::Range { min, max } => write!(f, "must be a number between {min} and {max}"),
+            Rule::Type { allowed, actual } => write!(
+                f,
+                "a {} is not accepted here: the type must be one of {}",
+                actual
+                    .as_deref()
+                    .map_or_else(|| "object without type".to_owned(), |t| format!("`{t}`")),
+                quoted(allowed)
+            ),
+            Rule::Regex { error } => write!(f, "not a valid regular expression: {error}"),
+            Rule::NotAString => f.write_str("must be a string"),
+            Rule::NotNull => {
+                f.write_str("may not be null: set a value (it is written as null when unset)")
+            }
+            Rule::SectionTitle => {
+                f.write_str("a title is required when the list has more than one section")
+            }
+        }
+    }
+}
+
+fn quoted(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|value| format!("`{value}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `^[\w\d_]+$`: session value keys, user attribute keys, document names, field keys.
+pub(crate) const WORD: &str = r"^[\w\d_]+$";
+/// `^\d*$`: Intercom and Zendesk ids.
+pub(crate) const DIGITS: &str = r"^\d*$";
+
+static WORD_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(WORD).expect("valid"));
+static DIGITS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(DIGITS).expect("valid"));
+static OBJECT_ID_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^[a-z0-9]{24}$").expect("valid"));
+static KEY_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\w\d]+$").expect("valid"));
+
+/// Walks a document, keeping the current JSON path and the broken rules.
+pub struct Checker {
+    path: String,
+    errors: Vec<ValidationError>,
+}
+
+impl Checker {
+    pub(crate) fn new(prefix: &str) -> Self {
+        Self {
+            path: prefix.to_owned(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub(crate) fn finish(self) -> Result<(), ValidationErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationErrors(self.errors))
+        }
+    }
+
+    /// Reports `rule` broken at the current path.
+    pub(crate) fn error(&mut self, rule: Rule) {
+        self.errors.push(ValidationError {
+            path: self.path.clone(),
+            rule,
+        });
+    }
+
+    /// Runs `f` at the field `key` of the current object.
+    pub(crate) fn field(&mut self, key: &str, f: impl FnOnce(&mut Self)) {
+        let len = self.path.len();
+        if !self.path.is_empty() {
+            self.path.push('.');
+        }
+        self.path.push_str(key);
+        f(self);
+        self.path.truncate(len);
+    }
+
+    /// Runs `f` at the item `index` of the current list.
+    pub(crate) fn item(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
+        use std::fmt::Write as _;
+        let len = self.path.len();
+        let _ = write!(self.path, "[{index}]");
+        f(self);
+        self.path.truncate(len);
+    }
+
+    /// Validates a nested model at `key`, required or not.
+    pub(crate) fn model<T: Validate>(&mut self, key: &str, value: Option<&T>, required: bool) {
+        self.field(key, |c| match value {
+            Some(value) => value.check(c),
+            None if required => c.error(Rule::Required),
+            None => {}
+        });
+    }
+
+    /// Validates a list at `key`: required or not, its count, then each item.
+    pub(crate) fn list<T: Validate>(
+        &mut self,
+        key: &str,
+        value: Option<&[T]>,
+        required: bool,
+        min: usize,
+        max: usize,
+    ) {
+        self.field(key, |c| match value {
+            Some(items) => {
+                c.count(items.len(), min, max);
+                for (index, item) in items.iter().enumerate() {
+                    c.item(index, |c| item.check(c));
+                }
+            }
+            None if required => c.error(Rule::Required),
+            None => {}
+        });
+    }
+
+    /// A field that may not be `null` (optional on the platform, but written when unset).
+    pub(crate) fn not_null<T>(&mut self, key: &str, value: Option<&T>) {
+        if value.is_none() {
+            self.field(key, |c| c.error(Rule::NotNull));
+        }
+    }
+
+    pub(crate) fn count(&mut self, actual: usize, min: usize, max: usize) {
+        if actual < min || actual > max {
+            self.error(Rule::Count { min, max, actual });
+        }
+    }
+
+    /// A text at `key`: required or not, then `rules` when present.
+    pub(crate) fn text(
+        &mut self,
+        key: &str,
+        value: Option<&str>,
+        required: bool,
+        rules: impl FnOnce(&mut Self, &str),
+    ) {
+        self.field(key, |c| match value {
+            Some(text) => rules(c, text),
+            None if required => c.error(Rule::Required),
+            None => {}
+        });
+    }
+
+    pub(crate) fn length(&mut self, text: &str, min: usize, max: usize) {
+        let actual = text.chars().count();
+        if actual < min || actual > max {
+            self.error(Rule::Length { min, max, actual });
+        }
+    }
+
+    pub(crate) fn word(&mut self, text: &str) {
+        if !WORD_RE.is_match(text) {
+            self.error(Rule::Pattern { pattern: WORD });
+        }
+    }
+
+    pub(crate) fn digits(&mut self, text: &str) {
+        if !DIGITS_RE.is_match(text) {
+            self.error(Rule::Pattern { pattern: DIGITS });
+        }
+    }
+
+    pub(crate) fn object_id(&mut self, text: &str) {
+        if !OBJECT_ID_RE.is_match(text) {
+            self.error(Rule::ObjectId);
+        }
+    }
+
+    pub(crate) fn url(&mut self, text: &str, schemes: &'static [&'static str]) {
+        let ok = url::Url::parse(text).is_ok_and(|url| {
+            url.has_host() && (schemes.is_empty() || schemes.contains(&url.scheme()))
+        });
+        if !ok {
+            self.error(Rule::Url { schemes });
+        }
+    }
+
+    pub(crate) fn one_of(&mut self, text: &str, allowed: &'static [&'static str]) {
+        if !allowed.contains(&text) {
+            self.error(Rule::OneOf { allowed });
+        }
+    }
+
+    pub(crate) fn range(&mut self, value: f64, min: f64, max: f64) {
+        if !(min..=max).contains(&value) {
+            self.error(Rule::Range { min, max });
+        }
+    }
+
+    pub(crate) fn regex(&mut self, pattern: &str) {
+        if let Err(error) = Regex::new(pattern) {
+            self.error(Rule::Regex {
+                error: error.to_string(),
+            });
+        }
+    }
+
+    /// An object of `actual` type where only `allowed` are accepted.
+    pub(crate) fn type_allowed(&mut self, actual: Option<&str>, allowed: &'static [&'static str]) {
+        if !actual.is_some_and(|actual| allowed.contains(&actual)) {
+            self.error(Rule::Type {
+                allowed,
+                actual: actual.map(str::to_owned),
+            });
+        }
+    }
+
+    /// A string-to-string map whose keys are word characters (`customAttributes`).
+    pub(crate) fn string_map(&mut self, map: &serde_json::Map<String, serde_json::Value>) {
+        for (key, value) in map {
+            self.field(key, |c| {
+                if !KEY_RE.is_match(key) {
+                    c.error(Rule::Pattern {
+                        pattern: r"^[\w\d]+$",
+                    });
+                }
+                if !value.is_string() {
+                    c.error(Rule::NotAString);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! One test per kind of rule, and the collection of every error of a document.
+
+use serde_json::json;
+
+use super::*;
+use crate::models::*;
+
+const ID: &str = "5a1b2c3d4e5f6a7b8c9d0e1f";
+
+fn errors(value: &impl Validate) -> Vec<(String, Rule)> {
+    match value.validate() {
+        Ok(()) => Vec::new(),
+        Err(errors) => errors.0.into_iter().map(|e| (e.path, e.rule)).collect(),
+    }
+}
+
+fn paths(value: &impl Validate) -> Vec<String> {
+    errors(value).into_iter().map(|(path, _)| path).collect()
+}
+
+fn response(actions: impl IntoIterator<Item = Action>) -> StepReachedResponse {
+    StepReachedResponse::with_actions(actions)
+}
+
+#[test]
+fn valid_answers_pass() {
+    let answer = response([
+        SendTextAction::new(["hello"]).into(),
+        WaitAction::seconds(0.5).into(),
+        SendQuickRepliesAction::new("Where?", [QuickReply::new("Home", GoToAction::to_step(ID))])
+            .into(),
+        SendCardsAction::new([Card::new("A card")
+            .image_url("https://example.com/a.png")
+            .button(Button::new(
+                "Open",
+                OpenUrlAction::new("https://example.com"),
+            ))])
+        .into(),
+        JumpToAction::new(StoryTarget::new(ID))
+            .connection(FlowConnection::new(
+                StepTarget::new(ID),
+                [ConnectionPredicate::new(
+                    SessionValueGetter::new("age"),
+                    IsGreaterThanCondition::new(18),
+                )
+                .into()],
+            ))
+            .into(),
+        StoreSessionValueAction::new("name", "John").into(),
+    ])
+    .session_value("k", "v");
+    assert_eq!(answer.validate(), Ok(()));
+}
+
+#[test]
+fn lengths_and_counts() {
+    let too_many: Vec<String> = (0..11).map(|i| i.to_string()).collect();
+    let answer = response([
+        SendTextAction::new(["", &"x".repeat(1001)]).into(),
+        SendTextAction::new(too_many).into(),
+        SendTextAction::new(Vec::<String>::new()).into(),
+    ]);
+    assert_eq!(
+        errors(&answer),
+        [
+            (
+                "actions[0].alternatives[0]".into(),
+                Rule::Length {
+                    min: 1,
+                    max: 1000,
+                    actual: 0
+                }
+            ),
+            (
+                "actions[0].alternatives[1]".into(),
+                Rule::Length {
+                    min: 1,
+                    max: 1000,
+                    actual: 1001
+                }
+            ),
+            (
+                "actions[1].alternatives".into(),
+                Rule::Count {
+                    min: 1,
+                    max: 10,
+                    actual: 11
+                }
+            ),
+            (
+                "actions[2].alternatives".into(),
+                Rule::Count {
+                    min: 1,
+                    max: 10,
+                    actual: 0
+                }
+            ),
+        ]
+    );
+    // Characters, not bytes.
+    assert_eq!(errors(&SendTextAction::new(["é".repeat(1000)])), []);
+}
+
+#[test]
+fn required_fields() {
+    let answer = response([SendQuickRepliesAction::default().into()]);
+    assert_eq!(
+        errors(&answer),
+        [
+            ("actions[0].message".into(), Rule::Required),
+            ("actions[0].buttons".into(), Rule::Required),
+        ]
+    );
+}
+
+#[test]
+fn object_ids_and_target_types() {
+    let reply = QuickReply::new("t", GoToAction::to_step("1234"));
+    assert_eq!(
+        errors(&reply),
+        [("action.target.id".into(), Rule::ObjectId)]
+    );
+    let block = GoToAction::new(ActionsBlockTarget::new(ID));
+    assert_eq!(
+        errors(&block),
+        [(
+            "target".into(),
+            Rule::Type {
+                allowed: &["step", "story"],
+                actual: Some("actions_block".into())
+            }
+        )]
+    );
+}
+
+#[test]
+fn urls_and_schemes() {
+    let image = SendImageAction::new("ftp://example.com/a.png");
+    assert_eq!(
+        errors(&image),
+        [(
+            "imageURL".into(),
+            Rule::Url {
+                schemes: &["http", "https"]
+            }
+        )]
+    );
+    assert_eq!(
+        errors(&OpenUrlAction::new("not a url")),
+        [("url".into(), Rule::Url { schemes: &[] })]
+    );
+    // A card's image may be empty.
+    assert_eq!(errors(&Card::new("t").image_url("")), []);
+}
+
+#[test]
+fn patterns() {
+    let store = StoreSessionValueAction::new("first name", "v");
+    assert_eq!(
+        errors(&store),
+        [(
+            "key".into(),
+            Rule::Pattern {
+                pattern: r"^[\w\d_]+$"
+            }
+        )]
+    );
+    let attribute = SetUserAttributeAction::new("ID", "v");
+    assert_eq!(paths(&attribute), ["key"]);
+    let email = SendEmailAction {
+        from_email: Some("bot@Clustaar.com".into()),
+        ..SendEmailAction::new("a@example.com", "s", "c")
+    };
+    assert_eq!(paths(&email), ["fromEmail"]);
+    let intercom = AssignIntercomConversationAction {
+        assignee_id: Some("12a".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        errors(&intercom),
+        [("assigneeID".into(), Rule::Pattern { pattern: r"^\d*$" })]
+    );
+}
+
+#[test]
+fn allowed_values_and_ranges() {
+    let request = SendWebhookRequestAction::new("https://x", "ifttt", []);
+    assert_eq!(
+        errors(&request),
+        [(
+            "service".into(),
+            Rule::OneOf {
+                allowed: &["custom", "zapier"]
+            }
+        )]
+    );
+    assert_eq!(
+        errors(&WaitAction::new(8)),
+        [("duration".into(), Rule::Range { min: 0.5, max: 7.0 })]
+    );
+    assert_eq!(errors(&WaitAction::seconds(0.5)), []);
+    let search = GoogleCustomSearchAction::new("q", "e", 11);
+    assert_eq!(
+        errors(&search),
+        [(
+            "limit".into(),
+            Rule::Range {
+                min: 1.0,
+                max: 10.0
+            }
+        )]
+    );
+}
+
+#[test]
+fn regexes_and_conditions_per_predicate_kind() {
+    let connection = FlowConnection::new(
+        StepTarget::new(ID),
+        [
+            ConnectionPredicate::new(
+                MessageGetter::new(),
+                MatchRegexpCondition {
+                    pattern: Some("(".into()),
+                    ..Default::default()
+                },
+            )
+            .into(),
+            ConnectionTeamPredicate {
+                condition: Some(IsLoggedCondition::new().into()),
+                ..Default::default()
+            }
+            .into(),
+        ],
+    );
+    let found = errors(&connection);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, "predicates[0].condition.pattern");
+    assert!(matches!(found[0].1, Rule::Regex { .. }));
+    assert_eq!(
+        found[1],
+        (
+            "predicates[1].condition".into(),
+            Rule::Type {
+                allowed: &["is_online", "is_offline"],
+                actual: Some("is_logged".into())
+            }
+        )
+    );
+}
+
+#[test]
+fn section_titles_are_required_with_several_sections() {
+    let list = SendChoicesListAction::new(
+        "Pick",
+        [
+            Section::new([Choice::new("a")]).title("A"),
+            Section::new([Choice::new("b")]),
+        ],
+        GoToAction::to_step(ID),
+    );
+    assert_eq!(
+        errors(&list),
+        [("sections[1].title".into(), Rule::SectionTitle)]
+    );
+    let single = SendChoicesListAction::new(
+        "Pick",
+        [Section::new([Choice::new("a")])],
+        GoToAction::to_step(ID),
+    );
+    assert_eq!(errors(&single), []);
+}
+
+#[test]
+fn custom_attributes_are_strings_with_word_keys() {
+    let interlocutor: Interlocutor = serde_json::from_value(json!({
+        "id": "1", "userID": "2", "customAttributes": {"ok": "1", "not ok": "2", "age": 3}
+    }))
+    .unwrap();
+    assert_eq!(
+        errors(&interlocutor),
+        [
+            (
+                "customAttributes.not ok".into(),
+                Rule::Pattern {
+                    pattern: r"^[\w\d]+$"
+                }
+            ),
+            ("customAttributes.age".into(), Rule::NotAString),
+        ]
+    );
+}
+
+#[test]
+fn every_error_of_a_document_is_reported_with_a_prefix_and_a_readable_message() {
+    let answer = response([
+        PauseBotAction::new().into(),
+        SendTextAction::new([""]).into(),
+        SendImageAction::new("nope").into(),
+    ]);
+    let errors = answer.validate_at("data").unwrap_err();
+    assert_eq!(
+        errors.to_string(),
+        "data.actions[1].alternatives[0]: the length must be between 1 and 1000 characters, not 0; \
+         data.actions[2].imageURL: must be a URL with a host and one of the schemes http, https"
+    );
+}
+
+#[test]
+fn unknown_objects_are_not_validated() {
+    let unknown: Action = serde_json::from_value(json!({"type": "send_hologram_action"})).unwrap();
+    assert_eq!(errors(&response([unknown])), []);
+}
+
+#[test]
+fn optional_fields_that_may_not_be_null() {
+    let ticket = CreateZendeskTicketAction {
+        subject: None,
+        ..CreateZendeskTicketAction::new("help", ZendeskUser::new("Tintin", "t@example.com"))
+    };
+    assert_eq!(errors(&ticket), [("subject".into(), Rule::NotNull)]);
+    let valid = CreateZendeskTicketAction::new("help", ZendeskUser::new("Tintin", "t@example.com"));
+    assert_eq!(errors(&valid), []);
+    let transfer = TransferIadvizeConversationAction {
+        failed_transfer_message: None,
+        ..TransferIadvizeConversationAction::new("1", "rule")
+    };
+    assert_eq!(
+        errors(&transfer),
+        [("failed_transfer_message".into(), Rule::NotNull)]
+    );
+}
