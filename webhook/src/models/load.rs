@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// The most errors reported for one document.
@@ -113,6 +114,11 @@ fn remove(document: &mut Value, path: &[Segment]) -> bool {
 /// Loads `document` as a `T`, without validation, as the reference loads it; `prefix` is the
 /// path of `document` in the notification (`"data"`, or `""`).
 pub fn load<T: DeserializeOwned>(document: &Value, prefix: &str) -> Result<T, LoadErrors> {
+    // The plain deserialiser first: tracking paths costs on every field, and only an error
+    // needs them.
+    if let Ok(model) = T::deserialize(document) {
+        return Ok(model);
+    }
     let first = match serde_path_to_error::deserialize::<_, T>(document) {
         Ok(model) => return Ok(model),
         Err(error) => error,

@@ -10,10 +10,14 @@ mod sanitize;
 pub use sanitize::html_sanitize;
 
 use serde::{Deserialize, Deserializer};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// NFKC normalisation (the reference's `unicode_normalize`).
 pub fn unicode_normalize(text: &str) -> String {
+    // Most text is already in NFKC (ASCII always is): skip the decomposition then.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        return text.to_owned();
+    }
     text.nfkc().collect()
 }
 
