@@ -33,6 +33,7 @@ use std::time::Duration;
 use axum::middleware::from_fn_with_state;
 use axum::routing::post;
 use axum::Router;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::auth::SharedAuthenticator;
@@ -61,38 +62,39 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
     /// The axum router serving the webhook.
     pub(crate) fn into_router(self) -> Router {
         let body_limit = self.dispatcher.body_limit;
-        // Layers wrap what is already there: add the innermost stage first. They wrap the POST
-        // route only, so a wrong method is a plain 405.
         let body_rules = BodyRules {
             limit: body_limit,
             timeout: self.body_read_timeout,
         };
-        let encodings = self.encodings;
-        let webhook_authenticator = self.authenticator.clone();
-        let mut endpoint = post(dispatch::dispatch::<S>);
-        if let Some(authenticator) = self.authenticator {
-            endpoint = endpoint.route_layer(from_fn_with_state(
-                authenticator,
-                authenticate::authenticate,
-            ));
-        }
-        endpoint = endpoint.route_layer(from_fn_with_state(body_limit, encoding::decode_body));
-        if let Some(auth) = self.basic_auth {
-            endpoint = endpoint.route_layer(from_fn_with_state(auth, checks::check_basic_auth));
-        }
-        if let Some(verifier) = self.signature {
-            endpoint = endpoint.route_layer(from_fn_with_state(verifier, checks::check_signature));
-        }
-        if let Some(guard) = self.replay {
-            endpoint = endpoint.route_layer(from_fn_with_state(guard, checks::check_replay));
-        }
-        let endpoint = endpoint
-            .route_layer(from_fn_with_state(body_rules, body::buffer_body))
-            .route_layer(from_fn_with_state(self.encodings, encoding::check_encoding))
-            .route_layer(from_fn_with_state(
+        // One tower stack, outermost stage first, applied as one route layer: the stages call
+        // each other directly, and only the endpoint is a boxed route (a route layer a stage
+        // would box and clone every stage on every request). They wrap the POST route only, so
+        // a wrong method is a plain 405.
+        let stages = ServiceBuilder::new()
+            .layer(from_fn_with_state(
                 self.content_type,
                 content_type::check_content_type,
             ))
+            .layer(from_fn_with_state(self.encodings, encoding::check_encoding))
+            .layer(from_fn_with_state(body_rules, body::buffer_body))
+            .option_layer(
+                self.replay
+                    .map(|guard| from_fn_with_state(guard, checks::check_replay)),
+            )
+            .option_layer(
+                self.signature
+                    .map(|verifier| from_fn_with_state(verifier, checks::check_signature)),
+            )
+            .option_layer(
+                self.basic_auth
+                    .map(|auth| from_fn_with_state(auth, checks::check_basic_auth)),
+            )
+            .layer(from_fn_with_state(body_limit, encoding::decode_body))
+            .option_layer(self.authenticator.clone().map(|authenticator| {
+                from_fn_with_state(authenticator, authenticate::authenticate)
+            }));
+        let endpoint = post(dispatch::dispatch::<S>)
+            .route_layer(stages)
             .fallback(fallback::wrong_method)
             .with_state(Arc::new(self.dispatcher));
         // The HTTP routes get the same ingestion stages, except the JSON content-type rule (a
@@ -101,16 +103,15 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
         // (`route_layer` on a router without routes panics: only layer one that has some.)
         let mut http = self.http;
         if http.has_routes() {
-            if let Some(authenticator) = webhook_authenticator {
-                http = http.route_layer(from_fn_with_state(
-                    authenticator,
-                    authenticate::authenticate,
-                ));
-            }
-            http = http
-                .route_layer(from_fn_with_state(body_limit, encoding::decode_body))
-                .route_layer(from_fn_with_state(body_rules, body::buffer_body))
-                .route_layer(from_fn_with_state(encodings, encoding::check_encoding));
+            http = http.route_layer(
+                ServiceBuilder::new()
+                    .layer(from_fn_with_state(self.encodings, encoding::check_encoding))
+                    .layer(from_fn_with_state(body_rules, body::buffer_body))
+                    .layer(from_fn_with_state(body_limit, encoding::decode_body))
+                    .option_layer(self.authenticator.map(|authenticator| {
+                        from_fn_with_state(authenticator, authenticate::authenticate)
+                    })),
+            );
         }
         Router::new()
             .route(&self.path, endpoint)
