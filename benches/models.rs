@@ -13,60 +13,20 @@
 //! - `load_validate_dump`: the three, as the echo bot does them per request.
 
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use serde_json::{json, Value};
+use serde_json::json;
 use webhook::models::validate::Validate;
 use webhook::models::{StepReached, StepReachedResponse, WebhookRequest};
 
-const ACTIONS: &[&str] = &[
-    "pause_bot_action.data",
-    "wait_action.data",
-    "send_email_action.data",
-    "send_text_action.data",
-    "send_js_event_action.data",
-    "send_image_action.data",
-    "close_intercom_conversation_action.data",
-    "assign_intercom_conversation_action.data",
-    "send_cards_action.data",
-    "send_simple_cards_action.data",
-    "send_quick_replies_action.data",
-    "store_session_value_action.data",
-    "set_user_attribute_action.data",
-    "ask_location_action.data",
-    "google_custom_search_action.data",
-    "create_zendesk_ticket_action.data",
-    "jump_to_action.data",
-    "customer_satisfaction_action.data",
-    "send_webhook_request_action.data",
-    "create_user_request_action.data",
-    "transfer_iadvize_conversation_action.data",
-    "close_iadvize_conversation_action.data",
-    "ask_document_action.extra",
-    "send_choices_list_action.data",
-    "send_ai_task_action.data",
-];
+#[path = "../tests/common/every_action.rs"]
+mod every_action;
 
-fn fixture(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("webhook/tests/fixtures/v1")
-        .join(name);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("JSON")
-}
+use every_action::{every_action, fixture};
 
 /// The notification: the 25 `_action` fixtures plus a `choice` and a `section`.
 fn notification() -> Vec<u8> {
-    let mut actions: Vec<Value> = ACTIONS
-        .iter()
-        .map(|name| fixture(&format!("{name}.load.json")))
-        .collect();
-    let choices = fixture("webhook_step_reached_response.choices.load.json");
-    actions.extend(
-        choices["actions"].as_array().expect("actions")[..2]
-            .iter()
-            .cloned(),
-    );
+    let actions = every_action("load");
     let mut interlocutor = fixture("webhook_interlocutor.data.load.json");
     interlocutor["customAttributes"] = json!({"age": "21"});
     serde_json::to_vec(&json!({
