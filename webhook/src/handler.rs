@@ -5,9 +5,8 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use crate::extract::Extract;
 use crate::reply::IntoReply;
 use crate::Request;
 
@@ -17,7 +16,7 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
 /// A function that handles notifications.
 ///
 /// Implemented for every `fn` and closure, async or not, of up to eight arguments that implement
-/// [`Extract`] and that returns something implementing [`IntoReply`] (an `async fn`'s output must
+/// [`Extract`](crate::extract::Extract) and that returns something implementing [`IntoReply`] (an `async fn`'s output must
 /// implement it). `M` only tells the implementations apart; you never name it.
 ///
 /// A synchronous handler runs on the server's worker thread: keep it short, and make the handler
@@ -41,63 +40,87 @@ pub struct IsAsync<T>(PhantomData<T>);
 #[doc(hidden)]
 pub struct IsSync<T>(PhantomData<T>);
 
-fn ready(response: Response) -> HandlerFuture {
+pub(crate) fn ready(response: Response) -> HandlerFuture {
     Box::pin(std::future::ready(response))
 }
 
+/// Implements a handler trait (`Handler`, `HttpHandler`) for the sync and async functions of
+/// one arity: `$output` is what a handler's result must implement, `$convert` turns it into the
+/// response.
 macro_rules! impl_handler {
-    ($($arg:ident),*) => {
-        impl<F, Fut, S, $($arg,)*> Handler<IsAsync<($($arg,)*)>, S> for F
+    ($handler:ident, $output:path, $convert:path; $($arg:ident),*) => {
+        impl<F, Fut, S, $($arg,)*> $handler<$crate::handler::IsAsync<($($arg,)*)>, S> for F
         where
             F: Fn($($arg),*) -> Fut + Send + Sync + 'static,
-            Fut: Future + Send + 'static,
-            Fut::Output: IntoReply,
+            Fut: ::std::future::Future + Send + 'static,
+            Fut::Output: $output,
             S: Send + Sync + 'static,
-            $($arg: Extract<S> + Send + 'static,)*
+            $($arg: $crate::extract::Extract<S> + Send + 'static,)*
         {
             #[allow(non_snake_case, unused_variables)]
-            fn call(&self, request: &Arc<Request>, state: &S) -> HandlerFuture {
+            fn call(
+                &self,
+                request: &::std::sync::Arc<$crate::Request>,
+                state: &S,
+            ) -> $crate::handler::HandlerFuture {
                 $(
                     let $arg = match $arg::extract(request, state) {
                         Ok(value) => value,
-                        Err(rejection) => return ready(rejection.into_response()),
+                        Err(rejection) => return $crate::handler::ready(
+                            ::axum::response::IntoResponse::into_response(rejection),
+                        ),
                     };
                 )*
                 let future = self($($arg),*);
-                Box::pin(async move { future.await.into_reply() })
+                Box::pin(async move { $convert(future.await) })
             }
         }
 
-        impl<F, R, S, $($arg,)*> Handler<IsSync<($($arg,)*)>, S> for F
+        impl<F, R, S, $($arg,)*> $handler<$crate::handler::IsSync<($($arg,)*)>, S> for F
         where
             F: Fn($($arg),*) -> R + Send + Sync + 'static,
-            R: IntoReply,
+            R: $output,
             S: Send + Sync + 'static,
-            $($arg: Extract<S>,)*
+            $($arg: $crate::extract::Extract<S>,)*
         {
             #[allow(non_snake_case, unused_variables)]
-            fn call(&self, request: &Arc<Request>, state: &S) -> HandlerFuture {
+            fn call(
+                &self,
+                request: &::std::sync::Arc<$crate::Request>,
+                state: &S,
+            ) -> $crate::handler::HandlerFuture {
                 $(
                     let $arg = match $arg::extract(request, state) {
                         Ok(value) => value,
-                        Err(rejection) => return ready(rejection.into_response()),
+                        Err(rejection) => return $crate::handler::ready(
+                            ::axum::response::IntoResponse::into_response(rejection),
+                        ),
                     };
                 )*
-                ready(self($($arg),*).into_reply())
+                $crate::handler::ready($convert(self($($arg),*)))
             }
         }
     };
 }
 
-impl_handler!();
-impl_handler!(T1);
-impl_handler!(T1, T2);
-impl_handler!(T1, T2, T3);
-impl_handler!(T1, T2, T3, T4);
-impl_handler!(T1, T2, T3, T4, T5);
-impl_handler!(T1, T2, T3, T4, T5, T6);
-impl_handler!(T1, T2, T3, T4, T5, T6, T7);
-impl_handler!(T1, T2, T3, T4, T5, T6, T7, T8);
+/// [`impl_handler!`] for every arity from none to eight arguments.
+macro_rules! impl_handler_arities {
+    ($handler:ident, $output:path, $convert:path) => {
+        $crate::handler::impl_handler!($handler, $output, $convert;);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1, T2);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1, T2, T3);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1, T2, T3, T4);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1, T2, T3, T4, T5);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1, T2, T3, T4, T5, T6);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1, T2, T3, T4, T5, T6, T7);
+        $crate::handler::impl_handler!($handler, $output, $convert; T1, T2, T3, T4, T5, T6, T7, T8);
+    };
+}
+
+pub(crate) use {impl_handler, impl_handler_arities};
+
+impl_handler_arities!(Handler, IntoReply, IntoReply::into_reply);
 
 /// A handler with its marker type erased, as routes store it.
 pub(crate) trait ErasedHandler<S>: Send + Sync {

@@ -6,11 +6,12 @@ use crate::routing::Route;
 use crate::state::StateMap;
 use crate::Webhook;
 
-/// One `#[on]` handler, as the macro registers it. Generated code builds these; you read them
-/// through [`registrations`].
-#[derive(Debug)]
-pub struct Registration {
-    /// The topic served (`conversation.step_reached`, or the `event = "…"` given).
+/// One `#[on]` handler, as the macro registers it: a Clustaar route (`R` = [`Route`]) or an
+/// HTTP route ([`HttpRegistration`](crate::http::HttpRegistration)). Generated code builds
+/// these; you read them through [`registrations`].
+pub struct Registration<R = Route<StateMap>> {
+    /// What the route serves: the topic (`conversation.step_reached`, or the `event = "…"`
+    /// given), or for an HTTP route its methods and path, canonical (`"GET,POST /hooks/{slug}"`).
     pub event: &'static str,
     /// The handler function's name.
     pub name: &'static str,
@@ -25,11 +26,23 @@ pub struct Registration {
     /// The filters as written, in a canonical order: two registrations with the same event,
     /// filters and priority conflict.
     pub filters: &'static str,
-    /// Builds the route.
-    pub route: fn() -> Route<StateMap>,
+    /// Builds the route (parsing a CEL filter, once).
+    pub route: fn() -> R,
 }
 
-impl Registration {
+impl<R> std::fmt::Debug for Registration<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("event", &self.event)
+            .field("name", &self.name)
+            .field("at", &self.location())
+            .field("priority", &self.priority)
+            .field("filters", &self.filters)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> Registration<R> {
     /// `file:line`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file, self.line)
@@ -112,7 +125,16 @@ pub enum RegistryError {
 /// Every registered handler, sorted by source location (file, then line) so the routes'
 /// registration order, which breaks precedence ties, does not depend on link order.
 pub fn registrations() -> Vec<&'static Registration> {
-    let mut all: Vec<&'static Registration> = inventory::iter::<Registration>.into_iter().collect();
+    collected()
+}
+
+/// Every registration of one kind, sorted by source location.
+pub(crate) fn collected<R: 'static>() -> Vec<&'static Registration<R>>
+where
+    Registration<R>: inventory::Collect,
+{
+    let mut all: Vec<&'static Registration<R>> =
+        inventory::iter::<Registration<R>>.into_iter().collect();
     all.sort_by(|a, b| (a.file, a.line, a.name).cmp(&(b.file, b.line, b.name)));
     all
 }
@@ -142,8 +164,10 @@ pub struct RegistryConflict {
 }
 
 /// Checks that no two registrations conflict.
-pub fn check_conflicts(registrations: &[&'static Registration]) -> Result<(), RegistryConflict> {
-    let mut seen: HashMap<(&str, &str, i32), &Registration> = HashMap::new();
+pub fn check_conflicts<R>(
+    registrations: &[&'static Registration<R>],
+) -> Result<(), RegistryConflict> {
+    let mut seen: HashMap<(&str, &str, i32), &Registration<R>> = HashMap::new();
     for registration in registrations {
         let key = (
             registration.event,
@@ -191,8 +215,8 @@ impl Webhook<StateMap> {
             }
             .into());
         }
-        let http = crate::http::http_registrations();
-        crate::http::check_http_conflicts(&http)?;
+        let http = collected::<crate::http::HttpRoute<StateMap>>();
+        check_conflicts(&http)?;
         let webhook = registrations.into_iter().fold(
             Webhook::with_state(StateMap::new()),
             |webhook, registration| webhook.route((registration.route)()),

@@ -315,7 +315,7 @@ pub fn registration(spec: &Spec, http: &HttpSpec, handler: &HandlerSig) -> Token
 
             #private::inventory::submit! {
                 #private::HttpRegistration {
-                    key: #key,
+                    event: #key,
                     name: #name_text,
                     module: ::core::module_path!(),
                     file: ::core::file!(),

@@ -32,7 +32,7 @@ pub use dispatch::{MethodNotAllowed, NoTrigger};
 pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};
 pub use handler::HttpHandler;
 pub use path::Path;
-pub use registry::{check_http_conflicts, http_registrations, HttpRegistration};
+pub use registry::HttpRegistration;
 pub use route::{HttpRoute, Methods};
 pub use signature::{Digest, Encoding, HmacVerifier, Verify, VerifyError};
 pub use standard_webhooks::{InvalidSecret, StandardWebhooks};
