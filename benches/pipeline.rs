@@ -24,8 +24,14 @@
 //!   against `signature` where they are on, as by default), a gzip body decoded
 //!   (`signature+gzip`: the 656-byte fixture compressed to about 400 bytes), and a sync and an
 //!   async authenticator checking a bearer token and handing an `Identity` to the request.
+//! - `load_baseline`: the echo bot against the load test's hand-written axum server
+//!   (`benches/load/baseline_app.rs`), in process: signature, no replay prevention, the fixture
+//!   as it is.
 //! - `dsl`: the same bot (one step-id route, one catch-all, signature + replay prevention)
 //!   written with `#[on]` and collected by `Webhook::from_registry()`, against the builder.
+
+#[path = "load/baseline_app.rs"]
+mod baseline_app;
 
 use std::hint::black_box;
 use std::io::Write;
@@ -35,6 +41,7 @@ use axum::body::Body;
 use axum::Router;
 use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use hmac::{Hmac, Mac};
 use http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
@@ -53,6 +60,11 @@ const PASSWORD: &str = "s3cret";
 /// The echo bot's handler: the step's actions, and a name in the session.
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.actions().to_vec()).session_value("name", "John")
+}
+
+/// The echo bot's other handler.
+async fn hello() -> StepReachedResponse {
+    StepReachedResponse::new().action(SendTextAction::new(["hello"]))
 }
 
 /// The step id of the DSL bot's filtered route (and of the builder's twin).
@@ -119,9 +131,14 @@ struct Case {
 
 impl Case {
     fn new<S: Send + Sync + 'static>(webhook: Webhook<S>, last_step_id: &str) -> Self {
+        Self::from_router(webhook.into_router(), body_for(last_step_id))
+    }
+
+    /// A case sending `body` to any router.
+    fn from_router(router: Router, body: Bytes) -> Self {
         Self {
-            router: webhook.into_router(),
-            body: body_for(last_step_id),
+            router,
+            body,
             signer: Signer::new()
                 .private_key(PRIVATE_KEY)
                 .basic_auth(USERNAME, PASSWORD),
@@ -337,6 +354,39 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// The load benchmark's pair, in process: the echo bot (`examples/echo_bot.rs`: its step-id
+/// route and its catch-all) against the hand-written axum server of `benches/load/`, both with
+/// the signature and without replay prevention, as `benches/load/run.sh` runs them, sent the
+/// fixture as it is (its step id reaches the catch-all). What the framework adds a request is
+/// the difference; the socket, hyper and the client, which the load test adds to both, are left
+/// out.
+fn load_baseline(c: &mut Criterion) {
+    let runtime = runtime();
+    let mut group = c.benchmark_group("load_baseline");
+    group.throughput(Throughput::Elements(1));
+    let body = Bytes::from_static(FIXTURE.as_bytes());
+    let baseline = baseline_app::router(baseline_app::Config {
+        mac: Some(Hmac::new_from_slice(PRIVATE_KEY.as_bytes()).expect("any key length")),
+        max_age: None,
+    });
+    let echo_bot = Webhook::new()
+        .on(topics::STEP_REACHED, echo, ())
+        .on(topics::STEP_REACHED, hello, StepId::new(DSL_STEP_ID))
+        .private_key(PRIVATE_KEY)
+        .request_max_age(None);
+    let cases = [
+        ("baseline", Case::from_router(baseline, body.clone())),
+        ("echo_bot", Case::from_router(echo_bot.into_router(), body)),
+    ];
+    for (name, case) in cases {
+        case.check(&runtime);
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| case.run(&runtime, iters));
+        });
+    }
+    group.finish();
+}
+
 fn dsl(c: &mut Criterion) {
     let runtime = runtime();
     let mut group = c.benchmark_group("dsl");
@@ -367,6 +417,6 @@ criterion_group! {
         .sample_size(30)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
-    targets = route_count, stages, dsl
+    targets = load_baseline, route_count, stages, dsl
 }
 criterion_main!(benches);

@@ -14,9 +14,11 @@ use crate::filter::IntoFilter;
 use crate::handler::Handler;
 use crate::http::{HttpHandler, HttpRoute, Methods};
 use crate::http_server::serve_router;
+use crate::pipeline::body::BodyRules;
 use crate::pipeline::content_type::ContentTypeCheck;
 use crate::pipeline::dispatch::Dispatcher;
 use crate::pipeline::encoding::{AcceptedEncodings, ContentEncoding};
+use crate::pipeline::stages::Stages;
 use crate::pipeline::Pipeline;
 use crate::routing::{Route, RouteTable};
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
@@ -350,16 +352,20 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             dispatcher: Dispatcher {
                 routes: RouteTable::new(routes),
                 state,
-                body_limit,
                 strict_notifications,
             },
-            replay: request_max_age.map(ReplayGuard::new),
-            signature: private_key.map(SignatureVerifier::new),
-            basic_auth,
-            content_type,
-            encodings,
-            body_read_timeout,
-            authenticator,
+            stages: Stages {
+                content_type: Some(content_type),
+                encodings,
+                body: BodyRules {
+                    limit: body_limit,
+                    timeout: body_read_timeout,
+                },
+                replay: request_max_age.map(ReplayGuard::new),
+                signature: private_key.map(SignatureVerifier::new),
+                basic_auth,
+                authenticator,
+            },
         }
         .into_router()
     }

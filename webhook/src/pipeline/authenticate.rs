@@ -1,21 +1,17 @@
-//! The authenticator stage: the webhook's authenticator as a layer (after decoding, before
-//! dispatch), and a route's own authenticator, run by the dispatcher once the route is known.
+//! The authenticator stage: the webhook's authenticator (after decoding, before dispatch), and a
+//! route's own authenticator, run by the dispatcher once the route is known.
 
-use axum::body::Body;
-use axum::extract::{Request as HttpRequest, State};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::request::Parts;
 
-use super::body::BufferedBody;
 use crate::auth::outcome::Verdict;
 use crate::auth::{RequestHead, SharedAuthenticator};
 use crate::Request;
 
 /// Runs `authenticator` on the head and body; on acceptance, returns them with the identity
 /// (if any) added to the extensions.
-async fn run(
+pub(crate) async fn authenticate(
     authenticator: &SharedAuthenticator,
     parts: Parts,
     body: Bytes,
@@ -36,34 +32,12 @@ async fn run(
     }
 }
 
-/// The middleware: the webhook's authenticator, on every request.
-pub(crate) async fn authenticate(
-    State(authenticator): State<SharedAuthenticator>,
-    request: HttpRequest,
-    next: Next,
-) -> Response {
-    let (mut parts, _) = request.into_parts();
-    let body = parts
-        .extensions
-        .remove::<BufferedBody>()
-        .map(|BufferedBody(bytes)| bytes)
-        .unwrap_or_default();
-    match run(&authenticator, parts, body).await {
-        Ok((mut parts, body)) => {
-            parts.extensions.insert(BufferedBody(body));
-            next.run(HttpRequest::from_parts(parts, Body::empty()))
-                .await
-        }
-        Err(refusal) => refusal,
-    }
-}
-
 /// A route's own authenticator, on a request routed to it.
 pub(crate) async fn authenticate_route(
     authenticator: &SharedAuthenticator,
     request: Request,
 ) -> Result<Request, Response> {
     let (parts, body, json) = request.into_parts();
-    let (parts, body) = run(authenticator, parts, body).await?;
+    let (parts, body) = authenticate(authenticator, parts, body).await?;
     Ok(Request::from_parts(parts, body, json))
 }

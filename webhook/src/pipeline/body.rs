@@ -8,8 +8,6 @@
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{header, HeaderValue, StatusCode};
@@ -17,7 +15,8 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::error::{status_title, ApiError};
 
-/// The body of the request, read once by the body stage; later stages and the dispatcher use it.
+/// The body of an HTTP route's request, read and decoded by the stages; the HTTP dispatcher
+/// uses it.
 #[derive(Debug, Clone)]
 pub(crate) struct BufferedBody(pub(crate) Bytes);
 
@@ -80,34 +79,23 @@ pub(crate) struct BodyRules {
     pub(crate) timeout: Option<Duration>,
 }
 
-/// The middleware: buffers the body (or answers `413`, `408`) and stores it in the extensions.
-pub(crate) async fn buffer_body(
-    State(rules): State<BodyRules>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let (mut parts, body) = request.into_parts();
+/// Reads the body (or answers `413`, `408`, `400`); past the time limit the connection is closed.
+pub(crate) async fn read_body(rules: BodyRules, body: Body) -> Result<Bytes, Response> {
     let read = match rules.timeout {
         Some(timeout) => tokio::time::timeout(timeout, read_limited(body, rules.limit))
             .await
             .unwrap_or(Err(BodyError::Timeout(timeout))),
         None => read_limited(body, rules.limit).await,
     };
-    match read {
-        Ok(bytes) => {
-            parts.extensions.insert(BufferedBody(bytes));
-            next.run(Request::from_parts(parts, Body::empty())).await
-        }
-        Err(error) => {
-            let timed_out = matches!(error, BodyError::Timeout(_));
-            let mut response = ApiError::from(error).into_response();
-            if timed_out {
-                // The rest of the body is not worth waiting for: close the connection.
-                response
-                    .headers_mut()
-                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            }
+    read.map_err(|error| {
+        let timed_out = matches!(error, BodyError::Timeout(_));
+        let mut response = ApiError::from(error).into_response();
+        if timed_out {
+            // The rest of the body is not worth waiting for: close the connection.
             response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
-    }
+        response
+    })
 }

@@ -11,9 +11,6 @@
 //! by default, as the reference does: a platform that omits the header keeps working.
 //! [`ContentTypeCheck::Off`] accepts anything.
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, StatusCode};
 
 use crate::error::{status_title, ApiError};
@@ -115,18 +112,6 @@ impl ContentTypeCheck {
                 Err(_) => Err(ContentTypeError::Unreadable),
             },
         }
-    }
-}
-
-/// The middleware: refuses a request whose `Content-Type` is not JSON before its body is read.
-pub(crate) async fn check_content_type(
-    State(check): State<ContentTypeCheck>,
-    request: Request,
-    next: Next,
-) -> Response {
-    match check.check(request.headers()) {
-        Ok(()) => next.run(request).await,
-        Err(error) => ApiError::from(error).into_response(),
     }
 }
 

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request as HttpRequest, State};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use http::request::Parts;
 use serde_json::Value;
 
 use super::authenticate::authenticate_route;
-use super::body::{read_limited, BufferedBody};
 use crate::error::ApiError;
 use crate::routing::RouteTable;
 use crate::Request;
@@ -83,23 +83,15 @@ pub(crate) fn parse_notification(body: &[u8]) -> Result<Value, PayloadError> {
 pub(crate) struct Dispatcher<S> {
     pub(crate) routes: RouteTable<S>,
     pub(crate) state: Arc<S>,
-    pub(crate) body_limit: usize,
     pub(crate) strict_notifications: bool,
 }
 
-/// The endpoint serving notifications.
+/// Dispatches an ingested notification: parse, route, the route's authenticator, the handler.
 pub(crate) async fn dispatch<S: Send + Sync + 'static>(
-    State(dispatcher): State<Arc<Dispatcher<S>>>,
-    request: HttpRequest,
+    dispatcher: &Dispatcher<S>,
+    parts: Parts,
+    body: Bytes,
 ) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let body = match parts.extensions.remove::<BufferedBody>() {
-        Some(BufferedBody(bytes)) => bytes,
-        None => match read_limited(body, dispatcher.body_limit).await {
-            Ok(bytes) => bytes,
-            Err(error) => return ApiError::from(error).into_response(),
-        },
-    };
     let json = match parse_notification(&body) {
         Ok(json) => json,
         Err(error) => return ApiError::from(error).into_response(),

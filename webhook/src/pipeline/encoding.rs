@@ -23,14 +23,10 @@
 
 use std::io::{self, Read};
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{header, HeaderMap, StatusCode};
 
-use super::body::{BodyError, BufferedBody, ReceivedBody};
 use crate::error::{status_title, ApiError};
 
 /// The most codings a request may stack (`Content-Encoding: gzip, br, deflate`).
@@ -375,42 +371,15 @@ impl From<EncodingError> for ApiError {
     }
 }
 
-/// The middleware of stage 1: refuses an unsupported `Content-Encoding` before the body is read,
-/// and leaves the parsed [`ContentCodings`] in the extensions for [`decode_body`].
-pub(crate) async fn check_encoding(
-    State(accepted): State<AcceptedEncodings>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    match accepted.parse(request.headers()) {
-        Ok(codings) => {
-            request.extensions_mut().insert(codings);
-            next.run(request).await
-        }
-        Err(error) => ApiError::from(error).into_response(),
-    }
-}
-
-/// The middleware of stage 2: replaces the buffered body with its decoded bytes, within `limit`.
-pub(crate) async fn decode_body(
-    State(limit): State<usize>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let (mut parts, body) = request.into_parts();
-    let codings = parts
-        .extensions
-        .remove::<ContentCodings>()
-        .unwrap_or_default();
-    if codings.codings().is_empty() {
-        return next.run(Request::from_parts(parts, body)).await;
-    }
-    let Some(BufferedBody(wire)) = parts.extensions.remove::<BufferedBody>() else {
-        tracing::error!("the decoding stage runs without a buffered body");
-        return ApiError::from(BodyError::Read("the body was not buffered".to_owned()))
-            .into_response();
-    };
-    let received = ReceivedBody(wire.clone());
+/// Decodes `wire` as `codings` say, within `limit`: a small body inline, a large one on the
+/// blocking pool. On success the `Content-Encoding` and `Content-Length` headers, which
+/// described the bytes received, are removed.
+pub(crate) async fn decode(
+    codings: ContentCodings,
+    wire: Bytes,
+    limit: usize,
+    headers: &mut HeaderMap,
+) -> Result<Bytes, Response> {
     let mut decoding = codings.decoding(wire, limit);
     let decoded = match decoding.step(INLINE_DECODING_BUDGET) {
         Ok(true) => Ok(Ok(decoding.finish())),
@@ -425,16 +394,14 @@ pub(crate) async fn decode_body(
     };
     match decoded {
         Ok(Ok(bytes)) => {
-            parts.headers.remove(header::CONTENT_ENCODING);
-            parts.headers.remove(header::CONTENT_LENGTH);
-            parts.extensions.insert(BufferedBody(bytes));
-            parts.extensions.insert(received);
-            next.run(Request::from_parts(parts, Body::empty())).await
+            headers.remove(header::CONTENT_ENCODING);
+            headers.remove(header::CONTENT_LENGTH);
+            Ok(bytes)
         }
-        Ok(Err(error)) => ApiError::from(error).into_response(),
+        Ok(Err(error)) => Err(ApiError::from(error).into_response()),
         Err(join) => {
             tracing::error!(error = %join, "the body decoder failed");
-            ApiError::internal("The request body could not be decoded.").into_response()
+            Err(ApiError::internal("The request body could not be decoded.").into_response())
         }
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! | stage | refuses with |
 //! |---|---|
-//! | panic guard (tower-http `CatchPanicLayer`) | `500` when a handler panics |
+//! | panic guard (tower-http `CatchPanicLayer`, around the router) | `500` when a handler panics |
 //! | content type ([`content_type`]): JSON types only, before the body is read | `415` |
 //! | content encoding ([`encoding`]): accepted codings only, before the body is read | `415` |
 //! | body buffer: reads the body once, within the limit and the read timeout | `413`, `408`, `400` |
@@ -20,101 +20,109 @@
 
 mod authenticate;
 pub mod body;
-mod checks;
 pub mod content_type;
 pub mod dispatch;
 pub mod encoding;
 mod fallback;
+pub(crate) mod stages;
 pub mod strict;
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use axum::middleware::from_fn_with_state;
+use axum::extract::{Request as HttpRequest, State};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
-use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::auth::SharedAuthenticator;
-use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
-use body::BodyRules;
-use content_type::ContentTypeCheck;
+use body::{BufferedBody, ReceivedBody};
 use dispatch::Dispatcher;
-use encoding::AcceptedEncodings;
+use stages::{Ingested, Stages};
 
 /// What the pipeline is built from.
 pub(crate) struct Pipeline<S> {
     pub(crate) path: String,
     pub(crate) dispatcher: Dispatcher<S>,
-    pub(crate) replay: Option<ReplayGuard>,
-    pub(crate) signature: Option<SignatureVerifier>,
-    pub(crate) basic_auth: Option<BasicAuth>,
+    /// The Clustaar endpoint's stages.
+    pub(crate) stages: Stages,
     /// The generic HTTP routes (`crate::http`), on their own paths.
     pub(crate) http: Router,
-    pub(crate) content_type: ContentTypeCheck,
-    pub(crate) encodings: AcceptedEncodings,
-    pub(crate) body_read_timeout: Option<Duration>,
-    pub(crate) authenticator: Option<SharedAuthenticator>,
+}
+
+/// The Clustaar endpoint: the stages, then the dispatcher.
+struct Endpoint<S> {
+    stages: Stages,
+    dispatcher: Dispatcher<S>,
+}
+
+impl<S: Send + Sync + 'static> Endpoint<S> {
+    async fn serve(&self, request: HttpRequest) -> Response {
+        let (parts, body) = request.into_parts();
+        match self.stages.ingest(parts, body).await {
+            // An encoded body's wire bytes served the signature check; handlers get it decoded.
+            Ok(Ingested { parts, body, .. }) => {
+                dispatch::dispatch(&self.dispatcher, parts, body).await
+            }
+            Err(refusal) => refusal,
+        }
+    }
+}
+
+/// The stages in front of the HTTP routes: the ingested body (and, when it was encoded, the
+/// bytes received) go to the HTTP dispatcher through the extensions.
+async fn ingest_http(
+    State(stages): State<Arc<Stages>>,
+    request: HttpRequest,
+    next: Next,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    match stages.ingest(parts, body).await {
+        Ok(Ingested {
+            mut parts,
+            body,
+            received,
+        }) => {
+            parts.extensions.insert(BufferedBody(body));
+            if let Some(received) = received {
+                parts.extensions.insert(ReceivedBody(received));
+            }
+            next.run(HttpRequest::from_parts(parts, axum::body::Body::empty()))
+                .await
+        }
+        Err(refusal) => refusal,
+    }
 }
 
 impl<S: Send + Sync + 'static> Pipeline<S> {
     /// The axum router serving the webhook.
     pub(crate) fn into_router(self) -> Router {
-        let body_limit = self.dispatcher.body_limit;
-        let body_rules = BodyRules {
-            limit: body_limit,
-            timeout: self.body_read_timeout,
-        };
-        // One tower stack, outermost stage first, applied as one route layer: the stages call
-        // each other directly, and only the endpoint is a boxed route (a route layer a stage
-        // would box and clone every stage on every request). They wrap the POST route only, so
-        // a wrong method is a plain 405.
-        let stages = ServiceBuilder::new()
-            .layer(from_fn_with_state(
-                self.content_type,
-                content_type::check_content_type,
-            ))
-            .layer(from_fn_with_state(self.encodings, encoding::check_encoding))
-            .layer(from_fn_with_state(body_rules, body::buffer_body))
-            .option_layer(
-                self.replay
-                    .map(|guard| from_fn_with_state(guard, checks::check_replay)),
-            )
-            .option_layer(
-                self.signature
-                    .map(|verifier| from_fn_with_state(verifier, checks::check_signature)),
-            )
-            .option_layer(
-                self.basic_auth
-                    .map(|auth| from_fn_with_state(auth, checks::check_basic_auth)),
-            )
-            .layer(from_fn_with_state(body_limit, encoding::decode_body))
-            .option_layer(self.authenticator.clone().map(|authenticator| {
-                from_fn_with_state(authenticator, authenticate::authenticate)
-            }));
-        let endpoint = post(dispatch::dispatch::<S>)
-            .route_layer(stages)
-            .fallback(fallback::wrong_method)
-            .with_state(Arc::new(self.dispatcher));
         // The HTTP routes get the same ingestion stages, except the JSON content-type rule (a
         // form, a text or an empty body are all fine there) and the Clustaar security checks
         // (each HTTP route verifies its own sender).
         // (`route_layer` on a router without routes panics: only layer one that has some.)
         let mut http = self.http;
         if http.has_routes() {
-            http = http.route_layer(
-                ServiceBuilder::new()
-                    .layer(from_fn_with_state(self.encodings, encoding::check_encoding))
-                    .layer(from_fn_with_state(body_rules, body::buffer_body))
-                    .layer(from_fn_with_state(body_limit, encoding::decode_body))
-                    .option_layer(self.authenticator.map(|authenticator| {
-                        from_fn_with_state(authenticator, authenticate::authenticate)
-                    })),
-            );
+            let stages = Stages {
+                content_type: None,
+                replay: None,
+                signature: None,
+                basic_auth: None,
+                ..self.stages.clone()
+            };
+            http = http.route_layer(from_fn_with_state(Arc::new(stages), ingest_http));
         }
+        // The stages wrap the POST route only, so a wrong method is a plain 405.
+        let endpoint = Arc::new(Endpoint {
+            stages: self.stages,
+            dispatcher: self.dispatcher,
+        });
+        let serve = move |request: HttpRequest| {
+            let endpoint = Arc::clone(&endpoint);
+            async move { endpoint.serve(request).await }
+        };
         Router::new()
-            .route(&self.path, endpoint)
+            .route(&self.path, post(serve).fallback(fallback::wrong_method))
             .merge(http)
             .fallback(fallback::unknown_path)
             .layer(CatchPanicLayer::custom(fallback::panicked))
