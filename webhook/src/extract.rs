@@ -46,8 +46,21 @@ fn invalid_notification(error: &dyn std::fmt::Display) -> ApiError {
     )
 }
 
+/// The notification's `data`, read from the body's bytes.
+#[derive(serde::Deserialize)]
+struct DataOf<T> {
+    data: T,
+}
+
 impl<S> Extract<S> for StepReached {
     fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        // Straight from the bytes when the JSON tree was not built (the usual case); the tree,
+        // which finds every error at its path, when that fails.
+        if request.json_if_parsed().is_none() {
+            if let Ok(DataOf { data }) = serde_json::from_slice(request.body()) {
+                return Ok(data);
+            }
+        }
         let data = request.json().get("data").ok_or_else(|| {
             ApiError::bad_request(
                 "Invalid notification",
@@ -60,6 +73,11 @@ impl<S> Extract<S> for StepReached {
 
 impl<S, E: DeserializeOwned> Extract<S> for WebhookRequest<E> {
     fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        if request.json_if_parsed().is_none() {
+            if let Ok(notification) = serde_json::from_slice(request.body()) {
+                return Ok(notification);
+            }
+        }
         load::<WebhookRequest<E>>(request.json(), "")
             .map_err(|errors| invalid_notification(&errors))
     }

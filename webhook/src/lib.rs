@@ -150,10 +150,7 @@ pub mod __private {
 
     /// Whether the request's `data.step.id` is one of `ids`.
     pub fn step_id_in(request: &Request, ids: &[&str]) -> bool {
-        match crate::filter::STEP_ID_PATH.find(request.json()) {
-            Some(serde_json::Value::String(found)) => ids.contains(&found.as_str()),
-            _ => false,
-        }
+        request.step_id().is_some_and(|found| ids.contains(&found))
     }
 }
 

@@ -1,25 +1,59 @@
 //! The request as handlers and filters see it: head, raw body and parsed JSON, read once.
 
+use std::sync::OnceLock;
+
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Extensions, HeaderMap, Method, Uri};
 use serde_json::Value;
 
-/// A notification received by the webhook: the HTTP head, the raw body and its JSON, parsed once.
+use crate::filter::STEP_ID_PATH;
+use crate::pipeline::envelope::Envelope;
+
+/// A notification received by the webhook: the HTTP head, the raw body and its JSON, parsed at
+/// most once.
 ///
 /// Filters are functions of it (`Fn(&Request) -> bool`), and handler arguments are extracted
-/// from it.
+/// from it. The webhook routes a notification by its topic and step id without building its JSON
+/// tree; the tree is built the first time something asks for [`Request::json`].
 #[derive(Debug)]
 pub struct Request {
     head: Parts,
     body: Bytes,
-    json: Value,
+    parsed: Parsed,
+}
+
+/// What is known of the body's JSON: the envelope scan's findings, the tree once built.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    envelope: Option<Envelope>,
+    json: OnceLock<Value>,
 }
 
 impl Request {
     /// Assembles a request from its parts. `json` must be the parsed `body`.
     pub fn from_parts(head: Parts, body: Bytes, json: Value) -> Self {
-        Self { head, body, json }
+        Self {
+            head,
+            body,
+            parsed: Parsed {
+                envelope: None,
+                json: OnceLock::from(json),
+            },
+        }
+    }
+
+    /// A request whose body was scanned (`crate::pipeline::envelope`): its JSON tree is built
+    /// when first asked for.
+    pub(crate) fn scanned(head: Parts, body: Bytes, envelope: Envelope) -> Self {
+        Self {
+            head,
+            body,
+            parsed: Parsed {
+                envelope: Some(envelope),
+                json: OnceLock::new(),
+            },
+        }
     }
 
     /// A request for `json` with an empty head, handy to test filters.
@@ -32,17 +66,46 @@ impl Request {
     pub fn from_json(json: Value) -> Self {
         let body = Bytes::from(serde_json::to_vec(&json).unwrap_or_default());
         let (head, ()) = http::Request::new(()).into_parts();
-        Self { head, body, json }
+        Self::from_parts(head, body, json)
     }
 
     /// The notification's `topic`, if it is a string.
     pub fn topic(&self) -> Option<&str> {
-        self.json.get("topic").and_then(Value::as_str)
+        match &self.parsed.envelope {
+            Some(envelope) => Some(&envelope.topic),
+            None => self.json().get("topic").and_then(Value::as_str),
+        }
     }
 
-    /// The parsed body.
+    /// The id of the step reached (`data.step.id`), if it is a string.
+    ///
+    /// ```
+    /// use webhook::Request;
+    /// let request = Request::from_json(serde_json::json!({"data": {"step": {"id": "507f"}}}));
+    /// assert_eq!(request.step_id(), Some("507f"));
+    /// ```
+    pub fn step_id(&self) -> Option<&str> {
+        match &self.parsed.envelope {
+            Some(envelope) => envelope.step_id.as_deref(),
+            None => STEP_ID_PATH.find(self.json()).and_then(Value::as_str),
+        }
+    }
+
+    /// The parsed body, built on the first call.
     pub fn json(&self) -> &Value {
-        &self.json
+        self.parsed.json.get_or_init(|| {
+            // Only a scanned request gets here, and the scan accepted the body: it accepts
+            // exactly what this parse accepts.
+            serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+                tracing::error!(%error, "a scanned notification does not parse");
+                Value::Null
+            })
+        })
+    }
+
+    /// The JSON tree, if something built it already.
+    pub(crate) fn json_if_parsed(&self) -> Option<&Value> {
+        self.parsed.json.get()
     }
 
     /// The body, byte for byte as received.
@@ -75,8 +138,13 @@ impl Request {
         &self.head
     }
 
-    /// The head, the body and the JSON back.
-    pub(crate) fn into_parts(self) -> (Parts, Bytes, Value) {
-        (self.head, self.body, self.json)
+    /// The head, the body and what is known of its JSON, back.
+    pub(crate) fn into_parts(self) -> (Parts, Bytes, Parsed) {
+        (self.head, self.body, self.parsed)
+    }
+
+    /// Reassembles what [`Request::into_parts`] took apart.
+    pub(crate) fn from_parsed(head: Parts, body: Bytes, parsed: Parsed) -> Self {
+        Self { head, body, parsed }
     }
 }

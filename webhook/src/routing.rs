@@ -17,10 +17,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use crate::auth::{share, Authenticator, SharedAuthenticator};
-use crate::filter::{Filter, IntoFilter, STEP_ID_PATH};
+use crate::filter::{Filter, IntoFilter};
 use crate::handler::{erase, ErasedHandler, Handler};
 use crate::Request;
 
@@ -203,10 +201,8 @@ impl<S> TopicRoutes<S> {
     }
 
     fn find(&self, request: &Request) -> Option<&Route<S>> {
-        let indexed = match STEP_ID_PATH.find(request.json()) {
-            Some(Value::String(step_id)) if !self.by_step_id.is_empty() => {
-                self.by_step_id.get(step_id.as_str()).copied()
-            }
+        let indexed = match request.step_id() {
+            Some(step_id) if !self.by_step_id.is_empty() => self.by_step_id.get(step_id).copied(),
             _ => None,
         };
         let best_indexed = indexed.unwrap_or(usize::MAX);

@@ -30,6 +30,16 @@ fn round_trip<T: DeserializeOwned + Serialize>(
 ) -> Result<(), String> {
     let model: T = serde_json::from_value(load.clone()).map_err(|e| format!("load: {e}"))?;
     let dumped = serde_json::to_value(&model).map_err(|e| format!("dump: {e}"))?;
+    // The webhook loads notifications straight from the body's bytes when it can: the same
+    // model either way.
+    let bytes = serde_json::to_vec(load).map_err(|e| format!("to bytes: {e}"))?;
+    let from_bytes: T = serde_json::from_slice(&bytes).map_err(|e| format!("load bytes: {e}"))?;
+    let from_bytes = serde_json::to_value(&from_bytes).map_err(|e| format!("dump: {e}"))?;
+    if from_bytes != dumped {
+        return Err(format!(
+            "loaded from bytes, it differs:\n  bytes: {from_bytes}\n  tree: {dumped}"
+        ));
+    }
     if dumped != *dump {
         return Err(format!(
             "dump differs:\n  ours: {dumped}\n  reference: {dump}"

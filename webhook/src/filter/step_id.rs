@@ -2,8 +2,6 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
-
 use super::{Filter, JsonPath, Segment};
 use crate::Request;
 
@@ -72,10 +70,9 @@ impl StepId {
 
 impl Filter for StepId {
     fn matches(&self, request: &Request) -> bool {
-        match STEP_ID_PATH.find(request.json()) {
-            Some(Value::String(found)) => self.ids.iter().any(|id| id == found),
-            _ => false,
-        }
+        request
+            .step_id()
+            .is_some_and(|found| self.ids.iter().any(|id| id == found))
     }
 
     fn step_ids(&self) -> Option<Vec<&str>> {

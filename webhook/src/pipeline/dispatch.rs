@@ -8,6 +8,7 @@ use http::request::Parts;
 use serde_json::Value;
 
 use super::authenticate::authenticate_route;
+use super::envelope;
 use crate::error::ApiError;
 use crate::routing::RouteTable;
 use crate::Request;
@@ -92,16 +93,21 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
     parts: Parts,
     body: Bytes,
 ) -> Response {
-    let json = match parse_notification(&body) {
-        Ok(json) => json,
-        Err(error) => return ApiError::from(error).into_response(),
+    // Routing needs only the topic and the step id: the scan reads them without building the
+    // JSON tree. What it does not accept, the full parse refuses precisely (or accepts: a
+    // notification the scan does not know how to read still gets served).
+    let request = match envelope::scan(&body) {
+        Some(envelope) => Request::scanned(parts, body, envelope),
+        None => match parse_notification(&body) {
+            Ok(json) => Request::from_parts(parts, body, json),
+            Err(error) => return ApiError::from(error).into_response(),
+        },
     };
     if dispatcher.strict_notifications {
-        if let Err(error) = super::strict::check_notification(&json) {
+        if let Err(error) = super::strict::check_notification(request.json()) {
             return ApiError::from(error).into_response();
         }
     }
-    let request = Request::from_parts(parts, body, json);
     let topic = request.topic().unwrap_or_default();
     let Some(route) = dispatcher.routes.find(topic, &request) else {
         tracing::debug!(topic, "no route accepts the notification");

@@ -23,6 +23,7 @@ pub mod body;
 pub mod content_type;
 pub mod dispatch;
 pub mod encoding;
+pub(crate) mod envelope;
 mod fallback;
 pub(crate) mod stages;
 pub mod strict;
