@@ -157,3 +157,64 @@ async fn a_malformed_known_action_is_a_400_for_handlers_that_read_it() {
         .contains("invalid wait_action"));
     server.shutdown().await.unwrap();
 }
+
+/// Routing reads the topic and the step id straight from the body's bytes, as the JSON tree
+/// reads them (the last of a repeated key wins), and a handler gets the same `StepReached`
+/// whether a JSON filter built the tree first or not.
+#[tokio::test]
+async fn routing_on_the_bytes_agrees_with_the_json_tree() {
+    let echo_step = |tag: &'static str| {
+        move |event: StepReached| {
+            let step = serde_json::to_value(&event.step).unwrap();
+            StepReachedResponse::new()
+                .action(SendTextAction::new([tag]))
+                .session_value("step", step)
+        }
+    };
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .on(topics::STEP_REACHED, echo_step("catch-all"), ())
+        .on(topics::STEP_REACHED, echo_step("indexed"), StepId::new(STEP_ID))
+        .route(
+            Route::new(topics::STEP_REACHED, echo_step("json"))
+                .filter(JsonKeyEquals::new("data.channel", "json").unwrap())
+                .priority(1),
+        );
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+    let send = |body: String| {
+        let client = client.clone();
+        async move { client.post(body).send().await }
+    };
+    let step = json!({
+        "id": STEP_ID,
+        "name": "Café",
+        "actions": [{"type": "send_text_action", "alternatives": ["  ＡＢＣ "]}]
+    });
+    // The last topic and the last data count.
+    let body = format!(
+        r#"{{"topic": "other", "data": {{"step": {{"id": "507f191e810c19729de860eb"}}}}, "topic": "conversation.step_reached", "data": {{"channel": "web", "step": {step}}}}}"#
+    );
+    let response = send(body).await;
+    assert_eq!(response.status(), 200, "{}", response.text());
+    assert_eq!(said(&response.json()), "indexed");
+    let indexed_step = response.json()["session"]["values"]["step"].clone();
+    // The same step, loaded from the tree a JSON filter built: the same model.
+    let body = format!(
+        r#"{{"topic": "conversation.step_reached", "data": {{"channel": "json", "step": {step}}}}}"#
+    );
+    let response = send(body).await;
+    assert_eq!(said(&response.json()), "json");
+    assert_eq!(response.json()["session"]["values"]["step"], indexed_step);
+    assert_eq!(
+        indexed_step["actions"][0]["alternatives"][0],
+        "  ABC ",
+        "loaded with the text processing (NFKC)"
+    );
+    // A step id that is not a string is not an indexed id.
+    let body = r#"{"topic": "conversation.step_reached", "data": {"step": {"id": 5}}}"#;
+    let response = send(body.to_owned()).await;
+    assert_eq!(response.status(), 400, "{}", response.text());
+    assert!(response.json()["description"].as_str().unwrap().contains("data.step.id"));
+    server.shutdown().await.unwrap();
+}

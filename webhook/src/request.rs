@@ -43,6 +43,19 @@ impl Request {
         }
     }
 
+    /// A request whose JSON tree is built when first asked for: the body as JSON, or `null` when
+    /// it is empty or not JSON (an HTTP route's request).
+    pub(crate) fn lazy(head: Parts, body: Bytes) -> Self {
+        Self {
+            head,
+            body,
+            parsed: Parsed {
+                envelope: None,
+                json: OnceLock::new(),
+            },
+        }
+    }
+
     /// A request whose body was scanned (`crate::pipeline::envelope`): its JSON tree is built
     /// when first asked for.
     pub(crate) fn scanned(head: Parts, body: Bytes, envelope: Envelope) -> Self {
@@ -91,16 +104,10 @@ impl Request {
         }
     }
 
-    /// The parsed body, built on the first call.
+    /// The parsed body, built on the first call: `null` when the body is empty or not JSON
+    /// (which a notification never is: the webhook refuses it before routing).
     pub fn json(&self) -> &Value {
-        self.parsed.json.get_or_init(|| {
-            // Only a scanned request gets here, and the scan accepted the body: it accepts
-            // exactly what this parse accepts.
-            serde_json::from_slice(&self.body).unwrap_or_else(|error| {
-                tracing::error!(%error, "a scanned notification does not parse");
-                Value::Null
-            })
-        })
+        self.parsed.json.get_or_init(|| json_or_null(&self.body))
     }
 
     /// The JSON tree, if something built it already.
@@ -146,5 +153,23 @@ impl Request {
     /// Reassembles what [`Request::into_parts`] took apart.
     pub(crate) fn from_parsed(head: Parts, body: Bytes, parsed: Parsed) -> Self {
         Self { head, body, parsed }
+    }
+}
+
+/// `body` as JSON, or `null` when it is empty or not JSON.
+pub(crate) fn json_or_null(body: &[u8]) -> Value {
+    let starts_like_json = body
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .is_some_and(|byte| {
+            matches!(
+                byte,
+                b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9'
+            )
+        });
+    if starts_like_json {
+        serde_json::from_slice(body).unwrap_or(Value::Null)
+    } else {
+        Value::Null
     }
 }

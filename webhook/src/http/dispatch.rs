@@ -9,7 +9,6 @@ use axum::routing::any;
 use axum::Router;
 use http::{header, HeaderValue, Method, StatusCode};
 
-use super::event::parse_json;
 use super::route::HttpRoute;
 use super::signature::VerifyError;
 use crate::error::{status_title, ApiError};
@@ -155,8 +154,8 @@ async fn endpoint<S: Send + Sync + 'static>(
         .extensions
         .remove::<ReceivedBody>()
         .map_or_else(|| body.clone(), |ReceivedBody(bytes)| bytes);
-    let json = parse_json(&body);
-    let request = Arc::new(Request::from_parts(parts, body, json));
+    // The JSON tree is built if a filter or the handler asks for it.
+    let request = Arc::new(Request::lazy(parts, body));
     let mut refused: Option<VerifyError> = None;
     for route in table
         .routes

@@ -28,6 +28,7 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::extract::Extract;
+use crate::request::json_or_null;
 use crate::Request;
 
 /// The media type of URL-encoded forms.
@@ -262,7 +263,15 @@ impl HttpEvent {
                 bytes: (!body.is_empty()).then(|| body.clone()),
                 form: is_form(request.headers())
                     .then(|| Query::parse(&String::from_utf8_lossy(body))),
-                json: request.json().as_object().cloned(),
+                // Parsed from the bytes unless a filter built the request's JSON tree already
+                // (then copied from it).
+                json: match request.json_if_parsed() {
+                    Some(json) => json.as_object().cloned(),
+                    None => match json_or_null(body) {
+                        Value::Object(map) => Some(map),
+                        _ => None,
+                    },
+                },
             },
         }
     }
@@ -273,29 +282,11 @@ impl HttpEvent {
     }
 }
 
-/// A [`Request`] for an HTTP webhook: the body parsed as JSON when it is JSON (else `null`).
+/// A [`Request`] for an HTTP webhook: the body is parsed as JSON (`null` when it is not JSON)
+/// when first asked for.
 pub(crate) fn request_from_http(request: http::Request<Bytes>) -> Request {
     let (head, body) = request.into_parts();
-    let json = parse_json(&body);
-    Request::from_parts(head, body, json)
-}
-
-/// The body as JSON, or `null` when it is empty or not JSON.
-pub(crate) fn parse_json(body: &[u8]) -> Value {
-    let starts_like_json = body
-        .iter()
-        .find(|byte| !byte.is_ascii_whitespace())
-        .is_some_and(|byte| {
-            matches!(
-                byte,
-                b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9'
-            )
-        });
-    if starts_like_json {
-        serde_json::from_slice(body).unwrap_or(Value::Null)
-    } else {
-        Value::Null
-    }
+    Request::lazy(head, body)
 }
 
 impl fmt::Display for HttpEvent {

@@ -13,10 +13,16 @@
 //! | basic authentication, when credentials are set | `403` |
 //! | decoding ([`encoding`]): gzip, deflate, br, streaming within the limit | `413`, `400` |
 //! | the webhook's [authenticator](crate::auth), when set | `403`, its error, `500` |
-//! | dispatch: parse, route, the route's authenticator, extract, handle | `400`, `404`, `403`, the handler's answer |
+//! | dispatch: scan the envelope (`envelope`), route, the route's authenticator, extract, handle | `400`, `404`, `403`, the handler's answer |
 //!
 //! Unknown paths get a JSON `404` and other methods a JSON `405`. The header read timeout is
 //! the server's (see [`Webhook::serve`](crate::Webhook::serve)).
+//!
+//! The stages between the panic guard and the dispatch run in order in one function
+//! (`stages::Stages::ingest`), each a plain function of its module; the HTTP routes run the same
+//! function as one middleware. Routing reads the topic and the step id with a scan of the body
+//! that builds no JSON tree (`envelope`); the tree ([`Request::json`](crate::Request::json)) is
+//! built when a filter or an extractor first asks for it.
 
 mod authenticate;
 pub mod body;
