@@ -174,7 +174,11 @@ async fn routing_on_the_bytes_agrees_with_the_json_tree() {
     let webhook = Webhook::new()
         .request_max_age(None)
         .on(topics::STEP_REACHED, echo_step("catch-all"), ())
-        .on(topics::STEP_REACHED, echo_step("indexed"), StepId::new(STEP_ID))
+        .on(
+            topics::STEP_REACHED,
+            echo_step("indexed"),
+            StepId::new(STEP_ID),
+        )
         .route(
             Route::new(topics::STEP_REACHED, echo_step("json"))
                 .filter(JsonKeyEquals::new("data.channel", "json").unwrap())
@@ -207,14 +211,16 @@ async fn routing_on_the_bytes_agrees_with_the_json_tree() {
     assert_eq!(said(&response.json()), "json");
     assert_eq!(response.json()["session"]["values"]["step"], indexed_step);
     assert_eq!(
-        indexed_step["actions"][0]["alternatives"][0],
-        "  ABC ",
+        indexed_step["actions"][0]["alternatives"][0], "  ABC ",
         "loaded with the text processing (NFKC)"
     );
     // A step id that is not a string is not an indexed id.
     let body = r#"{"topic": "conversation.step_reached", "data": {"step": {"id": 5}}}"#;
     let response = send(body.to_owned()).await;
     assert_eq!(response.status(), 400, "{}", response.text());
-    assert!(response.json()["description"].as_str().unwrap().contains("data.step.id"));
+    assert!(response.json()["description"]
+        .as_str()
+        .unwrap()
+        .contains("data.step.id"));
     server.shutdown().await.unwrap();
 }
