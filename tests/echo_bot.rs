@@ -144,10 +144,18 @@ fn bad_configuration_exits_with_code_2_and_a_message() {
 fn the_dsl_bot_serves_the_same_answers() {
     let addr = format!("127.0.0.1:{}", free_port());
     let mut bot = Command::new(example("bot"));
-    bot.args(["--addr", &addr, "--private-key", "dsl-key"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    bot.args([
+        "--addr",
+        &addr,
+        "--private-key",
+        "dsl-key",
+        "--body-limit",
+        "4096",
+        "--body-read-timeout=5",
+    ])
+    .env("RUST_LOG", "warn")
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
     let _bot = Running(bot.spawn().unwrap());
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(&addr).is_err() {
@@ -177,6 +185,11 @@ fn the_dsl_bot_serves_the_same_answers() {
             .send()
             .await;
         assert_eq!(unsigned.status(), 400);
+        // --body-limit 4096
+        let mut large = sample_notification(STEP_ID);
+        large["data"]["channel"] = json!("x".repeat(5_000));
+        let refused = client.notify(&large).await;
+        assert_eq!(refused.status(), 413, "{}", refused.text());
     });
 }
 
@@ -186,9 +199,12 @@ fn the_dsl_bot_has_help_and_refuses_bad_flags() {
     assert!(help.status.success());
     let usage = String::from_utf8_lossy(&help.stdout);
     assert!(usage.contains("--private-key KEY"), "{usage}");
+    assert!(usage.contains("--body-limit BYTES"), "{usage}");
     for args in [
         &["--port", "1"][..],
         &["--request-max-age", "soon"],
+        &["--body-limit", "2MiB"],
+        &["--header-read-timeout", "soon"],
         &["--addr"],
     ] {
         let output = Command::new(example("bot")).args(args).output().unwrap();

@@ -252,10 +252,10 @@ async fn unknown_path_wrong_method_and_no_trigger() {
     );
     let wrong = client.request(Method::PUT, "/github").send().await;
     assert_eq!(wrong.status(), 405);
-    assert_eq!(wrong.headers()["allow"], "GET, POST, DELETE");
+    assert_eq!(wrong.headers()["allow"], "GET, POST, HEAD, DELETE");
     assert_eq!(
         wrong.json(),
-        json!({"title": "405 Method Not Allowed", "description": "/github accepts GET, POST, DELETE, not PUT."})
+        json!({"title": "405 Method Not Allowed", "description": "/github accepts GET, POST, HEAD, DELETE, not PUT."})
     );
     let no_trigger = client
         .request(Method::POST, "/github")
@@ -274,6 +274,25 @@ async fn unknown_path_wrong_method_and_no_trigger() {
         .send()
         .await;
     assert_eq!(push.status(), 200);
+    // A GET route answers HEAD: the same status and headers, no body.
+    let head = client
+        .request(Method::HEAD, "/github")
+        .header("X-GitHub-Event", "push")
+        .send()
+        .await;
+    assert_eq!(head.status(), 200);
+    assert!(head.body().is_empty());
+    let head_only_delete =
+        TestServer::spawn(Webhook::new().http(Method::DELETE, "/d", || StatusCode::OK, ()))
+            .await
+            .unwrap();
+    let refused = head_only_delete
+        .client()
+        .request(Method::HEAD, "/d")
+        .send()
+        .await;
+    assert_eq!(refused.status(), 405);
+    assert_eq!(refused.headers()["allow"], "DELETE");
 }
 
 #[tokio::test]

@@ -18,6 +18,9 @@ const OPTIONS: &[&str] = &[
     "auth_username",
     "auth_password",
     "request_max_age",
+    "body_limit",
+    "header_read_timeout",
+    "body_read_timeout",
     "addr",
     "strict",
 ];

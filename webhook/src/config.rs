@@ -148,11 +148,7 @@ impl Settings {
             settings.request_max_age = parse_max_age(&max_age)?;
         }
         if let Some(limit) = non_empty("WEBHOOK_BODY_LIMIT")? {
-            settings.body_limit = limit.trim().parse().map_err(|_| ConfigError::Number {
-                name: "WEBHOOK_BODY_LIMIT",
-                expected: "a whole number of bytes",
-                value: limit,
-            })?;
+            settings.body_limit = parse_body_limit("WEBHOOK_BODY_LIMIT", &limit)?;
         }
         for (name, timeout) in [
             (
@@ -162,11 +158,7 @@ impl Settings {
             ("WEBHOOK_BODY_READ_TIMEOUT", &mut settings.body_read_timeout),
         ] {
             if let Some(value) = non_empty(name)? {
-                *timeout = parse_max_age(&value).map_err(|_| ConfigError::Number {
-                    name,
-                    expected: "a whole number of seconds or \"none\"",
-                    value,
-                })?;
+                *timeout = parse_timeout(name, &value)?;
             }
         }
         Ok(settings)
@@ -201,6 +193,12 @@ pub struct Overrides {
     pub auth_password: Option<String>,
     /// `--request-max-age` (`Some(None)`: disabled)
     pub request_max_age: Option<Option<Duration>>,
+    /// `--body-limit`, in bytes
+    pub body_limit: Option<usize>,
+    /// `--header-read-timeout` (`Some(None)`: none)
+    pub header_read_timeout: Option<Option<Duration>>,
+    /// `--body-read-timeout` (`Some(None)`: none)
+    pub body_read_timeout: Option<Option<Duration>>,
 }
 
 impl std::fmt::Debug for Overrides {
@@ -217,6 +215,9 @@ impl std::fmt::Debug for Overrides {
                 &self.auth_password.as_ref().map(|_| "<redacted>"),
             )
             .field("request_max_age", &self.request_max_age)
+            .field("body_limit", &self.body_limit)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
             .finish()
     }
 }
@@ -238,6 +239,10 @@ Options (each overrides its environment variable):
   --auth-username USER     basic-auth username [WEBHOOK_AUTH_USERNAME]
   --auth-password PASS     basic-auth password [WEBHOOK_AUTH_PASSWORD]
   --request-max-age SECS   maximum age of a request, or \"none\" [WEBHOOK_REQUEST_MAX_AGE, default 10]
+  --body-limit BYTES       largest body, received and decoded [WEBHOOK_BODY_LIMIT, default 2097152]
+  --header-read-timeout SECS
+                           time to send a request's headers, or \"none\" [WEBHOOK_HEADER_READ_TIMEOUT, default 10]
+  --body-read-timeout SECS time to send a request's body, or \"none\" [WEBHOOK_BODY_READ_TIMEOUT, default 30]
   -h, --help               print this help";
 
 /// A command-line argument that cannot be used.
@@ -291,6 +296,9 @@ impl Overrides {
                 "--auth-username" => "--auth-username",
                 "--auth-password" => "--auth-password",
                 "--request-max-age" => "--request-max-age",
+                "--body-limit" => "--body-limit",
+                "--header-read-timeout" => "--header-read-timeout",
+                "--body-read-timeout" => "--body-read-timeout",
                 _ => return Err(ArgsError::Unknown(name)),
             };
             let value = inline
@@ -311,7 +319,22 @@ impl Overrides {
                 "--private-key" => overrides.private_key = Some(value),
                 "--auth-username" => overrides.auth_username = Some(value),
                 "--auth-password" => overrides.auth_password = Some(value),
-                _ => overrides.request_max_age = Some(parse_max_age(&value).map_err(invalid)?),
+                "--request-max-age" => {
+                    overrides.request_max_age = Some(parse_max_age(&value).map_err(invalid)?);
+                }
+                "--body-limit" => {
+                    overrides.body_limit =
+                        Some(parse_body_limit("WEBHOOK_BODY_LIMIT", &value).map_err(invalid)?);
+                }
+                "--header-read-timeout" => {
+                    overrides.header_read_timeout = Some(
+                        parse_timeout("WEBHOOK_HEADER_READ_TIMEOUT", &value).map_err(invalid)?,
+                    );
+                }
+                _ => {
+                    overrides.body_read_timeout =
+                        Some(parse_timeout("WEBHOOK_BODY_READ_TIMEOUT", &value).map_err(invalid)?);
+                }
             }
         }
         Ok(Command::Serve(overrides))
@@ -344,6 +367,15 @@ impl Settings {
         if let Some(max_age) = overrides.request_max_age {
             self.request_max_age = max_age;
         }
+        if let Some(limit) = overrides.body_limit {
+            self.body_limit = limit;
+        }
+        if let Some(timeout) = overrides.header_read_timeout {
+            self.header_read_timeout = timeout;
+        }
+        if let Some(timeout) = overrides.body_read_timeout {
+            self.body_read_timeout = timeout;
+        }
         Ok(self)
     }
 }
@@ -358,6 +390,25 @@ pub fn parse_max_age(value: &str) -> Result<Option<Duration>, ConfigError> {
         .parse::<u64>()
         .map(|seconds| Some(Duration::from_secs(seconds)))
         .map_err(|_| ConfigError::MaxAge(value.to_owned()))
+}
+
+/// Parses a body limit: whole bytes. `name` is the variable or flag, for the error.
+pub fn parse_body_limit(name: &'static str, value: &str) -> Result<usize, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Number {
+        name,
+        expected: "a whole number of bytes",
+        value: value.to_owned(),
+    })
+}
+
+/// Parses a read timeout: whole seconds, or `none`. `name` is the variable or flag, for the
+/// error.
+pub fn parse_timeout(name: &'static str, value: &str) -> Result<Option<Duration>, ConfigError> {
+    parse_max_age(value).map_err(|_| ConfigError::Number {
+        name,
+        expected: "a whole number of seconds or \"none\"",
+        value: value.to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -443,6 +494,25 @@ mod tests {
         assert_eq!(merged.private_key.as_deref(), Some("k"));
         assert_eq!(merged.credentials, Some(("u".into(), "p:w".into())));
         assert_eq!(Overrides::from_args(["-h"]).unwrap(), Command::Help);
+        let Command::Serve(limits) = Overrides::from_args([
+            "--body-limit=1024",
+            "--header-read-timeout",
+            "none",
+            "--body-read-timeout=5",
+        ])
+        .unwrap() else {
+            panic!("not help")
+        };
+        let merged = settings(&[
+            ("WEBHOOK_BODY_LIMIT", "99"),
+            ("WEBHOOK_HEADER_READ_TIMEOUT", "3"),
+        ])
+        .unwrap()
+        .overlay(&limits)
+        .unwrap();
+        assert_eq!(merged.body_limit, 1024);
+        assert_eq!(merged.header_read_timeout, None);
+        assert_eq!(merged.body_read_timeout, Some(Duration::from_secs(5)));
     }
 
     #[test]
@@ -460,6 +530,16 @@ mod tests {
         assert_eq!(
             Overrides::from_args(["--request-max-age", "soon"]).unwrap_err().to_string(),
             "--request-max-age: WEBHOOK_REQUEST_MAX_AGE must be a whole number of seconds or \"none\", not \"soon\""
+        );
+        assert_eq!(
+            Overrides::from_args(["--body-limit", "2MiB"])
+                .unwrap_err()
+                .to_string(),
+            "--body-limit: WEBHOOK_BODY_LIMIT must be a whole number of bytes, not \"2MiB\""
+        );
+        assert_eq!(
+            Overrides::from_args(["--body-read-timeout=soon"]).unwrap_err().to_string(),
+            "--body-read-timeout: WEBHOOK_BODY_READ_TIMEOUT must be a whole number of seconds or \"none\", not \"soon\""
         );
         let half = Overrides {
             auth_username: Some("u".into()),

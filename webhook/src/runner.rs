@@ -48,6 +48,21 @@ impl MainOptions {
         self.overrides.request_max_age = Some(max_age.into().0);
     }
 
+    /// `main!(body_limit = ...)`: the largest body, in bytes, received and decoded.
+    pub fn body_limit(&mut self, bytes: usize) {
+        self.overrides.body_limit = Some(bytes);
+    }
+
+    /// `main!(header_read_timeout = ...)`: seconds, a `Duration`, or `None` (no timeout).
+    pub fn header_read_timeout(&mut self, timeout: impl Into<MaxAge>) {
+        self.overrides.header_read_timeout = Some(timeout.into().0);
+    }
+
+    /// `main!(body_read_timeout = ...)`: seconds, a `Duration`, or `None` (no timeout).
+    pub fn body_read_timeout(&mut self, timeout: impl Into<MaxAge>) {
+        self.overrides.body_read_timeout = Some(timeout.into().0);
+    }
+
     /// `main!(strict = true)`: validate every notification against the platform's rules
     /// ([`Webhook::strict_notifications`]).
     pub fn strict(&mut self, strict: bool) {
@@ -68,7 +83,8 @@ impl MainOptions {
     }
 }
 
-/// A maximum request age given to `main!`: whole seconds, a `Duration`, or `None` (disabled).
+/// A duration given to `main!` (a maximum request age, a read timeout): whole seconds, a
+/// `Duration`, or `None` (disabled).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MaxAge(pub Option<Duration>);
 

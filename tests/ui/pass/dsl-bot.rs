@@ -65,6 +65,9 @@ mod program {
         auth_username = "user",
         auth_password = "password",
         request_max_age = 30,
+        body_limit = 1 << 20,
+        header_read_timeout = 5,
+        body_read_timeout = std::time::Duration::from_secs(20),
         addr = "127.0.0.1:0",
         strict = true,
     );

@@ -101,7 +101,9 @@ pub(crate) fn router<S: Send + Sync + 'static>(
             match (route.methods(), allowed.as_mut()) {
                 (super::Methods::Any, _) => allowed = None,
                 (super::Methods::Only(methods), Some(allowed)) => {
-                    for method in methods {
+                    // `GET` brings `HEAD` (see `Methods::accepts`).
+                    let head = methods.contains(&Method::GET).then_some(&Method::HEAD);
+                    for method in methods.iter().chain(head) {
                         if !allowed.iter().any(|known| known == method.as_str()) {
                             allowed.push(method.as_str().to_owned());
                         }

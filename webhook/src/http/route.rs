@@ -30,11 +30,16 @@ pub enum Methods {
 }
 
 impl Methods {
-    /// Whether `method` is accepted.
+    /// Whether `method` is accepted. A route that accepts `GET` accepts `HEAD` too, as HTTP
+    /// says (RFC 9110, 9.3.2): the handler runs, and the server sends its answer's headers
+    /// without the body.
     pub fn accepts(&self, method: &Method) -> bool {
         match self {
             Methods::Any => true,
-            Methods::Only(methods) => methods.contains(method),
+            Methods::Only(methods) => {
+                methods.contains(method)
+                    || (method == Method::HEAD && methods.contains(&Method::GET))
+            }
         }
     }
 }
