@@ -147,8 +147,9 @@ where
      give one of them a different priority or different filters"
 )]
 pub struct RegistryConflict {
-    /// The topic.
-    pub event: &'static str,
+    /// What both handle: the topic, or for HTTP routes the methods both accept and the path
+    /// (`"GET /hooks"`).
+    pub event: String,
     /// The filters both have.
     pub filters: &'static str,
     /// The priority both have.
@@ -163,34 +164,135 @@ pub struct RegistryConflict {
     pub second_at: String,
 }
 
-/// Checks that no two registrations conflict.
+/// What a registration's `event` serves: a topic, or an HTTP route's methods and path.
+#[derive(Clone, Copy)]
+struct Served<'a> {
+    /// The topic, or the HTTP path.
+    scope: &'a str,
+    /// An HTTP route's methods: `"*"` or `"GET,POST"`.
+    methods: Option<&'a str>,
+}
+
+impl<'a> Served<'a> {
+    fn parse(event: &'a str) -> Self {
+        match event.split_once(' ') {
+            Some((methods, path)) if path.starts_with('/') => Self {
+                scope: path,
+                methods: Some(methods),
+            },
+            _ => Self {
+                scope: event,
+                methods: None,
+            },
+        }
+    }
+
+    /// What both serve (`None`: nothing, when the HTTP method sets are disjoint). A route that
+    /// accepts `GET` accepts `HEAD` too.
+    fn common(self, other: Served<'a>) -> Option<String> {
+        let (Some(mine), Some(theirs)) = (self.methods, other.methods) else {
+            return Some(self.scope.to_owned());
+        };
+        let expand = |methods: &'a str| -> Vec<&'a str> {
+            let mut all: Vec<&'a str> = methods.split(',').collect();
+            if all.contains(&"GET") && !all.contains(&"HEAD") {
+                all.push("HEAD");
+            }
+            all
+        };
+        let common = match (mine, theirs) {
+            ("*", "*") => "*".to_owned(),
+            ("*", other) | (other, "*") => expand(other).join(","),
+            _ => {
+                let theirs = expand(theirs);
+                let both: Vec<&str> = expand(mine)
+                    .into_iter()
+                    .filter(|method| theirs.contains(method))
+                    .collect();
+                if both.is_empty() {
+                    return None;
+                }
+                both.join(",")
+            }
+        };
+        Some(format!("{common} {}", self.scope))
+    }
+}
+
+/// Checks that no two registrations conflict: the same filters and priority on the same topic,
+/// or on the same HTTP path with methods in common.
 pub fn check_conflicts<R>(
     registrations: &[&'static Registration<R>],
 ) -> Result<(), RegistryConflict> {
-    let mut seen: HashMap<(&str, &str, i32), &Registration<R>> = HashMap::new();
+    let mut seen: HashMap<(&str, &str, i32), Vec<&Registration<R>>> = HashMap::new();
     for registration in registrations {
-        let key = (
-            registration.event,
-            registration.filters,
-            registration.priority,
-        );
-        if let Some(first) = seen.insert(key, registration) {
-            return Err(RegistryConflict {
-                event: registration.event,
-                filters: if registration.filters.is_empty() {
-                    "none"
-                } else {
-                    registration.filters
-                },
-                priority: registration.priority,
-                first_name: first.name,
-                first_at: first.location(),
-                second_name: registration.name,
-                second_at: registration.location(),
-            });
+        let served = Served::parse(registration.event);
+        let rivals = seen
+            .entry((served.scope, registration.filters, registration.priority))
+            .or_default();
+        for first in rivals.iter() {
+            if let Some(event) = Served::parse(first.event).common(served) {
+                return Err(RegistryConflict {
+                    event,
+                    filters: if registration.filters.is_empty() {
+                        "none"
+                    } else {
+                        registration.filters
+                    },
+                    priority: registration.priority,
+                    first_name: first.name,
+                    first_at: first.location(),
+                    second_name: registration.name,
+                    second_at: registration.location(),
+                });
+            }
         }
+        rivals.push(registration);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registration(event: &'static str, name: &'static str) -> &'static Registration<()> {
+        Box::leak(Box::new(Registration {
+            event,
+            name,
+            module: "m",
+            file: "f.rs",
+            line: 1,
+            priority: 0,
+            filters: "",
+            route: || (),
+        }))
+    }
+
+    fn conflict(a: &'static str, b: &'static str) -> Option<String> {
+        check_conflicts(&[registration(a, "a"), registration(b, "b")])
+            .err()
+            .map(|conflict| conflict.event)
+    }
+
+    #[test]
+    fn topics_conflict_when_equal() {
+        assert_eq!(conflict("t", "t").as_deref(), Some("t"));
+        assert_eq!(conflict("t", "u"), None);
+    }
+
+    #[test]
+    fn http_routes_conflict_when_their_methods_meet_on_one_path() {
+        assert_eq!(
+            conflict("GET /a", "GET,POST /a").as_deref(),
+            Some("GET,HEAD /a")
+        );
+        assert_eq!(conflict("* /a", "POST /a").as_deref(), Some("POST /a"));
+        assert_eq!(conflict("* /a", "* /a").as_deref(), Some("* /a"));
+        assert_eq!(conflict("GET /a", "HEAD /a").as_deref(), Some("HEAD /a"));
+        assert_eq!(conflict("GET /a", "POST /a"), None);
+        assert_eq!(conflict("GET /a", "GET /b"), None);
+    }
 }
 
 impl Webhook<StateMap> {
