@@ -116,7 +116,7 @@ pub struct AuthenticatorConflict {
 pub enum RegistryError {
     /// Two handlers conflict.
     #[error(transparent)]
-    Handlers(#[from] RegistryConflict),
+    Handlers(#[from] Box<RegistryConflict>),
     /// Two authenticators are registered.
     #[error(transparent)]
     Authenticators(#[from] AuthenticatorConflict),
@@ -223,7 +223,7 @@ impl<'a> Served<'a> {
 /// or on the same HTTP path with methods in common.
 pub fn check_conflicts<R>(
     registrations: &[&'static Registration<R>],
-) -> Result<(), RegistryConflict> {
+) -> Result<(), Box<RegistryConflict>> {
     let mut seen: HashMap<(&str, &str, i32), Vec<&Registration<R>>> = HashMap::new();
     for registration in registrations {
         let served = Served::parse(registration.event);
@@ -232,7 +232,7 @@ pub fn check_conflicts<R>(
             .or_default();
         for first in rivals.iter() {
             if let Some(event) = Served::parse(first.event).common(served) {
-                return Err(RegistryConflict {
+                return Err(Box::new(RegistryConflict {
                     event,
                     filters: if registration.filters.is_empty() {
                         "none"
@@ -244,12 +244,50 @@ pub fn check_conflicts<R>(
                     first_at: first.location(),
                     second_name: registration.name,
                     second_at: registration.location(),
-                });
+                }));
             }
         }
         rivals.push(registration);
     }
     Ok(())
+}
+
+impl Webhook<StateMap> {
+    /// A webhook with every handler declared with `#[on]` in the program (HTTP routes
+    /// included), and an empty
+    /// [`StateMap`] to fill with [`state`](Webhook::state).
+    ///
+    /// Use it to mount the annotated handlers in an existing axum app, or to test them with
+    /// [`TestClient`](crate::testing::TestClient). Fails when two handlers conflict (same
+    /// event, same filters, same priority), naming both, and when two functions are
+    /// `#[authenticator]`s. The `#[authenticator]` function, if any, guards every request.
+    pub fn from_registry() -> Result<Self, RegistryError> {
+        let registrations = registrations();
+        check_conflicts(&registrations)?;
+        let authenticators = authenticator_registrations();
+        if let [first, second, ..] = authenticators.as_slice() {
+            return Err(AuthenticatorConflict {
+                first_name: first.name,
+                first_at: first.location(),
+                second_name: second.name,
+                second_at: second.location(),
+            }
+            .into());
+        }
+        let http = collected::<crate::http::HttpRoute<StateMap>>();
+        check_conflicts(&http)?;
+        let webhook = registrations.into_iter().fold(
+            Webhook::with_state(StateMap::new()),
+            |webhook, registration| webhook.route((registration.route)()),
+        );
+        let mut webhook = http.into_iter().fold(webhook, |webhook, registration| {
+            webhook.http_route((registration.route)())
+        });
+        if let Some(registration) = authenticators.first() {
+            webhook = webhook.shared_authenticator((registration.build)().0);
+        }
+        Ok(webhook)
+    }
 }
 
 #[cfg(test)]
@@ -292,43 +330,5 @@ mod tests {
         assert_eq!(conflict("GET /a", "HEAD /a").as_deref(), Some("HEAD /a"));
         assert_eq!(conflict("GET /a", "POST /a"), None);
         assert_eq!(conflict("GET /a", "GET /b"), None);
-    }
-}
-
-impl Webhook<StateMap> {
-    /// A webhook with every handler declared with `#[on]` in the program (HTTP routes
-    /// included), and an empty
-    /// [`StateMap`] to fill with [`state`](Webhook::state).
-    ///
-    /// Use it to mount the annotated handlers in an existing axum app, or to test them with
-    /// [`TestClient`](crate::testing::TestClient). Fails when two handlers conflict (same
-    /// event, same filters, same priority), naming both, and when two functions are
-    /// `#[authenticator]`s. The `#[authenticator]` function, if any, guards every request.
-    pub fn from_registry() -> Result<Self, RegistryError> {
-        let registrations = registrations();
-        check_conflicts(&registrations)?;
-        let authenticators = authenticator_registrations();
-        if let [first, second, ..] = authenticators.as_slice() {
-            return Err(AuthenticatorConflict {
-                first_name: first.name,
-                first_at: first.location(),
-                second_name: second.name,
-                second_at: second.location(),
-            }
-            .into());
-        }
-        let http = collected::<crate::http::HttpRoute<StateMap>>();
-        check_conflicts(&http)?;
-        let webhook = registrations.into_iter().fold(
-            Webhook::with_state(StateMap::new()),
-            |webhook, registration| webhook.route((registration.route)()),
-        );
-        let mut webhook = http.into_iter().fold(webhook, |webhook, registration| {
-            webhook.http_route((registration.route)())
-        });
-        if let Some(registration) = authenticators.first() {
-            webhook = webhook.shared_authenticator((registration.build)().0);
-        }
-        Ok(webhook)
     }
 }
