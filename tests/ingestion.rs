@@ -380,6 +380,52 @@ async fn a_sender_slow_to_send_its_headers_is_disconnected() {
     server.shutdown().await.unwrap();
 }
 
+/// The guard counts from the end of the previous answer, and never cuts a request in progress,
+/// even one whose handler takes longer than two periods.
+#[tokio::test]
+async fn the_header_guard_counts_from_the_last_answer_and_spares_slow_handlers() {
+    async fn slow(event: StepReached) -> StepReachedResponse {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        echo(event)
+    }
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .header_read_timeout(Duration::from_millis(300))
+        .on(topics::STEP_REACHED, slow, ());
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n",
+        FIXTURE.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(FIXTURE).await.unwrap();
+    // The answer arrives although the handler takes more than two periods.
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !answer.ends_with(b"}") {
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buffer))
+            .await
+            .expect("an answer within 5 s")
+            .unwrap();
+        assert_ne!(read, 0, "closed before the answer");
+        answer.extend_from_slice(&buffer[..read]);
+    }
+    let answered = Instant::now();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    // Then the idle connection has one to two periods to start its next request.
+    let (_, closed) = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+    let waited = answered.elapsed();
+    assert!(closed, "the idle connection is still open after 5 s");
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_millis(1_500),
+        "closed {waited:?} after the answer"
+    );
+    server.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn a_sender_slow_to_send_its_body_gets_408_and_is_disconnected() {
     let server = TestServer::spawn(bot().body_read_timeout(Duration::from_millis(300)))

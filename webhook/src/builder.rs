@@ -170,10 +170,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self
     }
 
-    /// How long a client has to send a request's headers once it starts one (or once its
-    /// connection is idle), before [`serve`](Webhook::serve) closes the connection; `None`
-    /// waits forever. Default [`DEFAULT_HEADER_READ_TIMEOUT`], 10 seconds. A router mounted
-    /// in another server gets that server's setting instead.
+    /// How long a client has to send a request's headers after it connects or after its
+    /// previous answer, before [`serve`](Webhook::serve) closes the connection: at least this
+    /// long, at most twice (the check runs once a period on each connection); `None` waits
+    /// forever. Default [`DEFAULT_HEADER_READ_TIMEOUT`], 10 seconds. A router mounted in
+    /// another server gets that server's setting instead.
     pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.header_read_timeout = timeout.into();
         self
