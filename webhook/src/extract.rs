@@ -85,6 +85,13 @@ impl<S, E: DeserializeOwned> Extract<S> for WebhookRequest<E> {
 
 impl<S, T: DeserializeOwned> Extract<S> for Json<T> {
     fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+        // From the bytes when no filter built the JSON tree (no copy of the tree); from the tree,
+        // for its error message, when that fails.
+        if request.json_if_parsed().is_none() {
+            if let Ok(value) = serde_json::from_slice(request.body()) {
+                return Ok(Json(value));
+            }
+        }
         T::deserialize(request.json())
             .map(Json)
             .map_err(|error| invalid_notification(&error))
