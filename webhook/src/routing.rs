@@ -18,7 +18,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::auth::{share, Authenticator, SharedAuthenticator};
-use crate::filter::{Filter, IntoFilter};
+use crate::filter::{is_object_id, Filter, IntoFilter};
 use crate::handler::{erase, ErasedHandler, Handler};
 use crate::Request;
 
@@ -187,6 +187,14 @@ impl<S> TopicRoutes<S> {
             match route.filter.as_ref().and_then(|filter| filter.step_ids()) {
                 Some(ids) => {
                     for id in ids {
+                        if !is_object_id(id) {
+                            tracing::warn!(
+                                route = route.route_name(),
+                                step_id = id,
+                                "this step id is not an ObjectID (24 lowercase hexadecimal \
+                                 digits) as the platform's are: the route may never match"
+                            );
+                        }
                         by_step_id.entry(id.to_owned()).or_insert(rank);
                     }
                 }
@@ -349,5 +357,39 @@ mod tests {
         let table = RouteTable::new(vec![route("one").filter(StepId::new("1"))]);
         let numeric = Request::from_json(json!({"topic": "t", "data": {"step": {"id": 1}}}));
         assert_eq!(found(&table, &numeric), None);
+    }
+
+    /// What the warnings below write.
+    #[derive(Clone, Default)]
+    struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Logs {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn warns_about_step_ids_that_cannot_match() {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            RouteTable::<()>::new(vec![
+                route("upper").filter(StepId::new("507F191E810C19729DE860EA")),
+                route("fine").filter(StepId::new("507f191e810c19729de860ea")),
+            ])
+        });
+        let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.contains("not an ObjectID"), "{logs}");
+        assert!(logs.contains("route=\"upper\""), "{logs}");
+        assert!(!logs.contains("fine"), "{logs}");
     }
 }

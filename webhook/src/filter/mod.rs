@@ -25,8 +25,8 @@ pub use combinators::{all, any, filter_fn, not, All, Any, FnFilter, Not};
 pub use json_key::{JsonKeyEquals, JsonKeyExists, JsonKeyIn};
 pub use literal::JsonLiteral;
 pub use path::{JsonPath, PathError, Segment};
-pub use step_id::StepId;
 pub(crate) use step_id::STEP_ID_PATH;
+pub use step_id::{is_object_id, StepId};
 
 use crate::Request;
 

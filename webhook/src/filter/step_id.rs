@@ -14,6 +14,22 @@ static STEP_ID_SEGMENTS: [Segment; 3] = [
 /// The path of the step id in a notification: `data.step.id`.
 pub(crate) static STEP_ID_PATH: JsonPath = JsonPath::from_static("data.step.id", &STEP_ID_SEGMENTS);
 
+/// Whether `id` has the form of the platform's step ids, MongoDB ObjectIDs: 24 lowercase
+/// hexadecimal digits.
+///
+/// ```
+/// use webhook::filter::is_object_id;
+/// assert!(is_object_id("507f191e810c19729de860ea"));
+/// assert!(!is_object_id("507F191E810C19729DE860EA"));
+/// assert!(!is_object_id("1234"));
+/// ```
+pub fn is_object_id(id: &str) -> bool {
+    id.len() == 24
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Passes when `data.step.id` is the given id (or one of the given ids): the reference's
 /// `StepID`, equivalent to `JsonKeyEquals("data.step.id", id)` or
 /// `JsonKeyIn("data.step.id", ids)`.
@@ -36,7 +52,9 @@ pub struct StepId {
 }
 
 impl StepId {
-    /// `data.step.id` equals `id`.
+    /// `data.step.id` equals `id`. The platform's step ids are ObjectIDs in lowercase
+    /// ([`is_object_id`]): an id of another form never matches a real notification, and the
+    /// webhook warns about it when it builds its routes.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             ids: Cow::Owned(vec![Cow::Owned(id.into())]),
