@@ -347,38 +347,18 @@ async fn every_configured_check_must_pass() {
     server.shutdown().await.unwrap();
 }
 
-/// Collects what is logged on this thread.
-#[derive(Clone, Default)]
-struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn the_cause_of_a_500_is_logged() {
     fn broken(_: &RequestHead) -> Result<(), std::io::Error> {
         Err(std::io::Error::other("the token store at 10.0.0.7 is down"))
     }
-    let logs = Logs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let logs = webhook::testing::CapturedLogs::new();
+    let _guard = logs.set_default();
     // In process, on this thread, so the subscriber sees the authenticator's log.
     let client = webhook::testing::TestClient::new(bot().authenticator(broken));
     let response = client.post(FIXTURE).send().await;
     assert_eq!(response.status(), 500);
-    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logged = logs.text();
     assert!(
         logged.contains("the authenticator failed")
             && logged.contains("the token store at 10.0.0.7 is down"),

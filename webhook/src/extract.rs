@@ -56,10 +56,8 @@ impl<S> Extract<S> for StepReached {
     fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
         // Straight from the bytes when the JSON tree was not built (the usual case); the tree,
         // which finds every error at its path, when that fails.
-        if request.json_if_parsed().is_none() {
-            if let Ok(DataOf { data }) = serde_json::from_slice(request.body()) {
-                return Ok(data);
-            }
+        if let Some(DataOf { data }) = request.deserialize_body() {
+            return Ok(data);
         }
         let data = request.json().get("data").ok_or_else(|| {
             ApiError::bad_request(
@@ -73,10 +71,8 @@ impl<S> Extract<S> for StepReached {
 
 impl<S, E: DeserializeOwned> Extract<S> for WebhookRequest<E> {
     fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        if request.json_if_parsed().is_none() {
-            if let Ok(notification) = serde_json::from_slice(request.body()) {
-                return Ok(notification);
-            }
+        if let Some(notification) = request.deserialize_body() {
+            return Ok(notification);
         }
         load::<WebhookRequest<E>>(request.json(), "")
             .map_err(|errors| invalid_notification(&errors))
@@ -87,10 +83,8 @@ impl<S, T: DeserializeOwned> Extract<S> for Json<T> {
     fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
         // From the bytes when no filter built the JSON tree (no copy of the tree); from the tree,
         // for its error message, when that fails.
-        if request.json_if_parsed().is_none() {
-            if let Ok(value) = serde_json::from_slice(request.body()) {
-                return Ok(Json(value));
-            }
+        if let Some(value) = request.deserialize_body() {
+            return Ok(Json(value));
         }
         T::deserialize(request.json())
             .map(Json)

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Extensions, HeaderMap, Method, Uri};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::filter::STEP_ID_PATH;
@@ -43,27 +44,15 @@ impl Request {
         }
     }
 
-    /// A request whose JSON tree is built when first asked for: the body as JSON, or `null` when
-    /// it is empty or not JSON (an HTTP route's request).
-    pub(crate) fn lazy(head: Parts, body: Bytes) -> Self {
+    /// A request whose JSON tree is built when first asked for (the body as JSON, or `null`
+    /// when it is not JSON), with what the envelope scan (`crate::pipeline::envelope`) found
+    /// when the body was scanned.
+    pub(crate) fn unparsed(head: Parts, body: Bytes, envelope: Option<Envelope>) -> Self {
         Self {
             head,
             body,
             parsed: Parsed {
-                envelope: None,
-                json: OnceLock::new(),
-            },
-        }
-    }
-
-    /// A request whose body was scanned (`crate::pipeline::envelope`): its JSON tree is built
-    /// when first asked for.
-    pub(crate) fn scanned(head: Parts, body: Bytes, envelope: Envelope) -> Self {
-        Self {
-            head,
-            body,
-            parsed: Parsed {
-                envelope: Some(envelope),
+                envelope,
                 json: OnceLock::new(),
             },
         }
@@ -115,6 +104,16 @@ impl Request {
         self.parsed.json.get()
     }
 
+    /// The body deserialised as a `T` straight from its bytes, when no JSON tree was built
+    /// (reading the tree is then cheaper) and the bytes are a `T`; `None` otherwise, and the
+    /// caller reads the tree, whose errors name their paths.
+    pub(crate) fn deserialize_body<T: DeserializeOwned>(&self) -> Option<T> {
+        if self.json_if_parsed().is_some() {
+            return None;
+        }
+        serde_json::from_slice(&self.body).ok()
+    }
+
     /// The body, byte for byte as received.
     pub fn body(&self) -> &Bytes {
         &self.body
@@ -157,7 +156,7 @@ impl Request {
 }
 
 /// `body` as JSON, or `null` when it is empty or not JSON.
-pub(crate) fn json_or_null(body: &[u8]) -> Value {
+fn json_or_null(body: &[u8]) -> Value {
     let starts_like_json = body
         .iter()
         .find(|byte| !byte.is_ascii_whitespace())

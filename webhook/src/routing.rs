@@ -359,35 +359,17 @@ mod tests {
         assert_eq!(found(&table, &numeric), None);
     }
 
-    /// What the warnings below write.
-    #[derive(Clone, Default)]
-    struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Logs {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[test]
     fn warns_about_step_ids_that_cannot_match() {
-        let logs = Logs::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        let captured = crate::testing::CapturedLogs::new();
+        {
+            let _guard = captured.set_default();
             RouteTable::<()>::new(vec![
                 route("upper").filter(StepId::new("507F191E810C19729DE860EA")),
                 route("fine").filter(StepId::new("507f191e810c19729de860ea")),
-            ])
-        });
-        let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+            ]);
+        }
+        let logs = captured.text();
         assert!(logs.contains("not an ObjectID"), "{logs}");
         assert!(logs.contains("route=\"upper\""), "{logs}");
         assert!(!logs.contains("fine"), "{logs}");

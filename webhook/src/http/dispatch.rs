@@ -157,7 +157,7 @@ async fn endpoint<S: Send + Sync + 'static>(
         .remove::<ReceivedBody>()
         .map_or_else(|| body.clone(), |ReceivedBody(bytes)| bytes);
     // The JSON tree is built if a filter or the handler asks for it.
-    let request = Arc::new(Request::lazy(parts, body));
+    let request = Arc::new(Request::unparsed(parts, body, None));
     let mut refused: Option<VerifyError> = None;
     for route in table
         .routes

@@ -28,7 +28,6 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::extract::Extract;
-use crate::request::json_or_null;
 use crate::Request;
 
 /// The media type of URL-encoded forms.
@@ -267,10 +266,7 @@ impl HttpEvent {
                 // (then copied from it).
                 json: match request.json_if_parsed() {
                     Some(json) => json.as_object().cloned(),
-                    None => match json_or_null(body) {
-                        Value::Object(map) => Some(map),
-                        _ => None,
-                    },
+                    None => serde_json::from_slice(body).ok(),
                 },
             },
         }
@@ -286,7 +282,7 @@ impl HttpEvent {
 /// when first asked for.
 pub(crate) fn request_from_http(request: http::Request<Bytes>) -> Request {
     let (head, body) = request.into_parts();
-    Request::lazy(head, body)
+    Request::unparsed(head, body, None)
 }
 
 impl fmt::Display for HttpEvent {

@@ -97,7 +97,7 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
     // JSON tree. What it does not accept, the full parse refuses precisely (or accepts: a
     // notification the scan does not know how to read still gets served).
     let request = match envelope::scan(&body) {
-        Some(envelope) => Request::scanned(parts, body, envelope),
+        Some(envelope) => Request::unparsed(parts, body, Some(envelope)),
         None => match parse_notification(&body) {
             Ok(json) => Request::from_parts(parts, body, json),
             Err(error) => return ApiError::from(error).into_response(),

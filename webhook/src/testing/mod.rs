@@ -19,10 +19,12 @@
 //! ```
 
 mod client;
+mod logs;
 mod server;
 mod signer;
 
 pub use client::{SendError, TestClient, TestRequest, TestResponse};
+pub use logs::CapturedLogs;
 pub use server::TestServer;
 pub use signer::{http_date, Signer};
 
