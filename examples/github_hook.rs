@@ -43,7 +43,7 @@ async fn pull_request(event: HttpEvent) -> impl IntoResponse {
 /// The route of one GitHub event on `POST /github`.
 fn on_event<H, M>(event: &str, handler: H, secret: &str) -> HttpRoute
 where
-    H: webhook::http::HttpHandler<M, ()>,
+    H: webhook::Handler<M, ()>,
     M: 'static,
 {
     let filter = format!(r#"data.headers["X-GitHub-Event"] == "{event}""#);

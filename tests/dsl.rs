@@ -40,7 +40,7 @@ async fn greet(
     json_key_equals("data.interlocutor.id", "vip"),
     priority = 10
 )]
-fn vip(event: StepReached) -> Result<StepReachedResponse, std::fmt::Error> {
+fn vip(event: StepReached) -> Result<StepReachedResponse, HandlerError> {
     Ok(says(format!("vip on {}", event.step_id().unwrap_or("?"))))
 }
 
@@ -50,8 +50,8 @@ async fn web_with_input() -> StepReachedResponse {
 }
 
 #[on(step_reached, step_id = ["000000000000000000000001", "000000000000000000000002"])]
-fn failing() -> Result<StepReachedResponse, String> {
-    Err("the CRM is down".to_owned())
+fn failing() -> Result<StepReachedResponse, HandlerError> {
+    Err(HandlerError::msg("the CRM is down"))
 }
 
 fn is_test_user(request: &Request) -> bool {
@@ -129,17 +129,32 @@ async fn result_handlers_answer_500_on_error() {
     server.shutdown().await.unwrap();
 }
 
-#[tokio::test]
-async fn missing_state_is_a_500_that_names_the_type() {
-    let webhook = Webhook::from_registry().unwrap().request_max_age(None);
-    let server = TestServer::spawn(webhook).await.unwrap();
-    let response = server.client().notify(&sample_notification(STEP_ID)).await;
-    assert_eq!(response.status(), 500);
-    assert!(response.json()["description"]
-        .as_str()
+#[test]
+fn missing_state_stops_the_program_at_start_naming_the_handler_and_the_type() {
+    let webhook = Webhook::from_registry().unwrap().state(Visits::default());
+    let missing = webhook.check_state().unwrap_err();
+    assert_eq!(missing.handler, "greet");
+    assert_eq!(missing.type_name, "dsl::Greeting");
+    assert_eq!(
+        missing.to_string(),
+        format!(
+            "the handler `greet` ({}) asks for `State<dsl::Greeting>`, but no value of that type \
+             is in the webhook's state: add one with `main!(state = ...)` or `Webhook::state(...)`",
+            missing.location.unwrap()
+        )
+    );
+    assert!(missing.location.unwrap().starts_with("tests/dsl.rs:"));
+    // `into_router` (and so `serve` and `main!()`) refuses to start.
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| webhook.into_router()));
+    let message = refused.unwrap_err();
+    let message = message.downcast_ref::<String>().unwrap();
+    assert!(message.contains("`State<dsl::Greeting>`"), "{message}");
+    // With every value, it starts.
+    let complete = Webhook::from_registry()
         .unwrap()
-        .contains("Greeting"));
-    server.shutdown().await.unwrap();
+        .state(Greeting("hello"))
+        .state(Visits::default());
+    assert_eq!(complete.check_state(), Ok(()));
 }
 
 #[test]

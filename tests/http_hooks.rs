@@ -450,6 +450,7 @@ async fn handlers_answer_anything_that_becomes_a_response_and_share_state() {
     assert_eq!(response.text(), "b 3");
     let response = client
         .request(Method::POST, "/json")
+        .header("content-type", "application/json")
         .body(r#"{"a": [1]}"#)
         .send()
         .await;

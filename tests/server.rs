@@ -132,6 +132,8 @@ impl std::fmt::Display for DatabaseDown {
     }
 }
 
+impl std::error::Error for DatabaseDown {}
+
 async fn panics_async() -> StepReachedResponse {
     panic!("boom")
 }
@@ -141,7 +143,7 @@ async fn errors_and_panics_are_500_for_that_request_only() {
     let webhook = open_bot()
         .on(
             topics::STEP_REACHED,
-            || -> Result<StepReachedResponse, DatabaseDown> { Err(DatabaseDown) },
+            || -> Result<StepReachedResponse, HandlerError> { Err(DatabaseDown.into()) },
             StepId::new("000000000000000000000001"),
         )
         .on(

@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 use crate::auth::{share, Authenticator, SharedAuthenticator};
 use crate::filter::IntoFilter;
 use crate::handler::Handler;
-use crate::http::{HttpHandler, HttpRoute, Methods};
+use crate::http::{HttpRoute, Methods};
 use crate::http_server::serve_router;
 use crate::pipeline::body::BodyRules;
 use crate::pipeline::content_type::ContentTypeCheck;
@@ -24,6 +24,24 @@ use crate::routing::{Route, RouteTable};
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
 use crate::serve::shutdown_signal;
 use crate::state::StateMap;
+
+/// A handler reads a value of the webhook's [`StateMap`] that nobody stored: found at start
+/// ([`Webhook::check_state`]), before any request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+#[error(
+    "the handler `{handler}`{} asks for `State<{type_name}>`, but no value of that type is in \
+     the webhook's state: add one with `main!(state = ...)` or `Webhook::state(...)`",
+    .location.map(|at| format!(" ({at})")).unwrap_or_default()
+)]
+pub struct MissingState {
+    /// The handler's route name.
+    pub handler: String,
+    /// Where the handler is declared, when known.
+    pub location: Option<&'static str>,
+    /// The type of the missing value.
+    pub type_name: &'static str,
+}
 
 /// The default maximum body size: 2 MiB, as axum's.
 pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
@@ -251,7 +269,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         filters: impl IntoFilter,
     ) -> Self
     where
-        H: HttpHandler<M, S>,
+        H: Handler<M, S>,
         M: 'static,
     {
         self.http_route(HttpRoute::new(methods, path, handler).filter(filters))
@@ -314,15 +332,56 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self
     }
 
+    /// Checks that the [`StateMap`] holds every value the `#[on]` handlers read with
+    /// `State<T>`. A webhook whose state is not a `StateMap` passes: its `State<T>` arguments
+    /// were checked at compile time (`T: FromRef<S>`).
+    ///
+    /// # Errors
+    ///
+    /// The first handler whose value is missing, with the type.
+    pub fn check_state(&self) -> Result<(), MissingState> {
+        let Some(map) = (&self.state as &dyn std::any::Any).downcast_ref::<StateMap>() else {
+            return Ok(());
+        };
+        let notification = self.routes.iter().map(|route| {
+            (
+                route.route_name(),
+                route.declared_at(),
+                route.required_state(),
+            )
+        });
+        let http = self.http_routes.iter().map(|route| {
+            (
+                route.route_name(),
+                route.declared_at(),
+                route.required_state(),
+            )
+        });
+        for (handler, location, required) in notification.chain(http) {
+            if let Some(missing) = required.iter().find(|r| !map.contains_type(r.type_id)) {
+                return Err(MissingState {
+                    handler: handler.to_owned(),
+                    location,
+                    type_name: missing.type_name,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The axum router serving this webhook, to mount in an application
     /// (`Router::new().nest_service("/clustaar", webhook.into_router())`), wrap in tower
     /// layers, or serve.
     ///
     /// # Panics
     ///
-    /// When an HTTP route is on the path of the Clustaar notifications, or two HTTP route
-    /// paths conflict (`/hooks/{a}` and `/hooks/{b}`).
+    /// When an HTTP route is on the path of the Clustaar notifications, two HTTP route
+    /// paths conflict (`/hooks/{a}` and `/hooks/{b}`), or a handler reads state the webhook
+    /// does not hold ([`check_state`](Webhook::check_state)).
     pub fn into_router(self) -> Router {
+        if let Err(missing) = self.check_state() {
+            panic!("{missing}");
+        }
         let Self {
             state,
             routes,

@@ -1,42 +1,75 @@
-//! Handler arguments, extracted from the [`Request`] in the axum style.
+//! Handler arguments: axum extractors, and the framework's own types implementing axum's
+//! [`FromRequestParts`].
+//!
+//! A handler's arguments are anything that implements axum's `FromRequestParts<S>` (every
+//! argument) or `FromRequest<S>` (the last one, which may read the body): axum's own extractors,
+//! those of other crates, and yours. The framework adds:
 //!
 //! | argument | what it holds |
 //! |---|---|
 //! | [`StepReached`] | the typed `data` of a `conversation.step_reached` notification |
 //! | [`WebhookRequest<E>`] | the whole notification (`topic`, `botID`, `timestamp`, typed `data`) |
-//! | [`HeaderMap`] | the request's headers |
-//! | [`RawBody`] | the body, byte for byte |
-//! | [`Json<T>`] | the body deserialised into any `T` (`serde_json::Value` for the raw JSON) |
-//! | [`State<T>`] | the webhook's shared state, or a part of it (see [`FromState`]) |
-//! | [`Extension<T>`] | a value a layer stored in the request's extensions |
+//! | [`RawBody`] | the body, byte for byte (decoded) |
+//! | [`Request`] | the request as filters see it: head, body, JSON |
+//! | [`HttpEvent`](crate::http::HttpEvent) | an HTTP route's request, as its CEL filter sees it |
 //! | [`Identity<U>`](crate::auth::Identity), `Option<Identity<U>>` | who the [authenticator](crate::auth) identified |
-//! | [`Method`], [`Uri`] | the request line |
-//! | `Arc<Request>` | everything above |
+//!
+//! and, from axum: `HeaderMap`, `Method`, `Uri`, [`State<T>`](axum::extract::State),
+//! [`Extension<T>`](axum::Extension), [`Json<T>`](axum::Json) (last argument),
+//! [`Path<T>`](axum::extract::Path) (HTTP routes), `Query<T>`...
+//!
+//! The framework's extractors read the request that ingestion built once: they work in the
+//! handlers the framework calls. A rejection that axum answers as plain text becomes the JSON
+//! error every refusal has (`{"title", "description"}`), with the same status.
+//!
+//! Your own extractor, a tenant read from a header:
+//!
+//! ```
+//! use axum::extract::FromRequestParts;
+//! use http::request::Parts;
+//! use webhook::ApiError;
+//!
+//! struct Tenant(String);
+//!
+//! impl<S: Send + Sync> FromRequestParts<S> for Tenant {
+//!     type Rejection = ApiError;
+//!
+//!     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+//!         parts
+//!             .headers
+//!             .get("x-tenant")
+//!             .and_then(|value| value.to_str().ok())
+//!             .map(|tenant| Tenant(tenant.to_owned()))
+//!             .ok_or_else(|| ApiError::bad_request("Missing tenant", "Send an X-Tenant header."))
+//!     }
+//! }
+//! ```
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::{Extension, Json};
+use axum::extract::FromRequestParts;
 use bytes::Bytes;
-use http::{HeaderMap, Method, Uri};
+use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::models::load::load;
 use crate::models::{StepReached, WebhookRequest};
-use crate::state::FromState;
+use crate::request::{payload_of, Payload};
 use crate::Request;
 
-/// A type a handler can take as an argument.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be an argument of a webhook handler",
-    label = "this argument is not an extractor",
-    note = "a handler's arguments are extractors: `StepReached`, `WebhookRequest<E>`, `HeaderMap`, `RawBody`, `Json<T>`, `State<T>`, `Extension<T>`, `Identity<U>`, `Method`, `Uri` or `Arc<Request>`; an HTTP route's handler also takes `HttpEvent` and `Path<T>`",
-    note = "for `State<T>`, the webhook's state must be a `T`, hold one (`StateMap`), or implement `FromState` for it"
-)]
-pub trait Extract<S>: Sized {
-    /// Extracts the argument; an error is answered as is (usually a `400`).
-    fn extract(request: &Arc<Request>, state: &S) -> Result<Self, ApiError>;
+/// The request's payload, or the `500` of an extractor used outside the framework's handlers.
+pub(crate) fn payload(parts: &Parts, extractor: &str) -> Result<Arc<Payload>, ApiError> {
+    payload_of(parts).cloned().ok_or_else(|| {
+        tracing::error!(
+            extractor,
+            "an extractor of the webhook framework was used outside its handlers"
+        );
+        ApiError::internal(format!(
+            "`{extractor}` reads the request the webhook framework ingested: it works in the \
+             handlers of a `Webhook`, not in another axum route."
+        ))
+    })
 }
 
 fn invalid_notification(error: &dyn std::fmt::Display) -> ApiError {
@@ -52,14 +85,17 @@ struct DataOf<T> {
     data: T,
 }
 
-impl<S> Extract<S> for StepReached {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
+impl<S: Send + Sync> FromRequestParts<S> for StepReached {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let payload = payload(parts, "StepReached")?;
         // Straight from the bytes when the JSON tree was not built (the usual case); the tree,
         // which finds every error at its path, when that fails.
-        if let Some(DataOf { data }) = request.deserialize_body() {
+        if let Some(DataOf { data }) = payload.deserialize_body() {
             return Ok(data);
         }
-        let data = request.json().get("data").ok_or_else(|| {
+        let data = payload.json().get("data").ok_or_else(|| {
             ApiError::bad_request(
                 "Invalid notification",
                 "The notification has no \"data\" field.",
@@ -69,96 +105,39 @@ impl<S> Extract<S> for StepReached {
     }
 }
 
-impl<S, E: DeserializeOwned> Extract<S> for WebhookRequest<E> {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        if let Some(notification) = request.deserialize_body() {
+impl<S: Send + Sync, E: DeserializeOwned> FromRequestParts<S> for WebhookRequest<E> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let payload = payload(parts, "WebhookRequest")?;
+        if let Some(notification) = payload.deserialize_body() {
             return Ok(notification);
         }
-        load::<WebhookRequest<E>>(request.json(), "")
+        load::<WebhookRequest<E>>(payload.json(), "")
             .map_err(|errors| invalid_notification(&errors))
     }
 }
 
-impl<S, T: DeserializeOwned> Extract<S> for Json<T> {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        // From the bytes when no filter built the JSON tree (no copy of the tree); from the tree,
-        // for its error message, when that fails.
-        if let Some(value) = request.deserialize_body() {
-            return Ok(Json(value));
-        }
-        T::deserialize(request.json())
-            .map(Json)
-            .map_err(|error| invalid_notification(&error))
-    }
-}
-
-/// The request body, byte for byte as received.
+/// The request body, byte for byte as received (once decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawBody(pub Bytes);
 
-impl<S> Extract<S> for RawBody {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(RawBody(request.body().clone()))
+impl<S: Send + Sync> FromRequestParts<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Ok(RawBody(payload(parts, "RawBody")?.body().clone()))
     }
 }
 
-impl<S> Extract<S> for HeaderMap {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(request.headers().clone())
-    }
-}
+impl<S: Send + Sync> FromRequestParts<S> for Request {
+    type Rejection = ApiError;
 
-impl<S> Extract<S> for Method {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(request.method().clone())
-    }
-}
-
-impl<S> Extract<S> for Uri {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(request.uri().clone())
-    }
-}
-
-impl<S> Extract<S> for Arc<Request> {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(Arc::clone(request))
-    }
-}
-
-impl<S, T> Extract<S> for State<T>
-where
-    T: FromState<S>,
-{
-    fn extract(_: &Arc<Request>, state: &S) -> Result<Self, ApiError> {
-        T::from_state(state).map(State).ok_or_else(|| {
-            tracing::error!(
-                state = std::any::type_name::<T>(),
-                "a handler asks for state the webhook does not hold"
-            );
-            ApiError::internal(format!(
-                "The handler asks for state of type `{}` that the webhook does not hold.",
-                std::any::type_name::<T>()
-            ))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        Request::from_handler_parts(parts).ok_or_else(|| {
+            payload(parts, "Request")
+                .err()
+                .unwrap_or_else(|| ApiError::internal("The request cannot be read."))
         })
-    }
-}
-
-impl<S, T> Extract<S> for Extension<T>
-where
-    T: Clone + Send + Sync + 'static,
-{
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        request
-            .extensions()
-            .get::<T>()
-            .cloned()
-            .map(Extension)
-            .ok_or_else(|| {
-                ApiError::internal(format!(
-                    "The handler asks for an extension of type `{}` that no layer provided.",
-                    std::any::type_name::<T>()
-                ))
-            })
     }
 }

@@ -24,7 +24,7 @@
 //!
 //! - [`Webhook`]: the builder (security options, routes), which becomes an axum `Router`.
 //! - [`handler`], [`extract`], [`reply`]: handlers are plain functions, async or not, whose
-//!   arguments are extractors.
+//!   arguments are axum extractors and whose result is an axum response.
 //! - [`routing`] and [`filter`]: how a notification finds its handler.
 //! - [`http`](mod@http): generic HTTP webhooks (GitHub, Stripe, a cron...) with CEL filters, on
 //!   the same server.
@@ -46,6 +46,7 @@ pub mod error;
 pub mod extract;
 pub mod filter;
 pub mod handler;
+mod handler_checks;
 pub mod http;
 mod http_server;
 pub mod models;
@@ -61,13 +62,14 @@ pub mod state;
 pub mod testing;
 
 pub use crate::builder::{
-    Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
+    MissingState, Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
+    DEFAULT_HEADER_READ_TIMEOUT,
 };
 pub use crate::error::ApiError;
-pub use crate::extract::{Extract, RawBody};
+pub use crate::extract::RawBody;
 pub use crate::handler::Handler;
 pub use crate::models::{StepReached, StepReachedResponse};
-pub use crate::reply::IntoReply;
+pub use crate::reply::HandlerError;
 pub use crate::request::Request;
 pub use crate::routing::Route;
 pub use crate::serve::shutdown_signal;
@@ -90,9 +92,6 @@ pub mod __private {
     pub use inventory;
     pub use std::borrow::Cow;
 
-    use crate::extract::Extract;
-    use crate::reply::IntoReply;
-
     /// A registered authenticator, type-erased.
     pub struct SharedAuthenticator(pub(crate) crate::auth::SharedAuthenticator);
 
@@ -111,24 +110,10 @@ pub mod __private {
         result.into_outcome()
     }
 
-    /// Fails to compile, at the argument, when `T` is not an extractor.
-    pub fn assert_extractor<T: Extract<StateMap>>() {}
-
-    /// Fails to compile, at the return type, when `T` does not become a response.
-    pub fn assert_reply<T: IntoReply>() {}
-
-    /// What an HTTP handler returns: anything that implements axum's `IntoResponse`.
-    #[diagnostic::on_unimplemented(
-        message = "`{Self}` cannot be returned by an HTTP webhook handler",
-        label = "an HTTP handler must return something that implements `IntoResponse`",
-        note = "return a `StatusCode`, a `String`, a `Json<T>`, a `(StatusCode, Json<T>)`, an `ApiError`, a `Result<T, ApiError>` or an `impl IntoResponse`"
-    )]
-    pub trait HttpReply {}
-
-    impl<T: axum::response::IntoResponse> HttpReply for T {}
-
-    /// Fails to compile, at the return type, when `T` is not an HTTP response.
-    pub fn assert_http_reply<T: HttpReply>() {}
+    pub use crate::handler_checks::{
+        assert_argument, assert_last_argument, assert_reply, state_of, state_requirement,
+        StateRequirement, StoredState,
+    };
 
     /// Calls a user's `verify = function`; fails to compile at the path when it does not return
     /// a signature check.
@@ -176,8 +161,11 @@ pub mod prelude {
         SetUserAttributeAction, Step, StepReached, StepReachedResponse, StepTarget,
         StoreSessionValueAction, StoryTarget, Target, WaitAction, WebhookRequest,
     };
-    pub use crate::state::{FromState, StateMap};
-    pub use crate::{authenticator, on, ApiError, RawBody, Request, Route, StatusCode, Webhook};
+    pub use crate::state::StateMap;
+    pub use crate::{
+        authenticator, on, ApiError, HandlerError, RawBody, Request, Route, StatusCode, Webhook,
+    };
+    pub use axum::extract::FromRef;
     pub use axum::extract::State;
     pub use axum::http::{HeaderMap, Method};
     pub use axum::response::IntoResponse;

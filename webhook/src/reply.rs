@@ -1,36 +1,34 @@
-//! What handlers return, and how it becomes an HTTP response.
+//! What handlers return: anything that implements axum's [`IntoResponse`].
+//!
+//! - [`StepReachedResponse`]: `200` with its JSON, once validated (see
+//!   [`models::validate`](crate::models::validate)); an invalid answer is a `500` naming every
+//!   broken rule;
+//! - [`ApiError`]: that error, as JSON;
+//! - [`HandlerError`]: a `500` JSON error whose cause is logged, not sent; `?` turns any
+//!   `std::error::Error` into one;
+//! - `Result<T, E>` of any of these (axum's rule: an `Err` is answered as `E` answers);
+//! - and everything else axum answers: `StatusCode`, `String`, [`Json<T>`](axum::Json),
+//!   `(StatusCode, T)`, `Response`, `impl IntoResponse`...
+//!
+//! ```
+//! use webhook::prelude::*;
+//! use webhook::HandlerError;
+//!
+//! async fn greet(event: StepReached) -> Result<StepReachedResponse, HandlerError> {
+//!     let count: u32 = "3".parse()?; // any error: a logged `500`
+//!     Ok(StepReachedResponse::new().action(SendTextAction::new([format!("{count}")])))
+//! }
+//! ```
 
-use std::any::Any;
-use std::fmt::Display;
+use std::fmt;
 
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use crate::error::ApiError;
 use crate::models::validate::Validate;
 use crate::models::StepReachedResponse;
-
-/// A value a handler can return.
-///
-/// - [`StepReachedResponse`]: `200` with its JSON, once validated (see
-///   [`models::validate`](crate::models::validate)); an invalid answer is a `500` naming every
-///   broken rule;
-/// - [`ApiError`]: that error;
-/// - `Result<T, E>` of any of these, where `E: Display`: an `Err` is a `500` JSON error with the
-///   cause logged through `tracing` (not sent: it may hold internals), except an `Err` that is an
-///   [`ApiError`], answered as is;
-/// - [`Json<T>`] and axum's [`Response`], for full control (not validated).
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be returned by a webhook handler",
-    label = "a handler must return something that becomes a response",
-    note = "return a `StepReachedResponse`, an `ApiError`, a `Result<StepReachedResponse, E>` where `E: Display`, a `Json<T>` or an axum `Response`"
-)]
-pub trait IntoReply {
-    /// The HTTP response.
-    fn into_reply(self) -> Response;
-}
 
 /// Serialises `value` as a `200` JSON response; a value that cannot be serialised is a `500`.
 pub(crate) fn json_response<T: Serialize>(value: &T) -> Response {
@@ -50,10 +48,10 @@ pub(crate) fn json_response<T: Serialize>(value: &T) -> Response {
     }
 }
 
-impl IntoReply for StepReachedResponse {
+impl IntoResponse for StepReachedResponse {
     /// Validates the answer before sending it: an answer the platform would refuse is a `500`
     /// that names the path and the rule of every error, logged through `tracing`.
-    fn into_reply(self) -> Response {
+    fn into_response(self) -> Response {
         match self.validate() {
             Ok(()) => json_response(&self),
             Err(errors) => {
@@ -67,40 +65,59 @@ impl IntoReply for StepReachedResponse {
     }
 }
 
-impl IntoReply for ApiError {
-    fn into_reply(self) -> Response {
-        self.into_response()
+/// A handler's failure: answered `500` with a JSON error that does not reveal the cause (it may
+/// hold internals), logged through `tracing` with it.
+///
+/// `?` converts any `std::error::Error` into it (a database error, an I/O error...);
+/// [`HandlerError::msg`] makes one from a message.
+///
+/// ```
+/// use webhook::HandlerError;
+/// use axum::response::IntoResponse;
+///
+/// fn parse(text: &str) -> Result<u32, HandlerError> {
+///     Ok(text.parse::<u32>()?)
+/// }
+/// let response = parse("x").unwrap_err().into_response();
+/// assert_eq!(response.status(), webhook::StatusCode::INTERNAL_SERVER_ERROR);
+/// assert!(HandlerError::msg("the CRM is down").to_string().contains("CRM"));
+/// ```
+pub struct HandlerError(Box<dyn std::error::Error + Send + Sync>);
+
+impl HandlerError {
+    /// A failure described by `message`.
+    pub fn msg(message: impl fmt::Display) -> Self {
+        Self(message.to_string().into())
+    }
+
+    /// The cause.
+    pub fn cause(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
     }
 }
 
-impl IntoReply for Response {
-    fn into_reply(self) -> Response {
-        self
+impl<E: std::error::Error + Send + Sync + 'static> From<E> for HandlerError {
+    fn from(error: E) -> Self {
+        Self(Box::new(error))
     }
 }
 
-impl<T: Serialize> IntoReply for Json<T> {
-    fn into_reply(self) -> Response {
-        json_response(&self.0)
+impl fmt::Debug for HandlerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
     }
 }
 
-impl<T, E> IntoReply for Result<T, E>
-where
-    T: IntoReply,
-    E: Display + 'static,
-{
-    fn into_reply(self) -> Response {
-        match self {
-            Ok(value) => value.into_reply(),
-            Err(error) => {
-                if let Some(api_error) = (&error as &dyn Any).downcast_ref::<ApiError>() {
-                    return api_error.clone().into_response();
-                }
-                tracing::error!(error = %error, "the handler failed");
-                ApiError::internal("The handler failed; its error is in the webhook's logs.")
-                    .into_response()
-            }
-        }
+impl fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl IntoResponse for HandlerError {
+    fn into_response(self) -> Response {
+        tracing::error!(error = %self.0, "the handler failed");
+        ApiError::internal("The handler failed; its error is in the webhook's logs.")
+            .into_response()
     }
 }

@@ -1,6 +1,12 @@
 //! The request as handlers and filters see it: head, raw body and parsed JSON, read once.
+//!
+//! Ingestion builds one [`Request`] for every kind of route. Filters read it by reference; when
+//! a handler is called, its head becomes the axum request the extractors see, and its
+//! [`Payload`] (the body and its JSON) travels in that request's extensions, where the
+//! framework's extractors ([`StepReached`](crate::StepReached), [`RawBody`](crate::RawBody),
+//! [`HttpEvent`](crate::http::HttpEvent)...) find it.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use http::request::Parts;
@@ -17,18 +23,41 @@ use crate::pipeline::envelope::Envelope;
 /// Filters are functions of it (`Fn(&Request) -> bool`), and handler arguments are extracted
 /// from it. The webhook routes a notification by its topic and step id without building its JSON
 /// tree; the tree is built the first time something asks for [`Request::json`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Request {
     head: Parts,
-    body: Bytes,
-    parsed: Parsed,
+    payload: Arc<Payload>,
 }
 
-/// What is known of the body's JSON: the envelope scan's findings, the tree once built.
+/// The body of a [`Request`] and what is known of its JSON: the envelope scan's findings, the
+/// tree once built. Shared by the request and the extractors of its handler.
 #[derive(Debug)]
-pub(crate) struct Parsed {
+pub(crate) struct Payload {
+    body: Bytes,
     envelope: Option<Envelope>,
     json: OnceLock<Value>,
+}
+
+impl Payload {
+    /// The body, byte for byte as received (decoded).
+    pub(crate) fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body's JSON tree, built on the first call (`null` when it is not JSON).
+    pub(crate) fn json(&self) -> &Value {
+        self.json.get_or_init(|| json_or_null(&self.body))
+    }
+
+    /// The body deserialised as a `T` straight from its bytes, when no JSON tree was built
+    /// (reading the tree is then cheaper) and the bytes are a `T`; `None` otherwise, and the
+    /// caller reads the tree, whose errors name their paths.
+    pub(crate) fn deserialize_body<T: DeserializeOwned>(&self) -> Option<T> {
+        if self.json.get().is_some() {
+            return None;
+        }
+        serde_json::from_slice(&self.body).ok()
+    }
 }
 
 impl Request {
@@ -36,11 +65,11 @@ impl Request {
     pub fn from_parts(head: Parts, body: Bytes, json: Value) -> Self {
         Self {
             head,
-            body,
-            parsed: Parsed {
+            payload: Arc::new(Payload {
+                body,
                 envelope: None,
                 json: OnceLock::from(json),
-            },
+            }),
         }
     }
 
@@ -50,11 +79,11 @@ impl Request {
     pub(crate) fn unparsed(head: Parts, body: Bytes, envelope: Option<Envelope>) -> Self {
         Self {
             head,
-            body,
-            parsed: Parsed {
+            payload: Arc::new(Payload {
+                body,
                 envelope,
                 json: OnceLock::new(),
-            },
+            }),
         }
     }
 
@@ -73,7 +102,7 @@ impl Request {
 
     /// The notification's `topic`, if it is a string.
     pub fn topic(&self) -> Option<&str> {
-        match &self.parsed.envelope {
+        match &self.payload.envelope {
             Some(envelope) => Some(&envelope.topic),
             None => self.json().get("topic").and_then(Value::as_str),
         }
@@ -87,7 +116,7 @@ impl Request {
     /// assert_eq!(request.step_id(), Some("507f"));
     /// ```
     pub fn step_id(&self) -> Option<&str> {
-        match &self.parsed.envelope {
+        match &self.payload.envelope {
             Some(envelope) => envelope.step_id.as_deref(),
             None => STEP_ID_PATH.find(self.json()).and_then(Value::as_str),
         }
@@ -96,27 +125,17 @@ impl Request {
     /// The parsed body, built on the first call: `null` when the body is empty or not JSON
     /// (which a notification never is: the webhook refuses it before routing).
     pub fn json(&self) -> &Value {
-        self.parsed.json.get_or_init(|| json_or_null(&self.body))
+        self.payload.json()
     }
 
     /// The JSON tree, if something built it already.
     pub(crate) fn json_if_parsed(&self) -> Option<&Value> {
-        self.parsed.json.get()
-    }
-
-    /// The body deserialised as a `T` straight from its bytes, when no JSON tree was built
-    /// (reading the tree is then cheaper) and the bytes are a `T`; `None` otherwise, and the
-    /// caller reads the tree, whose errors name their paths.
-    pub(crate) fn deserialize_body<T: DeserializeOwned>(&self) -> Option<T> {
-        if self.json_if_parsed().is_some() {
-            return None;
-        }
-        serde_json::from_slice(&self.body).ok()
+        self.payload.json.get()
     }
 
     /// The body, byte for byte as received.
     pub fn body(&self) -> &Bytes {
-        &self.body
+        &self.payload.body
     }
 
     /// The request's headers.
@@ -144,15 +163,38 @@ impl Request {
         &self.head
     }
 
-    /// The head, the body and what is known of its JSON, back.
-    pub(crate) fn into_parts(self) -> (Parts, Bytes, Parsed) {
-        (self.head, self.body, self.parsed)
+    /// The head and the payload, apart (an authenticator reads the head by value).
+    pub(crate) fn into_head(self) -> (Parts, Arc<Payload>) {
+        (self.head, self.payload)
     }
 
-    /// Reassembles what [`Request::into_parts`] took apart.
-    pub(crate) fn from_parsed(head: Parts, body: Bytes, parsed: Parsed) -> Self {
-        Self { head, body, parsed }
+    /// Puts back together what [`Request::into_head`] took apart.
+    pub(crate) fn from_head(head: Parts, payload: Arc<Payload>) -> Self {
+        Self { head, payload }
     }
+
+    /// The head, with the payload in its extensions (where the extractors of the handler find
+    /// it), and the body for the handler's last extractor.
+    pub(crate) fn into_handler_parts(self) -> (Parts, Bytes) {
+        let Self { mut head, payload } = self;
+        let body = payload.body.clone();
+        head.extensions.insert(payload);
+        (head, body)
+    }
+
+    /// The request a handler's extractors see in `parts`, when the framework called the handler.
+    pub(crate) fn from_handler_parts(parts: &Parts) -> Option<Self> {
+        let payload = parts.extensions.get::<Arc<Payload>>()?;
+        Some(Self {
+            head: parts.clone(),
+            payload: Arc::clone(payload),
+        })
+    }
+}
+
+/// The payload of the request a handler was called with, from its extractors' `parts`.
+pub(crate) fn payload_of(parts: &Parts) -> Option<&Arc<Payload>> {
+    parts.extensions.get::<Arc<Payload>>()
 }
 
 /// `body` as JSON, or `null` when it is empty or not JSON.

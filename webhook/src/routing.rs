@@ -40,6 +40,7 @@ pub struct Route<S = ()> {
     priority: i32,
     name: Cow<'static, str>,
     location: Option<&'static str>,
+    required_state: Vec<crate::handler_checks::StateRequirement>,
     authenticator: Option<SharedAuthenticator>,
 }
 
@@ -57,6 +58,7 @@ impl<S: Send + Sync + 'static> Route<S> {
             priority: 0,
             name: Cow::Borrowed(std::any::type_name::<H>()),
             location: None,
+            required_state: Vec::new(),
             authenticator: None,
         }
     }
@@ -107,6 +109,21 @@ impl<S> Route<S> {
     pub fn location(mut self, location: &'static str) -> Self {
         self.location = Some(location);
         self
+    }
+
+    /// Records that the handler reads this value of the webhook's [`StateMap`]
+    /// (`#[on]` does it for each `State<T>` argument), checked at start.
+    ///
+    /// [`StateMap`]: crate::state::StateMap
+    #[doc(hidden)]
+    pub fn requires_state(mut self, requirement: crate::handler_checks::StateRequirement) -> Self {
+        self.required_state.push(requirement);
+        self
+    }
+
+    /// The state values the handler reads, recorded with `requires_state`.
+    pub(crate) fn required_state(&self) -> &[crate::handler_checks::StateRequirement] {
+        &self.required_state
     }
 
     /// The topic served.

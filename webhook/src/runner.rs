@@ -183,6 +183,10 @@ where
                 return ExitCode::from(2);
             }
         };
+        if let Err(missing) = webhook.check_state() {
+            eprintln!("{program}: {missing}");
+            return ExitCode::from(2);
+        }
         if webhook.routes().is_empty() && webhook.http_routes().is_empty() {
             tracing::warn!("no #[on] handler is registered: every notification will be a 404");
         }

@@ -1,60 +1,30 @@
 //! Shared state: what `State<T>` hands to handlers.
 //!
 //! A [`Webhook<S>`](crate::Webhook) holds one state value `S`. A handler argument `State<T>`
-//! receives `T` when `T: FromState<S>`:
+//! (axum's) receives `T` by axum's rule, `T: FromRef<S>`: `T` is `S` itself (any `Clone`
+//! state), or you implement [`FromRef<S>`](axum::extract::FromRef) for a part of your state
+//! (or derive it with axum's `macros` feature). Checked at compile time.
 //!
-//! - `T` is `S` itself (any `Clone` state);
-//! - `S` is a [`StateMap`] holding a `T` (the state of bots built by `main!()` and
-//!   `Webhook::from_registry()`, where each `main!(state = ...)` value is stored by type);
-//! - or you implement `FromState<S>` for a part of your state, as axum's `FromRef`.
+//! The handlers of `#[on]` share a [`StateMap`]: each `main!(state = ...)` value (or
+//! [`Webhook::state`](crate::Webhook::state)) is stored by its type, and their `State<T>`
+//! arguments read it. A handler asking for a type the map does not hold stops the program at
+//! start, naming the handler and the type.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
 
-/// Builds a handler's `State<Self>` argument from the webhook's state `S`.
-///
-/// ```
-/// use webhook::state::FromState;
-///
-/// #[derive(Clone)]
-/// struct App { db: Db }
-/// #[derive(Clone)]
-/// struct Db;
-///
-/// impl FromState<App> for Db {
-///     fn from_state(app: &App) -> Option<Self> {
-///         Some(app.db.clone())
-///     }
-/// }
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "the webhook's state `{S}` does not provide a `{Self}`",
-    label = "`State<{Self}>` needs the webhook's state to provide it",
-    note = "use `Webhook::with_state(value)` with a `{Self}`, store it with `main!(state = ...)`, or implement `FromState<{S}>` for `{Self}`"
-)]
-pub trait FromState<S>: Sized {
-    /// The value, or `None` when the state does not hold one (a `500`).
-    fn from_state(state: &S) -> Option<Self>;
-}
-
-impl<S: Clone> FromState<S> for S {
-    fn from_state(state: &S) -> Option<Self> {
-        Some(state.clone())
-    }
-}
-
 /// Values stored by type: the state of bots built from `#[on]` handlers.
 ///
 /// ```
-/// use webhook::state::{FromState, StateMap};
+/// use webhook::state::StateMap;
 ///
 /// #[derive(Clone, Debug, PartialEq)]
 /// struct Greeting(&'static str);
 ///
 /// let state = StateMap::new().with(Greeting("hi"));
-/// assert_eq!(Greeting::from_state(&state), Some(Greeting("hi")));
-/// assert_eq!(<u32 as FromState<StateMap>>::from_state(&state), None);
+/// assert_eq!(state.get::<Greeting>(), Some(&Greeting("hi")));
+/// assert_eq!(state.get::<u32>(), None);
 /// ```
 #[derive(Default)]
 pub struct StateMap {
@@ -93,6 +63,11 @@ impl StateMap {
         self.values.extend(other.values);
     }
 
+    /// Whether a value of the type `type_id` is stored.
+    pub(crate) fn contains_type(&self, type_id: TypeId) -> bool {
+        self.values.contains_key(&type_id)
+    }
+
     /// Whether a value of type `T` is stored.
     pub fn contains<T: 'static>(&self) -> bool {
         self.values.contains_key(&TypeId::of::<T>())
@@ -104,11 +79,5 @@ impl fmt::Debug for StateMap {
         f.debug_set()
             .entries(self.values.values().map(|(name, _)| name))
             .finish()
-    }
-}
-
-impl<T: Clone + Send + Sync + 'static> FromState<StateMap> for T {
-    fn from_state(state: &StateMap) -> Option<Self> {
-        state.get::<T>().cloned()
     }
 }

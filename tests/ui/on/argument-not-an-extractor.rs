@@ -1,7 +1,8 @@
 use webhook::prelude::*;
 
+// `String` reads the body: it can only be the last argument.
 #[on(step_reached)]
-async fn greet(event: StepReached, name: String) -> StepReachedResponse {
+async fn greet(name: String, event: StepReached) -> StepReachedResponse {
     let _ = (event, name);
     StepReachedResponse::new()
 }

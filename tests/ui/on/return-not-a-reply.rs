@@ -1,8 +1,9 @@
 use webhook::prelude::*;
 
 #[on(step_reached)]
-fn greet(event: StepReached) -> String {
-    format!("{event:?}")
+fn greet(event: StepReached) -> Option<StepReachedResponse> {
+    let _ = event;
+    None
 }
 
 fn main() {}

@@ -42,7 +42,7 @@ fn many_ids(headers: HeaderMap, RawBody(body): RawBody) -> Result<StepReachedRes
     filter = is_vip,
     priority = 10,
 )]
-async fn everything(notification: WebhookRequest<StepReached>) -> Result<StepReachedResponse, std::io::Error> {
+async fn everything(notification: WebhookRequest<StepReached>) -> Result<StepReachedResponse, HandlerError> {
     let _ = notification;
     Ok(StepReachedResponse::new())
 }

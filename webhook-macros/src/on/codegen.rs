@@ -6,7 +6,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::validate::{filter_key, Filter, HandlerSig, Literal, Path, Spec};
+use super::glue::glue;
+use super::signature::HandlerSig;
+use super::validate::{filter_key, Filter, Literal, Path, Spec};
 use crate::path_syntax::PathSegment;
 
 /// The registration of `handler` for `spec`.
@@ -27,7 +29,10 @@ pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {
     } else {
         (filter_struct(spec, &filters_text), quote!(__WebhookFilter))
     };
-    let assertions = assertions(handler);
+    let glue = glue(handler);
+    let assertions = &glue.assertions;
+    let handler_expr = &glue.handler;
+    let requirements = &glue.requirements;
     let authenticator = spec.auth.as_ref().map(|path| {
         quote_spanned! {path.span()=> .authenticator(#path) }
     });
@@ -37,12 +42,13 @@ pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {
             #assertions
 
             fn __webhook_route() -> #private::Route<#private::StateMap> {
-                #private::Route::new(#event, #name)
+                #private::Route::new(#event, #handler_expr)
                     .filter(#filter_value)
                     .priority(#priority)
                     .name(#name_text)
                     .location(::core::concat!(::core::file!(), ":", ::core::line!()))
                     #authenticator
+                    #requirements
             }
 
             #private::inventory::submit! {
@@ -58,29 +64,6 @@ pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {
                 }
             }
         };
-    }
-}
-
-/// One assertion per argument and one for the result, each spanned on the user's type so a
-/// compile error lands there.
-fn assertions(handler: &HandlerSig) -> TokenStream {
-    let private = quote!(::webhook::__private);
-    let arguments = handler.arg_types.iter().map(|ty| {
-        quote_spanned! {ty.span()=> #private::assert_extractor::<#ty>(); }
-    });
-    let result = match &handler.output {
-        Some(ty) => quote_spanned! {ty.span()=> #private::assert_reply::<#ty>(); },
-        None => {
-            let name = &handler.name;
-            quote_spanned! {name.span()=> #private::assert_reply::<()>(); }
-        }
-    };
-    quote! {
-        #[allow(dead_code)]
-        fn __webhook_assertions() {
-            #(#arguments)*
-            #result
-        }
     }
 }
 

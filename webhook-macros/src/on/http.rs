@@ -5,11 +5,13 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, Lit, LitStr, Type};
+use syn::{Expr, ExprLit, Lit, LitStr};
 
 use super::args::Form;
 use super::codegen::filter_struct;
-use super::validate::{filter_key, Filter, HandlerSig, Spec};
+use super::glue::glue;
+use super::signature::HandlerSig;
+use super::validate::{filter_key, Filter, Spec};
 use crate::cel_check::check;
 use crate::ctxt::Errors;
 use crate::suggest::did_you_mean;
@@ -282,35 +284,28 @@ pub fn registration(spec: &Spec, http: &HttpSpec, handler: &HandlerSig) -> Token
         filter_values.push(quote!(::std::boxed::Box::new(__WebhookFilter) as ::std::boxed::Box<dyn #private::Filter>));
         filter_struct(spec, &filters_text)
     };
-    let arguments = handler.arg_types.iter().map(|ty| {
-        quote_spanned! {ty.span()=> #private::assert_extractor::<#ty>(); }
-    });
+    let glue = glue(handler);
+    let assertions = &glue.assertions;
+    let handler_expr = &glue.handler;
+    let requirements = &glue.requirements;
     let verify = http.verify.as_ref().map(
         |function| quote_spanned!(function.span()=> .verify(#private::call_verify(#function))),
     );
-    let result = match &handler.output {
-        Some(Type::ImplTrait(_)) => TokenStream::new(),
-        Some(ty) => quote_spanned! {ty.span()=> #private::assert_http_reply::<#ty>(); },
-        None => quote_spanned! {name.span()=> #private::assert_http_reply::<()>(); },
-    };
     quote! {
         const _: () = {
             #filter_items
 
-            #[allow(dead_code)]
-            fn __webhook_assertions() {
-                #(#arguments)*
-                #result
-            }
+            #assertions
 
             fn __webhook_route() -> #private::HttpRoute<#private::StateMap> {
                 let filters: ::std::vec::Vec<::std::boxed::Box<dyn #private::Filter>> = ::std::vec![#(#filter_values),*];
-                #private::HttpRoute::new(#methods, #path, #name)
+                #private::HttpRoute::new(#methods, #path, #handler_expr)
                     .filter(filters)
                     #verify
                     .priority(#priority)
                     .name(#name_text)
                     .location(::core::concat!(::core::file!(), ":", ::core::line!()))
+                    #requirements
             }
 
             #private::inventory::submit! {

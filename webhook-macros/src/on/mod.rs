@@ -2,7 +2,9 @@
 
 mod args;
 mod codegen;
+mod glue;
 mod http;
+mod signature;
 mod validate;
 
 use proc_macro2::TokenStream;
@@ -38,7 +40,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#function #compile_errors);
         }
     };
-    let handler = validate::handler(&function, &mut errors);
+    let handler = signature::check(&function, spec.http.is_some(), &mut errors);
     if !errors.is_empty() {
         let compile_errors = errors.to_compile_errors();
         return quote!(#function #compile_errors);

@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, ExprUnary, FnArg, Ident, ItemFn, Lit, LitStr, ReturnType, Type, UnOp};
+use syn::{Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
 
 use super::args::{Form, RawArg, RawArgs};
 use crate::ctxt::Errors;
@@ -70,14 +70,6 @@ pub struct Spec {
     pub http: Option<super::http::HttpSpec>,
     /// The route's own authenticator.
     pub auth: Option<syn::Path>,
-}
-
-/// The handler's signature, as far as the macro checks it.
-pub struct HandlerSig {
-    pub name: Ident,
-    pub arg_types: Vec<Type>,
-    /// `None` when the function returns `()`.
-    pub output: Option<Type>,
 }
 
 /// Checks the attribute's arguments.
@@ -515,38 +507,4 @@ fn literal(expr: &Expr, errors: &mut Errors) -> Option<Literal> {
         );
     }
     parsed
-}
-
-/// Checks that the item is a handler: a free, non-generic function.
-pub fn handler(item: &ItemFn, errors: &mut Errors) -> HandlerSig {
-    let signature = &item.sig;
-    if let Some(receiver) = signature.receiver() {
-        errors.at(
-            receiver.span(),
-            "a handler is a free function: `#[on]` cannot be used on a method that takes `self`",
-        );
-    }
-    if !signature.generics.params.is_empty() {
-        errors.at(
-            signature.generics.span(),
-            "a handler cannot be generic: the macro registers one concrete function",
-        );
-    }
-    let arg_types = signature
-        .inputs
-        .iter()
-        .filter_map(|input| match input {
-            FnArg::Typed(typed) => Some((*typed.ty).clone()),
-            FnArg::Receiver(_) => None,
-        })
-        .collect();
-    let output = match &signature.output {
-        ReturnType::Default => None,
-        ReturnType::Type(_, ty) => Some((**ty).clone()),
-    };
-    HandlerSig {
-        name: signature.ident.clone(),
-        arg_types,
-        output,
-    }
 }

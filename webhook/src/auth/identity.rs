@@ -1,10 +1,8 @@
 //! Who an authenticator says the caller is.
 
-use std::sync::Arc;
-
 use crate::error::ApiError;
-use crate::extract::Extract;
-use crate::Request;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use http::request::Parts;
 
 /// The user an authenticator recognised.
 ///
@@ -107,10 +105,12 @@ impl<U: User> Identity<U> {
     }
 }
 
-impl<S, U: User> Extract<S> for Identity<U> {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        request
-            .extensions()
+impl<S: Send + Sync, U: User> FromRequestParts<S> for Identity<U> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        parts
+            .extensions
             .get::<Identity<U>>()
             .cloned()
             .ok_or_else(|| {
@@ -127,8 +127,13 @@ impl<S, U: User> Extract<S> for Identity<U> {
     }
 }
 
-impl<S, U: User> Extract<S> for Option<Identity<U>> {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(request.extensions().get::<Identity<U>>().cloned())
+impl<S: Send + Sync, U: User> OptionalFromRequestParts<S> for Identity<U> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> Result<Option<Self>, std::convert::Infallible> {
+        Ok(parts.extensions.get::<Identity<U>>().cloned())
     }
 }

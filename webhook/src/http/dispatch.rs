@@ -157,7 +157,7 @@ async fn endpoint<S: Send + Sync + 'static>(
         .remove::<ReceivedBody>()
         .map_or_else(|| body.clone(), |ReceivedBody(bytes)| bytes);
     // The JSON tree is built if a filter or the handler asks for it.
-    let request = Arc::new(Request::unparsed(parts, body, None));
+    let request = Request::unparsed(parts, body, None);
     let mut refused: Option<VerifyError> = None;
     for route in table
         .routes
@@ -176,7 +176,7 @@ async fn endpoint<S: Send + Sync + 'static>(
             .is_none_or(|filter| filter.matches(&request))
         {
             tracing::debug!(%method, path = %table.path, route = route.route_name(), "routing HTTP request");
-            return (route.handler())(&request, &table.state).await;
+            return route.handler().call(request, &table.state).await;
         }
     }
     match refused {

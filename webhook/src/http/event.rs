@@ -17,7 +17,6 @@
 //! ```
 
 use std::fmt;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{header, HeaderMap, Method};
@@ -27,8 +26,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
-use crate::extract::Extract;
 use crate::Request;
+use axum::extract::FromRequestParts;
+use http::request::Parts;
 
 /// The media type of URL-encoded forms.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
@@ -291,15 +291,12 @@ impl fmt::Display for HttpEvent {
     }
 }
 
-impl<S> Extract<S> for HttpEvent {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(HttpEvent::from_request(request))
-    }
-}
+impl<S: Send + Sync> FromRequestParts<S> for HttpEvent {
+    type Rejection = ApiError;
 
-impl<S> Extract<S> for Arc<HttpEvent> {
-    fn extract(request: &Arc<Request>, _: &S) -> Result<Self, ApiError> {
-        Ok(Arc::new(HttpEvent::from_request(request)))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let request = Request::from_request_parts(parts, state).await?;
+        Ok(HttpEvent::from_request(&request))
     }
 }
 

@@ -5,7 +5,9 @@
 //! - [`CelFilter`]: a filter written in CEL, checked when it is built.
 //! - [`HttpRoute`]: methods, a path (`/hooks/{slug}`, read with [`Path`]), filters, a priority
 //!   and a signature check ([`HmacVerifier`], [`StandardWebhooks`], or your [`Verify`]).
-//! - [`HttpHandler`]: a function of extractors returning anything that `IntoResponse`.
+//! - Handlers are the framework's one [`Handler`](crate::Handler) kind: functions of axum
+//!   extractors ([`HttpEvent`], [`Path`], `HeaderMap`, `Json<T>`...) returning anything that
+//!   `IntoResponse`.
 //!
 //! Routing: the path first (no route at that path: `404`), then the method (no route of the
 //! path accepts it: `405` with `Allow`), then, in the precedence order of the Clustaar routes
@@ -18,7 +20,6 @@ pub(crate) mod cel_check;
 mod cel_data;
 mod dispatch;
 mod event;
-mod handler;
 mod path;
 mod registry;
 mod route;
@@ -30,7 +31,6 @@ pub use cel_check::Problem;
 pub(crate) use dispatch::{describe_routes, router};
 pub use dispatch::{MethodNotAllowed, NoTrigger};
 pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};
-pub use handler::HttpHandler;
 pub use path::Path;
 pub use registry::HttpRegistration;
 pub use route::{HttpRoute, Methods};

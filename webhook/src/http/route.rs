@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use http::Method;
 
-use super::handler::{erase, ErasedHttpHandler, HttpHandler};
 use super::signature::Verify;
 use crate::filter::{Filter, IntoFilter};
+use crate::handler::{erase, ErasedHandler, Handler};
 
 /// The methods a route accepts: one, several, or any.
 ///
@@ -92,12 +92,13 @@ impl From<Vec<Method>> for Methods {
 pub struct HttpRoute<S = ()> {
     methods: Methods,
     path: Cow<'static, str>,
-    handler: ErasedHttpHandler<S>,
+    handler: Arc<dyn ErasedHandler<S>>,
     filter: Option<Box<dyn Filter>>,
     verifier: Option<Arc<dyn Verify>>,
     priority: i32,
     name: Cow<'static, str>,
     location: Option<&'static str>,
+    required_state: Vec<crate::handler_checks::StateRequirement>,
 }
 
 /// Checks a route path: `/` then segments, each literal or a whole `{name}`.
@@ -137,7 +138,7 @@ impl<S: Send + Sync + 'static> HttpRoute<S> {
         handler: H,
     ) -> Self
     where
-        H: HttpHandler<M, S>,
+        H: Handler<M, S>,
         M: 'static,
     {
         let path = path.into();
@@ -153,6 +154,7 @@ impl<S: Send + Sync + 'static> HttpRoute<S> {
             priority: 0,
             name: Cow::Borrowed(std::any::type_name::<H>()),
             location: None,
+            required_state: Vec::new(),
         }
     }
 }
@@ -190,6 +192,21 @@ impl<S> HttpRoute<S> {
         self
     }
 
+    /// Records that the handler reads this value of the webhook's [`StateMap`]
+    /// (`#[on]` does it for each `State<T>` argument), checked at start.
+    ///
+    /// [`StateMap`]: crate::state::StateMap
+    #[doc(hidden)]
+    pub fn requires_state(mut self, requirement: crate::handler_checks::StateRequirement) -> Self {
+        self.required_state.push(requirement);
+        self
+    }
+
+    /// The state values the handler reads, recorded with `requires_state`.
+    pub(crate) fn required_state(&self) -> &[crate::handler_checks::StateRequirement] {
+        &self.required_state
+    }
+
     /// The methods accepted.
     pub fn methods(&self) -> &Methods {
         &self.methods
@@ -225,7 +242,7 @@ impl<S> HttpRoute<S> {
         self.location
     }
 
-    pub(crate) fn handler(&self) -> &ErasedHttpHandler<S> {
+    pub(crate) fn handler(&self) -> &Arc<dyn ErasedHandler<S>> {
         &self.handler
     }
 

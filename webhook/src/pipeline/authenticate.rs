@@ -37,7 +37,7 @@ pub(crate) async fn authenticate_route(
     authenticator: &SharedAuthenticator,
     request: Request,
 ) -> Result<Request, Response> {
-    let (parts, body, parsed) = request.into_parts();
-    let (parts, body) = authenticate(authenticator, parts, body).await?;
-    Ok(Request::from_parsed(parts, body, parsed))
+    let (parts, payload) = request.into_head();
+    let (parts, _) = authenticate(authenticator, parts, payload.body().clone()).await?;
+    Ok(Request::from_head(parts, payload))
 }

@@ -124,10 +124,7 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
         },
         None => request,
     };
-    route
-        .handler()
-        .call(&Arc::new(request), &dispatcher.state)
-        .await
+    route.handler().call(request, &dispatcher.state).await
 }
 
 #[cfg(test)]

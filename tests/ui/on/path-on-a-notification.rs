@@ -1,0 +1,9 @@
+use webhook::prelude::*;
+
+#[on(step_reached)]
+async fn greet(event: StepReached, Path(slug): Path<String>) -> StepReachedResponse {
+    let _ = (event, slug);
+    StepReachedResponse::new()
+}
+
+fn main() {}
