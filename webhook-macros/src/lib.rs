@@ -3,18 +3,15 @@
 //! generated code refers to the runtime through `::webhook::__private`.
 //!
 //! Each macro parses (`on/args.rs`, `main_macro.rs`), validates (`on/validate.rs`), then
-//! generates (`on/codegen.rs`); errors are collected and reported together (`ctxt.rs`).
+//! generates (`on/codegen.rs`); errors are collected and reported together (`ctxt.rs`). The
+//! syntax checks the runtime makes too (JSON paths, CEL filters, step ids, route paths) are
+//! the `webhook-core` crate's, so both report the same mistakes.
 
 mod authenticator;
-#[path = "../../webhook/src/http/cel_check.rs"]
-mod cel_check;
 mod ctxt;
 mod debug;
 mod main_macro;
 mod on;
-#[path = "../../webhook/src/filter/path_syntax.rs"]
-#[allow(dead_code)]
-mod path_syntax;
 mod suggest;
 
 use proc_macro::TokenStream;

@@ -5,11 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
+use webhook_core::json_path::PathSegment;
 
 use super::glue::glue;
 use super::signature::HandlerSig;
 use super::validate::{filter_key, Filter, Literal, Path, Spec};
-use crate::path_syntax::PathSegment;
 
 /// The registration of `handler` for `spec`.
 pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {

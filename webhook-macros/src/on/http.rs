@@ -1,18 +1,19 @@
 //! `#[on(http ...)]`: the methods, the path and the CEL filter of an HTTP route, checked at
-//! compile time (the CEL with the runtime's own checker, `cel_check.rs`), and the route's
-//! registration.
+//! compile time with the runtime's own checks (`webhook_core::cel::check`,
+//! `webhook_core::route_path::check_path`), and the route's registration.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, LitStr};
+use webhook_core::cel::check;
+use webhook_core::route_path::check_path;
 
 use super::args::Form;
 use super::codegen::filter_struct;
 use super::glue::glue;
 use super::signature::HandlerSig;
 use super::validate::{filter_key, Filter, Spec};
-use crate::cel_check::check;
 use crate::ctxt::Errors;
 use crate::suggest::did_you_mean;
 
@@ -227,27 +228,6 @@ impl HttpArgs {
             verify: self.verify,
         })
     }
-}
-
-/// `/` then segments, each literal or a whole `{name}`.
-fn check_path(path: &str) -> Result<(), String> {
-    if !path.starts_with('/') {
-        return Err("it must start with `/`".to_owned());
-    }
-    for segment in path.split('/').skip(1) {
-        let is_param = segment.len() > 2
-            && segment.starts_with('{')
-            && segment.ends_with('}')
-            && segment[1..segment.len() - 1]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if segment.contains(['{', '}']) && !is_param {
-            return Err(format!(
-                "the segment `{segment}` must be literal or a whole `{{name}}` parameter"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The registration of an HTTP handler.

@@ -1,14 +1,15 @@
 //! What `#[on(...)]` means, and whether it is allowed: events, step ids, JSON paths, literal
-//! values, duplicates, and the handler's signature.
+//! values, duplicates. (The handler's signature: `signature.rs`.)
 
 use proc_macro2::Span;
 use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprUnary, Lit, LitStr, UnOp};
+use webhook_core::json_path::{parse_path, PathSegment};
+use webhook_core::object_id::{is_object_id, is_uppercase_object_id};
 
 use super::args::{Form, RawArg, RawArgs};
 use crate::ctxt::Errors;
-use crate::path_syntax::{parse_path, PathSegment};
 use crate::suggest::did_you_mean;
 
 /// The events known by name, and their topics.
@@ -395,10 +396,6 @@ fn integer(expr: &Expr) -> Option<i64> {
     }
 }
 
-fn is_object_id(id: &str) -> bool {
-    id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 fn step_ids(value: &Expr, errors: &mut Errors) -> Option<Vec<LitStr>> {
     let literals: Vec<&Expr> = match value {
         Expr::Array(array) if array.elems.is_empty() => {
@@ -411,14 +408,14 @@ fn step_ids(value: &Expr, errors: &mut Errors) -> Option<Vec<LitStr>> {
     let mut ids = Vec::new();
     for literal in literals {
         match string(literal) {
-            Some(id) if is_object_id(&id.value()) && id.value().bytes().any(|b| b.is_ascii_uppercase()) => errors.at(
+            Some(id) if is_object_id(&id.value()) => ids.push(id.clone()),
+            Some(id) if is_uppercase_object_id(&id.value()) => errors.at(
                 id.span(),
                 format!(
                     "step ids are written in lowercase, as the platform sends them: this route would never match\n  write {:?}",
                     id.value().to_ascii_lowercase()
                 ),
             ),
-            Some(id) if is_object_id(&id.value()) => ids.push(id.clone()),
             Some(id) => errors.at(
                 id.span(),
                 format!(

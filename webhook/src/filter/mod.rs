@@ -16,7 +16,6 @@ mod combinators;
 mod json_key;
 mod literal;
 mod path;
-pub(crate) mod path_syntax;
 mod step_id;
 
 use std::fmt;

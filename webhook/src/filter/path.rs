@@ -4,8 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
-
-use super::path_syntax::{parse_path, PathSegment};
+use webhook_core::json_path::{parse_path, PathSegment};
 
 /// One step of a [`JsonPath`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,21 +14,8 @@ static STEP_ID_SEGMENTS: [Segment; 3] = [
 /// The path of the step id in a notification: `data.step.id`.
 pub(crate) static STEP_ID_PATH: JsonPath = JsonPath::from_static("data.step.id", &STEP_ID_SEGMENTS);
 
-/// Whether `id` has the form of the platform's step ids, MongoDB ObjectIDs: 24 lowercase
-/// hexadecimal digits.
-///
-/// ```
-/// use webhook::filter::is_object_id;
-/// assert!(is_object_id("507f191e810c19729de860ea"));
-/// assert!(!is_object_id("507F191E810C19729DE860EA"));
-/// assert!(!is_object_id("1234"));
-/// ```
-pub fn is_object_id(id: &str) -> bool {
-    id.len() == 24
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
+// The `#[on(step_id = ...)]` macro checks its ids with this very function.
+pub use webhook_core::object_id::is_object_id;
 
 /// Passes when `data.step.id` is the given id (or one of the given ids): the reference's
 /// `StepID`, equivalent to `JsonKeyEquals("data.step.id", id)` or

@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::{Arc, LazyLock};
 
 use cel::{Context, Env, Program, Value};
+use webhook_core::cel::{check, Problem};
 
-use super::cel_check::{check, Problem};
 use super::cel_data::Data;
 use crate::filter::Filter;
 use crate::Request;

@@ -16,7 +16,6 @@
 //! signature was refused, else `404` `No trigger matched this POST request to /github.`
 
 mod cel;
-pub(crate) mod cel_check;
 mod cel_data;
 mod dispatch;
 mod event;
@@ -27,7 +26,6 @@ mod signature;
 mod standard_webhooks;
 
 pub use self::cel::{CelEvalError, CelFilter, CelFilterError};
-pub use cel_check::Problem;
 pub(crate) use dispatch::{describe_routes, router};
 pub use dispatch::{MethodNotAllowed, NoTrigger};
 pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};
@@ -36,3 +34,4 @@ pub use registry::HttpRegistration;
 pub use route::{HttpRoute, Methods};
 pub use signature::{Digest, Encoding, HmacVerifier, Verify, VerifyError};
 pub use standard_webhooks::{InvalidSecret, StandardWebhooks};
+pub use webhook_core::cel::Problem;

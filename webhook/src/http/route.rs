@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::Method;
+use webhook_core::route_path::check_path;
 
 use super::signature::Verify;
 use crate::filter::{Filter, IntoFilter};
@@ -99,28 +100,6 @@ pub struct HttpRoute<S = ()> {
     name: Cow<'static, str>,
     location: Option<&'static str>,
     required_state: Vec<crate::handler_checks::StateRequirement>,
-}
-
-/// Checks a route path: `/` then segments, each literal or a whole `{name}`.
-fn check_path(path: &str) -> Result<(), String> {
-    if !path.starts_with('/') {
-        return Err("it must start with `/`".to_owned());
-    }
-    for segment in path.split('/').skip(1) {
-        let has_brace = segment.contains(['{', '}']);
-        let is_param = segment.len() > 2
-            && segment.starts_with('{')
-            && segment.ends_with('}')
-            && segment[1..segment.len() - 1]
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if has_brace && !is_param {
-            return Err(format!(
-                "the segment `{segment}` must be literal or a whole `{{name}}` parameter"
-            ));
-        }
-    }
-    Ok(())
 }
 
 impl<S: Send + Sync + 'static> HttpRoute<S> {
@@ -269,16 +248,6 @@ impl<S> fmt::Debug for HttpRoute<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths() {
-        assert_eq!(check_path("/"), Ok(()));
-        assert_eq!(check_path("/hooks/{slug}/x/{id_2}"), Ok(()));
-        assert!(check_path("hooks").is_err());
-        assert!(check_path("/hooks/a{slug}").is_err());
-        assert!(check_path("/hooks/{}").is_err());
-        assert!(check_path("/hooks/{a-b}").is_err());
-    }
 
     #[test]
     #[should_panic(expected = "invalid HTTP route path \"github\": it must start with `/`")]

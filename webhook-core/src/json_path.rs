@@ -1,8 +1,7 @@
 //! The syntax of JSON paths: dotted fields, quoted keys and `[n]` indexes.
 //!
-//! This file has no dependency: the `webhook-macros` crate includes it too (`#[path]`), so a path
-//! in `#[on(json_key_equals(...))]` is parsed at compile time by the very parser the runtime
-//! uses.
+//! A path in `#[on(json_key_equals(...))]` is parsed at compile time by the very parser the
+//! runtime's `JsonPath::parse` uses.
 
 /// A parse failure: the byte position and the reason.
 type ParseResult<T> = Result<T, (usize, &'static str)>;
@@ -17,7 +16,20 @@ pub enum PathSegment {
 }
 
 /// Parses `path` into segments; an error is the byte position and the reason.
-pub fn parse_path(path: &str) -> ParseResult<Vec<PathSegment>> {
+///
+/// ```
+/// use webhook_core::json_path::{parse_path, PathSegment};
+/// assert_eq!(
+///     parse_path("data.actions[-1]"),
+///     Ok(vec![
+///         PathSegment::Key("data".to_owned()),
+///         PathSegment::Key("actions".to_owned()),
+///         PathSegment::Index(-1),
+///     ])
+/// );
+/// assert_eq!(parse_path("data..step").unwrap_err().0, 5);
+/// ```
+pub fn parse_path(path: &str) -> Result<Vec<PathSegment>, (usize, &'static str)> {
     let bytes = path.as_bytes();
     if bytes.is_empty() {
         return Err((0, "the path is empty"));
@@ -114,4 +126,47 @@ fn parse_index(path: &str, start: usize) -> ParseResult<(i64, usize)> {
         .parse::<i64>()
         .map_err(|_| (start + 1, "the index is too large"))?;
     Ok((index, start + 1 + close + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> PathSegment {
+        PathSegment::Key(name.to_owned())
+    }
+
+    #[test]
+    fn fields_quoted_keys_and_indexes() {
+        assert_eq!(parse_path("data"), Ok(vec![key("data")]));
+        assert_eq!(
+            parse_path(r#"data._x1."first-name"[0][-2]"#),
+            Ok(vec![
+                key("data"),
+                key("_x1"),
+                key("first-name"),
+                PathSegment::Index(0),
+                PathSegment::Index(-2),
+            ])
+        );
+        assert_eq!(parse_path(r#""a\"b\\c""#), Ok(vec![key(r#"a"b\c"#)]));
+    }
+
+    #[test]
+    fn errors_have_a_position() {
+        assert_eq!(parse_path("").unwrap_err().0, 0);
+        assert_eq!(parse_path("[0]").unwrap_err().0, 0);
+        assert_eq!(parse_path("data.").unwrap_err().0, 5);
+        assert_eq!(parse_path("data..step").unwrap_err().0, 5);
+        assert_eq!(parse_path("data[x]").unwrap_err().0, 5);
+        assert_eq!(parse_path("data[0").unwrap_err().0, 4);
+        assert_eq!(parse_path("data.1x").unwrap_err().0, 5);
+        assert_eq!(parse_path(r#"data."""#).unwrap_err().0, 5);
+        assert_eq!(parse_path(r#"data."open"#).unwrap_err().0, 5);
+        assert_eq!(parse_path("data-x").unwrap_err().0, 4);
+        assert_eq!(
+            parse_path("data[99999999999999999999]").unwrap_err(),
+            (5, "the index is too large")
+        );
+    }
 }

@@ -1,9 +1,9 @@
 //! Static checks of a CEL filter: it parses, it names no variable but `data`, and it selects
 //! only fields that `data` has (`data.metod` is a mistake, `data.headers.anything` is not).
 //!
-//! This file is also compiled into `webhook-macros` (through `#[path]`), so `#[on]` reports at
-//! compile time exactly what [`CelFilter::new`](super::CelFilter::new) reports at start. It
-//! depends on `cel` and `strsim` only.
+//! `#[on(http, filter = "...")]` reports at compile time exactly what the runtime's
+//! `CelFilter::new` reports at start: both call [`check`]. This module is the feature `cel`
+//! (on by default), the only part of the crate depending on `cel` and `strsim`.
 
 use std::fmt;
 
