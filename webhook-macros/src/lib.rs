@@ -18,7 +18,36 @@ use proc_macro::TokenStream;
 
 /// Registers a function as the handler of an event, with filters checked at compile time.
 ///
-/// See the `webhook` crate's documentation of `on` for the arguments.
+/// ```ignore
+/// #[on(step_reached, step_id = "507f191e810c19729de860ea")]
+/// async fn greet(event: StepReached) -> StepReachedResponse { StepReachedResponse::new() }
+///
+/// #[on(http(post), path = "/github", filter = r#"data.headers["X-GitHub-Event"] == "push""#)]
+/// fn push(event: HttpEvent) -> StatusCode { StatusCode::NO_CONTENT }
+/// ```
+///
+/// | argument | meaning |
+/// |---|---|
+/// | `step_reached` | the event: `conversation.step_reached` |
+/// | `event = "any.topic"` | another topic, for events the crate does not name |
+/// | `step_id = "…"`, `step_id = ["…", "…"]` | `data.step.id` is one of these ObjectIDs (24 lowercase hex digits) |
+/// | `json_key_equals(path, value)` | the value at `path` equals the JSON literal `value` |
+/// | `json_key_in(path, [values])` | the value at `path` is one of the literals |
+/// | `json_key_exists(path)` | the key is present (a `null` counts) |
+/// | `filter = some::function` | a `fn(&Request) -> bool` of yours passes |
+/// | `priority = N` | among filtered routes, higher first (default `0`) |
+/// | `auth = function` | the route's own authenticator, after the webhook's (notifications only) |
+/// | `http`, `http(post)`, `http(get, post)` | an HTTP route, for any method or these (`get` brings `HEAD`) |
+/// | `path = "/hooks/{slug}"` | the HTTP route's path (required with `http`) |
+/// | `filter = "<CEL>"` | an HTTP route's CEL filter, checked at compile time |
+/// | `verify = function` | `fn() -> impl Verify`, called once at start: the HTTP route's signature check |
+///
+/// Several filters must all pass. The function is async or not; its arguments are axum
+/// extractors (`FromRequestParts`, the last one `FromRequest`), its result implements
+/// `IntoResponse`. A `State<T>` argument reads a `main!(state = ...)` value (a missing one stops
+/// the program at start); `Path<T>` is refused on a notification handler, and a
+/// `Result<T, String>` result everywhere (its `Err` would be answered `200`). Every mistake is
+/// a compile error at the offending token (the snapshots in `tests/ui/`).
 #[proc_macro_attribute]
 pub fn on(args: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = on::expand(args.into(), item.into());
@@ -31,7 +60,7 @@ pub fn on(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// ```ignore
 /// #[authenticator]
-/// async fn platform(request: &RequestHead) -> Result<Option<Identity>, ApiError> { … }
+/// async fn platform(request: &RequestHead) -> Result<Option<Identity>, ApiError> { Ok(None) }
 /// ```
 ///
 /// The function is async or not, takes one `&RequestHead`, and returns `()`/`None` (accept
