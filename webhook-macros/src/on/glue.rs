@@ -62,31 +62,23 @@ pub fn glue(handler: &HandlerSig) -> Glue {
         .iter()
         .any(|argument| argument.state.is_some());
     let handler_expr = if has_state {
-        let params = handler
+        // Each argument as the closure takes it, and as the user's function receives it.
+        let (params, values): (Vec<TokenStream>, Vec<TokenStream>) = handler
             .arguments
             .iter()
             .enumerate()
             .map(|(index, argument)| {
                 let ident = format_ident!("__argument_{}", index);
+                let ty = &argument.ty;
                 match &argument.state {
-                    Some(inner) => quote!(#ident: #private::StoredState<#inner>),
-                    None => {
-                        let ty = &argument.ty;
-                        quote!(#ident: #ty)
-                    }
+                    Some(inner) => (
+                        quote!(#ident: #private::StoredState<#inner>),
+                        quote!(#private::state_of(#ident)),
+                    ),
+                    None => (quote!(#ident: #ty), quote!(#ident)),
                 }
-            });
-        let values = handler
-            .arguments
-            .iter()
-            .enumerate()
-            .map(|(index, argument)| {
-                let ident = format_ident!("__argument_{}", index);
-                match &argument.state {
-                    Some(_) => quote!(#private::state_of(#ident)),
-                    None => quote!(#ident),
-                }
-            });
+            })
+            .unzip();
         quote!(|#(#params),*| #name(#(#values),*))
     } else {
         quote!(#name)
