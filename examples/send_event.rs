@@ -79,7 +79,7 @@ async fn main() -> ExitCode {
     if let Some(key) = &settings.private_key {
         signer = signer.private_key(key);
     }
-    if let Some((username, password)) = &settings.credentials {
+    if let Some((username, password)) = settings.credentials() {
         signer = signer.basic_auth(username, password);
     }
     let client = TestClient::http(url.clone()).signer(signer);

@@ -198,8 +198,10 @@ fn the_dsl_bot_has_help_and_refuses_bad_flags() {
     let help = Command::new(example("bot")).arg("--help").output().unwrap();
     assert!(help.status.success());
     let usage = String::from_utf8_lossy(&help.stdout);
-    assert!(usage.contains("--private-key KEY"), "{usage}");
-    assert!(usage.contains("--body-limit BYTES"), "{usage}");
+    assert!(usage.contains("--private-key <KEY>"), "{usage}");
+    assert!(usage.contains("--body-limit <BYTES>"), "{usage}");
+    assert!(usage.contains("[env: WEBHOOK_BODY_LIMIT=]"), "{usage}");
+    assert!(usage.contains("[default: 2097152]"), "{usage}");
     for args in [
         &["--port", "1"][..],
         &["--request-max-age", "soon"],

@@ -1,4 +1,9 @@
 //! `main!(...)`: parse the options, check them, write the program's `main`.
+//!
+//! The options are the fields of the runtime's `webhook::config::Settings` (the one table of
+//! the settings, from which the flags and the variables come too), plus `state`: the macro keeps
+//! no list of its own. `name = value` becomes an assignment to that field, spanned on `name`,
+//! so an unknown option is the compiler's "no field" error with its nearest-name suggestion.
 
 use std::collections::HashSet;
 
@@ -10,20 +15,6 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, Token};
 
 use crate::ctxt::Errors;
-use crate::suggest::did_you_mean;
-
-const OPTIONS: &[&str] = &[
-    "state",
-    "private_key",
-    "auth_username",
-    "auth_password",
-    "request_max_age",
-    "body_limit",
-    "header_read_timeout",
-    "body_read_timeout",
-    "addr",
-    "strict",
-];
 
 struct MainOption {
     name: Ident,
@@ -65,23 +56,28 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let mut statements = Vec::new();
     for MainOption { name, value } in options {
         let key = name.to_string();
-        if !OPTIONS.contains(&key.as_str()) {
-            errors.at(
-                name.span(),
-                format!(
-                    "unknown option `{key}`{}\n  accepted: {}",
-                    did_you_mean(&key, OPTIONS),
-                    OPTIONS.join(", ")
-                ),
-            );
+        // `state` may be given several times: each value is stored by its type.
+        if key == "state" {
+            statements.push(quote_spanned! {value.span()=> __options.state(#value); });
             continue;
         }
-        // `state` may be given several times: each value is stored by its type.
-        if key != "state" && !seen.insert(key.clone()) {
+        if !seen.insert(key.clone()) {
             errors.at(name.span(), format!("duplicated option `{key}`"));
             continue;
         }
-        statements.push(quote_spanned! {value.span()=> __options.#name(#value); });
+        let field = quote_spanned! {name.span()=> __settings.#name };
+        let set = quote_spanned! {value.span()=>
+            ::webhook::__private::SettingValue::set(&mut #field, __value)
+        };
+        statements.push(quote! {
+            {
+                let __value = #value;
+                __options.setting(
+                    #key,
+                    move |__settings: &mut ::webhook::__private::Settings| #set,
+                );
+            }
+        });
     }
     let errors = errors.to_compile_errors();
     quote! {

@@ -1,579 +1,538 @@
-//! Settings from the environment, shared by the examples and `main!()`.
+//! The webhook's settings, declared once: [`Settings`] is the table from which the command-line
+//! flags, the environment variables, `--help` (through clap's derive) and the `main!()` options
+//! (its field names) all come.
 //!
-//! | variable | meaning | default |
-//! |---|---|---|
-//! | `WEBHOOK_ADDR` | address to listen on | `127.0.0.1:8000` |
-//! | `WEBHOOK_PRIVATE_KEY` | key of the `X-Hub-Signature` check | no check |
-//! | `WEBHOOK_AUTH_USERNAME`, `WEBHOOK_AUTH_PASSWORD` | basic-auth credentials (both or neither) | no check |
-//! | `WEBHOOK_REQUEST_MAX_AGE` | seconds, or `none` to disable replay prevention | `10` |
-//! | `WEBHOOK_BODY_LIMIT` | largest body, in bytes, received and decoded | `2097152` (2 MiB) |
-//! | `WEBHOOK_HEADER_READ_TIMEOUT` | seconds a client has to send a request's headers, or `none` | `10` |
-//! | `WEBHOOK_BODY_READ_TIMEOUT` | seconds a client has to send a request's body, or `none` | `30` |
+//! | field / `main!()` option | flag | variable | default |
+//! |---|---|---|---|
+//! | `addr` | `--addr` | `WEBHOOK_ADDR` | `127.0.0.1:8000` |
+//! | `private_key` | `--private-key` | `WEBHOOK_PRIVATE_KEY` | no signature check |
+//! | `auth_username`, `auth_password` | `--auth-username`, `--auth-password` | `WEBHOOK_AUTH_USERNAME`, `WEBHOOK_AUTH_PASSWORD` | no basic auth (both or neither) |
+//! | `request_max_age` | `--request-max-age` | `WEBHOOK_REQUEST_MAX_AGE` | `10` seconds (`none` disables) |
+//! | `body_limit` | `--body-limit` | `WEBHOOK_BODY_LIMIT` | `2097152` bytes (2 MiB) |
+//! | `header_read_timeout` | `--header-read-timeout` | `WEBHOOK_HEADER_READ_TIMEOUT` | `10` seconds (`none`: no timeout) |
+//! | `body_read_timeout` | `--body-read-timeout` | `WEBHOOK_BODY_READ_TIMEOUT` | `30` seconds (`none`: no timeout) |
+//! | `strict` | `--strict` | `WEBHOOK_STRICT` | off |
+//!
+//! Precedence, highest first: the command line, `main!(...)`, the environment, the default.
 
+use std::error::Error as _;
+use std::ffi::OsString;
+use std::fmt;
 use std::net::SocketAddr;
+use std::str::FromStr;
 use std::time::Duration;
 
-use crate::security::ReplayGuard;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{CommandFactory, FromArgMatches, Parser};
+
 use crate::Webhook;
 
 /// A setting that cannot be used; programs print it and exit with code 2.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConfigError {
-    /// `WEBHOOK_ADDR` is not `host:port`.
-    #[error("WEBHOOK_ADDR must be an address such as 127.0.0.1:8000, not {0:?}")]
-    Addr(String),
-    /// A limit or timeout variable is not a whole number (of bytes, of seconds) or `none`.
+    /// A value that does not parse: `name` is the variable or the flag it came from.
     #[error("{name} must be {expected}, not {value:?}")]
-    Number {
-        /// The variable.
-        name: &'static str,
+    Invalid {
+        /// The variable or the flag.
+        name: String,
         /// What it must be.
-        expected: &'static str,
+        expected: String,
         /// What it is.
         value: String,
     },
-    /// `WEBHOOK_REQUEST_MAX_AGE` is neither a number of seconds nor `none`.
-    #[error("WEBHOOK_REQUEST_MAX_AGE must be a whole number of seconds or \"none\", not {0:?}")]
-    MaxAge(String),
     /// Only one of the credentials is set.
-    #[error("WEBHOOK_AUTH_USERNAME and WEBHOOK_AUTH_PASSWORD must be set together")]
+    #[error("WEBHOOK_AUTH_USERNAME and WEBHOOK_AUTH_PASSWORD (--auth-username, --auth-password) must be set together")]
     HalfCredentials,
-    /// A variable is set but empty.
+    /// A variable is set but empty (an empty key would silently disable a check).
     #[error("{0} is set but empty; unset it or give it a value")]
-    Empty(&'static str),
-    /// A variable is not valid Unicode.
-    #[error("{0} is not valid Unicode")]
-    NotUnicode(&'static str),
+    Empty(String),
+    /// The command line cannot be used (an unknown flag, a flag without its value...): clap's
+    /// message, with the usage.
+    #[error("{0}")]
+    Args(String),
 }
 
-/// The webhook's settings.
-#[derive(Clone, PartialEq, Eq)]
+/// A duration in whole seconds, or `none`: a maximum request age, a read timeout.
+///
+/// ```
+/// use std::time::Duration;
+/// use webhook::config::Seconds;
+///
+/// assert_eq!("30".parse::<Seconds>().unwrap(), Seconds(Some(Duration::from_secs(30))));
+/// assert_eq!("None".parse::<Seconds>().unwrap(), Seconds(None));
+/// assert!("10s".parse::<Seconds>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seconds(pub Option<Duration>);
+
+impl FromStr for Seconds {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        let trimmed = value.trim();
+        if trimmed.eq_ignore_ascii_case("none") {
+            return Ok(Self(None));
+        }
+        trimmed
+            .parse::<u64>()
+            .map(|seconds| Self(Some(Duration::from_secs(seconds))))
+            .map_err(|_| "a whole number of seconds or \"none\"".to_owned())
+    }
+}
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(duration) => write!(f, "{}", duration.as_secs()),
+            None => f.write_str("none"),
+        }
+    }
+}
+
+fn parse_addr(value: &str) -> Result<SocketAddr, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| "an address such as 127.0.0.1:8000".to_owned())
+}
+
+fn parse_bytes(value: &str) -> Result<usize, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| "a whole number of bytes".to_owned())
+}
+
+/// The webhook's settings. Each field is a flag (`--body-limit`), an environment variable
+/// (`WEBHOOK_BODY_LIMIT`) and a `main!()` option (`body_limit = ...`).
+///
+/// ```
+/// use webhook::config::Settings;
+///
+/// let settings = Settings::from_args(["bot", "--request-max-age", "none", "--body-limit=1024"]).unwrap();
+/// assert_eq!(settings.request_max_age.0, None);
+/// assert_eq!(settings.body_limit, 1024);
+/// ```
+#[derive(Clone, PartialEq, Eq, Parser)]
+#[command(
+    about = "Serves the bot's webhook.",
+    after_help = "Each flag overrides its environment variable; RUST_LOG sets the log level.",
+    disable_version_flag = true
+)]
 pub struct Settings {
-    /// Where to listen.
+    /// Address to listen on
+    #[arg(long, env = "WEBHOOK_ADDR", value_name = "ADDR", default_value = "127.0.0.1:8000", value_parser = parse_addr)]
     pub addr: SocketAddr,
-    /// The signature key.
+    /// Key of the X-Hub-Signature check (none: no check)
+    #[arg(
+        long,
+        env = "WEBHOOK_PRIVATE_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
     pub private_key: Option<String>,
-    /// Basic-auth username and password.
-    pub credentials: Option<(String, String)>,
-    /// Replay prevention's maximum age (`None`: disabled).
-    pub request_max_age: Option<Duration>,
-    /// The body limit, in bytes.
+    /// Basic-auth username, with --auth-password
+    #[arg(long, env = "WEBHOOK_AUTH_USERNAME", value_name = "USER")]
+    pub auth_username: Option<String>,
+    /// Basic-auth password, with --auth-username
+    #[arg(
+        long,
+        env = "WEBHOOK_AUTH_PASSWORD",
+        value_name = "PASS",
+        hide_env_values = true
+    )]
+    pub auth_password: Option<String>,
+    /// Maximum age of a request (its Date), in seconds, or "none"
+    #[arg(
+        long,
+        env = "WEBHOOK_REQUEST_MAX_AGE",
+        value_name = "SECS",
+        default_value = "10"
+    )]
+    pub request_max_age: Seconds,
+    /// Largest body, in bytes, received and decoded
+    #[arg(long, env = "WEBHOOK_BODY_LIMIT", value_name = "BYTES", default_value = "2097152", value_parser = parse_bytes)]
     pub body_limit: usize,
-    /// The header read timeout (`None`: none).
-    pub header_read_timeout: Option<Duration>,
-    /// The body read timeout (`None`: none).
-    pub body_read_timeout: Option<Duration>,
+    /// Time a client has to send a request's headers, in seconds, or "none"
+    #[arg(
+        long,
+        env = "WEBHOOK_HEADER_READ_TIMEOUT",
+        value_name = "SECS",
+        default_value = "10"
+    )]
+    pub header_read_timeout: Seconds,
+    /// Time a client has to send a request's body, in seconds, or "none"
+    #[arg(
+        long,
+        env = "WEBHOOK_BODY_READ_TIMEOUT",
+        value_name = "SECS",
+        default_value = "30"
+    )]
+    pub body_read_timeout: Seconds,
+    /// Validate every notification against the platform's rules
+    #[arg(long, env = "WEBHOOK_STRICT")]
+    pub strict: bool,
 }
 
-impl std::fmt::Debug for Settings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redacted = |value: &Option<String>| value.as_ref().map(|_| "<redacted>");
         f.debug_struct("Settings")
             .field("addr", &self.addr)
-            .field(
-                "private_key",
-                &self.private_key.as_ref().map(|_| "<redacted>"),
-            )
-            .field(
-                "credentials",
-                &self
-                    .credentials
-                    .as_ref()
-                    .map(|(user, _)| (user, "<redacted>")),
-            )
+            .field("private_key", &redacted(&self.private_key))
+            .field("auth_username", &self.auth_username)
+            .field("auth_password", &redacted(&self.auth_password))
             .field("request_max_age", &self.request_max_age)
             .field("body_limit", &self.body_limit)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
+            .field("strict", &self.strict)
             .finish()
     }
 }
 
 impl Default for Settings {
+    /// The table's defaults, whatever the environment (a test checks that clap's agree).
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
             private_key: None,
-            credentials: None,
-            request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
+            auth_username: None,
+            auth_password: None,
+            request_max_age: Seconds(Some(crate::security::ReplayGuard::DEFAULT_MAX_AGE)),
             body_limit: crate::DEFAULT_BODY_LIMIT,
-            header_read_timeout: Some(crate::DEFAULT_HEADER_READ_TIMEOUT),
-            body_read_timeout: Some(crate::DEFAULT_BODY_READ_TIMEOUT),
+            header_read_timeout: Seconds(Some(crate::DEFAULT_HEADER_READ_TIMEOUT)),
+            body_read_timeout: Seconds(Some(crate::DEFAULT_BODY_READ_TIMEOUT)),
+            strict: false,
         }
     }
 }
 
 impl Settings {
-    /// Reads the `WEBHOOK_*` variables of the process.
+    /// Reads the `WEBHOOK_*` variables of the process (no command line).
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode(name)),
-        })
+        Self::from_args(["webhook"])
     }
 
-    /// Reads the settings through `lookup` (a variable's value, `None` when unset).
-    ///
-    /// ```
-    /// use webhook::config::Settings;
-    /// let settings = Settings::from_lookup(|name| Ok(match name {
-    ///     "WEBHOOK_REQUEST_MAX_AGE" => Some("none".to_owned()),
-    ///     _ => None,
-    /// })).unwrap();
-    /// assert_eq!(settings.request_max_age, None);
-    /// ```
-    pub fn from_lookup(
-        lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
-    ) -> Result<Self, ConfigError> {
-        let non_empty = |name: &'static str| -> Result<Option<String>, ConfigError> {
-            match lookup(name)? {
-                Some(value) if value.is_empty() => Err(ConfigError::Empty(name)),
-                other => Ok(other),
-            }
-        };
-        let mut settings = Self::default();
-        if let Some(addr) = non_empty("WEBHOOK_ADDR")? {
-            settings.addr = addr.trim().parse().map_err(|_| ConfigError::Addr(addr))?;
-        }
-        settings.private_key = non_empty("WEBHOOK_PRIVATE_KEY")?;
-        settings.credentials = match (
-            non_empty("WEBHOOK_AUTH_USERNAME")?,
-            non_empty("WEBHOOK_AUTH_PASSWORD")?,
-        ) {
-            (Some(username), Some(password)) => Some((username, password)),
-            (None, None) => None,
-            _ => return Err(ConfigError::HalfCredentials),
-        };
-        if let Some(max_age) = non_empty("WEBHOOK_REQUEST_MAX_AGE")? {
-            settings.request_max_age = parse_max_age(&max_age)?;
-        }
-        if let Some(limit) = non_empty("WEBHOOK_BODY_LIMIT")? {
-            settings.body_limit = parse_body_limit("WEBHOOK_BODY_LIMIT", &limit)?;
-        }
-        for (name, timeout) in [
-            (
-                "WEBHOOK_HEADER_READ_TIMEOUT",
-                &mut settings.header_read_timeout,
-            ),
-            ("WEBHOOK_BODY_READ_TIMEOUT", &mut settings.body_read_timeout),
-        ] {
-            if let Some(value) = non_empty(name)? {
-                *timeout = parse_timeout(name, &value)?;
-            }
-        }
+    /// Reads the command line `args` (the program's name first) over the environment.
+    pub fn from_args<I, A>(args: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = A>,
+        A: Into<OsString> + Clone,
+    {
+        let (settings, _) = Self::parse_matches(args)?;
         Ok(settings)
     }
 
-    /// Applies the security settings, the body limit and the read timeouts to `webhook`.
+    /// Parses `args` over the environment, with where each value came from (for `main!()`'s
+    /// options, which the command line overrides and which override the environment).
+    pub(crate) fn parse_matches<I, A>(args: I) -> Result<(Self, clap::ArgMatches), ConfigError>
+    where
+        I: IntoIterator<Item = A>,
+        A: Into<OsString> + Clone,
+    {
+        let matches = Self::command()
+            .try_get_matches_from(args)
+            .map_err(explain)?;
+        let (settings, matches) = Self::from_matches(matches)?;
+        settings.check()?;
+        Ok((settings, matches))
+    }
+
+    /// The settings of parsed `matches` (the credentials are checked once every layer is on).
+    pub(crate) fn from_matches(
+        matches: clap::ArgMatches,
+    ) -> Result<(Self, clap::ArgMatches), ConfigError> {
+        check_no_empty_variable()?;
+        let settings = Self::from_arg_matches(&matches).map_err(explain)?;
+        Ok((settings, matches))
+    }
+
+    /// Checks what no single value can: the credentials go together.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match (&self.auth_username, &self.auth_password) {
+            (Some(_), None) | (None, Some(_)) => Err(ConfigError::HalfCredentials),
+            _ => Ok(()),
+        }
+    }
+
+    /// The basic-auth username and password, when both are set.
+    pub fn credentials(&self) -> Option<(&str, &str)> {
+        self.auth_username
+            .as_deref()
+            .zip(self.auth_password.as_deref())
+    }
+
+    /// Applies the security settings, the body limit, the read timeouts and strict validation to
+    /// `webhook`.
     pub fn apply<S: Send + Sync + 'static>(&self, mut webhook: Webhook<S>) -> Webhook<S> {
         if let Some(key) = &self.private_key {
             webhook = webhook.private_key(key.clone());
         }
-        if let Some((username, password)) = &self.credentials {
-            webhook = webhook.basic_auth(username.clone(), password.clone());
+        if let Some((username, password)) = self.credentials() {
+            webhook = webhook.basic_auth(username, password);
         }
         webhook
-            .request_max_age(self.request_max_age)
+            .request_max_age(self.request_max_age.0)
             .body_limit(self.body_limit)
-            .header_read_timeout(self.header_read_timeout)
-            .body_read_timeout(self.body_read_timeout)
+            .header_read_timeout(self.header_read_timeout.0)
+            .body_read_timeout(self.body_read_timeout.0)
+            .strict_notifications(self.strict)
     }
 }
 
-/// Settings that override others: given on the command line, or in `main!(...)`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Overrides {
-    /// `--addr`
-    pub addr: Option<SocketAddr>,
-    /// `--private-key`
-    pub private_key: Option<String>,
-    /// `--auth-username`
-    pub auth_username: Option<String>,
-    /// `--auth-password`
-    pub auth_password: Option<String>,
-    /// `--request-max-age` (`Some(None)`: disabled)
-    pub request_max_age: Option<Option<Duration>>,
-    /// `--body-limit`, in bytes
-    pub body_limit: Option<usize>,
-    /// `--header-read-timeout` (`Some(None)`: none)
-    pub header_read_timeout: Option<Option<Duration>>,
-    /// `--body-read-timeout` (`Some(None)`: none)
-    pub body_read_timeout: Option<Option<Duration>>,
-}
-
-impl std::fmt::Debug for Overrides {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Overrides")
-            .field("addr", &self.addr)
-            .field(
-                "private_key",
-                &self.private_key.as_ref().map(|_| "<redacted>"),
-            )
-            .field("auth_username", &self.auth_username)
-            .field(
-                "auth_password",
-                &self.auth_password.as_ref().map(|_| "<redacted>"),
-            )
-            .field("request_max_age", &self.request_max_age)
-            .field("body_limit", &self.body_limit)
-            .field("header_read_timeout", &self.header_read_timeout)
-            .field("body_read_timeout", &self.body_read_timeout)
-            .finish()
+/// Refuses a variable of the table that is set but empty: clap would read it as unset, which
+/// for `WEBHOOK_PRIVATE_KEY` would silently disable the signature check.
+fn check_no_empty_variable() -> Result<(), ConfigError> {
+    let command = Settings::command();
+    for argument in command.get_arguments() {
+        let Some(name) = argument.get_env() else {
+            continue;
+        };
+        if std::env::var_os(name).is_some_and(|value| value.is_empty()) {
+            return Err(ConfigError::Empty(name.to_string_lossy().into_owned()));
+        }
     }
+    Ok(())
 }
 
-/// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    /// Serve, with these overrides.
-    Serve(Overrides),
-    /// Print the usage and exit.
-    Help,
-}
-
-/// The command-line flags, for `--help`.
-pub const USAGE: &str = "\
-Options (each overrides its environment variable):
-  --addr ADDR              address to listen on [WEBHOOK_ADDR, default 127.0.0.1:8000]
-  --private-key KEY        key of the X-Hub-Signature check [WEBHOOK_PRIVATE_KEY]
-  --auth-username USER     basic-auth username [WEBHOOK_AUTH_USERNAME]
-  --auth-password PASS     basic-auth password [WEBHOOK_AUTH_PASSWORD]
-  --request-max-age SECS   maximum age of a request, or \"none\" [WEBHOOK_REQUEST_MAX_AGE, default 10]
-  --body-limit BYTES       largest body, received and decoded [WEBHOOK_BODY_LIMIT, default 2097152]
-  --header-read-timeout SECS
-                           time to send a request's headers, or \"none\" [WEBHOOK_HEADER_READ_TIMEOUT, default 10]
-  --body-read-timeout SECS time to send a request's body, or \"none\" [WEBHOOK_BODY_READ_TIMEOUT, default 30]
-  -h, --help               print this help";
-
-/// A command-line argument that cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ArgsError {
-    /// A flag this program does not know.
-    #[error("unknown argument {0:?} (see --help)")]
-    Unknown(String),
-    /// A flag without its value.
-    #[error("{0} needs a value")]
-    MissingValue(&'static str),
-    /// A value that cannot be used.
-    #[error("{flag}: {error}")]
-    Invalid {
-        /// The flag.
-        flag: &'static str,
-        /// Why.
-        error: ConfigError,
-    },
-}
-
-impl Overrides {
-    /// Parses command-line arguments (without the program name): `--flag value` or
-    /// `--flag=value`.
-    ///
-    /// ```
-    /// use webhook::config::{Command, Overrides};
-    /// let Command::Serve(overrides) = Overrides::from_args(["--request-max-age=none"]).unwrap() else {
-    ///     unreachable!()
-    /// };
-    /// assert_eq!(overrides.request_max_age, Some(None));
-    /// ```
-    pub fn from_args<I, A>(args: I) -> Result<Command, ArgsError>
-    where
-        I: IntoIterator<Item = A>,
-        A: Into<String>,
-    {
-        let mut overrides = Overrides::default();
-        let mut args = args.into_iter().map(Into::into);
-        while let Some(arg) = args.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((name, value)) if name.starts_with("--") => {
-                    (name.to_owned(), Some(value.to_owned()))
-                }
-                _ => (arg, None),
+/// A clap error as a [`ConfigError`]: a value that does not parse names the variable it came
+/// from when it came from the environment (`WEBHOOK_REQUEST_MAX_AGE must be ...`), the flag
+/// otherwise.
+pub(crate) fn explain(error: clap::Error) -> ConfigError {
+    if matches!(
+        error.kind(),
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue
+    ) {
+        let context = |kind| match error.get(kind) {
+            Some(ContextValue::String(text)) => Some(text.clone()),
+            _ => None,
+        };
+        if let (Some(argument), Some(value), Some(expected)) = (
+            context(ContextKind::InvalidArg),
+            context(ContextKind::InvalidValue),
+            error.source().map(ToString::to_string),
+        ) {
+            let flag = argument.split_whitespace().next().unwrap_or(&argument);
+            let command = Settings::command();
+            let variable = command
+                .get_arguments()
+                .find(|known| {
+                    known
+                        .get_long()
+                        .is_some_and(|long| flag == format!("--{long}"))
+                })
+                .and_then(|known| known.get_env())
+                .filter(|name| {
+                    std::env::var_os(name).is_some_and(|set| set.to_string_lossy() == value)
+                })
+                .map(|name| name.to_string_lossy().into_owned());
+            return ConfigError::Invalid {
+                name: variable.unwrap_or_else(|| flag.to_owned()),
+                expected,
+                value,
             };
-            let flag: &'static str = match name.as_str() {
-                "-h" | "--help" => return Ok(Command::Help),
-                "--addr" => "--addr",
-                "--private-key" => "--private-key",
-                "--auth-username" => "--auth-username",
-                "--auth-password" => "--auth-password",
-                "--request-max-age" => "--request-max-age",
-                "--body-limit" => "--body-limit",
-                "--header-read-timeout" => "--header-read-timeout",
-                "--body-read-timeout" => "--body-read-timeout",
-                _ => return Err(ArgsError::Unknown(name)),
-            };
-            let value = inline
-                .or_else(|| args.next())
-                .ok_or(ArgsError::MissingValue(flag))?;
-            let invalid = |error| ArgsError::Invalid { flag, error };
-            if value.is_empty() {
-                return Err(invalid(ConfigError::Empty(flag)));
-            }
-            match flag {
-                "--addr" => {
-                    overrides.addr = Some(
-                        value
-                            .parse()
-                            .map_err(|_| invalid(ConfigError::Addr(value.clone())))?,
-                    );
-                }
-                "--private-key" => overrides.private_key = Some(value),
-                "--auth-username" => overrides.auth_username = Some(value),
-                "--auth-password" => overrides.auth_password = Some(value),
-                "--request-max-age" => {
-                    overrides.request_max_age = Some(parse_max_age(&value).map_err(invalid)?);
-                }
-                "--body-limit" => {
-                    overrides.body_limit =
-                        Some(parse_body_limit("WEBHOOK_BODY_LIMIT", &value).map_err(invalid)?);
-                }
-                "--header-read-timeout" => {
-                    overrides.header_read_timeout = Some(
-                        parse_timeout("WEBHOOK_HEADER_READ_TIMEOUT", &value).map_err(invalid)?,
-                    );
-                }
-                _ => {
-                    overrides.body_read_timeout =
-                        Some(parse_timeout("WEBHOOK_BODY_READ_TIMEOUT", &value).map_err(invalid)?);
-                }
-            }
         }
-        Ok(Command::Serve(overrides))
+    }
+    ConfigError::Args(error.render().to_string().trim_end().to_owned())
+}
+
+/// A value `main!(name = value)` gives a setting: each setting takes the forms that make sense
+/// for it (seconds, a `Duration` or `None` for a timeout; text for a key...).
+#[diagnostic::on_unimplemented(
+    message = "`{V}` cannot set this setting",
+    label = "not a value of this setting",
+    note = "timeouts and the request's maximum age take whole seconds (`30`), a `Duration` or `None`; `addr` takes an address (`\"127.0.0.1:8000\"`); keys and credentials take text; `body_limit` a number of bytes; `strict` a `bool`"
+)]
+pub trait SettingValue<V> {
+    /// Sets the setting to `value`; an error says why it cannot be.
+    fn set(&mut self, value: V) -> Result<(), String>;
+}
+
+impl SettingValue<u64> for Seconds {
+    fn set(&mut self, seconds: u64) -> Result<(), String> {
+        self.0 = Some(Duration::from_secs(seconds));
+        Ok(())
     }
 }
 
-impl Settings {
-    /// These settings with `overrides` applied on top.
-    pub fn overlay(mut self, overrides: &Overrides) -> Result<Self, ConfigError> {
-        if let Some(addr) = overrides.addr {
-            self.addr = addr;
-        }
-        if let Some(key) = &overrides.private_key {
-            self.private_key = Some(key.clone());
-        }
-        match (&overrides.auth_username, &overrides.auth_password) {
-            (Some(username), Some(password)) => {
-                self.credentials = Some((username.clone(), password.clone()));
-            }
-            (None, None) => {}
-            (Some(username), None) => match &mut self.credentials {
-                Some((current, _)) => *current = username.clone(),
-                None => return Err(ConfigError::HalfCredentials),
-            },
-            (None, Some(password)) => match &mut self.credentials {
-                Some((_, current)) => *current = password.clone(),
-                None => return Err(ConfigError::HalfCredentials),
-            },
-        }
-        if let Some(max_age) = overrides.request_max_age {
-            self.request_max_age = max_age;
-        }
-        if let Some(limit) = overrides.body_limit {
-            self.body_limit = limit;
-        }
-        if let Some(timeout) = overrides.header_read_timeout {
-            self.header_read_timeout = timeout;
-        }
-        if let Some(timeout) = overrides.body_read_timeout {
-            self.body_read_timeout = timeout;
-        }
-        Ok(self)
+impl SettingValue<Duration> for Seconds {
+    fn set(&mut self, duration: Duration) -> Result<(), String> {
+        self.0 = Some(duration);
+        Ok(())
     }
 }
 
-/// Parses a maximum age: whole seconds, or `none`.
-pub fn parse_max_age(value: &str) -> Result<Option<Duration>, ConfigError> {
-    let trimmed = value.trim();
-    if trimmed.eq_ignore_ascii_case("none") {
-        return Ok(None);
+impl SettingValue<Option<Duration>> for Seconds {
+    fn set(&mut self, duration: Option<Duration>) -> Result<(), String> {
+        self.0 = duration;
+        Ok(())
     }
-    trimmed
-        .parse::<u64>()
-        .map(|seconds| Some(Duration::from_secs(seconds)))
-        .map_err(|_| ConfigError::MaxAge(value.to_owned()))
 }
 
-/// Parses a body limit: whole bytes. `name` is the variable or flag, for the error.
-pub fn parse_body_limit(name: &'static str, value: &str) -> Result<usize, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError::Number {
-        name,
-        expected: "a whole number of bytes",
-        value: value.to_owned(),
-    })
+impl SettingValue<usize> for usize {
+    fn set(&mut self, value: usize) -> Result<(), String> {
+        *self = value;
+        Ok(())
+    }
 }
 
-/// Parses a read timeout: whole seconds, or `none`. `name` is the variable or flag, for the
-/// error.
-pub fn parse_timeout(name: &'static str, value: &str) -> Result<Option<Duration>, ConfigError> {
-    parse_max_age(value).map_err(|_| ConfigError::Number {
-        name,
-        expected: "a whole number of seconds or \"none\"",
-        value: value.to_owned(),
-    })
+impl SettingValue<bool> for bool {
+    fn set(&mut self, value: bool) -> Result<(), String> {
+        *self = value;
+        Ok(())
+    }
+}
+
+impl SettingValue<&str> for Option<String> {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self = Some(value.to_owned());
+        Ok(())
+    }
+}
+
+impl SettingValue<String> for Option<String> {
+    fn set(&mut self, value: String) -> Result<(), String> {
+        *self = Some(value);
+        Ok(())
+    }
+}
+
+impl SettingValue<SocketAddr> for SocketAddr {
+    fn set(&mut self, value: SocketAddr) -> Result<(), String> {
+        *self = value;
+        Ok(())
+    }
+}
+
+impl SettingValue<&str> for SocketAddr {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self =
+            parse_addr(value).map_err(|expected| format!("must be {expected}, not {value:?}"))?;
+        Ok(())
+    }
+}
+
+impl SettingValue<String> for SocketAddr {
+    fn set(&mut self, value: String) -> Result<(), String> {
+        self.set(value.as_str())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn settings(vars: &[(&'static str, &str)]) -> Result<Settings, ConfigError> {
-        Settings::from_lookup(|name| {
-            Ok(vars
-                .iter()
-                .find(|(key, _)| *key == name)
-                .map(|(_, value)| (*value).to_owned()))
-        })
-    }
-
     #[test]
-    fn defaults() {
-        assert_eq!(settings(&[]).unwrap(), Settings::default());
-    }
-
-    #[test]
-    fn reads_every_variable() {
-        let read = settings(&[
-            ("WEBHOOK_ADDR", "127.0.0.1:9000"),
-            ("WEBHOOK_PRIVATE_KEY", "key"),
-            ("WEBHOOK_AUTH_USERNAME", "u"),
-            ("WEBHOOK_AUTH_PASSWORD", "p"),
-            ("WEBHOOK_REQUEST_MAX_AGE", "30"),
-        ])
-        .unwrap();
-        assert_eq!(read.addr.port(), 9000);
-        assert_eq!(read.private_key.as_deref(), Some("key"));
-        assert_eq!(read.credentials, Some(("u".into(), "p".into())));
-        assert_eq!(read.request_max_age, Some(Duration::from_secs(30)));
-        let limits = settings(&[
-            ("WEBHOOK_BODY_LIMIT", "1024"),
-            ("WEBHOOK_HEADER_READ_TIMEOUT", "none"),
-            ("WEBHOOK_BODY_READ_TIMEOUT", "5"),
-        ])
-        .unwrap();
-        assert_eq!(limits.body_limit, 1024);
-        assert_eq!(limits.header_read_timeout, None);
-        assert_eq!(limits.body_read_timeout, Some(Duration::from_secs(5)));
-        let webhook = limits.apply(crate::Webhook::new());
-        assert_eq!(webhook.header_read_timeout_value(), None);
-        assert!(format!("{webhook:?}").contains("body_limit: 1024"));
-    }
-
-    #[test]
-    fn bad_limits_are_clear_errors() {
+    fn the_defaults_are_the_tables() {
+        let settings = Settings::default();
+        assert_eq!(settings.addr, SocketAddr::from(([127, 0, 0, 1], 8000)));
+        assert_eq!(settings.request_max_age, "10".parse().unwrap());
+        assert_eq!(settings.body_limit, crate::DEFAULT_BODY_LIMIT);
         assert_eq!(
-            settings(&[("WEBHOOK_BODY_LIMIT", "2MiB")])
-                .unwrap_err()
-                .to_string(),
-            "WEBHOOK_BODY_LIMIT must be a whole number of bytes, not \"2MiB\""
+            settings.header_read_timeout.0,
+            Some(crate::DEFAULT_HEADER_READ_TIMEOUT)
         );
         assert_eq!(
-            settings(&[("WEBHOOK_BODY_READ_TIMEOUT", "soon")])
-                .unwrap_err()
-                .to_string(),
-            "WEBHOOK_BODY_READ_TIMEOUT must be a whole number of seconds or \"none\", not \"soon\""
+            settings.body_read_timeout.0,
+            Some(crate::DEFAULT_BODY_READ_TIMEOUT)
         );
+        // The clap defaults say the same as the constants.
+        let parsed = Settings::try_parse_from(["bot"]);
+        if std::env::vars().all(|(name, _)| !name.starts_with("WEBHOOK_")) {
+            assert_eq!(parsed.unwrap(), settings);
+        }
     }
 
     #[test]
-    fn flags_override_the_environment() {
-        let Command::Serve(overrides) = Overrides::from_args([
+    fn reads_every_flag() {
+        let settings = Settings::from_args([
+            "bot",
             "--addr",
             "127.0.0.1:9001",
             "--private-key=k",
             "--auth-username",
             "u",
             "--auth-password=p:w",
-        ])
-        .unwrap() else {
-            panic!("not help")
-        };
-        let merged = settings(&[("WEBHOOK_PRIVATE_KEY", "env")])
-            .unwrap()
-            .overlay(&overrides)
-            .unwrap();
-        assert_eq!(merged.addr.port(), 9001);
-        assert_eq!(merged.private_key.as_deref(), Some("k"));
-        assert_eq!(merged.credentials, Some(("u".into(), "p:w".into())));
-        assert_eq!(Overrides::from_args(["-h"]).unwrap(), Command::Help);
-        let Command::Serve(limits) = Overrides::from_args([
+            "--request-max-age",
+            "none",
             "--body-limit=1024",
             "--header-read-timeout",
             "none",
             "--body-read-timeout=5",
+            "--strict",
         ])
-        .unwrap() else {
-            panic!("not help")
-        };
-        let merged = settings(&[
-            ("WEBHOOK_BODY_LIMIT", "99"),
-            ("WEBHOOK_HEADER_READ_TIMEOUT", "3"),
-        ])
-        .unwrap()
-        .overlay(&limits)
         .unwrap();
-        assert_eq!(merged.body_limit, 1024);
-        assert_eq!(merged.header_read_timeout, None);
-        assert_eq!(merged.body_read_timeout, Some(Duration::from_secs(5)));
+        assert_eq!(settings.addr.port(), 9001);
+        assert_eq!(settings.private_key.as_deref(), Some("k"));
+        assert_eq!(settings.credentials(), Some(("u", "p:w")));
+        assert_eq!(settings.request_max_age.0, None);
+        assert_eq!(settings.body_limit, 1024);
+        assert_eq!(settings.header_read_timeout.0, None);
+        assert_eq!(settings.body_read_timeout.0, Some(Duration::from_secs(5)));
+        assert!(settings.strict);
+        let webhook = settings.apply(crate::Webhook::new());
+        assert_eq!(webhook.header_read_timeout_value(), None);
+        assert!(format!("{webhook:?}").contains("body_limit: 1024"));
+        assert!(!format!("{settings:?}").contains("p:w"));
     }
 
     #[test]
     fn bad_flags_are_clear_errors() {
-        assert_eq!(
-            Overrides::from_args(["--port", "1"])
-                .unwrap_err()
-                .to_string(),
-            "unknown argument \"--port\" (see --help)"
-        );
-        assert_eq!(
-            Overrides::from_args(["--addr"]).unwrap_err(),
-            ArgsError::MissingValue("--addr")
-        );
-        assert_eq!(
-            Overrides::from_args(["--request-max-age", "soon"]).unwrap_err().to_string(),
-            "--request-max-age: WEBHOOK_REQUEST_MAX_AGE must be a whole number of seconds or \"none\", not \"soon\""
-        );
-        assert_eq!(
-            Overrides::from_args(["--body-limit", "2MiB"])
-                .unwrap_err()
-                .to_string(),
-            "--body-limit: WEBHOOK_BODY_LIMIT must be a whole number of bytes, not \"2MiB\""
-        );
-        assert_eq!(
-            Overrides::from_args(["--body-read-timeout=soon"]).unwrap_err().to_string(),
-            "--body-read-timeout: WEBHOOK_BODY_READ_TIMEOUT must be a whole number of seconds or \"none\", not \"soon\""
-        );
-        let half = Overrides {
-            auth_username: Some("u".into()),
-            ..Overrides::default()
+        let error = |args: &[&str]| {
+            let mut all = vec!["bot"];
+            all.extend_from_slice(args);
+            Settings::from_args(all).unwrap_err()
         };
+        assert!(error(&["--port", "1"])
+            .to_string()
+            .contains("unexpected argument '--port'"));
+        let missing = error(&["--addr"]).to_string();
+        assert!(
+            missing.contains("a value is required for '--addr <ADDR>'"),
+            "{missing}"
+        );
         assert_eq!(
-            Settings::default().overlay(&half).unwrap_err(),
+            error(&["--request-max-age", "soon"]).to_string(),
+            "--request-max-age must be a whole number of seconds or \"none\", not \"soon\""
+        );
+        assert_eq!(
+            error(&["--body-limit", "2MiB"]).to_string(),
+            "--body-limit must be a whole number of bytes, not \"2MiB\""
+        );
+        assert_eq!(
+            error(&["--addr", "nowhere"]).to_string(),
+            "--addr must be an address such as 127.0.0.1:8000, not \"nowhere\""
+        );
+        assert_eq!(
+            error(&["--auth-username", "u"]),
             ConfigError::HalfCredentials
         );
     }
 
     #[test]
-    fn bad_values_are_clear_errors() {
+    fn main_values_take_their_forms() {
+        let mut settings = Settings::default();
+        settings.request_max_age.set(30).unwrap();
+        assert_eq!(settings.request_max_age.0, Some(Duration::from_secs(30)));
+        settings.header_read_timeout.set(None).unwrap();
+        assert_eq!(settings.header_read_timeout.0, None);
+        settings
+            .body_read_timeout
+            .set(Duration::from_millis(1500))
+            .unwrap();
         assert_eq!(
-            settings(&[("WEBHOOK_ADDR", "localhost")]).unwrap_err(),
-            ConfigError::Addr("localhost".into())
+            settings.body_read_timeout.0,
+            Some(Duration::from_millis(1500))
         );
+        settings.addr.set("127.0.0.1:0").unwrap();
+        assert_eq!(settings.addr.port(), 0);
         assert_eq!(
-            settings(&[("WEBHOOK_REQUEST_MAX_AGE", "10s")]).unwrap_err(),
-            ConfigError::MaxAge("10s".into())
+            settings.addr.set("nowhere").unwrap_err(),
+            "must be an address such as 127.0.0.1:8000, not \"nowhere\""
         );
-        assert_eq!(
-            settings(&[("WEBHOOK_AUTH_USERNAME", "u")]).unwrap_err(),
-            ConfigError::HalfCredentials
-        );
-        assert_eq!(
-            settings(&[("WEBHOOK_PRIVATE_KEY", "")]).unwrap_err(),
-            ConfigError::Empty("WEBHOOK_PRIVATE_KEY")
-        );
-        assert_eq!(
-            settings(&[("WEBHOOK_REQUEST_MAX_AGE", "NONE")])
-                .unwrap()
-                .request_max_age,
-            None
-        );
+        settings.private_key.set("key").unwrap();
+        assert_eq!(settings.private_key.as_deref(), Some("key"));
     }
 }

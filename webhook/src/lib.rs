@@ -81,6 +81,7 @@ pub use webhook_macros::{authenticator, main, on};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth::{AuthFuture, AuthOutcome, RequestHead};
+    pub use crate::config::{SettingValue, Settings};
     pub use crate::filter::{Filter, JsonLiteral, JsonPath, Segment};
     pub use crate::http::{CelFilter, HttpRegistration, HttpRoute, Methods};
     pub use crate::registry::{AuthenticatorRegistration, Registration};

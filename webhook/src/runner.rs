@@ -3,23 +3,36 @@
 
 use std::future::Future;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use crate::config::{Command, Overrides, Settings, USAGE};
+use clap::parser::ValueSource;
+use clap::CommandFactory;
+
+use crate::config::{explain, Settings};
 use crate::state::StateMap;
 use crate::Webhook;
 
 /// A boxed error, for the `?` operator in `main!(state = ...)`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Sets one setting: what `main!(name = value)` becomes.
+type ApplySetting = Box<dyn FnOnce(&mut Settings) -> Result<(), String> + Send>;
+
 /// What `main!(...)` sets in code: settings that override the environment (the command line
 /// overrides them in turn), and the state handlers receive.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MainOptions {
-    overrides: Overrides,
     state: StateMap,
-    invalid: Option<String>,
-    strict: bool,
+    settings: Vec<(&'static str, ApplySetting)>,
+}
+
+impl std::fmt::Debug for MainOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.settings.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("MainOptions")
+            .field("state", &self.state)
+            .field("settings", &names)
+            .finish()
+    }
 }
 
 impl MainOptions {
@@ -28,82 +41,31 @@ impl MainOptions {
         self.state.insert(value);
     }
 
-    /// `main!(private_key = ...)`.
-    pub fn private_key(&mut self, key: impl Into<String>) {
-        self.overrides.private_key = Some(key.into());
+    /// `main!(name = value)`: sets the [`Settings`] field `name` (which is also the id of its
+    /// flag), unless the command line gives it.
+    pub fn setting(
+        &mut self,
+        name: &'static str,
+        apply: impl FnOnce(&mut Settings) -> Result<(), String> + Send + 'static,
+    ) {
+        self.settings.push((name, Box::new(apply)));
     }
+}
 
-    /// `main!(auth_username = ...)`.
-    pub fn auth_username(&mut self, username: impl Into<String>) {
-        self.overrides.auth_username = Some(username.into());
-    }
-
-    /// `main!(auth_password = ...)`.
-    pub fn auth_password(&mut self, password: impl Into<String>) {
-        self.overrides.auth_password = Some(password.into());
-    }
-
-    /// `main!(request_max_age = ...)`: seconds, a `Duration`, or `None`.
-    pub fn request_max_age(&mut self, max_age: impl Into<MaxAge>) {
-        self.overrides.request_max_age = Some(max_age.into().0);
-    }
-
-    /// `main!(body_limit = ...)`: the largest body, in bytes, received and decoded.
-    pub fn body_limit(&mut self, bytes: usize) {
-        self.overrides.body_limit = Some(bytes);
-    }
-
-    /// `main!(header_read_timeout = ...)`: seconds, a `Duration`, or `None` (no timeout).
-    pub fn header_read_timeout(&mut self, timeout: impl Into<MaxAge>) {
-        self.overrides.header_read_timeout = Some(timeout.into().0);
-    }
-
-    /// `main!(body_read_timeout = ...)`: seconds, a `Duration`, or `None` (no timeout).
-    pub fn body_read_timeout(&mut self, timeout: impl Into<MaxAge>) {
-        self.overrides.body_read_timeout = Some(timeout.into().0);
-    }
-
-    /// `main!(strict = true)`: validate every notification against the platform's rules
-    /// ([`Webhook::strict_notifications`]).
-    pub fn strict(&mut self, strict: bool) {
-        self.strict = strict;
-    }
-
-    /// `main!(addr = ...)`: anything that parses as a socket address.
-    pub fn addr(&mut self, addr: impl ToString) {
-        let addr = addr.to_string();
-        match addr.parse() {
-            Ok(parsed) => self.overrides.addr = Some(parsed),
-            Err(_) => {
-                self.invalid = Some(format!(
-                    "main!(addr = {addr:?}) is not an address such as 127.0.0.1:8000"
-                ));
-            }
+/// Puts `main!(...)`'s settings over those of the environment, under those of the command line
+/// (`matches` says where each value came from), then checks the whole.
+fn layer(
+    settings: &mut Settings,
+    matches: &clap::ArgMatches,
+    main_settings: Vec<(&'static str, ApplySetting)>,
+) -> Result<(), String> {
+    for (name, apply) in main_settings {
+        if matches.value_source(name) == Some(ValueSource::CommandLine) {
+            continue;
         }
+        apply(settings).map_err(|error| format!("main!({name}): {error}"))?;
     }
-}
-
-/// A duration given to `main!` (a maximum request age, a read timeout): whole seconds, a
-/// `Duration`, or `None` (disabled).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MaxAge(pub Option<Duration>);
-
-impl From<u64> for MaxAge {
-    fn from(seconds: u64) -> Self {
-        Self(Some(Duration::from_secs(seconds)))
-    }
-}
-
-impl From<Duration> for MaxAge {
-    fn from(duration: Duration) -> Self {
-        Self(Some(duration))
-    }
-}
-
-impl From<Option<Duration>> for MaxAge {
-    fn from(duration: Option<Duration>) -> Self {
-        Self(duration)
-    }
+    settings.check().map_err(|error| error.to_string())
 }
 
 fn init_logging() {
@@ -129,12 +91,23 @@ where
                 .map(|name| name.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "bot".to_owned());
-    let flags = match Overrides::from_args(std::env::args().skip(1)) {
-        Ok(Command::Serve(flags)) => flags,
-        Ok(Command::Help) => {
-            println!("usage: {program} [OPTIONS]\n\nServes the bot's webhook.\n\n{USAGE}");
+    let matches = match Settings::command()
+        .name(program.clone())
+        .try_get_matches_from(std::env::args_os())
+    {
+        Ok(matches) => matches,
+        Err(error) if !error.use_stderr() => {
+            // --help
+            let _ = error.print();
             return ExitCode::SUCCESS;
         }
+        Err(error) => {
+            eprintln!("{program}: {}", explain(error));
+            return ExitCode::from(2);
+        }
+    };
+    let (mut settings, matches) = match Settings::from_matches(matches) {
+        Ok(parsed) => parsed,
         Err(error) => {
             eprintln!("{program}: {error}");
             return ExitCode::from(2);
@@ -159,25 +132,12 @@ where
                 return ExitCode::FAILURE;
             }
         };
-        if let Some(invalid) = options.invalid {
-            eprintln!("{program}: {invalid}");
+        if let Err(error) = layer(&mut settings, &matches, options.settings) {
+            eprintln!("{program}: {error}");
             return ExitCode::from(2);
         }
-        let settings = Settings::from_env()
-            .and_then(|settings| settings.overlay(&options.overrides))
-            .and_then(|settings| settings.overlay(&flags));
-        let settings = match settings {
-            Ok(settings) => settings,
-            Err(error) => {
-                eprintln!("{program}: {error}");
-                return ExitCode::from(2);
-            }
-        };
         let webhook = match Webhook::from_registry() {
-            Ok(webhook) => settings
-                .apply(webhook)
-                .states(options.state)
-                .strict_notifications(options.strict),
+            Ok(webhook) => settings.apply(webhook).states(options.state),
             Err(conflict) => {
                 eprintln!("{program}: {conflict}");
                 return ExitCode::from(2);
@@ -202,4 +162,45 @@ where
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SettingValue;
+
+    #[test]
+    fn the_command_line_overrides_main_which_overrides_the_environment() {
+        let (mut settings, matches) =
+            Settings::parse_matches(["bot", "--body-limit", "10"]).unwrap();
+        let mut options = MainOptions::default();
+        options.setting("body_limit", |s: &mut Settings| s.body_limit.set(20));
+        options.setting("request_max_age", |s: &mut Settings| {
+            s.request_max_age.set(5)
+        });
+        layer(&mut settings, &matches, options.settings).unwrap();
+        assert_eq!(settings.body_limit, 10);
+        assert_eq!(
+            settings.request_max_age.0,
+            Some(std::time::Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn a_bad_main_value_or_half_credentials_are_errors() {
+        let (mut settings, matches) = Settings::parse_matches(["bot"]).unwrap();
+        let mut options = MainOptions::default();
+        options.setting("addr", |s: &mut Settings| s.addr.set("nowhere"));
+        assert_eq!(
+            layer(&mut settings, &matches, options.settings).unwrap_err(),
+            "main!(addr): must be an address such as 127.0.0.1:8000, not \"nowhere\""
+        );
+        let mut options = MainOptions::default();
+        options.setting("auth_username", |s: &mut Settings| {
+            s.auth_username.set("bot")
+        });
+        assert!(layer(&mut settings, &matches, options.settings)
+            .unwrap_err()
+            .contains("must be set together"));
+    }
 }
