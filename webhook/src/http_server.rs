@@ -11,11 +11,16 @@
 //! whole period, no request started and none was in progress. A client thus has between one and two periods to send a
 //! request's headers, counted from the end of its previous answer (exactly one from the
 //! connection, for its first request).
+//!
+//! Being measured: the connections go through hyper-util's `auto` builder (HTTP/1.1 and HTTP/2
+//! cleartext with prior knowledge), and `WEBHOOK_HEADER_TIMEOUT_IMPL=hyper` replaces the guard
+//! by hyper's `header_read_timeout` (tokio's timer) with one timer a connection for its first
+//! request, for an A/B run of `benches/load/run.sh`.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -24,8 +29,8 @@ use axum::body::Body;
 use axum::Router;
 use bytes::Bytes;
 use hyper::body::{Frame, Incoming, SizeHint};
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
@@ -43,7 +48,24 @@ pub(crate) async fn serve_router<F>(
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    let builder = http1::Builder::new();
+    // For the A/B load test only (removed once measured): which header read timeout to run,
+    // hyper's timer (`hyper`) or the guard task a connection (anything else).
+    let hyper_timer = std::env::var("WEBHOOK_HEADER_TIMEOUT_IMPL").as_deref() == Ok("hyper");
+    tracing::warn!(hyper_timer, "header read timeout implementation");
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    if hyper_timer {
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_read_timeout);
+    }
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(header_read_timeout);
+    if let Some(timeout) = header_read_timeout {
+        builder.http2().keep_alive_timeout(timeout);
+    }
     let graceful = GracefulShutdown::new();
     let mut signal = std::pin::pin!(signal);
     loop {
@@ -58,12 +80,44 @@ where
                         continue;
                     }
                 };
+                if hyper_timer {
+                    let seen = Arc::new(AtomicBool::new(false));
+                    let service = FirstRequest {
+                        router: router.clone(),
+                        seen: Arc::clone(&seen),
+                    };
+                    let connection = graceful.watch(
+                        builder.serve_connection(TokioIo::new(stream), service).into_owned(),
+                    );
+                    tokio::spawn(async move {
+                        let mut connection = std::pin::pin!(connection);
+                        let result = match header_read_timeout {
+                            None => connection.await,
+                            Some(period) => tokio::select! {
+                                result = connection.as_mut() => result,
+                                () = tokio::time::sleep(period) => {
+                                    if !seen.load(Ordering::Relaxed) {
+                                        tracing::debug!("closing a connection that sent no request in time");
+                                        return;
+                                    }
+                                    connection.await
+                                }
+                            },
+                        };
+                        if let Err(error) = result {
+                            tracing::debug!(%error, "connection closed with an error");
+                        }
+                    });
+                    continue;
+                }
                 let activity = Arc::new(Activity::default());
                 let service = Counted {
                     router: router.clone(),
                     activity: Arc::clone(&activity),
                 };
-                let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+                let connection = graceful.watch(
+                    builder.serve_connection(TokioIo::new(stream), service).into_owned(),
+                );
                 let served = Arc::clone(&activity);
                 let task = tokio::spawn(async move {
                     if let Err(error) = connection.await {
@@ -89,6 +143,25 @@ where
     drop(listener);
     graceful.shutdown().await;
     Ok(())
+}
+
+/// The router as a connection's hyper service, noting that a request came.
+struct FirstRequest {
+    router: Router,
+    seen: Arc<AtomicBool>,
+}
+
+impl hyper::service::Service<http::Request<Incoming>> for FirstRequest {
+    type Response = http::Response<Body>;
+    type Error = Infallible;
+    type Future = <Router as Service<http::Request<Incoming>>>::Future;
+
+    fn call(&self, request: http::Request<Incoming>) -> Self::Future {
+        if !self.seen.load(Ordering::Relaxed) {
+            self.seen.store(true, Ordering::Relaxed);
+        }
+        self.router.clone().call(request)
+    }
 }
 
 /// What a connection's guard watches.
