@@ -380,10 +380,10 @@ async fn a_sender_slow_to_send_its_headers_is_disconnected() {
     server.shutdown().await.unwrap();
 }
 
-/// The guard counts from the end of the previous answer, and never cuts a request in progress,
-/// even one whose handler takes longer than two periods.
+/// The header read timeout counts from the end of the previous answer, and never cuts a request
+/// in progress, even one whose handler takes longer than two timeouts.
 #[tokio::test]
-async fn the_header_guard_counts_from_the_last_answer_and_spares_slow_handlers() {
+async fn the_header_read_timeout_counts_from_the_last_answer_and_spares_slow_handlers() {
     async fn slow(event: StepReached) -> StepReachedResponse {
         tokio::time::sleep(Duration::from_millis(800)).await;
         echo(event)
@@ -401,7 +401,7 @@ async fn the_header_guard_counts_from_the_last_answer_and_spares_slow_handlers()
     );
     stream.write_all(head.as_bytes()).await.unwrap();
     stream.write_all(FIXTURE).await.unwrap();
-    // The answer arrives although the handler takes more than two periods.
+    // The answer arrives although the handler takes more than two timeouts.
     let mut answer = Vec::new();
     let mut buffer = [0u8; 1024];
     while !answer.ends_with(b"}") {
@@ -415,7 +415,7 @@ async fn the_header_guard_counts_from_the_last_answer_and_spares_slow_handlers()
     let answered = Instant::now();
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
-    // Then the idle connection has one to two periods to start its next request.
+    // Then the idle connection has one timeout (300 ms) to start its next request.
     let (_, closed) = read_until_closed(&mut stream, Duration::from_secs(5)).await;
     let waited = answered.elapsed();
     assert!(closed, "the idle connection is still open after 5 s");

@@ -189,10 +189,12 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     }
 
     /// How long a client has to send a request's headers after it connects or after its
-    /// previous answer, before [`serve`](Webhook::serve) closes the connection: at least this
-    /// long, at most twice (the check runs once a period on each connection); `None` waits
-    /// forever. Default [`DEFAULT_HEADER_READ_TIMEOUT`], 10 seconds. A router mounted in
-    /// another server gets that server's setting instead.
+    /// previous answer, before [`serve`](Webhook::serve) closes the connection (hyper's HTTP/1
+    /// header read timeout); `None` waits forever. Default [`DEFAULT_HEADER_READ_TIMEOUT`], 10
+    /// seconds. Every connection must bring its first request within it, HTTP/2 ones included;
+    /// an HTTP/2 connection is then pinged after this long without a frame and closed when the
+    /// ping is not answered within it. A router mounted in another server gets that server's
+    /// setting instead.
     pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.header_read_timeout = timeout.into();
         self
@@ -431,14 +433,17 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     }
 
     /// Listens on `addr` and serves until SIGINT or SIGTERM, then lets in-flight requests
-    /// finish. HTTP/1.1, with the [header read timeout](Webhook::header_read_timeout).
+    /// finish. HTTP/1.1 and, on the same port, HTTP/2 over cleartext with prior knowledge (a
+    /// client that opens with the HTTP/2 preface, as `curl --http2-prior-knowledge` does; no
+    /// TLS, no `Upgrade: h2c`), with the [header read timeout](Webhook::header_read_timeout).
     pub async fn serve(self, addr: impl ToSocketAddrs) -> std::io::Result<()> {
         let listener = TcpListener::bind(addr).await?;
         tracing::info!(address = %listener.local_addr()?, "webhook listening");
         self.serve_with_shutdown(listener, shutdown_signal()).await
     }
 
-    /// Serves on `listener` until `signal` completes, then lets in-flight requests finish.
+    /// Serves on `listener` until `signal` completes, then lets in-flight requests finish;
+    /// HTTP/1.1 and HTTP/2 as [`serve`](Webhook::serve).
     pub async fn serve_with_shutdown<F>(
         self,
         listener: TcpListener,

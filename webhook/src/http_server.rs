@@ -1,39 +1,52 @@
-//! The HTTP/1.1 server behind [`Webhook::serve`](crate::Webhook::serve) and
-//! [`TestServer`](crate::testing::TestServer): hyper, with a guard on each connection that
-//! closes it when its client is slow to send a request's headers (or sends none), and a graceful
-//! shutdown that lets in-flight requests finish.
+//! The server behind [`Webhook::serve`](crate::Webhook::serve) and
+//! [`TestServer`](crate::testing::TestServer): hyper-util's connection builder
+//! (`hyper_util::server::conn::auto`), serving HTTP/1.1 and HTTP/2 over cleartext on the same
+//! port, with a header read timeout and a graceful shutdown that lets in-flight requests finish.
 //!
-//! `axum::serve` has no header read timeout; hyper's own (`header_read_timeout`) arms a new
-//! timer for every request, which cost the load test 5 to 9 % of its throughput. The guard here
-//! is a task a connection with one timer, re-armed once a period, whatever the number of
-//! requests: the connection's service counts the requests it starts and the answers still being
-//! sent, and when the timer fires the guard closes the connection (aborts its task) if, over the
-//! whole period, no request started and none was in progress. A client thus has between one and two periods to send a
-//! request's headers, counted from the end of its previous answer (exactly one from the
-//! connection, for its first request).
+//! HTTP/2 is served with prior knowledge (h2c): a client that opens the connection with the
+//! HTTP/2 preface (`PRI * HTTP/2.0`) gets HTTP/2, any other gets HTTP/1.1. There is no TLS here,
+//! so no ALPN, and no `Upgrade: h2c` from HTTP/1.1 either.
+//!
+//! The header read timeout (`None`: none of this applies):
+//! - HTTP/1.1: hyper's own (`header_read_timeout`, on tokio's timer). A client has that long to
+//!   send a request's headers, counted from the end of its previous answer (from the connection,
+//!   for its first request); a request in progress is never cut, however slow its handler.
+//! - Every connection, whatever its protocol, must bring its first request within the timeout
+//!   of being accepted: hyper-util's protocol detection waits for the first bytes without a
+//!   timer, so a client that connects and sends nothing (or part of the HTTP/2 preface, or the
+//!   preface and no request) is closed by this one timer a connection.
+//! - HTTP/2: headers come in frames, bounded by hyper's limits (16 KiB of header list, 200
+//!   concurrent streams a connection); there is no timer per request. A connection is pinged
+//!   when it has been quiet for the timeout, and closed when its client does not answer the
+//!   ping within the timeout. A client that keeps answering pings keeps its idle connection.
+//!
+//! Handler panics are answered `500` by the router (tower-http's `CatchPanicLayer`); each
+//! connection runs in a task of its own, so a failing connection ends alone, logged at `debug`.
+//!
+//! Until this server, the header read timeout was a guard task a connection, checked once a
+//! period, because hyper's timer, armed for every request, had been measured to cost the load
+//! test 5 to 9 % of its throughput in noisy rounds. Re-measured on a quiet machine, A/B rounds
+//! of `benches/load/run.sh` with both on this server (commit `e0ed544`), the difference was
+//! within the noise, its sign changing from round to round (see the README's "Performance"):
+//! the guard is gone.
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::Router;
-use bytes::Bytes;
-use hyper::body::{Frame, Incoming, SizeHint};
-use hyper::server::conn::http1;
-use hyper_util::rt::TokioIo;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 use tower::Service;
 
 /// Serves `router` on `listener` until `signal` completes, then waits for the connections in
-/// flight. A client has `header_read_timeout` (to twice that) to send a request's headers
-/// (`None`: forever).
+/// flight. A client has `header_read_timeout` to send a request's headers (`None`: forever).
 pub(crate) async fn serve_router<F>(
     listener: TcpListener,
     router: Router,
@@ -43,7 +56,7 @@ pub(crate) async fn serve_router<F>(
 where
     F: Future<Output = ()> + Send + 'static,
 {
-    let builder = http1::Builder::new();
+    let builder = connection_builder(header_read_timeout);
     let graceful = GracefulShutdown::new();
     let mut signal = std::pin::pin!(signal);
     loop {
@@ -58,30 +71,33 @@ where
                         continue;
                     }
                 };
-                let activity = Arc::new(Activity::default());
-                let service = Counted {
+                let first_request = Arc::new(AtomicBool::new(false));
+                let service = Served {
                     router: router.clone(),
-                    activity: Arc::clone(&activity),
+                    first_request: Arc::clone(&first_request),
                 };
-                let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
-                let served = Arc::clone(&activity);
-                let task = tokio::spawn(async move {
-                    if let Err(error) = connection.await {
+                let connection = graceful.watch(
+                    builder.serve_connection(TokioIo::new(stream), service).into_owned(),
+                );
+                tokio::spawn(async move {
+                    let mut connection = std::pin::pin!(connection);
+                    let served = match header_read_timeout {
+                        None => connection.await,
+                        Some(timeout) => tokio::select! {
+                            served = connection.as_mut() => served,
+                            () = tokio::time::sleep(timeout) => {
+                                if !first_request.load(Ordering::Relaxed) {
+                                    tracing::debug!("closing a connection that sent no request in time");
+                                    return;
+                                }
+                                connection.await
+                            }
+                        },
+                    };
+                    if let Err(error) = served {
                         tracing::debug!(%error, "connection closed with an error");
                     }
-                    served.closed.notify_one();
                 });
-                // The guard is a task of its own, woken once a period: the connection's task
-                // does not poll a timer on each of its wake-ups.
-                if let Some(period) = header_read_timeout {
-                    let connection = task.abort_handle();
-                    tokio::spawn(async move {
-                        if activity.idle(period).await {
-                            tracing::debug!("closing a connection that sent no request headers in time");
-                            connection.abort();
-                        }
-                    });
-                }
             }
             () = &mut signal => break,
         }
@@ -91,129 +107,40 @@ where
     Ok(())
 }
 
-/// What a connection's guard watches.
-#[derive(Debug, Default)]
-struct Activity {
-    /// Requests started (their headers read) on the connection.
-    started: AtomicU64,
-    /// Requests whose answer is not fully sent yet.
-    in_flight: AtomicUsize,
-    /// Notified when the connection ends.
-    closed: Notify,
-}
-
-impl Activity {
-    /// Completes at the end of a period in which no request started, no request was in
-    /// progress, and none was at the end of the period before: a client always has at least one
-    /// whole period after an answer (or after connecting) to send its next request's headers,
-    /// and at most two.
-    /// `true` then; `false` when the connection ends first.
-    async fn idle(&self, period: Duration) -> bool {
-        let timer = tokio::time::sleep(period);
-        tokio::pin!(timer);
-        let mut seen = self.started.load(Ordering::Relaxed);
-        let mut was_busy = false;
-        loop {
-            tokio::select! {
-                () = timer.as_mut() => {}
-                () = self.closed.notified() => return false,
-            }
-            let started = self.started.load(Ordering::Relaxed);
-            let busy = self.in_flight.load(Ordering::Relaxed) > 0;
-            if started == seen && !busy && !was_busy {
-                return true;
-            }
-            seen = started;
-            was_busy = busy;
-            timer.as_mut().reset(tokio::time::Instant::now() + period);
-        }
+/// HTTP/1.1 with hyper's header read timeout, and HTTP/2 with keep-alive pings.
+fn connection_builder(header_read_timeout: Option<Duration>) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    // With a timer and nothing configured, hyper would apply its own default (30 s): the
+    // setting is always passed, `None` included.
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(header_read_timeout);
+    if let Some(timeout) = header_read_timeout {
+        builder.http2().keep_alive_timeout(timeout);
     }
+    builder
 }
 
-/// A request in progress, until its answer's body is sent (or dropped).
-#[derive(Debug)]
-struct InFlight(Arc<Activity>);
-
-impl InFlight {
-    fn start(activity: &Arc<Activity>) -> Self {
-        activity.started.fetch_add(1, Ordering::Relaxed);
-        activity.in_flight.fetch_add(1, Ordering::Relaxed);
-        Self(Arc::clone(activity))
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// The router as a connection's hyper service, counting its requests.
-struct Counted {
+/// The router as a connection's hyper service, noting that the connection brought a request.
+struct Served {
     router: Router,
-    activity: Arc<Activity>,
+    first_request: Arc<AtomicBool>,
 }
 
-impl hyper::service::Service<http::Request<Incoming>> for Counted {
-    type Response = http::Response<Tracked>;
+impl hyper::service::Service<http::Request<Incoming>> for Served {
+    type Response = http::Response<Body>;
     type Error = Infallible;
-    type Future = Answer<<Router as Service<http::Request<Incoming>>>::Future>;
+    type Future = <Router as Service<http::Request<Incoming>>>::Future;
 
     fn call(&self, request: http::Request<Incoming>) -> Self::Future {
-        Answer {
-            inner: self.router.clone().call(request),
-            in_flight: Some(InFlight::start(&self.activity)),
+        if !self.first_request.load(Ordering::Relaxed) {
+            self.first_request.store(true, Ordering::Relaxed);
         }
-    }
-}
-
-/// The router's answer, its body carrying the request's [`InFlight`] mark.
-struct Answer<F> {
-    inner: F,
-    in_flight: Option<InFlight>,
-}
-
-impl<F> Future for Answer<F>
-where
-    F: Future<Output = Result<http::Response<Body>, Infallible>> + Unpin,
-{
-    type Output = Result<http::Response<Tracked>, Infallible>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.get_mut();
-        let Poll::Ready(Ok(response)) = Pin::new(&mut this.inner).poll(cx) else {
-            return Poll::Pending;
-        };
-        let in_flight = this.in_flight.take();
-        Poll::Ready(Ok(response.map(|body| Tracked {
-            body,
-            _in_flight: in_flight,
-        })))
-    }
-}
-
-/// An answer's body; the request stops being in flight when hyper drops it, sent.
-struct Tracked {
-    body: Body,
-    _in_flight: Option<InFlight>,
-}
-
-impl hyper::body::Body for Tracked {
-    type Data = Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        Pin::new(&mut self.get_mut().body).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.body.size_hint()
+        self.router.clone().call(request)
     }
 }

@@ -21,7 +21,8 @@ enum Transport {
     InProcess(Router),
     Http {
         base: String,
-        client: Client<HttpConnector, Body>,
+        // Boxed: with hyper-util's `http2` feature the client's configuration is large.
+        client: Box<Client<HttpConnector, Body>>,
     },
 }
 
@@ -64,7 +65,7 @@ impl TestClient {
 
     /// A client calling the server at `base_url` (`http://127.0.0.1:8000`) over HTTP/1.1.
     pub fn http(base_url: impl Into<String>) -> Self {
-        let client = Client::builder(TokioExecutor::new()).build_http();
+        let client = Box::new(Client::builder(TokioExecutor::new()).build_http());
         Self {
             transport: Transport::Http {
                 base: base_url.into().trim_end_matches('/').to_owned(),

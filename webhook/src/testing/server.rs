@@ -10,7 +10,8 @@ use super::client::TestClient;
 use crate::http_server::serve_router;
 use crate::Webhook;
 
-/// A webhook served on `127.0.0.1` on a free port, stopped gracefully by
+/// A webhook served on `127.0.0.1` on a free port by the server of
+/// [`Webhook::serve`] (HTTP/1.1, and HTTP/2 with prior knowledge), stopped gracefully by
 /// [`shutdown`](TestServer::shutdown) (or aborted when dropped).
 #[derive(Debug)]
 pub struct TestServer {
