@@ -181,8 +181,13 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self
     }
 
-    /// Which `Content-Encoding`s are decoded (default: gzip, deflate and br); `identity` always
-    /// passes, other codings are a `415`. An empty list accepts identity only.
+    /// Which `Content-Encoding`s are decoded (default: gzip, deflate and br; br with the
+    /// `brotli` feature only); `identity` always passes, other codings are a `415`. An empty
+    /// list accepts identity only.
+    ///
+    /// # Panics
+    ///
+    /// When given [`ContentEncoding::Br`] without the `brotli` feature.
     pub fn content_encodings(mut self, codings: impl IntoIterator<Item = ContentEncoding>) -> Self {
         self.encodings = codings.into_iter().collect();
         self
@@ -256,7 +261,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// `methods` is a [`Method`](http::Method), an array of them, or [`Methods::Any`];
     /// `path` may hold `{name}` segments; `filters` is `()`, a
-    /// [`CelFilter`](crate::http::CelFilter), any filter or a tuple of them. For a signature
+    /// [`CelFilter`](crate::http::CelFilter) (the `cel` feature), any filter or a tuple of them. For a signature
     /// check, a priority or a name, build an [`HttpRoute`] and use
     /// [`http_route`](Webhook::http_route).
     ///

@@ -31,10 +31,29 @@
 //! - [`security`]: the signature, basic-auth and replay checks, as the reference does them.
 //! - [`auth`]: authenticator functions and the identity handlers receive.
 //! - [`models`]: the Clustaar v1 models.
-//! - [`testing`]: a test client and a signer.
+//! - [`testing`]: a test client and a signer (feature `testing`).
 //! - [`pipeline`]: the stages of a request, and the errors each answers.
+//!
+//! ## Features
+//!
+//! All on by default; with `default-features = false`, the Clustaar webhook, its ingestion,
+//! security checks and models, and the HTTP routes (without CEL filters) remain.
+//!
+//! | feature | brings | dependencies |
+//! |---|---|---|
+//! | `cel` | CEL filters of HTTP routes: [`http::CelFilter`], `#[on(http, filter = "<CEL>")]` | `cel` |
+//! | `brotli` | `br` request bodies ([`ContentEncoding::Br`](pipeline::encoding::ContentEncoding::Br)); without it `br` is a `415` like any unsupported coding | `brotli-decompressor` |
+//! | `testing` | the [`testing`] module: test client and server, signer, captured logs | `tracing-subscriber`, hyper-util's client |
+//! | `logging` | the log output `main!()` installs (`RUST_LOG`); without it `main!()` installs none | `tracing-subscriber` |
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// The docs link to `CelFilter` and `testing`; a build without their features has no such items
+// (the default build, where every link resolves, keeps the check).
+#![cfg_attr(
+    not(all(feature = "cel", feature = "testing")),
+    allow(rustdoc::broken_intra_doc_links)
+)]
 
 // Lets the crate's own tests and doctests use the macros, whose expansions name `::webhook`.
 extern crate self as webhook;
@@ -59,6 +78,8 @@ mod runner;
 pub mod security;
 mod serve;
 pub mod state;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 pub use crate::builder::{
@@ -83,7 +104,7 @@ pub mod __private {
     pub use crate::auth::{AuthFuture, AuthOutcome, RequestHead};
     pub use crate::config::{SettingValue, Settings};
     pub use crate::filter::{Filter, JsonLiteral, JsonPath, Segment};
-    pub use crate::http::{CelFilter, HttpRegistration, HttpRoute, Methods};
+    pub use crate::http::{HttpRegistration, HttpRoute, Methods};
     pub use crate::registry::{AuthenticatorRegistration, Registration};
     pub use crate::routing::Route;
     pub use crate::runner::{run_main, BoxError, MainOptions};
@@ -124,9 +145,32 @@ pub mod __private {
         Box::new(function())
     }
 
-    /// A CEL filter that `#[on]` already checked at compile time.
-    pub fn cel_filter(source: &'static str) -> CelFilter {
-        CelFilter::new(source).unwrap_or_else(|error| panic!("{error}"))
+    /// What `#[on(http, filter = "<CEL>")]` is: a CEL source that becomes a filter. Implemented
+    /// only with the `cel` feature, so that without it a CEL filter is a compile error saying so.
+    #[diagnostic::on_unimplemented(
+        message = "a CEL filter (`filter = \"<CEL>\"`) needs the `cel` feature of the `webhook` crate",
+        label = "CEL filters are off: the `webhook` crate's `cel` feature is disabled",
+        note = "enable it: `webhook = {{ version = \"...\", features = [\"cel\"] }}` (a default feature), or write the filter as a function (`filter = my_filter`)"
+    )]
+    pub trait CelSource {
+        /// The filter it becomes.
+        type Filter: Filter;
+        /// Builds the filter.
+        fn into_filter(self) -> Self::Filter;
+    }
+
+    #[cfg(feature = "cel")]
+    impl CelSource for &'static str {
+        type Filter = crate::http::CelFilter;
+
+        fn into_filter(self) -> crate::http::CelFilter {
+            crate::http::CelFilter::new(self).unwrap_or_else(|error| panic!("{error}"))
+        }
+    }
+
+    /// A CEL filter that `#[on]` already checked at compile time (the `cel` feature).
+    pub fn cel_filter<S: CelSource>(source: S) -> S::Filter {
+        source.into_filter()
     }
 
     /// Calls a user's filter function; fails to compile at the path when it is not one.
@@ -153,7 +197,9 @@ pub mod prelude {
     pub use crate::filter::{
         all, any, filter_fn, not, Filter, JsonKeyEquals, JsonKeyExists, JsonKeyIn, StepId,
     };
-    pub use crate::http::{CelFilter, HmacVerifier, HttpEvent, HttpRoute, Path, StandardWebhooks};
+    #[cfg(feature = "cel")]
+    pub use crate::http::CelFilter;
+    pub use crate::http::{HmacVerifier, HttpEvent, HttpRoute, Path, StandardWebhooks};
     pub use crate::models::validate::Validate;
     pub use crate::models::{
         topics, Action, Button, Card, Choice, ConversationSession, GoToAction, Input, Interlocutor,

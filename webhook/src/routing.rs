@@ -376,6 +376,7 @@ mod tests {
         assert_eq!(found(&table, &numeric), None);
     }
 
+    #[cfg(feature = "testing")]
     #[test]
     fn warns_about_step_ids_that_cannot_match() {
         let captured = crate::testing::CapturedLogs::new();

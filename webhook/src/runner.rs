@@ -68,11 +68,18 @@ fn layer(
     settings.check().map_err(|error| error.to_string())
 }
 
+/// Installs the log output (the `logging` feature), filtered by `RUST_LOG` (default `info`).
+#[cfg(feature = "logging")]
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
+
+/// Without the `logging` feature, `main!()` installs no subscriber: the program's own, if any,
+/// receives the logs.
+#[cfg(not(feature = "logging"))]
+fn init_logging() {}
 
 /// Runs a bot: the body of the `main` that `main!()` writes.
 ///

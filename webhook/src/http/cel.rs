@@ -1,4 +1,4 @@
-//! [`CelFilter`]: a route filter written in CEL over the request's `data`.
+//! [`CelFilter`]: a route filter written in CEL over the request's `data` (the `cel` feature).
 
 use std::fmt;
 use std::sync::{Arc, LazyLock};
@@ -16,6 +16,8 @@ static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| Arc::new(Env::stdlib()));
 /// A CEL expression that a request must satisfy, e.g.
 /// `data.headers["X-GitHub-Event"] == "push"`.
 ///
+/// Available with the `cel` feature (on by default).
+///
 /// It is parsed and checked once, by [`new`](CelFilter::new): a syntax error, a variable other
 /// than `data`, or a field `data` does not have (`data.metod`) is an error naming the position
 /// and the nearest field. At run time an expression that fails (a missing header, a type
@@ -31,13 +33,15 @@ static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| Arc::new(Env::stdlib()));
 /// assert!(error.to_string().contains("did you mean `data.method`?"));
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
 pub struct CelFilter {
     source: Arc<str>,
     program: Arc<Program>,
 }
 
-/// Why a CEL filter is refused: its syntax, or the names it uses.
+/// Why a CEL filter is refused: its syntax, or the names it uses (the `cel` feature).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
 #[error("invalid CEL filter `{expression}`:\n{}", display_problems(.problems))]
 pub struct CelFilterError {
     /// The expression.
@@ -54,8 +58,9 @@ fn display_problems(problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// Why a CEL filter did not evaluate to a boolean for a request.
+/// Why a CEL filter did not evaluate to a boolean for a request (the `cel` feature).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
 pub enum CelEvalError {
     /// Evaluation failed: a missing key, a type mismatch...
     #[error("{0}")]

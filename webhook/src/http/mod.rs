@@ -2,7 +2,8 @@
 //! beside the Clustaar notifications on the same server.
 //!
 //! - [`HttpEvent`]: the request, typed (and as CEL's `data`).
-//! - [`CelFilter`]: a filter written in CEL, checked when it is built.
+//! - [`CelFilter`]: a filter written in CEL, checked when it is built (feature `cel`; without it,
+//!   the routes take every other filter).
 //! - [`HttpRoute`]: methods, a path (`/hooks/{slug}`, read with [`Path`]), filters, a priority
 //!   and a signature check ([`HmacVerifier`], [`StandardWebhooks`], or your [`Verify`]).
 //! - Handlers are the framework's one [`Handler`](crate::Handler) kind: functions of axum
@@ -15,7 +16,9 @@
 //! whose signature check and filter both pass handles the request. When none does: `401` if a
 //! signature was refused, else `404` `No trigger matched this POST request to /github.`
 
+#[cfg(feature = "cel")]
 mod cel;
+#[cfg(feature = "cel")]
 mod cel_data;
 mod dispatch;
 mod event;
@@ -25,6 +28,7 @@ mod route;
 mod signature;
 mod standard_webhooks;
 
+#[cfg(feature = "cel")]
 pub use self::cel::{CelEvalError, CelFilter, CelFilterError};
 pub(crate) use dispatch::{describe_routes, router};
 pub use dispatch::{MethodNotAllowed, NoTrigger};
@@ -34,4 +38,6 @@ pub use registry::HttpRegistration;
 pub use route::{HttpRoute, Methods};
 pub use signature::{Digest, Encoding, HmacVerifier, Verify, VerifyError};
 pub use standard_webhooks::{InvalidSecret, StandardWebhooks};
+#[cfg(feature = "cel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
 pub use webhook_core::cel::Problem;

@@ -139,8 +139,8 @@ impl<S: Send + Sync + 'static> HttpRoute<S> {
 }
 
 impl<S> HttpRoute<S> {
-    /// Sets the filters (replacing any): a [`CelFilter`](super::CelFilter), any
-    /// [`Filter`], a tuple of filters that must all pass, or `()` for none.
+    /// Sets the filters (replacing any): a [`CelFilter`](super::CelFilter) (the `cel`
+    /// feature), any [`Filter`], a tuple of filters that must all pass, or `()` for none.
     pub fn filter(mut self, filters: impl IntoFilter) -> Self {
         self.filter = filters.into_filter();
         self

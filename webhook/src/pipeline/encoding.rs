@@ -16,8 +16,9 @@
 //! (`Content-Encoding: gzip, br`) are undone in reverse order, each stage within the limit;
 //! more than [`MAX_CODINGS`] is a `415`.
 //!
-//! Decoders: `flate2` (gzip, zlib) and `brotli-decompressor`, as synchronous readers over the
-//! bytes in memory. The first [`INLINE_DECODING_BUDGET`] decoded bytes are produced on the
+//! Decoders: `flate2` (gzip, zlib) and `brotli-decompressor` (with the `brotli` feature, on by
+//! default; without it `br` is refused with a `415` like any coding not accepted, and the
+//! accepted codings do not name it), as synchronous readers over the bytes in memory. The first [`INLINE_DECODING_BUDGET`] decoded bytes are produced on the
 //! server's worker (a typical webhook body is done by then); the rest, if any, on tokio's
 //! blocking pool, so a large body does not stall the workers.
 
@@ -39,13 +40,24 @@ pub enum ContentEncoding {
     Gzip,
     /// `deflate`: the zlib format, RFC 1950.
     Deflate,
-    /// `br`: Brotli, RFC 7932.
+    /// `br`: Brotli, RFC 7932. Decoded with the `brotli` feature (on by default); without it,
+    /// no webhook accepts it: a `br` body is a `415`, and
+    /// [`Webhook::content_encodings`](crate::Webhook::content_encodings) panics when given it.
     Br,
 }
 
 impl ContentEncoding {
-    /// Every coding, in the order error messages name them.
+    /// Every coding, in the order error messages name them (`br` included, even without the
+    /// `brotli` feature: see [`is_available`](Self::is_available)).
     pub const ALL: [ContentEncoding; 3] = [Self::Gzip, Self::Deflate, Self::Br];
+
+    /// Whether this build decodes the coding: `br` needs the `brotli` feature.
+    pub const fn is_available(self) -> bool {
+        match self {
+            Self::Gzip | Self::Deflate => true,
+            Self::Br => cfg!(feature = "brotli"),
+        }
+    }
 
     /// The coding's name in `Content-Encoding`.
     pub fn name(self) -> &'static str {
@@ -70,7 +82,10 @@ impl ContentEncoding {
 }
 
 /// The codings a webhook decodes; set with
-/// [`Webhook::content_encodings`](crate::Webhook::content_encodings). Default: all of them.
+/// [`Webhook::content_encodings`](crate::Webhook::content_encodings). Default: all of them
+/// that this build decodes (`br` only with the `brotli` feature).
+///
+/// Collecting it from a coding that is not [available](ContentEncoding::is_available) panics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AcceptedEncodings {
     gzip: bool,
@@ -80,7 +95,11 @@ pub struct AcceptedEncodings {
 
 impl Default for AcceptedEncodings {
     fn default() -> Self {
-        Self::from_iter(ContentEncoding::ALL)
+        Self::from_iter(
+            ContentEncoding::ALL
+                .into_iter()
+                .filter(|coding| coding.is_available()),
+        )
     }
 }
 
@@ -92,6 +111,11 @@ impl FromIterator<ContentEncoding> for AcceptedEncodings {
             br: false,
         };
         for coding in codings {
+            assert!(
+                coding.is_available(),
+                "the `{}` content coding needs the `brotli` feature of the `webhook` crate",
+                coding.name()
+            );
             match coding {
                 ContentEncoding::Gzip => accepted.gzip = true,
                 ContentEncoding::Deflate => accepted.deflate = true,
@@ -185,10 +209,16 @@ impl ContentCodings {
             let decoder: Box<dyn Read + Send> = match coding {
                 ContentEncoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
                 ContentEncoding::Deflate => Box::new(flate2::read::ZlibDecoder::new(reader)),
+                #[cfg(feature = "brotli")]
                 ContentEncoding::Br => Box::new(brotli_decompressor::Decompressor::new(
                     reader,
                     BROTLI_BUFFER,
                 )),
+                // `parse` keeps accepted codings only, and `br` is accepted with the feature only.
+                #[cfg(not(feature = "brotli"))]
+                ContentEncoding::Br => {
+                    unreachable!("`br` is not accepted without the brotli feature")
+                }
             };
             reader = Box::new(Capped {
                 inner: decoder,
@@ -257,6 +287,7 @@ impl Decoding {
 /// one (up to the body limit) does not stall the worker.
 pub const INLINE_DECODING_BUDGET: usize = 64 * 1024;
 
+#[cfg(feature = "brotli")]
 const BROTLI_BUFFER: usize = 8 * 1024;
 
 /// A decoding stage's output went over the limit.
@@ -432,6 +463,7 @@ mod tests {
         encoder.finish().unwrap()
     }
 
+    #[cfg(feature = "brotli")]
     fn brotli(data: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
@@ -451,6 +483,11 @@ mod tests {
         assert_eq!(codings(&[]).codings(), &[]);
         assert_eq!(codings(&["identity"]).codings(), &[]);
         assert_eq!(
+            codings(&["GZIP, identity", "deflate"]).codings(),
+            &[ContentEncoding::Gzip, ContentEncoding::Deflate]
+        );
+        #[cfg(feature = "brotli")]
+        assert_eq!(
             codings(&["GZIP, identity", "br"]).codings(),
             &[ContentEncoding::Gzip, ContentEncoding::Br]
         );
@@ -462,10 +499,16 @@ mod tests {
         let error = AcceptedEncodings::default()
             .parse(&headers(&["zstd"]))
             .unwrap_err();
+        #[cfg(feature = "brotli")]
+        let accepted = "gzip, deflate, br or identity";
+        #[cfg(not(feature = "brotli"))]
+        let accepted = "gzip, deflate or identity";
         assert_eq!(
             error.to_string(),
-            "The request's Content-Encoding \"zstd\" is not supported; this webhook accepts \
-             gzip, deflate, br or identity."
+            format!(
+                "The request's Content-Encoding \"zstd\" is not supported; this webhook accepts \
+                 {accepted}."
+            )
         );
         assert_eq!(
             ApiError::from(error).status(),
@@ -500,8 +543,11 @@ mod tests {
         };
         assert_eq!(decode("gzip", gzip(data)), &data[..]);
         assert_eq!(decode("deflate", zlib(data)), &data[..]);
-        assert_eq!(decode("br", brotli(data)), &data[..]);
-        assert_eq!(decode("gzip, br", brotli(&gzip(data))), &data[..]);
+        #[cfg(feature = "brotli")]
+        {
+            assert_eq!(decode("br", brotli(data)), &data[..]);
+            assert_eq!(decode("gzip, br", brotli(&gzip(data))), &data[..]);
+        }
         // Two gzip members are one body.
         let mut members = gzip(b"{\"topic\": ");
         members.extend(gzip(b"\"t\"}"));
@@ -514,6 +560,7 @@ mod tests {
         for (header, body) in [
             ("gzip", data.to_vec()),
             ("deflate", data.to_vec()),
+            #[cfg(feature = "brotli")]
             ("br", data.to_vec()),
             ("gzip", gzip(data)[..10].to_vec()),
             ("deflate", zlib(data)[..6].to_vec()),
@@ -531,6 +578,33 @@ mod tests {
                 .description()
                 .starts_with(&format!("The request body is not valid {header} data: ")));
         }
+    }
+
+    #[cfg(not(feature = "brotli"))]
+    #[test]
+    fn without_the_brotli_feature_br_is_refused_like_any_other_coding() {
+        assert!(!ContentEncoding::Br.is_available());
+        let error = AcceptedEncodings::default()
+            .parse(&headers(&["br"]))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "The request's Content-Encoding \"br\" is not supported; this webhook accepts \
+             gzip, deflate or identity."
+        );
+        assert_eq!(
+            ApiError::from(error).status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert!(AcceptedEncodings::default()
+            .parse(&headers(&["gzip, br"]))
+            .is_err());
+        let chosen = std::panic::catch_unwind(|| {
+            [ContentEncoding::Gzip, ContentEncoding::Br]
+                .into_iter()
+                .collect::<AcceptedEncodings>()
+        });
+        assert!(chosen.is_err());
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Test support: send notifications to a [`Webhook`](crate::Webhook) in process or over HTTP,
 //! signed and dated as the platform does.
 //!
+//! Available with the `testing` feature (on by default); it brings `tracing-subscriber` (for
+//! [`CapturedLogs`]) and hyper-util's HTTP client. A crate that turns the default features off
+//! can enable it for its tests only: `[dev-dependencies] webhook = { ..., features = ["testing"] }`.
+//!
 //! ```
 //! use webhook::prelude::*;
 //! use webhook::testing::{sample_notification, Signer, TestClient};
