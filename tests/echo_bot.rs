@@ -6,11 +6,9 @@ mod common;
 #[path = "../examples/echo_bot.rs"]
 mod echo_bot_example;
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+use common::programs::{example, free_addr, Running};
 use common::{FIXTURE, STEP_ID};
 use serde_json::json;
 use webhook::testing::{sample_notification, Signer, TestServer};
@@ -43,42 +41,9 @@ async fn answers_with_the_steps_actions_and_a_session() {
     server.shutdown().await.unwrap();
 }
 
-/// The example programs cargo built next to this test's binary.
-fn example(name: &str) -> PathBuf {
-    let deps = std::env::current_exe().unwrap();
-    let path = deps
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples").join(name))
-        .unwrap();
-    assert!(
-        path.exists(),
-        "{} is missing: run the tests with `cargo test --workspace`, which builds the examples",
-        path.display()
-    );
-    path
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn the_two_programs_of_the_readme_talk_to_each_other() {
-    let addr = format!("127.0.0.1:{}", free_port());
+    let addr = free_addr();
     let env = [
         ("WEBHOOK_ADDR", addr.as_str()),
         ("WEBHOOK_PRIVATE_KEY", "readme-key"),
@@ -87,13 +52,8 @@ fn the_two_programs_of_the_readme_talk_to_each_other() {
         ("RUST_LOG", "warn"),
     ];
     let mut bot = Command::new(example("echo_bot"));
-    bot.envs(env).stdout(Stdio::null()).stderr(Stdio::null());
-    let _bot = Running(bot.spawn().unwrap());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "the echo bot did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    bot.envs(env);
+    let _bot = Running::serving(bot, &addr);
     let sent = Command::new(example("send_event"))
         .envs(env)
         .args(["--step-id", STEP_ID])
@@ -142,7 +102,7 @@ fn bad_configuration_exits_with_code_2_and_a_message() {
 
 #[test]
 fn the_dsl_bot_serves_the_same_answers() {
-    let addr = format!("127.0.0.1:{}", free_port());
+    let addr = free_addr();
     let mut bot = Command::new(example("bot"));
     bot.args([
         "--addr",
@@ -153,15 +113,8 @@ fn the_dsl_bot_serves_the_same_answers() {
         "4096",
         "--body-read-timeout=5",
     ])
-    .env("RUST_LOG", "warn")
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
-    let _bot = Running(bot.spawn().unwrap());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "the DSL bot did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    .env("RUST_LOG", "warn");
+    let _bot = Running::serving(bot, &addr);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

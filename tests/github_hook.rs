@@ -4,12 +4,13 @@
 #[allow(dead_code)]
 #[path = "../examples/github_hook.rs"]
 mod github_hook_example;
+#[path = "common/programs.rs"]
+mod programs;
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use programs::{example, free_addr, Running};
 use serde_json::json;
 use webhook::http::{Digest, Encoding};
 use webhook::prelude::*;
@@ -95,57 +96,15 @@ async fn the_example_in_process() {
     check_the_example(&server.client()).await;
 }
 
-/// The example programs cargo built next to this test's binary.
-fn example(name: &str) -> PathBuf {
-    let deps = std::env::current_exe().unwrap();
-    let path = deps
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples").join(name))
-        .unwrap();
-    assert!(
-        path.exists(),
-        "{} is missing: run `cargo test --workspace`",
-        path.display()
-    );
-    path
-}
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn the_example_program() {
-    let addr = format!(
-        "127.0.0.1:{}",
-        TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    );
+    let addr = free_addr();
     let mut program = Command::new(example("github_hook"));
     program
         .env("WEBHOOK_ADDR", &addr)
         .env("GITHUB_WEBHOOK_SECRET", SECRET)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let _program = Running(program.spawn().unwrap());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(&addr).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the GitHub example did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        .env("RUST_LOG", "warn");
+    let _program = Running::serving(program, &addr);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod programs;
+
 /// The reference's sample request, byte for byte (636 bytes, ends with a newline).
 pub const FIXTURE: &[u8] = include_bytes!("../fixtures/step_reached.json");
 

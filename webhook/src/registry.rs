@@ -98,7 +98,9 @@ pub fn authenticator_registrations() -> Vec<&'static AuthenticatorRegistration> 
 /// Two `#[authenticator]` functions in one program: which one guards the webhook is not clear.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the functions `{first_name}` ({first_at}) and `{second_name}` ({second_at}) are both      `#[authenticator]`s; a webhook has one: keep the attribute on one, and give a route its      own with `#[on(..., auth = function)]`"
+    "the functions `{first_name}` ({first_at}) and `{second_name}` ({second_at}) are both \
+     `#[authenticator]`s; a webhook has one: keep the attribute on one, and give a route its \
+     own with `#[on(..., auth = function)]`"
 )]
 pub struct AuthenticatorConflict {
     /// The first function's name.
@@ -113,6 +115,7 @@ pub struct AuthenticatorConflict {
 
 /// Why the registered handlers and authenticators cannot make a webhook.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RegistryError {
     /// Two handlers conflict.
     #[error(transparent)]
@@ -221,7 +224,7 @@ impl<'a> Served<'a> {
 
 /// Checks that no two registrations conflict: the same filters and priority on the same topic,
 /// or on the same HTTP path with methods in common.
-pub fn check_conflicts<R>(
+pub(crate) fn check_conflicts<R>(
     registrations: &[&'static Registration<R>],
 ) -> Result<(), Box<RegistryConflict>> {
     let mut seen: HashMap<(&str, &str, i32), Vec<&Registration<R>>> = HashMap::new();

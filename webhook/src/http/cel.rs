@@ -61,6 +61,7 @@ fn display_problems(problems: &[Problem]) -> String {
 /// Why a CEL filter did not evaluate to a boolean for a request (the `cel` feature).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
+#[non_exhaustive]
 pub enum CelEvalError {
     /// Evaluation failed: a missing key, a type mismatch...
     #[error("{0}")]

@@ -52,6 +52,7 @@ impl Verify for Box<dyn Verify> {
 
 /// Why a signature is refused: a `401` with `{"title": "Invalid signature", "description": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// The header is missing (or empty).
     #[error("The \"{header}\" header is missing.")]

@@ -28,6 +28,7 @@ pub(crate) struct ReceivedBody(pub(crate) Bytes);
 
 /// Why the body could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BodyError {
     /// The body is larger than the limit: `413`.
     #[error("The request body is larger than the limit of {limit} bytes.")]

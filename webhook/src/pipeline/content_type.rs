@@ -30,6 +30,7 @@ pub enum ContentTypeCheck {
 
 /// Why a `Content-Type` is refused (all `415`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ContentTypeError {
     /// The type is not JSON.
     #[error(

@@ -15,6 +15,7 @@ use crate::Request;
 
 /// Why a body is not a notification (all `400`).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PayloadError {
     /// The body is not JSON.
     #[error("The request body is not valid JSON: {0}.")]

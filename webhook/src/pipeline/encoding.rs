@@ -18,9 +18,10 @@
 //!
 //! Decoders: `flate2` (gzip, zlib) and `brotli-decompressor` (with the `brotli` feature, on by
 //! default; without it `br` is refused with a `415` like any coding not accepted, and the
-//! accepted codings do not name it), as synchronous readers over the bytes in memory. The first [`INLINE_DECODING_BUDGET`] decoded bytes are produced on the
-//! server's worker (a typical webhook body is done by then); the rest, if any, on tokio's
-//! blocking pool, so a large body does not stall the workers.
+//! accepted codings do not name it), as synchronous readers over the bytes in memory. The first
+//! 64 KiB of decoded bytes are produced on the server's worker (a typical webhook body is done
+//! by then); the rest, if any, on tokio's blocking pool, so a large body does not stall the
+//! workers.
 
 use std::io::{self, Read};
 
@@ -285,7 +286,7 @@ impl Decoding {
 /// How many decoded bytes the decoding stage produces on the server's worker before moving
 /// the rest of the work to tokio's blocking pool: a small body costs no thread hop, a large
 /// one (up to the body limit) does not stall the worker.
-pub const INLINE_DECODING_BUDGET: usize = 64 * 1024;
+pub(crate) const INLINE_DECODING_BUDGET: usize = 64 * 1024;
 
 #[cfg(feature = "brotli")]
 const BROTLI_BUFFER: usize = 8 * 1024;
@@ -353,6 +354,7 @@ impl Read for Capped {
 
 /// Why a body's encoding is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodingError {
     /// A coding this webhook does not decode: `415`.
     #[error(

@@ -9,6 +9,7 @@ use crate::models::{topics, StepReached, WebhookRequest};
 
 /// Why a notification is refused in strict mode (both `400`).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StrictError {
     /// The notification cannot be loaded at all.
     #[error("The notification cannot be loaded: {0}.")]

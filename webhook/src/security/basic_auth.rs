@@ -10,6 +10,7 @@ use crate::error::ApiError;
 /// Why credentials are refused. All are answered alike, as the reference does:
 /// `403` `{"title": "Invalid credentials", "description": "This call needs authentication"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BasicAuthError {
     /// No `Authorization` header.
     #[error("no Authorization header")]

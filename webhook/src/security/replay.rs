@@ -8,6 +8,7 @@ use crate::error::ApiError;
 
 /// Why a request's date is refused (all `400`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplayError {
     /// The request is older than the maximum age: the reference's
     /// `{"title": "400 Bad Request", "description": "Request is too old"}`.

@@ -14,6 +14,7 @@ pub const SIGNATURE_HEADER: &str = "X-Hub-Signature";
 /// `{"title": "Invalid header value", "description": "The value provided for the
 /// \"X-Hub-Signature\" header is invalid. <reason>"}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum SignatureError {
     /// No `X-Hub-Signature` header (or an empty one).
     #[error("The request's signature is missing.")]
