@@ -415,7 +415,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         let state = Arc::new(state);
         Pipeline {
             path,
-            http: crate::http::router(http_routes, &state, body_limit),
+            http: crate::http::router(http_routes, &state),
             dispatcher: Dispatcher {
                 routes: RouteTable::new(routes),
                 state,

@@ -17,12 +17,14 @@ use serde_json::Value;
 use crate::filter::STEP_ID_PATH;
 use crate::pipeline::envelope::Envelope;
 
-/// A notification received by the webhook: the HTTP head, the raw body and its JSON, parsed at
-/// most once.
+/// A request received by the webhook: the HTTP head, the body (read within the limits and
+/// decoded) and its JSON, parsed at most once. Ingestion builds it once for every kind of route.
 ///
-/// Filters are functions of it (`Fn(&Request) -> bool`), and handler arguments are extracted
-/// from it. The webhook routes a notification by its topic and step id without building its JSON
-/// tree; the tree is built the first time something asks for [`Request::json`].
+/// Authenticators read it (as [`RequestHead`](crate::auth::RequestHead), its other name),
+/// filters are functions of it (`Fn(&Request) -> bool`), and handler arguments are extracted
+/// from it. The webhook routes a notification by its topic and step id with a scan of the bytes
+/// that builds no JSON tree; the tree is built the first time something asks for
+/// [`Request::json`].
 #[derive(Debug, Clone)]
 pub struct Request {
     head: Parts,
@@ -34,7 +36,9 @@ pub struct Request {
 #[derive(Debug)]
 pub(crate) struct Payload {
     body: Bytes,
-    envelope: Option<Envelope>,
+    /// The envelope scan's findings, scanned when first asked for (`None`: the scan could not
+    /// read the body, or the tree was built first: read the tree).
+    envelope: OnceLock<Option<Envelope>>,
     json: OnceLock<Value>,
 }
 
@@ -47,6 +51,20 @@ impl Payload {
     /// The body's JSON tree, built on the first call (`null` when it is not JSON).
     pub(crate) fn json(&self) -> &Value {
         self.json.get_or_init(|| json_or_null(&self.body))
+    }
+
+    /// The topic and step id, scanned from the bytes on the first call, unless the tree was
+    /// built first.
+    fn envelope(&self) -> Option<&Envelope> {
+        self.envelope
+            .get_or_init(|| {
+                if self.json.get().is_some() {
+                    None
+                } else {
+                    crate::pipeline::envelope::scan(&self.body)
+                }
+            })
+            .as_ref()
     }
 
     /// The body deserialised as a `T` straight from its bytes, when no JSON tree was built
@@ -67,24 +85,55 @@ impl Request {
             head,
             payload: Arc::new(Payload {
                 body,
-                envelope: None,
+                envelope: OnceLock::from(None),
                 json: OnceLock::from(json),
             }),
         }
     }
 
-    /// A request whose JSON tree is built when first asked for (the body as JSON, or `null`
-    /// when it is not JSON), with what the envelope scan (`crate::pipeline::envelope`) found
-    /// when the body was scanned.
-    pub(crate) fn unparsed(head: Parts, body: Bytes, envelope: Option<Envelope>) -> Self {
+    /// A request of a head and its (decoded) body, whose JSON is read when first asked for
+    /// (the body as JSON, or `null` when it is not JSON).
+    pub fn new(head: Parts, body: Bytes) -> Self {
         Self {
             head,
             payload: Arc::new(Payload {
                 body,
-                envelope,
+                envelope: OnceLock::new(),
                 json: OnceLock::new(),
             }),
         }
+    }
+
+    /// The request of an `http::Request`, handy to test an authenticator or a filter.
+    ///
+    /// ```
+    /// use webhook::auth::RequestHead;
+    ///
+    /// let head = RequestHead::from_request(
+    ///     http::Request::builder().header("authorization", "Bearer t").body("{}").unwrap(),
+    /// );
+    /// assert_eq!(head.headers()["authorization"], "Bearer t");
+    /// assert_eq!(head.body().as_ref(), b"{}");
+    /// ```
+    pub fn from_request<B: Into<Bytes>>(request: http::Request<B>) -> Self {
+        let (head, body) = request.into_parts();
+        Self::new(head, body.into())
+    }
+
+    /// Gives the request its parsed JSON tree (the full parse of a notification the envelope
+    /// scan could not read). `json` must be the parsed body.
+    pub(crate) fn set_json(&self, json: Value) {
+        let _ = self.payload.json.set(json);
+    }
+
+    /// Whether the envelope scan read the topic and the step id.
+    pub(crate) fn is_scanned(&self) -> bool {
+        self.payload.envelope().is_some()
+    }
+
+    /// The head, to add what a stage learned (an authenticator's identity) to its extensions.
+    pub(crate) fn head_mut(&mut self) -> &mut Parts {
+        &mut self.head
     }
 
     /// A request for `json` with an empty head, handy to test filters.
@@ -102,7 +151,7 @@ impl Request {
 
     /// The notification's `topic`, if it is a string.
     pub fn topic(&self) -> Option<&str> {
-        match &self.payload.envelope {
+        match self.payload.envelope() {
             Some(envelope) => Some(&envelope.topic),
             None => self.json().get("topic").and_then(Value::as_str),
         }
@@ -116,7 +165,7 @@ impl Request {
     /// assert_eq!(request.step_id(), Some("507f"));
     /// ```
     pub fn step_id(&self) -> Option<&str> {
-        match &self.payload.envelope {
+        match self.payload.envelope() {
             Some(envelope) => envelope.step_id.as_deref(),
             None => STEP_ID_PATH.find(self.json()).and_then(Value::as_str),
         }

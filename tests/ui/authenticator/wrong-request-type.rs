@@ -1,8 +1,9 @@
 use webhook::prelude::*;
 
+// An authenticator reads the whole request (`&RequestHead`), not a part of it.
 #[authenticator]
-fn auth(request: &Request) -> Option<Identity> {
-    let _ = request;
+fn auth(headers: &HeaderMap) -> Option<Identity> {
+    let _ = headers;
     None
 }
 

@@ -5,8 +5,8 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::head::RequestHead;
 use super::outcome::{AuthOutcome, IntoAuthOutcome};
+use super::RequestHead;
 
 /// The future an authenticator returns.
 pub type AuthFuture<'a> = Pin<Box<dyn Future<Output = AuthOutcome> + Send + 'a>>;

@@ -37,12 +37,15 @@
 //! both give an identity of the same type, the route's is the one handlers see.
 
 mod authenticator;
-mod head;
 mod identity;
 pub(crate) mod outcome;
 
 pub use authenticator::{AsyncAuthFn, AuthFuture, Authenticator, IsAsync, IsSync};
-pub use head::RequestHead;
+/// The request as an authenticator sees it: the webhook's one [`Request`](crate::Request)
+/// (method, URI, headers, extensions, and the decoded body, already read within the limit:
+/// asking for it with `body()` costs nothing more), under the name authenticators have always
+/// used.
+pub type RequestHead = crate::Request;
 pub use identity::{Credentials, Identity, SimpleUser, UnauthenticatedUser, User};
 pub use outcome::{AuthOutcome, IntoAuthOutcome};
 

@@ -12,7 +12,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 use super::route::HttpRoute;
 use super::signature::VerifyError;
 use crate::error::{status_title, ApiError};
-use crate::pipeline::body::{read_limited, BufferedBody, ReceivedBody};
+use crate::pipeline::body::IngestedPayload;
 use crate::Request;
 
 /// No route of the path accepts the request (its filters refused it): `404`.
@@ -70,7 +70,6 @@ struct PathRoutes<S> {
     /// The methods accepted by some route, when no route accepts them all.
     allowed: Option<Vec<String>>,
     state: Arc<S>,
-    body_limit: usize,
 }
 
 /// Routes with their registration order.
@@ -80,7 +79,6 @@ type Registered<S> = Vec<(usize, HttpRoute<S>)>;
 pub(crate) fn router<S: Send + Sync + 'static>(
     routes: Vec<HttpRoute<S>>,
     state: &Arc<S>,
-    body_limit: usize,
 ) -> Router {
     let mut by_path: Vec<(String, Registered<S>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -117,7 +115,6 @@ pub(crate) fn router<S: Send + Sync + 'static>(
             routes,
             allowed,
             state: Arc::clone(state),
-            body_limit,
         });
         router = router.route(&path, any(endpoint::<S>).with_state(table));
     }
@@ -141,23 +138,17 @@ async fn endpoint<S: Send + Sync + 'static>(
             .into_response();
         }
     }
-    let (mut parts, body) = request.into_parts();
-    // The ingestion stages (`crate::pipeline`) have read, limited and decoded the body; a
-    // router built without them reads it here.
-    let body = match parts.extensions.remove::<BufferedBody>() {
-        Some(BufferedBody(bytes)) => bytes,
-        None => match read_limited(body, table.body_limit).await {
-            Ok(bytes) => bytes,
-            Err(error) => return ApiError::from(error).into_response(),
-        },
+    let (mut parts, _) = request.into_parts();
+    // The ingestion middleware (`crate::pipeline`) read, limited and decoded the body, and
+    // built the request; it is always in front of these routes.
+    let Some(IngestedPayload { payload, received }) = parts.extensions.remove::<IngestedPayload>()
+    else {
+        tracing::error!("an HTTP route was reached without the ingestion stages");
+        return ApiError::internal("The request was not ingested.").into_response();
     };
+    let request = Request::from_head(parts, payload);
     // Signatures cover the bytes as the sender sent them, before any decoding.
-    let received = parts
-        .extensions
-        .remove::<ReceivedBody>()
-        .map_or_else(|| body.clone(), |ReceivedBody(bytes)| bytes);
-    // The JSON tree is built if a filter or the handler asks for it.
-    let request = Request::unparsed(parts, body, None);
+    let received = received.unwrap_or_else(|| request.body().clone());
     let mut refused: Option<VerifyError> = None;
     for route in table
         .routes

@@ -282,7 +282,7 @@ impl HttpEvent {
 /// when first asked for.
 pub(crate) fn request_from_http(request: http::Request<Bytes>) -> Request {
     let (head, body) = request.into_parts();
-    Request::unparsed(head, body, None)
+    Request::new(head, body)
 }
 
 impl fmt::Display for HttpEvent {

@@ -15,16 +15,14 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::error::{status_title, ApiError};
 
-/// The body of an HTTP route's request, read and decoded by the stages; the HTTP dispatcher
-/// uses it.
-#[derive(Debug, Clone)]
-pub(crate) struct BufferedBody(pub(crate) Bytes);
-
-/// The body as it was received, before the decoding stage replaced [`BufferedBody`] with its
-/// decoded bytes: what a sender that compresses its body signed. Present only when the body
-/// was encoded.
-#[derive(Debug, Clone)]
-pub(crate) struct ReceivedBody(pub(crate) Bytes);
+/// What the ingestion middleware of the HTTP routes hands to their endpoint, in the request's
+/// extensions: the ingested request's payload, and the body as received when it was encoded
+/// (what a signature covers).
+#[derive(Clone)]
+pub(crate) struct IngestedPayload {
+    pub(crate) payload: std::sync::Arc<crate::request::Payload>,
+    pub(crate) received: Option<Bytes>,
+}
 
 /// Why the body could not be read.
 #[derive(Debug, thiserror::Error)]

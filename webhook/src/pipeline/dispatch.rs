@@ -3,12 +3,9 @@
 use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
-use http::request::Parts;
 use serde_json::Value;
 
-use super::authenticate::authenticate_route;
-use super::envelope;
+use super::authenticate::authenticate;
 use crate::error::ApiError;
 use crate::routing::RouteTable;
 use crate::Request;
@@ -91,19 +88,17 @@ pub(crate) struct Dispatcher<S> {
 /// Dispatches an ingested notification: parse, route, the route's authenticator, the handler.
 pub(crate) async fn dispatch<S: Send + Sync + 'static>(
     dispatcher: &Dispatcher<S>,
-    parts: Parts,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    // Routing needs only the topic and the step id: the scan reads them without building the
-    // JSON tree. What it does not accept, the full parse refuses precisely (or accepts: a
-    // notification the scan does not know how to read still gets served).
-    let request = match envelope::scan(&body) {
-        Some(envelope) => Request::unparsed(parts, body, Some(envelope)),
-        None => match parse_notification(&body) {
-            Ok(json) => Request::from_parts(parts, body, json),
+    // Routing needs only the topic and the step id: the envelope scan reads them without
+    // building the JSON tree. What it does not accept, the full parse refuses precisely (or
+    // accepts: a notification the scan does not know how to read still gets served).
+    if !request.is_scanned() {
+        match parse_notification(request.body()) {
+            Ok(json) => request.set_json(json),
             Err(error) => return ApiError::from(error).into_response(),
-        },
-    };
+        }
+    }
     if dispatcher.strict_notifications {
         if let Err(error) = super::strict::check_notification(request.json()) {
             return ApiError::from(error).into_response();
@@ -119,7 +114,7 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
     };
     tracing::debug!(topic, route = route.route_name(), "routing notification");
     let request = match route.authenticator_ref() {
-        Some(authenticator) => match authenticate_route(authenticator, request).await {
+        Some(authenticator) => match authenticate(authenticator, request).await {
             Ok(request) => request,
             Err(refusal) => return refusal,
         },

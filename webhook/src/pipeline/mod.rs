@@ -43,7 +43,7 @@ use axum::routing::post;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use body::{BufferedBody, ReceivedBody};
+use body::IngestedPayload;
 use dispatch::Dispatcher;
 use stages::{Ingested, Stages};
 
@@ -68,16 +68,15 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
         let (parts, body) = request.into_parts();
         match self.stages.ingest(parts, body).await {
             // An encoded body's wire bytes served the signature check; handlers get it decoded.
-            Ok(Ingested { parts, body, .. }) => {
-                dispatch::dispatch(&self.dispatcher, parts, body).await
-            }
+            Ok(Ingested { request, .. }) => dispatch::dispatch(&self.dispatcher, request).await,
             Err(refusal) => refusal,
         }
     }
 }
 
-/// The stages in front of the HTTP routes: the ingested body (and, when it was encoded, the
-/// bytes received) go to the HTTP dispatcher through the extensions.
+/// The stages in front of the HTTP routes (one middleware, since axum routes each path first):
+/// the ingested request's payload, and the bytes received when they were encoded, go on to the
+/// path's endpoint (`crate::http::dispatch`) in the extensions.
 async fn ingest_http(
     State(stages): State<Arc<Stages>>,
     request: HttpRequest,
@@ -85,15 +84,11 @@ async fn ingest_http(
 ) -> Response {
     let (parts, body) = request.into_parts();
     match stages.ingest(parts, body).await {
-        Ok(Ingested {
-            mut parts,
-            body,
-            received,
-        }) => {
-            parts.extensions.insert(BufferedBody(body));
-            if let Some(received) = received {
-                parts.extensions.insert(ReceivedBody(received));
-            }
+        Ok(Ingested { request, received }) => {
+            let (mut parts, payload) = request.into_head();
+            parts
+                .extensions
+                .insert(IngestedPayload { payload, received });
             next.run(HttpRequest::from_parts(parts, axum::body::Body::empty()))
                 .await
         }

@@ -20,6 +20,7 @@ use super::encoding::{decode, AcceptedEncodings};
 use crate::auth::SharedAuthenticator;
 use crate::error::ApiError;
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
+use crate::Request;
 
 /// The stages an endpoint runs, in the order they are listed here.
 #[derive(Clone)]
@@ -40,12 +41,11 @@ pub(crate) struct Stages {
     pub(crate) authenticator: Option<SharedAuthenticator>,
 }
 
-/// A request that went through every stage: its head, and its body read, checked and decoded.
+/// A request that went through every stage.
 pub(crate) struct Ingested {
-    /// The head; an authenticator's identity is in its extensions.
-    pub(crate) parts: Parts,
-    /// The decoded body.
-    pub(crate) body: Bytes,
+    /// The request: its head (an authenticator's identity in its extensions) and its body read,
+    /// checked and decoded.
+    pub(crate) request: Request,
     /// The body as received, when it was encoded (what a sender that compresses signed).
     pub(crate) received: Option<Bytes>,
 }
@@ -80,15 +80,12 @@ impl Stages {
                 decode(codings, wire.clone(), self.body.limit, &mut parts.headers).await?;
             (decoded, Some(wire))
         };
-        let (parts, body) = match &self.authenticator {
-            Some(authenticator) => authenticate(authenticator, parts, body).await?,
-            None => (parts, body),
+        let request = Request::new(parts, body);
+        let request = match &self.authenticator {
+            Some(authenticator) => authenticate(authenticator, request).await?,
+            None => request,
         };
-        Ok(Ingested {
-            parts,
-            body,
-            received,
-        })
+        Ok(Ingested { request, received })
     }
 }
 
