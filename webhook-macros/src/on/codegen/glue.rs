@@ -8,7 +8,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Type;
 
-use super::signature::HandlerSig;
+use crate::on::signature::HandlerSig;
 
 /// The tokens of a handler's glue.
 pub struct Glue {
