@@ -45,7 +45,7 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
         filter_struct(&spec.filters, &filters_text)
     };
     let glue = glue(handler);
-    let assertions = &glue.assertions;
+    let checks = &glue.checks;
     let handler_expr = &glue.handler;
     let requirements = &glue.requirements;
     let verify = route.verify.as_ref().map(
@@ -63,9 +63,8 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
         const _: () = {
             #filter_items
 
-            #assertions
-
             fn __webhook_route() -> #private::HttpRoute<#private::StateMap> {
+                #checks
                 let filters: ::std::vec::Vec<::std::boxed::Box<dyn #private::Filter>> = ::std::vec![#(#filter_values),*];
                 #private::HttpRoute::new(#methods, #path, #handler_expr)
                     .filter(filters)

@@ -33,7 +33,7 @@ pub fn registration(
         )
     };
     let glue = glue(handler);
-    let assertions = &glue.assertions;
+    let checks = &glue.checks;
     let handler_expr = &glue.handler;
     let requirements = &glue.requirements;
     let authenticator = auth.map(|path| {
@@ -50,9 +50,8 @@ pub fn registration(
     quote! {
         const _: () = {
             #filter_items
-            #assertions
-
             fn __webhook_route() -> #private::Route<#private::StateMap> {
+                #checks
                 #private::Route::new(#event, #handler_expr)
                     .filter(#filter_value)
                     #identity
