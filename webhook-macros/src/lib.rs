@@ -2,8 +2,9 @@
 //! `#[authenticator]` the webhook's authenticator, `main!()` serves every registered handler. Use them through `webhook` (`webhook::on`, `webhook::main!`); the
 //! generated code refers to the runtime through `::webhook::__private`.
 //!
-//! Each macro parses (`on/args.rs`, `main_macro.rs`), validates (`on/validate.rs`), then
-//! generates (`on/codegen.rs`); errors are collected and reported together (`ctxt.rs`). The
+//! Each macro parses (`on/args.rs`, `main_macro.rs`), validates (`on/validate/`,
+//! `on/signature.rs`), then generates (`on/codegen/`); errors are collected and reported
+//! together (`ctxt.rs`). The
 //! syntax checks the runtime makes too (JSON paths, CEL filters, step ids, route paths) are
 //! the `webhook-core` crate's, so both report the same mistakes.
 

@@ -133,8 +133,8 @@ pub mod __private {
     }
 
     pub use crate::handler_checks::{
-        assert_argument, assert_last_argument, assert_reply, state_of, state_requirement,
-        StateRequirement, StoredState,
+        assert_argument, assert_last_argument, assert_reply, assert_state, state_of,
+        state_requirement, StateRequirement, StoredState,
     };
 
     /// Calls a user's `verify = function`; fails to compile at the path when it does not return

@@ -1,10 +1,18 @@
-//! `#[on(...)]`: parse (`args`), validate (`validate`), generate (`codegen`).
+//! `#[on(...)]`, in three steps:
+//!
+//! - **parse** (`args`): the syntax of the arguments, and the one table of those accepted;
+//! - **validate** (`validate/`, `signature`): what the arguments mean, into a [`spec::Spec`] whose
+//!   kind of route is decided once, and the handler's signature;
+//! - **generate** (`codegen/`): the registration of either kind, from the `Spec`.
+//!
+//! Dependencies go one way: `validate` reads `args` and builds `spec`; `signature` reads `spec`;
+//! `codegen` reads `spec` and `signature`, never `args` or `validate`.
 
 mod args;
 mod codegen;
-mod glue;
-mod http;
 mod signature;
+mod spanned;
+mod spec;
 mod validate;
 
 use proc_macro2::TokenStream;
@@ -32,7 +40,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#item #compile_errors);
         }
     };
-    let spec = match syn::parse2::<args::RawArgs>(args) {
+    let validated = match syn::parse2::<args::RawArgs>(args) {
         Ok(raw) => validate::spec(raw, &mut errors),
         Err(error) => {
             errors.push(error);
@@ -40,14 +48,18 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#function #compile_errors);
         }
     };
-    let handler = signature::check(&function, spec.http.is_some(), &mut errors);
-    if !errors.is_empty() {
-        let compile_errors = errors.to_compile_errors();
-        return quote!(#function #compile_errors);
-    }
-    let registration = codegen::registration(&spec, &handler);
-    quote! {
-        #function
-        #registration
+    let handler = signature::check(&function, validated.kind, &mut errors);
+    match validated.spec {
+        Some(spec) if errors.is_empty() => {
+            let registration = codegen::registration(&spec, &handler);
+            quote! {
+                #function
+                #registration
+            }
+        }
+        _ => {
+            let compile_errors = errors.to_compile_errors();
+            quote!(#function #compile_errors)
+        }
     }
 }

@@ -6,6 +6,7 @@ use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{FnArg, GenericArgument, Ident, ItemFn, PathArguments, ReturnType, Type};
 
+use super::spec::RouteKind;
 use crate::ctxt::Errors;
 
 /// One argument of the handler.
@@ -38,8 +39,8 @@ fn generic_of(ty: &Type) -> Option<(&Ident, &Type)> {
     }
 }
 
-/// Checks the handler of a route (`is_http`: an HTTP route, else a notification route).
-pub fn check(item: &ItemFn, is_http: bool, errors: &mut Errors) -> HandlerSig {
+/// Checks the handler of a route of `kind`.
+pub fn check(item: &ItemFn, kind: RouteKind, errors: &mut Errors) -> HandlerSig {
     let signature = &item.sig;
     if let Some(receiver) = signature.receiver() {
         errors.at(
@@ -59,7 +60,7 @@ pub fn check(item: &ItemFn, is_http: bool, errors: &mut Errors) -> HandlerSig {
         let ty = (*typed.ty).clone();
         let generic = generic_of(&ty);
         if let Some((ident, _)) = generic.filter(|(ident, _)| *ident == "Path") {
-            if !is_http {
+            if kind == RouteKind::Notification {
                 errors.at(
                     ty.span(),
                     format!(

@@ -1,80 +1,22 @@
-//! The tokens `#[on]` adds after the user's function: a filter struct whose ids, paths and
-//! values are constants, assertions that point at a wrong argument or return type, and the
-//! `inventory` registration.
+//! The filter struct of a route: a unit struct whose `matches` tests every filter, with the
+//! ids, compiled JSON paths and literal values as constants (nothing is parsed at start or per
+//! request), and whose `Debug` is the filters' text.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use webhook_core::json_path::PathSegment;
 
-use super::glue::glue;
-use super::signature::HandlerSig;
-use super::validate::{filter_key, Filter, Literal, Path, Spec};
+use crate::on::spec::{Filter, JsonPath, Literal};
 
-/// The registration of `handler` for `spec`.
-pub fn registration(spec: &Spec, handler: &HandlerSig) -> TokenStream {
-    if let Some(http) = &spec.http {
-        return super::http::registration(spec, http, handler);
-    }
+/// `struct __WebhookFilter` and its `Filter` and `Debug` impls, for `filters` (not empty).
+pub fn filter_struct(filters: &[Filter], description: &str) -> TokenStream {
     let private = quote!(::webhook::__private);
-    let name = &handler.name;
-    let name_text = name.to_string();
-    let event = &spec.event;
-    let priority = spec.priority;
-    let mut keys: Vec<String> = spec.filters.iter().map(filter_key).collect();
-    keys.sort();
-    let filters_text = keys.join(", ");
-    let (filter_items, filter_value) = if spec.filters.is_empty() {
-        (TokenStream::new(), quote!(()))
-    } else {
-        (filter_struct(spec, &filters_text), quote!(__WebhookFilter))
-    };
-    let glue = glue(handler);
-    let assertions = &glue.assertions;
-    let handler_expr = &glue.handler;
-    let requirements = &glue.requirements;
-    let authenticator = spec.auth.as_ref().map(|path| {
-        quote_spanned! {path.span()=> .authenticator(#path) }
-    });
-    quote! {
-        const _: () = {
-            #filter_items
-            #assertions
-
-            fn __webhook_route() -> #private::Route<#private::StateMap> {
-                #private::Route::new(#event, #handler_expr)
-                    .filter(#filter_value)
-                    .priority(#priority)
-                    .name(#name_text)
-                    .location(::core::concat!(::core::file!(), ":", ::core::line!()))
-                    #authenticator
-                    #requirements
-            }
-
-            #private::inventory::submit! {
-                #private::Registration {
-                    event: #event,
-                    name: #name_text,
-                    module: ::core::module_path!(),
-                    file: ::core::file!(),
-                    line: ::core::line!(),
-                    priority: #priority,
-                    filters: #filters_text,
-                    route: __webhook_route,
-                }
-            }
-        };
-    }
-}
-
-pub(super) fn filter_struct(spec: &Spec, description: &str) -> TokenStream {
-    let private = quote!(::webhook::__private);
-    let conditions = spec
-        .filters
+    let conditions = filters
         .iter()
         .enumerate()
         .map(|(index, filter)| condition(index, filter));
-    let step_ids = match spec.filters.as_slice() {
+    let step_ids = match filters {
         [Filter::StepId(ids)] => quote!(::core::option::Option::Some(::std::vec![#(#ids),*])),
         _ => quote!(::core::option::Option::None),
     };
@@ -142,7 +84,7 @@ fn condition(index: usize, filter: &Filter) -> TokenStream {
 }
 
 /// A `static` compiled path: its segments are constants.
-fn path_static(index: usize, path: &Path) -> (TokenStream, syn::Ident) {
+fn path_static(index: usize, path: &JsonPath) -> (TokenStream, syn::Ident) {
     let private = quote!(::webhook::__private);
     let segments_name = format_ident!("SEGMENTS_{}", index);
     let path_name = format_ident!("PATH_{}", index);

@@ -1,0 +1,154 @@
+//! The arguments of an HTTP route: `http` and its methods, the path, the CEL filter and the
+//! signature check, each checked as it is read with the runtime's own checks
+//! (`webhook_core::route_path::check_path`, `webhook_core::cel::check`).
+
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Expr, LitStr};
+use webhook_core::cel::check;
+use webhook_core::route_path::check_path;
+
+use super::literals::string;
+use crate::ctxt::Errors;
+use crate::on::args::Form;
+use crate::on::spanned::Sp;
+use crate::suggest::did_you_mean;
+
+/// The methods an `http(...)` argument may name.
+const METHODS: &[&str] = &[
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT",
+];
+
+/// The HTTP arguments, as they are read.
+#[derive(Default)]
+pub struct HttpArgs {
+    /// `http` (any method, `None`) or `http(get, post)`, spanned on `http`.
+    pub methods: Option<Sp<Option<Vec<String>>>>,
+    pub path: Option<LitStr>,
+    pub cel: Option<LitStr>,
+    pub verify: Option<syn::Path>,
+}
+
+impl HttpArgs {
+    /// `http` or `http(get, post)`.
+    pub fn methods(&mut self, name: &Sp<String>, form: Form, errors: &mut Errors) {
+        if self.methods.is_some() {
+            errors.at(
+                name.span(),
+                "duplicated argument `http`: give every method in one list, `http(get, post)`",
+            );
+            return;
+        }
+        let methods = match form {
+            Form::Bare => None,
+            Form::Call(arguments) if arguments.is_empty() => {
+                errors.at(
+                    arguments.span(),
+                    "`http()` names no method: write `http` for any method, or `http(post)`",
+                );
+                None
+            }
+            Form::Call(arguments) => Some(method_list(&arguments, errors)),
+            Form::Assign(value) => {
+                errors.at(
+                    value.span(),
+                    "`http` is written `http` (any method) or `http(post)`, `http(get, post)`",
+                );
+                None
+            }
+        };
+        self.methods = Some(Sp::new(methods, name.span()));
+    }
+
+    /// `path = "/hooks/{slug}"`.
+    pub fn path(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
+        if self.path.is_some() {
+            errors.at(name.span(), "duplicated argument `path`");
+            return;
+        }
+        let Some(path) = string(value) else {
+            errors.at(
+                value.span(),
+                "`path` is a string such as \"/github\" or \"/hooks/{slug}\"",
+            );
+            return;
+        };
+        if let Err(reason) = check_path(&path.value()) {
+            errors.at(
+                path.span(),
+                format!("invalid route path {:?}: {reason}", path.value()),
+            );
+        }
+        self.path = Some(path.clone());
+    }
+
+    /// `filter = "<CEL>"`: parsed and checked now.
+    pub fn cel(&mut self, source: &LitStr, errors: &mut Errors) {
+        if self.cel.is_some() {
+            errors.at(
+                source.span(),
+                "only one CEL filter per handler: join the conditions with `&&`",
+            );
+            return;
+        }
+        if let Err(problems) = check(&source.value()) {
+            for problem in problems {
+                errors.at(source.span(), format!("invalid CEL filter: {problem}"));
+            }
+        }
+        self.cel = Some(source.clone());
+    }
+
+    /// `verify = function`: a function returning the route's `Verify` (called once, at start).
+    pub fn verify(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
+        if self.verify.is_some() {
+            errors.at(name.span(), "duplicated argument `verify`");
+            return;
+        }
+        match value {
+            Expr::Path(path) if path.qself.is_none() => self.verify = Some(path.path.clone()),
+            other => errors.at(
+                other.span(),
+                "`verify` is the path of a function returning the signature check, e.g. `verify = github_signature` with `fn github_signature() -> HmacVerifier`",
+            ),
+        }
+    }
+}
+
+/// The methods of `http(get, post)`, in upper case, each once.
+fn method_list(arguments: &[Expr], errors: &mut Errors) -> Vec<String> {
+    let mut methods = Vec::new();
+    for argument in arguments {
+        let word = match argument {
+            Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+            _ => None,
+        };
+        let upper = word.as_deref().map(str::to_ascii_uppercase);
+        match upper {
+            Some(method) if METHODS.contains(&method.as_str()) => {
+                if methods.contains(&method) {
+                    errors.at(
+                        argument.span(),
+                        format!("the method `{}` is given twice", word.unwrap_or_default()),
+                    );
+                } else {
+                    methods.push(method);
+                }
+            }
+            _ => {
+                let text = word.unwrap_or_else(|| quote!(#argument).to_string());
+                let lower: Vec<String> = METHODS.iter().map(|m| m.to_ascii_lowercase()).collect();
+                let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+                errors.at(
+                    argument.span(),
+                    format!(
+                        "unknown HTTP method `{text}`{}\n  methods: {}",
+                        did_you_mean(&text.to_ascii_lowercase(), &lower),
+                        lower.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    methods
+}
