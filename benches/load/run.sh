@@ -5,7 +5,9 @@
 #   benches/load/run.sh                       # 10 s per run, 2 threads, 32 connections
 #   DURATION=8 THREADS=2 CONNECTIONS=64 benches/load/run.sh
 #
-# Environment: DURATION (seconds per run, default 10), THREADS (wrk threads, default 2),
+# Environment: FIXTURE (the notification posted, default tests/fixtures/step_reached.json; also
+# tests/fixtures/step_reached_small.json), PROFILE (release or release-lto, default release),
+# DURATION (seconds per run, default 10), THREADS (wrk threads, default 2),
 # CONNECTIONS (default 32), ROUNDS (default 2, at most 10), BASELINE_PORT (default 18001),
 # ECHO_PORT (default 18000), WRK_TIMEOUT (seconds, default 2).
 #
@@ -28,7 +30,10 @@ KEY="bench"
 # wrk replays one request, so its Date is fixed: replay prevention is disabled on both servers
 # (WEBHOOK_REQUEST_MAX_AGE=none). The signature still covers this date.
 DATE="Thu, 13 Sep 2018 11:48:13 GMT"
-FIXTURE="$root/tests/fixtures/step_reached.json"
+FIXTURE="${FIXTURE:-$root/tests/fixtures/step_reached.json}"
+# The cargo profile both servers are built with: `release` (the default) or `release-lto`
+# (fat LTO, one codegen unit; see the workspace's Cargo.toml).
+PROFILE="${PROFILE:-release}"
 
 for value in "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" "$BASELINE_PORT" "$ECHO_PORT" "$WRK_TIMEOUT"; do
     if ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
@@ -68,9 +73,9 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 # (b) build
-echo "== building (release)"
-(cd "$root" && cargo build --release --quiet --example echo_bot --example load_baseline)
-bin="$root/target/release/examples"
+echo "== building (profile $PROFILE)"
+(cd "$root" && cargo build --profile "$PROFILE" --quiet --example echo_bot --example load_baseline)
+bin="$root/target/$PROFILE/examples"
 
 # (d) the wrk script: POST the fixture, signed for the fixed date
 signature="sha1=$(
@@ -133,7 +138,16 @@ echo_pid="$started_pid"
 
 # Both must answer the signed fixture with the same echo, and refuse a wrong signature, before
 # they are compared.
-expected='{"actions":[{"type":"pause_bot_action"}],"session":{"values":{"name":"John"}},"interlocutor":null}'
+# The baseline's echo of the fixture is the reference (with the sample fixture: the expected
+# answer below); the echo bot must answer it byte for byte.
+expected="$(curl -sS --max-time 5 -X POST "http://127.0.0.1:$BASELINE_PORT/" \
+    -H 'Content-Type: application/json' -H "Date: $DATE" -H "X-Hub-Signature: $signature" \
+    --data-binary "@$FIXTURE")"
+if [[ "$FIXTURE" == "$root/tests/fixtures/step_reached.json" &&
+    "$expected" != '{"actions":[{"type":"pause_bot_action"}],"session":{"values":{"name":"John"}},"interlocutor":null}' ]]; then
+    echo "run.sh: the baseline answers '$expected' to the sample fixture" >&2
+    exit 1
+fi
 check_server() { # name port
     local name="$1" port="$2" answer refused
     answer="$(curl -sS --max-time 5 -X POST "http://127.0.0.1:$port/" \
@@ -193,7 +207,7 @@ echo_hwm="$(hwm_kb "$echo_pid")"
 
 # (f) summary
 echo
-echo "== summary: POST tests/fixtures/step_reached.json ($(wc -c <"$FIXTURE") bytes), signed with the key \"$KEY\";"
+echo "== summary: POST $(basename "$FIXTURE") ($(wc -c <"$FIXTURE") bytes, profile $PROFILE), signed with the key \"$KEY\";"
 echo "   wrk replays one request with the fixed Date \"$DATE\","
 echo "   so replay prevention is off on both servers (WEBHOOK_REQUEST_MAX_AGE=none);"
 echo "   wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1; wrk and the server share $(nproc) CPUs"
