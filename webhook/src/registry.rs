@@ -6,13 +6,87 @@ use crate::routing::Route;
 use crate::state::StateMap;
 use crate::Webhook;
 
+/// What a registered route serves: the kind of route, decided by `#[on]` at compile time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Served {
+    /// The notifications of a topic (`conversation.step_reached`, or the `event = "…"` given).
+    Topic(&'static str),
+    /// The requests to an HTTP path with one of these methods (none: any method), upper-case
+    /// as HTTP writes them.
+    Http {
+        /// The methods; empty for any.
+        methods: &'static [&'static str],
+        /// The route's path (`/hooks/{slug}`).
+        path: &'static str,
+    },
+}
+
+impl Served {
+    /// The topic, or the HTTP path: two routes can only meet on the same one.
+    fn scope(self) -> &'static str {
+        match self {
+            Served::Topic(topic) => topic,
+            Served::Http { path, .. } => path,
+        }
+    }
+
+    /// What both serve (`None`: nothing, when their HTTP methods are disjoint), as the conflict
+    /// names it. A route that accepts `GET` accepts `HEAD` too.
+    fn common(self, other: Served) -> Option<String> {
+        let (
+            Served::Http { methods: mine, .. },
+            Served::Http {
+                methods: theirs, ..
+            },
+        ) = (self, other)
+        else {
+            return Some(self.scope().to_owned());
+        };
+        let expand = |methods: &'static [&'static str]| -> Vec<&'static str> {
+            let mut all = methods.to_vec();
+            if all.contains(&"GET") && !all.contains(&"HEAD") {
+                all.push("HEAD");
+            }
+            all
+        };
+        let common = match (mine.is_empty(), theirs.is_empty()) {
+            (true, true) => "*".to_owned(),
+            (true, false) => expand(theirs).join(","),
+            (false, true) => expand(mine).join(","),
+            (false, false) => {
+                let theirs = expand(theirs);
+                let both: Vec<&str> = expand(mine)
+                    .into_iter()
+                    .filter(|method| theirs.contains(method))
+                    .collect();
+                if both.is_empty() {
+                    return None;
+                }
+                both.join(",")
+            }
+        };
+        Some(format!("{common} {}", self.scope()))
+    }
+}
+
+impl std::fmt::Display for Served {
+    /// `conversation.step_reached`, `GET,POST /hooks/{slug}`, `* /any`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Served::Topic(topic) => f.write_str(topic),
+            Served::Http { methods: &[], path } => write!(f, "* {path}"),
+            Served::Http { methods, path } => write!(f, "{} {path}", methods.join(",")),
+        }
+    }
+}
+
 /// One `#[on]` handler, as the macro registers it: a Clustaar route (`R` = [`Route`]) or an
 /// HTTP route ([`HttpRegistration`](crate::http::HttpRegistration)). Generated code builds
 /// these; you read them through [`registrations`].
 pub struct Registration<R = Route<StateMap>> {
-    /// What the route serves: the topic (`conversation.step_reached`, or the `event = "…"`
-    /// given), or for an HTTP route its methods and path, canonical (`"GET,POST /hooks/{slug}"`).
-    pub event: &'static str,
+    /// What the route serves: a topic, or an HTTP path and its methods.
+    pub served: Served,
     /// The handler function's name.
     pub name: &'static str,
     /// The module the handler is declared in.
@@ -33,7 +107,7 @@ pub struct Registration<R = Route<StateMap>> {
 impl<R> std::fmt::Debug for Registration<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Registration")
-            .field("event", &self.event)
+            .field("served", &self.served)
             .field("name", &self.name)
             .field("at", &self.location())
             .field("priority", &self.priority)
@@ -167,61 +241,6 @@ pub struct RegistryConflict {
     pub second_at: String,
 }
 
-/// What a registration's `event` serves: a topic, or an HTTP route's methods and path.
-#[derive(Clone, Copy)]
-struct Served<'a> {
-    /// The topic, or the HTTP path.
-    scope: &'a str,
-    /// An HTTP route's methods: `"*"` or `"GET,POST"`.
-    methods: Option<&'a str>,
-}
-
-impl<'a> Served<'a> {
-    fn parse(event: &'a str) -> Self {
-        match event.split_once(' ') {
-            Some((methods, path)) if path.starts_with('/') => Self {
-                scope: path,
-                methods: Some(methods),
-            },
-            _ => Self {
-                scope: event,
-                methods: None,
-            },
-        }
-    }
-
-    /// What both serve (`None`: nothing, when the HTTP method sets are disjoint). A route that
-    /// accepts `GET` accepts `HEAD` too.
-    fn common(self, other: Served<'a>) -> Option<String> {
-        let (Some(mine), Some(theirs)) = (self.methods, other.methods) else {
-            return Some(self.scope.to_owned());
-        };
-        let expand = |methods: &'a str| -> Vec<&'a str> {
-            let mut all: Vec<&'a str> = methods.split(',').collect();
-            if all.contains(&"GET") && !all.contains(&"HEAD") {
-                all.push("HEAD");
-            }
-            all
-        };
-        let common = match (mine, theirs) {
-            ("*", "*") => "*".to_owned(),
-            ("*", other) | (other, "*") => expand(other).join(","),
-            _ => {
-                let theirs = expand(theirs);
-                let both: Vec<&str> = expand(mine)
-                    .into_iter()
-                    .filter(|method| theirs.contains(method))
-                    .collect();
-                if both.is_empty() {
-                    return None;
-                }
-                both.join(",")
-            }
-        };
-        Some(format!("{common} {}", self.scope))
-    }
-}
-
 /// Checks that no two registrations conflict: the same filters and priority on the same topic,
 /// or on the same HTTP path with methods in common.
 pub(crate) fn check_conflicts<R>(
@@ -229,12 +248,12 @@ pub(crate) fn check_conflicts<R>(
 ) -> Result<(), Box<RegistryConflict>> {
     let mut seen: HashMap<(&str, &str, i32), Vec<&Registration<R>>> = HashMap::new();
     for registration in registrations {
-        let served = Served::parse(registration.event);
+        let served = registration.served;
         let rivals = seen
-            .entry((served.scope, registration.filters, registration.priority))
+            .entry((served.scope(), registration.filters, registration.priority))
             .or_default();
         for first in rivals.iter() {
-            if let Some(event) = Served::parse(first.event).common(served) {
+            if let Some(event) = first.served.common(served) {
                 return Err(Box::new(RegistryConflict {
                     event,
                     filters: if registration.filters.is_empty() {
@@ -297,9 +316,21 @@ impl Webhook<StateMap> {
 mod tests {
     use super::*;
 
+    /// `"t"` is a topic, `"GET,POST /a"` an HTTP route (`*`: any method).
     fn registration(event: &'static str, name: &'static str) -> &'static Registration<()> {
+        let served = match event.split_once(' ') {
+            Some((methods, path)) => Served::Http {
+                methods: if methods == "*" {
+                    &[]
+                } else {
+                    Box::leak(methods.split(',').collect::<Vec<_>>().into_boxed_slice())
+                },
+                path,
+            },
+            None => Served::Topic(event),
+        };
         Box::leak(Box::new(Registration {
-            event,
+            served,
             name,
             module: "m",
             file: "f.rs",
@@ -333,5 +364,20 @@ mod tests {
         assert_eq!(conflict("GET /a", "HEAD /a").as_deref(), Some("HEAD /a"));
         assert_eq!(conflict("GET /a", "POST /a"), None);
         assert_eq!(conflict("GET /a", "GET /b"), None);
+    }
+
+    #[test]
+    fn served_reads_as_the_route_table_writes_it() {
+        assert_eq!(Served::Topic("t").to_string(), "t");
+        let http = Served::Http {
+            methods: &["GET", "POST"],
+            path: "/hooks/{slug}",
+        };
+        assert_eq!(http.to_string(), "GET,POST /hooks/{slug}");
+        let any = Served::Http {
+            methods: &[],
+            path: "/any",
+        };
+        assert_eq!(any.to_string(), "* /any");
     }
 }

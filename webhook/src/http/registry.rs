@@ -5,8 +5,8 @@ use crate::state::StateMap;
 
 use super::route::HttpRoute;
 
-/// One `#[on(http ...)]` handler, as the macro registers it; its `event` is the methods and
-/// the path, canonical (`"GET,POST /hooks/{slug}"`, `"* /any"`).
+/// One `#[on(http ...)]` handler, as the macro registers it; it serves
+/// [`Served::Http`](crate::registry::Served::Http).
 pub type HttpRegistration = Registration<HttpRoute<StateMap>>;
 
 inventory::collect!(HttpRegistration);

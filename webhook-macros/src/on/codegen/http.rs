@@ -17,17 +17,15 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     let name_text = handler.name.to_string();
     let priority = spec.priority;
     let path = &route.path;
-    let (methods, methods_text) = match &route.methods {
-        None => (quote!(#private::Methods::Any), "*".to_owned()),
+    let methods = match &route.methods {
+        None => quote!(#private::Methods::Any),
         Some(methods) => {
             let idents = methods.iter().map(|method| format_ident!("{}", method));
-            (
-                quote!(#private::Methods::Only(::std::vec![#(#private::Method::#idents),*])),
-                methods.join(","),
-            )
+            quote!(#private::Methods::Only(::std::vec![#(#private::Method::#idents),*]))
         }
     };
-    let key = format!("{methods_text} {}", path.value());
+    let method_names = route.methods.iter().flatten();
+    let served = quote!(#private::Served::Http { methods: &[#(#method_names),*], path: #path });
     let mut keys: Vec<String> = spec.filters.iter().map(Filter::key).collect();
     if let Some(cel) = &route.cel {
         keys.push(format!("filter = {:?}", cel.value()));
@@ -54,7 +52,7 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     let identity = identity(&name_text, priority);
     let record = submit(
         &quote!(#private::HttpRegistration),
-        &key,
+        &served,
         &name_text,
         priority,
         &filters_text,

@@ -42,7 +42,7 @@ pub fn registration(
     let identity = identity(&name_text, priority);
     let record = submit(
         &quote!(#private::Registration),
-        event,
+        &quote!(#private::Served::Topic(#event)),
         &name_text,
         priority,
         &filters_text,

@@ -17,7 +17,7 @@ pub fn identity(name: &str, priority: i32) -> TokenStream {
 /// `route` is the `__webhook_route` function.
 pub fn submit(
     record: &TokenStream,
-    key: &str,
+    served: &TokenStream,
     name: &str,
     priority: i32,
     filters: &str,
@@ -26,7 +26,7 @@ pub fn submit(
     quote! {
         #private::inventory::submit! {
             #record {
-                event: #key,
+                served: #served,
                 name: #name,
                 module: ::core::module_path!(),
                 file: ::core::file!(),
