@@ -229,3 +229,72 @@ async fn checks_run_in_the_reference_order() {
     assert_eq!(unknown.status(), 404);
     server.shutdown().await.unwrap();
 }
+
+/// Clustaar's `X-Hub-Signature` is one more `Verify`: the notifications can be checked with any
+/// other scheme, and an HTTP route can check Clustaar's, with the same answers.
+#[tokio::test]
+async fn both_kinds_of_route_verify_through_one_trait() {
+    use webhook::http::HmacVerifier;
+    use webhook::security::SignatureVerifier;
+
+    let github = HmacVerifier::github("gh-secret");
+    let webhook = bot()
+        .request_max_age(None)
+        .verify(HmacVerifier::github("gh-secret"))
+        .http_route(
+            HttpRoute::new(Method::POST, "/clustaar-signed", || StatusCode::NO_CONTENT)
+                .verify(SignatureVerifier::new("test")),
+        );
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+
+    // The notifications: GitHub's scheme instead of X-Hub-Signature.
+    let signed = client
+        .post(FIXTURE)
+        .unsigned()
+        .header("content-type", "application/json")
+        .header("x-hub-signature-256", github.sign(FIXTURE))
+        .send()
+        .await;
+    assert_eq!(signed.status(), 200, "{}", signed.text());
+    let refused = client
+        .post(FIXTURE)
+        .unsigned()
+        .header("content-type", "application/json")
+        .header("x-hub-signature-256", github.sign(b"something else"))
+        .send()
+        .await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.json()["title"], "Invalid signature");
+
+    // The HTTP route: Clustaar's scheme (SPEC's vector, no Date), with the reference's answers.
+    let accepted = client
+        .request(Method::POST, "/clustaar-signed")
+        .unsigned()
+        .without_date()
+        .header(
+            "x-hub-signature",
+            "sha1=c401ad18c5ed1b0b19d37a4e0e5dab958b6b9a2f",
+        )
+        .body(FIXTURE)
+        .send()
+        .await;
+    assert_eq!(accepted.status(), 204, "{}", accepted.text());
+    let mismatch = client
+        .request(Method::POST, "/clustaar-signed")
+        .unsigned()
+        .without_date()
+        .header(
+            "x-hub-signature",
+            "sha1=0000000000000000000000000000000000000000",
+        )
+        .body(FIXTURE)
+        .send()
+        .await;
+    assert_eq!(mismatch.status(), 400);
+    assert_eq!(
+        mismatch.json(),
+        signature_error("The request's signature is invalid.")
+    );
+    server.shutdown().await.unwrap();
+}

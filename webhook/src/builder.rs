@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, ToSocketAddrs};
 use crate::auth::{share, Authenticator, SharedAuthenticator};
 use crate::filter::IntoFilter;
 use crate::handler::Handler;
-use crate::http::{HttpRoute, Methods};
+use crate::http::{HttpRoute, Methods, Verify};
 use crate::http_server::serve_router;
 use crate::pipeline::body::BodyRules;
 use crate::pipeline::content_type::ContentTypeCheck;
@@ -74,7 +74,7 @@ pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Webhook<S = ()> {
     state: S,
     routes: Vec<Route<S>>,
-    private_key: Option<String>,
+    signature: Option<Arc<dyn Verify>>,
     basic_auth: Option<BasicAuth>,
     request_max_age: Option<Duration>,
     body_limit: usize,
@@ -105,10 +105,7 @@ impl<S> fmt::Debug for Webhook<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Webhook")
             .field("path", &self.path)
-            .field(
-                "private_key",
-                &self.private_key.as_ref().map(|_| "<redacted>"),
-            )
+            .field("signature", &self.signature)
             .field("basic_auth", &self.basic_auth)
             .field("request_max_age", &self.request_max_age)
             .field("body_limit", &self.body_limit)
@@ -130,7 +127,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         Self {
             state,
             routes: Vec::new(),
-            private_key: None,
+            signature: None,
             basic_auth: None,
             request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
             body_limit: DEFAULT_BODY_LIMIT,
@@ -147,8 +144,17 @@ impl<S: Send + Sync + 'static> Webhook<S> {
 
     /// Verifies the `X-Hub-Signature` of every request with this key (the one set in the
     /// bot's webhook configuration).
-    pub fn private_key(mut self, private_key: impl Into<String>) -> Self {
-        self.private_key = Some(private_key.into());
+    pub fn private_key(self, private_key: impl Into<String>) -> Self {
+        self.verify(SignatureVerifier::new(private_key.into()))
+    }
+
+    /// Checks the signature of every notification with `verifier` instead of Clustaar's
+    /// `X-Hub-Signature` (the last of `private_key` and `verify` wins): the same
+    /// [`Verify`] trait HTTP routes use ([`HmacVerifier`](crate::http::HmacVerifier),
+    /// [`StandardWebhooks`](crate::http::StandardWebhooks), or yours). It runs where the
+    /// `X-Hub-Signature` check runs, on the bytes as received, before decoding.
+    pub fn verify(mut self, verifier: impl Verify) -> Self {
+        self.signature = Some(Arc::new(verifier));
         self
     }
 
@@ -392,7 +398,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         let Self {
             state,
             routes,
-            private_key,
+            signature,
             basic_auth,
             request_max_age,
             body_limit,
@@ -429,7 +435,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                     timeout: body_read_timeout,
                 },
                 replay: request_max_age.map(ReplayGuard::new),
-                signature: private_key.map(SignatureVerifier::new),
+                signature,
                 basic_auth,
                 authenticator,
             },

@@ -82,15 +82,22 @@ pub enum VerifyError {
         /// The tolerance, in seconds.
         tolerance_secs: u64,
     },
+    /// Clustaar's `X-Hub-Signature` refused it: answered as the reference answers, a `400`
+    /// `Invalid header value`.
+    #[error(transparent)]
+    Clustaar(#[from] crate::security::SignatureError),
 }
 
 impl From<VerifyError> for ApiError {
     fn from(error: VerifyError) -> Self {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "Invalid signature",
-            error.to_string(),
-        )
+        match error {
+            VerifyError::Clustaar(error) => error.into(),
+            error => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "Invalid signature",
+                error.to_string(),
+            ),
+        }
     }
 }
 

@@ -19,7 +19,10 @@ use super::content_type::ContentTypeCheck;
 use super::encoding::{decode, AcceptedEncodings};
 use crate::auth::SharedAuthenticator;
 use crate::error::ApiError;
-use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
+use std::sync::Arc;
+
+use crate::http::Verify;
+use crate::security::{BasicAuth, ReplayGuard};
 use crate::Request;
 
 /// The stages an endpoint runs, in the order they are listed here.
@@ -33,8 +36,9 @@ pub(crate) struct Stages {
     pub(crate) body: BodyRules,
     /// Replay prevention.
     pub(crate) replay: Option<ReplayGuard>,
-    /// The `X-Hub-Signature` check.
-    pub(crate) signature: Option<SignatureVerifier>,
+    /// The signature check: Clustaar's `X-Hub-Signature` (`Webhook::private_key`), or any
+    /// [`Verify`] (`Webhook::verify`), as HTTP routes check theirs.
+    pub(crate) signature: Option<Arc<dyn Verify>>,
     /// Basic authentication.
     pub(crate) basic_auth: Option<BasicAuth>,
     /// The webhook's authenticator.

@@ -210,3 +210,11 @@ mod tests {
         );
     }
 }
+
+/// Clustaar's check is one more [`Verify`](crate::http::Verify): the webhook's notifications are
+/// checked through it, and an HTTP route can use it too (`HttpRoute::verify`).
+impl crate::http::Verify for SignatureVerifier {
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), crate::http::VerifyError> {
+        SignatureVerifier::verify(self, headers, body).map_err(Into::into)
+    }
+}
