@@ -5,6 +5,7 @@
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Expr, LitStr};
+#[cfg(feature = "cel")]
 use webhook_core::cel::check;
 use webhook_core::route_path::check_path;
 
@@ -91,11 +92,17 @@ impl HttpArgs {
             );
             return;
         }
+        #[cfg(feature = "cel")]
         if let Err(problems) = check(&source.value()) {
             for problem in problems {
                 errors.at(source.span(), format!("invalid CEL filter: {problem}"));
             }
         }
+        #[cfg(not(feature = "cel"))]
+        errors.at(
+            source.span(),
+            "a CEL filter needs the `cel` feature of the `webhook` crate (on by default): enable it, or filter with a function (`filter = my_function`)",
+        );
         self.cel = Some(source.clone());
     }
 
@@ -151,4 +158,24 @@ fn method_list(arguments: &[Expr], errors: &mut Errors) -> Vec<String> {
         }
     }
     methods
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CEL filter is checked when the `cel` feature is on, and refused, naming the feature,
+    /// when it is off (`cargo test -p webhook-macros --no-default-features`).
+    #[test]
+    fn a_cel_filter_needs_the_cel_feature() {
+        let mut args = HttpArgs::default();
+        let mut errors = Errors::default();
+        args.cel(&syn::parse_quote!(r#"data.method == "POST""#), &mut errors);
+        let reported = errors.to_compile_errors().to_string();
+        if cfg!(feature = "cel") {
+            assert!(errors.is_empty(), "{reported}");
+        } else {
+            assert!(reported.contains("needs the `cel` feature"), "{reported}");
+        }
+    }
 }
