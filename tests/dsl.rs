@@ -160,7 +160,7 @@ fn missing_state_stops_the_program_at_start_naming_the_handler_and_the_type() {
 #[test]
 fn the_registry_lists_every_handler_with_its_location() {
     let registrations = webhook::registry::registrations();
-    let names: Vec<&str> = registrations.iter().map(|r| r.name).collect();
+    let names: Vec<&str> = registrations.iter().map(|r| r.name()).collect();
     assert_eq!(
         names,
         [
@@ -173,13 +173,13 @@ fn the_registry_lists_every_handler_with_its_location() {
             "custom_topic"
         ]
     );
-    let vip = registrations.iter().find(|r| r.name == "vip").unwrap();
-    assert_eq!(vip.priority, 10);
+    let vip = registrations.iter().find(|r| r.name() == "vip").unwrap();
+    assert_eq!(vip.priority(), 10);
     assert_eq!(
-        vip.filters,
+        vip.filters(),
         r#"json_key_equals("data.interlocutor.id", "vip")"#
     );
-    assert!(vip.file.ends_with("dsl.rs"));
+    assert!(vip.location().starts_with("tests/dsl.rs:"));
     let table = Webhook::from_registry().unwrap().describe_routes();
     assert!(
         table.contains("when step_id = \"507f191e810c19729de860ea\" -> greet"),

@@ -83,24 +83,33 @@ impl std::fmt::Display for Served {
 
 /// One `#[on]` handler, as the macro registers it: a Clustaar route (`R` = [`Route`]) or an
 /// HTTP route ([`HttpRegistration`](crate::http::HttpRegistration)). Generated code builds
-/// these; you read them through [`registrations`].
+/// these (its fields are for it alone); you read them through [`registrations`] and the
+/// methods.
 pub struct Registration<R = Route<StateMap>> {
     /// What the route serves: a topic, or an HTTP path and its methods.
+    #[doc(hidden)]
     pub served: Served,
     /// The handler function's name.
+    #[doc(hidden)]
     pub name: &'static str,
     /// The module the handler is declared in.
+    #[doc(hidden)]
     pub module: &'static str,
     /// The file the handler is declared in.
+    #[doc(hidden)]
     pub file: &'static str,
     /// The line of the `#[on]` attribute.
+    #[doc(hidden)]
     pub line: u32,
     /// The route's priority.
+    #[doc(hidden)]
     pub priority: i32,
     /// The filters as written, in a canonical order: two registrations with the same event,
     /// filters and priority conflict.
+    #[doc(hidden)]
     pub filters: &'static str,
     /// Builds the route (parsing a CEL filter, once).
+    #[doc(hidden)]
     pub route: fn() -> R,
 }
 
@@ -121,6 +130,32 @@ impl<R> Registration<R> {
     pub fn location(&self) -> String {
         format!("{}:{}", self.file, self.line)
     }
+
+    /// What the route serves: a topic, or an HTTP path and its methods.
+    pub fn served(&self) -> Served {
+        self.served
+    }
+
+    /// The handler function's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The module the handler is declared in.
+    pub fn module(&self) -> &'static str {
+        self.module
+    }
+
+    /// The route's priority.
+    pub fn priority(&self) -> i32 {
+        self.priority
+    }
+
+    /// The filters as written, in a canonical order (two registrations with the same topic,
+    /// filters and priority conflict).
+    pub fn filters(&self) -> &'static str {
+        self.filters
+    }
 }
 
 inventory::collect!(Registration);
@@ -128,14 +163,19 @@ inventory::collect!(Registration);
 /// One `#[authenticator]` function, as the macro registers it.
 pub struct AuthenticatorRegistration {
     /// The function's name.
+    #[doc(hidden)]
     pub name: &'static str,
     /// The module it is declared in.
+    #[doc(hidden)]
     pub module: &'static str,
     /// The file it is declared in.
+    #[doc(hidden)]
     pub file: &'static str,
     /// The line of the `#[authenticator]` attribute.
+    #[doc(hidden)]
     pub line: u32,
     /// Builds the authenticator.
+    #[doc(hidden)]
     pub build: fn() -> crate::__private::SharedAuthenticator,
 }
 
@@ -154,6 +194,11 @@ impl AuthenticatorRegistration {
     /// `file:line`.
     pub fn location(&self) -> String {
         format!("{}:{}", self.file, self.line)
+    }
+
+    /// The function's name.
+    pub fn name(&self) -> &'static str {
+        self.name
     }
 }
 
