@@ -134,6 +134,14 @@ impl SignatureVerifier {
     }
 }
 
+/// Clustaar's check is one more [`Verify`](crate::http::Verify): the webhook's notifications are
+/// checked through it, and an HTTP route can use it too (`HttpRoute::verify`).
+impl crate::http::Verify for SignatureVerifier {
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), crate::http::VerifyError> {
+        SignatureVerifier::verify(self, headers, body).map_err(Into::into)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,13 +216,5 @@ mod tests {
             error.to_json(),
             r#"{"title":"Invalid header value","description":"The value provided for the \"X-Hub-Signature\" header is invalid. The request's signature hash function is invalid (should be one of ['sha1'])."}"#
         );
-    }
-}
-
-/// Clustaar's check is one more [`Verify`](crate::http::Verify): the webhook's notifications are
-/// checked through it, and an HTTP route can use it too (`HttpRoute::verify`).
-impl crate::http::Verify for SignatureVerifier {
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), crate::http::VerifyError> {
-        SignatureVerifier::verify(self, headers, body).map_err(Into::into)
     }
 }
