@@ -129,14 +129,7 @@ async fn graceful_shutdown_lets_an_in_flight_http2_request_finish() {
     let signal = Arc::clone(&started);
     let webhook = Webhook::new().private_key(KEY).on(
         topics::STEP_REACHED,
-        move || {
-            let signal = Arc::clone(&signal);
-            async move {
-                signal.notify_one();
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                StepReachedResponse::new().action(SendTextAction::new(["finished"]))
-            }
-        },
+        move || common::finish_slowly(Arc::clone(&signal)),
         (),
     );
     let server = TestServer::spawn(webhook).await.unwrap();

@@ -207,14 +207,7 @@ async fn graceful_shutdown_lets_in_flight_requests_finish() {
     let signal = Arc::clone(&started);
     let webhook = Webhook::new().request_max_age(None).on(
         topics::STEP_REACHED,
-        move || {
-            let signal = Arc::clone(&signal);
-            async move {
-                signal.notify_one();
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                StepReachedResponse::new().action(SendTextAction::new(["finished"]))
-            }
-        },
+        move || common::finish_slowly(Arc::clone(&signal)),
         (),
     );
     let server = TestServer::spawn(webhook).await.unwrap();

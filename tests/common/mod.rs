@@ -12,3 +12,13 @@ pub const VECTOR_DATE: &str = "Thu, 13 Sep 2018 11:48:13 GMT";
 
 /// A step id of the ObjectID form.
 pub const STEP_ID: &str = "507f191e810c19729de860ea";
+
+/// A handler for the graceful-shutdown tests: says it started, takes 300 ms, answers
+/// "finished".
+pub async fn finish_slowly(
+    started: std::sync::Arc<tokio::sync::Notify>,
+) -> webhook::StepReachedResponse {
+    started.notify_one();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    webhook::StepReachedResponse::new().action(webhook::models::SendTextAction::new(["finished"]))
+}

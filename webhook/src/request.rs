@@ -67,6 +67,11 @@ impl Payload {
             .as_ref()
     }
 
+    /// The JSON tree, if something built it already.
+    pub(crate) fn json_if_parsed(&self) -> Option<&Value> {
+        self.json.get()
+    }
+
     /// The body deserialised as a `T` straight from its bytes, when no JSON tree was built
     /// (reading the tree is then cheaper) and the bytes are a `T`; `None` otherwise, and the
     /// caller reads the tree, whose errors name their paths.
@@ -177,9 +182,9 @@ impl Request {
         self.payload.json()
     }
 
-    /// The JSON tree, if something built it already.
-    pub(crate) fn json_if_parsed(&self) -> Option<&Value> {
-        self.payload.json.get()
+    /// The body and what is known of its JSON.
+    pub(crate) fn payload(&self) -> &Payload {
+        &self.payload
     }
 
     /// The body, byte for byte as received.

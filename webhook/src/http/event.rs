@@ -26,6 +26,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::request::Payload;
 use crate::Request;
 use axum::extract::FromRequestParts;
 use http::request::Parts;
@@ -244,11 +245,16 @@ impl HttpEvent {
 
     /// The event of a request received by the webhook.
     pub fn from_request(request: &Request) -> Self {
-        let uri = request.uri();
+        Self::from_head(request.head(), request.payload())
+    }
+
+    /// The event of a head and its payload (a handler's extractor reads them apart).
+    fn from_head(head: &Parts, payload: &Payload) -> Self {
+        let uri = &head.uri;
         let raw_query = uri.query().unwrap_or_default();
-        let body = request.body();
+        let body = payload.body();
         Self {
-            method: request.method().clone(),
+            method: head.method.clone(),
             url: Url {
                 path: decode(uri.path()).into_owned(),
                 query: Query::parse(raw_query),
@@ -257,14 +263,13 @@ impl HttpEvent {
                 raw_fragment: String::new(),
             },
             raw_url: raw_url(uri).to_owned(),
-            headers: request.headers().clone(),
+            headers: head.headers.clone(),
             body: HttpBody {
                 bytes: (!body.is_empty()).then(|| body.clone()),
-                form: is_form(request.headers())
-                    .then(|| Query::parse(&String::from_utf8_lossy(body))),
+                form: is_form(&head.headers).then(|| Query::parse(&String::from_utf8_lossy(body))),
                 // Parsed from the bytes unless a filter built the request's JSON tree already
                 // (then copied from it).
-                json: match request.json_if_parsed() {
+                json: match payload.json_if_parsed() {
                     Some(json) => json.as_object().cloned(),
                     None => serde_json::from_slice(body).ok(),
                 },
@@ -294,9 +299,10 @@ impl fmt::Display for HttpEvent {
 impl<S: Send + Sync> FromRequestParts<S> for HttpEvent {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let request = Request::from_request_parts(parts, state).await?;
-        Ok(HttpEvent::from_request(&request))
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        // The head as it is, without a copy: only the event's own fields are cloned.
+        let payload = crate::extract::payload(parts, "HttpEvent")?;
+        Ok(HttpEvent::from_head(parts, &payload))
     }
 }
 
