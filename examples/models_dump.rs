@@ -2,9 +2,17 @@
 //! reference (`scripts/differential.sh`).
 //!
 //! Reads JSON lines `{"schema": "SEND_TEXT_ACTION", "document": {...}}` on stdin and writes,
-//! for each, `{"dump": ..., "invalid": ["alternatives[0]", ...]}` (the paths of the broken
-//! rules of the loaded model) or `{"error": "..."}` on stdout. `schema` is the name of a schema
-//! of the reference's `v1.py`.
+//! for each, on stdout, `{"error": "..."}` or:
+//!
+//! - `dump`: what is sent to the platform (loaded text as received);
+//! - `processed`: the processed view (`webhook::models::view::processed_json`), what a handler
+//!   reads, which is what the reference dumps;
+//! - `invalid`: the paths of the broken rules of the dump (`null` when no model validates this
+//!   schema alone);
+//! - for a `WEBHOOK_REQUEST` of a step: `echo`, the answer made of the step's own actions, and
+//!   `echo_invalid`, the paths of its broken rules.
+//!
+//! `schema` is the name of a schema of the reference's `v1.py`.
 
 use std::io::{self, BufRead, Write};
 
@@ -46,12 +54,40 @@ fn invalid_paths(schema: &str, dump: &Value) -> Option<Vec<String>> {
     }
 }
 
-fn dump<T: DeserializeOwned + Serialize>(document: Value) -> Result<Value, String> {
-    let model: T = serde_json::from_value(document).map_err(|e| e.to_string())?;
-    serde_json::to_value(&model).map_err(|e| e.to_string())
+/// What a loaded document gives.
+struct Loaded {
+    dump: Value,
+    processed: Value,
+    echo: Option<(Value, Vec<String>)>,
 }
 
-fn load_and_dump(schema: &str, document: Value) -> Result<Value, String> {
+fn dump<T: DeserializeOwned + Serialize>(document: Value) -> Result<Loaded, String> {
+    let model: T = serde_json::from_value(document).map_err(|e| e.to_string())?;
+    Ok(Loaded {
+        dump: serde_json::to_value(&model).map_err(|e| e.to_string())?,
+        processed: view::processed_json(&model).map_err(|e| e.to_string())?,
+        echo: None,
+    })
+}
+
+/// A notification, and the echo of its step's actions.
+fn dump_notification(document: Value) -> Result<Loaded, String> {
+    let notification: WebhookRequest =
+        serde_json::from_value(document.clone()).map_err(|e| e.to_string())?;
+    let mut loaded = dump::<WebhookRequest>(document)?;
+    if let Event::StepReached(event) = &notification.data {
+        let answer = StepReachedResponse::with_actions(event.actions().iter().cloned());
+        let invalid = match answer.validate() {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.0.into_iter().map(|error| error.path).collect(),
+        };
+        let echo = serde_json::to_value(&answer).map_err(|e| e.to_string())?;
+        loaded.echo = Some((echo, invalid));
+    }
+    Ok(loaded)
+}
+
+fn load_and_dump(schema: &str, document: Value) -> Result<Loaded, String> {
     match schema {
         "ASK_DOCUMENT_ACTION" => dump::<AskDocumentAction>(document),
         "ASK_LOCATION_ACTION" => dump::<AskLocationAction>(document),
@@ -121,7 +157,7 @@ fn load_and_dump(schema: &str, document: Value) -> Result<Value, String> {
         "VIDEO" => dump::<Video>(document),
         "WAIT_ACTION" => dump::<WaitAction>(document),
         "WEBHOOK_INTERLOCUTOR" => dump::<Interlocutor>(document),
-        "WEBHOOK_REQUEST" => dump::<WebhookRequest>(document),
+        "WEBHOOK_REQUEST" => dump_notification(document),
         "WEBHOOK_STEP_REACHED_RESPONSE" => dump::<StepReachedResponse>(document),
         other => Err(format!("no model for the schema {other}")),
     }
@@ -139,9 +175,18 @@ fn main() -> io::Result<()> {
             Ok(mut request) => {
                 let schema = request["schema"].as_str().unwrap_or_default().to_owned();
                 match load_and_dump(&schema, request["document"].take()) {
-                    Ok(dump) => {
-                        let invalid = invalid_paths(&schema, &dump);
-                        json!({ "dump": dump, "invalid": invalid })
+                    Ok(loaded) => {
+                        let invalid = invalid_paths(&schema, &loaded.dump);
+                        let mut answer = json!({
+                            "dump": loaded.dump,
+                            "processed": loaded.processed,
+                            "invalid": invalid,
+                        });
+                        if let Some((echo, echo_invalid)) = loaded.echo {
+                            answer["echo"] = echo;
+                            answer["echo_invalid"] = json!(echo_invalid);
+                        }
+                        answer
                     }
                     Err(error) => json!({ "error": error }),
                 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::processing;
+use super::text::Text;
 use super::tagged::{tagged_enum, type_tag};
 use super::targets::{GoToAction, Target};
 
@@ -43,7 +44,7 @@ pub struct LegacyReplyToMessageAction {
     pub kind: LegacyReplyToMessageActionType,
     /// The message sent (1 to 1000 characters; HTML-sanitised on load).
     #[serde(default, deserialize_with = "processing::html")]
-    pub message: Option<String>,
+    pub message: Option<Text>,
     /// Documents sent with the message (optional; not written when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<DocumentAttachment>>,
@@ -53,7 +54,7 @@ impl LegacyReplyToMessageAction {
     /// A button sending `message`.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
-            message: Some(message.into()),
+            message: Some(Text::new(message)),
             ..Self::default()
         }
     }
@@ -67,14 +68,14 @@ pub struct OpenUrlAction {
     pub kind: OpenUrlActionType,
     /// The page (a URL, 1 to 500 characters; stripped and HTML-sanitised on load).
     #[serde(default, deserialize_with = "processing::strip_html")]
-    pub url: Option<String>,
+    pub url: Option<Text>,
 }
 
 impl OpenUrlAction {
     /// Opens `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            url: Some(url.into()),
+            url: Some(Text::new(url)),
             ..Self::default()
         }
     }
@@ -123,7 +124,7 @@ tagged_enum! {
 pub struct QuickReply {
     /// The button's text (1 to 60 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// What clicking it does.
     #[serde(default)]
     pub action: Option<ButtonAction>,
@@ -136,7 +137,7 @@ impl QuickReply {
     /// A quick reply titled `title` that runs `action`.
     pub fn new(title: impl Into<String>, action: impl Into<ButtonAction>) -> Self {
         Self {
-            title: Some(title.into()),
+            title: Some(Text::new(title)),
             action: Some(action.into()),
             kind: QuickReplyType,
         }
@@ -151,7 +152,7 @@ pub struct Button {
     pub kind: ButtonType,
     /// The button's text (1 to 20 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// What clicking it does.
     #[serde(default)]
     pub action: Option<ButtonAction>,
@@ -161,7 +162,7 @@ impl Button {
     /// A button titled `title` that runs `action`.
     pub fn new(title: impl Into<String>, action: impl Into<ButtonAction>) -> Self {
         Self {
-            title: Some(title.into()),
+            title: Some(Text::new(title)),
             action: Some(action.into()),
             ..Self::default()
         }
@@ -176,7 +177,7 @@ pub struct OpenUrlButton {
     pub kind: OpenUrlButtonType,
     /// The button's text (1 to 20 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// The page it opens.
     #[serde(default)]
     pub action: Option<OpenUrlAction>,
@@ -186,7 +187,7 @@ impl OpenUrlButton {
     /// A button titled `title` opening `url`.
     pub fn new(title: impl Into<String>, url: impl Into<String>) -> Self {
         Self {
-            title: Some(title.into()),
+            title: Some(Text::new(title)),
             action: Some(OpenUrlAction::new(url)),
             ..Self::default()
         }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::buttons::{Button, OpenUrlButton};
 use super::processing;
+use super::text::Text;
 use super::tagged::type_tag;
 
 type_tag! {
@@ -21,22 +22,23 @@ pub struct Card {
     pub kind: CardType,
     /// The card's title (1 to 80 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// The text under the title (up to 80 characters; optional, nullable).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub subtitle: Option<String>,
+    pub subtitle: Option<Text>,
     /// The image's alternative text (up to 500 characters; optional, nullable).
     #[serde(default)]
     pub alt: Option<String>,
     /// The image (an http(s) URL of up to 500 characters, or `""`; stripped on load).
     #[serde(rename = "imageURL", default, deserialize_with = "processing::strip")]
-    pub image_url: Option<String>,
+    pub image_url: Option<Text>,
     /// The page opened when the card is clicked (up to 500 characters, or `""`; stripped on
     /// load).
     #[serde(default, deserialize_with = "processing::strip")]
-    pub url: Option<String>,
-    /// Up to 3 buttons (nullable). Absent on load, they are `[]`, as the reference does.
-    #[serde(default = "processing::some_empty")]
+    pub url: Option<Text>,
+    /// Up to 3 buttons (nullable). Absent on load, they are `None` (the reference fills in
+    /// `[]`, which a simple card's validation refuses when it is written back).
+    #[serde(default)]
     pub buttons: Option<Vec<Button>>,
 }
 
@@ -44,26 +46,26 @@ impl Card {
     /// A card titled `title`.
     pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title: Some(title.into()),
+            title: Some(Text::new(title)),
             ..Self::default()
         }
     }
 
     /// Sets the subtitle.
     pub fn subtitle(mut self, subtitle: impl Into<String>) -> Self {
-        self.subtitle = Some(subtitle.into());
+        self.subtitle = Some(Text::new(subtitle));
         self
     }
 
     /// Sets the image.
     pub fn image_url(mut self, url: impl Into<String>) -> Self {
-        self.image_url = Some(url.into());
+        self.image_url = Some(Text::new(url));
         self
     }
 
     /// Sets the page opened on click.
     pub fn url(mut self, url: impl Into<String>) -> Self {
-        self.url = Some(url.into());
+        self.url = Some(Text::new(url));
         self
     }
 
@@ -82,15 +84,17 @@ pub struct SimpleCard {
     pub kind: SimpleCardType,
     /// The card's title (1 to 80 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// The text under the title (up to 80 characters; optional, nullable).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub subtitle: Option<String>,
+    pub subtitle: Option<Text>,
     /// The image (an http(s) URL of up to 500 characters, or `""`; stripped on load).
     #[serde(rename = "imageURL", default, deserialize_with = "processing::strip")]
-    pub image_url: Option<String>,
-    /// 1 to 3 buttons (nullable). Absent on load, they are `[]`, as the reference does.
-    #[serde(default = "processing::some_empty")]
+    pub image_url: Option<Text>,
+    /// 1 to 3 buttons (nullable). Absent on load, they are `None` (the reference fills in
+    /// `[]`, which the validation refuses when it is written back: a step's own card would
+    /// make an invalid answer).
+    #[serde(default)]
     pub buttons: Option<Vec<OpenUrlButton>>,
 }
 
@@ -98,20 +102,20 @@ impl SimpleCard {
     /// A simple card titled `title`.
     pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title: Some(title.into()),
+            title: Some(Text::new(title)),
             ..Self::default()
         }
     }
 
     /// Sets the subtitle.
     pub fn subtitle(mut self, subtitle: impl Into<String>) -> Self {
-        self.subtitle = Some(subtitle.into());
+        self.subtitle = Some(Text::new(subtitle));
         self
     }
 
     /// Sets the image.
     pub fn image_url(mut self, url: impl Into<String>) -> Self {
-        self.image_url = Some(url.into());
+        self.image_url = Some(Text::new(url));
         self
     }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::processing;
+use super::text::Text;
 use super::tagged::type_tag;
 
 type_tag! {
@@ -26,10 +27,10 @@ pub struct Choice {
         default,
         deserialize_with = "processing::strip_html"
     )]
-    pub image_url: Option<String>,
+    pub image_url: Option<Text>,
     /// The entry's text (1 to 500 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// Session values set when the user picks it (optional, nullable).
     #[serde(rename = "sessionValues", default)]
     pub session_values: Option<Map<String, Value>>,
@@ -39,14 +40,14 @@ impl Choice {
     /// A choice titled `title`.
     pub fn new(title: impl Into<String>) -> Self {
         Self {
-            title: Some(title.into()),
+            title: Some(Text::new(title)),
             ..Self::default()
         }
     }
 
     /// Sets the image.
     pub fn image_url(mut self, url: impl Into<String>) -> Self {
-        self.image_url = Some(url.into());
+        self.image_url = Some(Text::new(url));
         self
     }
 
@@ -68,7 +69,7 @@ pub struct Section {
     /// The section's title (up to 500 characters; optional, nullable; required and non-empty
     /// when the list has more than one section).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// The choices (1 to 100).
     #[serde(default)]
     pub choices: Option<Vec<Choice>>,
@@ -85,7 +86,7 @@ impl Section {
 
     /// Sets the title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
-        self.title = Some(title.into());
+        self.title = Some(Text::new(title));
         self
     }
 }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::processing;
+use super::text::Text;
 use super::tagged::{tagged_enum, type_tag};
 use super::targets::GoToAction;
 
@@ -73,7 +74,7 @@ pub struct Message {
     pub kind: MessageType,
     /// The text (sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub text: Option<String>,
+    pub text: Option<Text>,
     /// The files sent with it.
     #[serde(default)]
     pub attachments: Option<Vec<Attachment>>,
@@ -98,7 +99,7 @@ pub struct LegacyReplyToMessage {
     pub kind: LegacyReplyToMessageType,
     /// The text sent (sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub text: Option<String>,
+    pub text: Option<Text>,
     /// The text, under the button's own name (sanitised and normalised on load; written only
     /// when present).
     #[serde(
@@ -106,7 +107,7 @@ pub struct LegacyReplyToMessage {
         deserialize_with = "processing::html_nfkc",
         skip_serializing_if = "Option::is_none"
     )]
-    pub message: Option<String>,
+    pub message: Option<Text>,
 }
 
 impl LegacyReplyToMessage {
@@ -121,7 +122,7 @@ impl LegacyReplyToMessage {
 pub struct UrlLoadedEvent {
     /// The page's URL (stripped on load).
     #[serde(default, deserialize_with = "processing::strip")]
-    pub url: Option<String>,
+    pub url: Option<Text>,
     /// `"type"` (written after `url`, as the reference does).
     #[serde(rename = "type", default)]
     pub kind: UrlLoadedEventType,

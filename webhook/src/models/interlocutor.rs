@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
 use super::processing;
+use super::text::Text;
 
 /// A point on Earth, in degrees.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -56,28 +57,28 @@ pub struct Interlocutor {
     pub location: Option<Coordinates>,
     /// E-mail address (up to 2000 characters, nullable).
     #[serde(default, deserialize_with = "processing::html")]
-    pub email: Option<String>,
+    pub email: Option<Text>,
     /// First name (up to 2000 characters, nullable).
     #[serde(
         rename = "firstName",
         default,
         deserialize_with = "processing::html_nfkc"
     )]
-    pub first_name: Option<String>,
+    pub first_name: Option<Text>,
     /// Last name (up to 2000 characters, nullable).
     #[serde(
         rename = "lastName",
         default,
         deserialize_with = "processing::html_nfkc"
     )]
-    pub last_name: Option<String>,
+    pub last_name: Option<Text>,
     /// Phone number (up to 2000 characters, nullable).
     #[serde(
         rename = "phoneNumber",
         default,
         deserialize_with = "processing::html_nfkc"
     )]
-    pub phone_number: Option<String>,
+    pub phone_number: Option<Text>,
     /// Attributes set by the bot (`set_user_attribute_action`): word-character keys to strings.
     #[serde(rename = "customAttributes", default)]
     pub custom_attributes: Option<Map<String, Value>>,

@@ -38,7 +38,9 @@ mod response;
 mod step_reached;
 pub(crate) mod tagged;
 mod targets;
+mod text;
 pub mod validate;
+pub mod view;
 
 pub use actions::*;
 pub use ai_task::*;
@@ -53,6 +55,7 @@ pub use response::StepReachedResponse;
 pub use step_reached::{ConversationSession, Step, StepReached, StepReachedEventType};
 pub use tagged::UnknownObject;
 pub use targets::*;
+pub use text::Text;
 
 #[cfg(test)]
 mod tests;

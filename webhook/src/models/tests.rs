@@ -233,8 +233,13 @@ fn legacy_reply_inputs_load_unlike_the_reference() {
     };
     assert_eq!(reply.text(), Some("&lt;script&gt; yes"));
     assert_eq!(
-        serde_json::to_value(&input).unwrap(),
+        crate::models::view::processed_json(&input).unwrap(),
         json!({"type": "legacy_reply_to_message_action", "text": "&lt;script&gt; yes"})
+    );
+    // Written back as received.
+    assert_eq!(
+        serde_json::to_value(&input).unwrap(),
+        json!({"type": "legacy_reply_to_message_action", "text": "＜script＞ yes"})
     );
     let by_message: Input = serde_json::from_value(json!({
         "type": "legacy_reply_to_message_action", "message": "ok"

@@ -7,6 +7,7 @@ use serde_json::Number;
 use crate::models::ai_task::{AiTaskBehavior, AiTaskEngine};
 use crate::models::flow::FlowConnection;
 use crate::models::processing;
+use crate::models::text::Text;
 use crate::models::tagged::type_tag;
 use crate::models::targets::Target;
 
@@ -139,7 +140,7 @@ macro_rules! key_value_action {
             pub key: Option<String>,
             #[doc = concat!("The value (1 to ", $value_max, " characters; sanitised and normalised on load).")]
             #[serde(default, deserialize_with = "processing::html_nfkc")]
-            pub value: Option<String>,
+            pub value: Option<Text>,
             /// Adds the value to the current one instead of replacing it (optional, nullable).
             #[serde(default)]
             pub add: Option<bool>,
@@ -151,7 +152,7 @@ macro_rules! key_value_action {
         impl $name {
             #[doc = concat!("Sets the ", $what, " `key` to `value`.")]
             pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-                Self { key: Some(key.into()), value: Some(value.into()), ..Self::default() }
+                Self { key: Some(key.into()), value: Some(Text::new(value)), ..Self::default() }
             }
         }
     };
@@ -182,7 +183,7 @@ pub struct GoogleCustomSearchAction {
         default,
         deserialize_with = "processing::strip"
     )]
-    pub custom_engine_id: Option<String>,
+    pub custom_engine_id: Option<Text>,
     /// How many results to send (1 to 10).
     #[serde(default)]
     pub limit: Option<i64>,
@@ -193,7 +194,7 @@ impl GoogleCustomSearchAction {
     pub fn new(query: impl Into<String>, engine_id: impl Into<String>, limit: i64) -> Self {
         Self {
             query: Some(query.into()),
-            custom_engine_id: Some(engine_id.into()),
+            custom_engine_id: Some(Text::new(engine_id)),
             limit: Some(limit),
             ..Self::default()
         }
@@ -233,7 +234,7 @@ pub struct SendWebhookRequestAction {
     pub kind: SendWebhookRequestActionType,
     /// Where to send it (1 to 500 characters; stripped on load).
     #[serde(default, deserialize_with = "processing::strip")]
-    pub url: Option<String>,
+    pub url: Option<Text>,
     /// What the request is for (up to 500 characters).
     #[serde(default)]
     pub description: Option<String>,
@@ -253,7 +254,7 @@ impl SendWebhookRequestAction {
         fields: impl IntoIterator<Item = WebhookRequestField>,
     ) -> Self {
         Self {
-            url: Some(url.into()),
+            url: Some(Text::new(url)),
             description: Some(String::new()),
             service: Some(service.into()),
             fields: Some(fields.into_iter().collect()),

@@ -1,10 +1,13 @@
 //! Actions that involve another service or a human: e-mail, Intercom, Zendesk, iAdvize,
 //! satisfaction surveys, user requests.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::models::flow::MatchIntentConditionIntent;
 use crate::models::processing;
+use crate::models::text::Text;
+use crate::models::view::Origin;
 use crate::models::tagged::type_tag;
 use crate::models::targets::Target;
 
@@ -42,37 +45,37 @@ pub struct SendEmailAction {
         default,
         deserialize_with = "processing::strip_html"
     )]
-    pub from_email: Option<String>,
+    pub from_email: Option<Text>,
     /// The sender's name (up to 50 characters; optional, nullable).
     #[serde(
         rename = "fromName",
         default,
         deserialize_with = "processing::strip_html_nfkc"
     )]
-    pub from_name: Option<String>,
+    pub from_name: Option<Text>,
     /// The recipient's address (up to 150 characters).
     #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
-    pub recipient: Option<String>,
+    pub recipient: Option<Text>,
     /// The subject (up to 150 characters).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub subject: Option<String>,
+    pub subject: Option<Text>,
     /// The body (up to 1500 characters).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub content: Option<String>,
+    pub content: Option<Text>,
     /// The reply-to address (up to 150 characters; optional, nullable).
     #[serde(
         rename = "replyToEmail",
         default,
         deserialize_with = "processing::strip_html"
     )]
-    pub reply_to_email: Option<String>,
+    pub reply_to_email: Option<Text>,
     /// The reply-to name (up to 50 characters; optional, nullable).
     #[serde(
         rename = "replyToName",
         default,
         deserialize_with = "processing::strip_html_nfkc"
     )]
-    pub reply_to_name: Option<String>,
+    pub reply_to_name: Option<Text>,
     /// Attach the documents the user uploaded (optional, nullable).
     #[serde(rename = "userAttachments", default)]
     pub user_attachments: Option<bool>,
@@ -86,9 +89,9 @@ impl SendEmailAction {
         content: impl Into<String>,
     ) -> Self {
         Self {
-            recipient: Some(recipient.into()),
-            subject: Some(subject.into()),
-            content: Some(content.into()),
+            recipient: Some(Text::new(recipient)),
+            subject: Some(Text::new(subject)),
+            content: Some(Text::new(content)),
             ..Self::default()
         }
     }
@@ -111,25 +114,45 @@ pub struct AssignIntercomConversationAction {
     pub kind: AssignIntercomConversationActionType,
     /// The assignee's Intercom id (digits, up to 100; optional, nullable; stripped on load).
     #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<Text>,
 }
 
 /// The requester of a Zendesk ticket (`zendesk_user`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+///
+/// Its fields may be absent on the platform but not `null`: a loaded requester leaves out the
+/// `None` ones when it is written, a built one writes them `null` (see [`Origin`]).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct ZendeskUser {
     /// E-mail address (up to 100 characters; optional; stripped and sanitised on load).
     #[serde(default, deserialize_with = "processing::strip_html")]
-    pub email: Option<String>,
+    pub email: Option<Text>,
     /// Name (up to 100 characters; optional; stripped, sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// Phone number (optional).
     #[serde(rename = "phoneNumber", default)]
     pub phone_number: Option<String>,
+    /// Loaded or built.
+    #[serde(skip_deserializing, default = "Origin::loaded")]
+    pub origin: Origin,
+}
+
+impl Serialize for ZendeskUser {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("ZendeskUser", 3)?;
+        self.origin.not_null_field(&mut object, "email", &self.email)?;
+        self.origin.not_null_field(&mut object, "name", &self.name)?;
+        self.origin
+            .not_null_field(&mut object, "phoneNumber", &self.phone_number)?;
+        object.end()
+    }
 }
 
 /// Creates a Zendesk ticket (`create_zendesk_ticket_action`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+///
+/// Its optional fields may be absent on the platform but not `null`: a loaded ticket leaves
+/// out the `None` ones when it is written, a built one writes them `null` (see [`Origin`]).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct CreateZendeskTicketAction {
     /// The requester.
     #[serde(default)]
@@ -145,10 +168,10 @@ pub struct CreateZendeskTicketAction {
     pub ticket_priority: Option<String>,
     /// The subject (up to 100 characters; optional).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub subject: Option<String>,
+    pub subject: Option<Text>,
     /// The description (1 to 1500 characters).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// Tags (up to 10, each up to 80 characters; optional).
     #[serde(default)]
     pub tags: Option<Vec<String>>,
@@ -157,7 +180,27 @@ pub struct CreateZendeskTicketAction {
     pub group_id: Option<String>,
     /// The assignee's id (digits, up to 24; optional; stripped on load).
     #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<Text>,
+    /// Loaded or built.
+    #[serde(skip_deserializing, default = "Origin::loaded")]
+    pub origin: Origin,
+}
+
+impl Serialize for CreateZendeskTicketAction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let origin = self.origin;
+        let mut object = serializer.serialize_struct("CreateZendeskTicketAction", 9)?;
+        object.serialize_field("user", &self.user)?;
+        object.serialize_field("type", &self.kind)?;
+        origin.not_null_field(&mut object, "ticketType", &self.ticket_type)?;
+        origin.not_null_field(&mut object, "ticketPriority", &self.ticket_priority)?;
+        origin.not_null_field(&mut object, "subject", &self.subject)?;
+        object.serialize_field("description", &self.description)?;
+        origin.not_null_field(&mut object, "tags", &self.tags)?;
+        origin.not_null_field(&mut object, "groupID", &self.group_id)?;
+        origin.not_null_field(&mut object, "assigneeID", &self.assignee_id)?;
+        object.end()
+    }
 }
 
 impl CreateZendeskTicketAction {
@@ -168,11 +211,11 @@ impl CreateZendeskTicketAction {
             user: Some(user),
             ticket_type: Some(String::new()),
             ticket_priority: Some(String::new()),
-            subject: Some(String::new()),
-            description: Some(description.into()),
+            subject: Some(Text::default()),
+            description: Some(Text::new(description)),
             tags: Some(Vec::new()),
             group_id: Some(String::new()),
-            assignee_id: Some(String::new()),
+            assignee_id: Some(Text::default()),
             ..Self::default()
         }
     }
@@ -182,9 +225,10 @@ impl ZendeskUser {
     /// The requester `name` at `email`, without phone number.
     pub fn new(name: impl Into<String>, email: impl Into<String>) -> Self {
         Self {
-            email: Some(email.into()),
-            name: Some(name.into()),
+            email: Some(Text::new(email)),
+            name: Some(Text::new(name)),
             phone_number: Some(String::new()),
+            origin: Origin::default(),
         }
     }
 }
@@ -206,7 +250,7 @@ pub struct CustomerSatisfactionChoice {
     pub satisfaction: Option<String>,
     /// The button's text (up to 60 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub label: Option<String>,
+    pub label: Option<Text>,
     /// The intent that also selects this choice when the user types it (nullable).
     #[serde(rename = "matchingIntent", default)]
     pub matching_intent: Option<MatchIntentConditionIntent>,
@@ -221,7 +265,7 @@ impl CustomerSatisfactionChoice {
     pub fn new(satisfaction: impl Into<String>, label: impl Into<String>) -> Self {
         Self {
             satisfaction: Some(satisfaction.into()),
-            label: Some(label.into()),
+            label: Some(Text::new(label)),
             ..Self::default()
         }
     }
@@ -249,7 +293,7 @@ pub struct CustomerSatisfactionAction {
     pub kind: CustomerSatisfactionActionType,
     /// The question (1 to 1000 characters).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub message: Option<String>,
+    pub message: Option<Text>,
     /// The answers (2 or 3).
     #[serde(default)]
     pub choices: Option<Vec<CustomerSatisfactionChoice>>,
@@ -262,7 +306,7 @@ impl CustomerSatisfactionAction {
         choices: impl IntoIterator<Item = CustomerSatisfactionChoice>,
     ) -> Self {
         Self {
-            message: Some(message.into()),
+            message: Some(Text::new(message)),
             choices: Some(choices.into_iter().collect()),
             ..Self::default()
         }
@@ -277,20 +321,20 @@ pub struct CreateUserRequestAction {
     pub kind: CreateUserRequestActionType,
     /// The request (1 to 1000 characters; stripped, sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
-    pub message: Option<String>,
+    pub message: Option<Text>,
     /// The agent assigned (optional, nullable; stripped on load).
     #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<Text>,
     /// The group assigned (optional, nullable; stripped on load).
     #[serde(rename = "groupID", default, deserialize_with = "processing::strip")]
-    pub group_id: Option<String>,
+    pub group_id: Option<Text>,
 }
 
 impl CreateUserRequestAction {
     /// A request with `message`.
     pub fn new(message: impl Into<String>) -> Self {
         Self {
-            message: Some(message.into()),
+            message: Some(Text::new(message)),
             ..Self::default()
         }
     }
@@ -317,7 +361,10 @@ pub struct IadvizeDistributionRule {
 }
 
 /// Transfers the iAdvize conversation to a human (`transfer_iadvize_conversation_action`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+///
+/// `failed_transfer_message` may be absent on the platform but not `null`: a loaded action
+/// leaves it out when it is `None`, a built one writes `null` (see [`Origin`]).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct TransferIadvizeConversationAction {
     /// `"type"`.
     #[serde(rename = "type", default)]
@@ -328,6 +375,23 @@ pub struct TransferIadvizeConversationAction {
     /// Who receives the conversation.
     #[serde(default)]
     pub distribution_rule: Option<IadvizeDistributionRule>,
+    /// Loaded or built.
+    #[serde(skip_deserializing, default = "Origin::loaded")]
+    pub origin: Origin,
+}
+
+impl Serialize for TransferIadvizeConversationAction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("TransferIadvizeConversationAction", 3)?;
+        object.serialize_field("type", &self.kind)?;
+        self.origin.not_null_field(
+            &mut object,
+            "failed_transfer_message",
+            &self.failed_transfer_message,
+        )?;
+        object.serialize_field("distribution_rule", &self.distribution_rule)?;
+        object.end()
+    }
 }
 
 impl TransferIadvizeConversationAction {

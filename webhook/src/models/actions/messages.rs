@@ -7,6 +7,7 @@ use crate::models::buttons::QuickReply;
 use crate::models::cards::{Card, SimpleCard};
 use crate::models::choices::Section;
 use crate::models::processing;
+use crate::models::text::Text;
 use crate::models::tagged::type_tag;
 use crate::models::targets::{GoToAction, Target};
 
@@ -43,7 +44,7 @@ pub struct SendTextAction {
     /// The messages to choose from (1 to 10, each 1 to 1000 characters; sanitised and
     /// normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc_list")]
-    pub alternatives: Option<Vec<String>>,
+    pub alternatives: Option<Vec<Text>>,
     /// The message the platform picked. Read-only in the reference: never loaded, written only
     /// when set.
     #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
@@ -64,13 +65,13 @@ impl SendTextAction {
         T: Into<String>,
     {
         Self {
-            alternatives: Some(alternatives.into_iter().map(Into::into).collect()),
+            alternatives: Some(alternatives.into_iter().map(Text::new).collect()),
             ..Self::default()
         }
     }
 
     /// The alternatives (empty when absent).
-    pub fn alternatives(&self) -> &[String] {
+    pub fn alternatives(&self) -> &[Text] {
         self.alternatives.as_deref().unwrap_or_default()
     }
 }
@@ -90,14 +91,14 @@ pub struct SendImageAction {
         default,
         deserialize_with = "processing::strip_html"
     )]
-    pub image_url: Option<String>,
+    pub image_url: Option<Text>,
 }
 
 impl SendImageAction {
     /// Sends the image at `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            image_url: Some(url.into()),
+            image_url: Some(Text::new(url)),
             ..Self::default()
         }
     }
@@ -117,7 +118,7 @@ pub struct SendQuickRepliesAction {
     pub kind: SendQuickRepliesActionType,
     /// The message above the buttons (1 to 1000 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub message: Option<String>,
+    pub message: Option<Text>,
     /// The buttons (1 to 11).
     #[serde(default)]
     pub buttons: Option<Vec<QuickReply>>,
@@ -127,7 +128,7 @@ impl SendQuickRepliesAction {
     /// A message with quick replies.
     pub fn new(message: impl Into<String>, buttons: impl IntoIterator<Item = QuickReply>) -> Self {
         Self {
-            message: Some(message.into()),
+            message: Some(Text::new(message)),
             buttons: Some(buttons.into_iter().collect()),
             ..Self::default()
         }
@@ -184,7 +185,7 @@ pub struct SendJsEventAction {
     pub kind: SendJsEventActionType,
     /// The event's name (1 to 200 characters; stripped on load).
     #[serde(default, deserialize_with = "processing::strip")]
-    pub event: Option<String>,
+    pub event: Option<Text>,
     /// The event's data (optional, nullable).
     #[serde(default)]
     pub payload: Option<Map<String, Value>>,
@@ -194,7 +195,7 @@ impl SendJsEventAction {
     /// Sends the event `event` without payload.
     pub fn new(event: impl Into<String>) -> Self {
         Self {
-            event: Some(event.into()),
+            event: Some(Text::new(event)),
             ..Self::default()
         }
     }
@@ -214,7 +215,7 @@ pub struct AskLocationAction {
     pub kind: AskLocationActionType,
     /// The question (1 to 1000 characters; sanitised on load).
     #[serde(default, deserialize_with = "processing::html")]
-    pub message: Option<String>,
+    pub message: Option<Text>,
     /// Where to go once the location is shared.
     #[serde(rename = "action", default)]
     pub callback_action: Option<GoToAction>,
@@ -224,7 +225,7 @@ impl AskLocationAction {
     /// Asks `message`, then goes to `target`.
     pub fn new(message: impl Into<String>, target: impl Into<Target>) -> Self {
         Self {
-            message: Some(message.into()),
+            message: Some(Text::new(message)),
             callback_action: Some(GoToAction::new(target)),
             ..Self::default()
         }
@@ -302,10 +303,10 @@ pub struct SendChoicesListAction {
     /// The message above the list (1 to 500 characters; optional, nullable; sanitised and
     /// normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub message: Option<String>,
+    pub message: Option<Text>,
     /// The list's placeholder (1 to 45 characters; sanitised and normalised on load).
     #[serde(default, deserialize_with = "processing::html_nfkc")]
-    pub placeholder: Option<String>,
+    pub placeholder: Option<Text>,
     /// The sections (1 to 50; each titled when there are several).
     #[serde(default)]
     pub sections: Option<Vec<Section>>,
@@ -330,7 +331,7 @@ impl SendChoicesListAction {
         action: GoToAction,
     ) -> Self {
         Self {
-            placeholder: Some(placeholder.into()),
+            placeholder: Some(Text::new(placeholder)),
             sections: Some(sections.into_iter().collect()),
             action: Some(action.into()),
             ..Self::default()
@@ -339,7 +340,7 @@ impl SendChoicesListAction {
 
     /// Sets the message.
     pub fn message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
+        self.message = Some(Text::new(message));
         self
     }
 }

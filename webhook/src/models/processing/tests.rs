@@ -74,7 +74,7 @@ fn stripped_fields_are_stripped_again_after_sanitising_unlike_the_reference() {
     #[derive(serde::Deserialize)]
     struct Field {
         #[serde(deserialize_with = "strip_html_nfkc")]
-        value: Option<String>,
+        value: Option<Text>,
     }
     let load = |text: &str| {
         serde_json::from_value::<Field>(serde_json::json!({ "value": text }))

@@ -5,7 +5,19 @@ use serde_json::Number;
 use super::limits::*;
 use super::rules::{Checker, Rule};
 use super::Validate;
+use crate::models::view::Origin;
 use crate::models::*;
+
+/// The form of a text that the platform validates: what is written ([`Text::dumped`]).
+trait Dumped {
+    fn dumped(&self) -> Option<&str>;
+}
+
+impl Dumped for Option<Text> {
+    fn dumped(&self) -> Option<&str> {
+        self.as_ref().map(Text::dumped)
+    }
+}
 
 const ANY: usize = usize::MAX;
 const HTTP: &[&str] = &["http", "https"];
@@ -103,7 +115,7 @@ impl Validate for DocumentAttachment {
 
 impl Validate for LegacyReplyToMessageAction {
     fn check(&self, c: &mut Checker) {
-        c.text("message", self.message.as_deref(), true, |c, text| {
+        c.text("message", self.message.dumped(), true, |c, text| {
             c.length(text, 1, SEND_TEXT_ACTION_MESSAGE_MAX_LENGTH);
         });
         c.list("attachments", self.attachments.as_deref(), false, 0, ANY);
@@ -119,7 +131,7 @@ fn open_url(c: &mut Checker, url: Option<&str>) {
 
 impl Validate for OpenUrlAction {
     fn check(&self, c: &mut Checker) {
-        open_url(c, self.url.as_deref());
+        open_url(c, self.url.dumped());
     }
 }
 
@@ -159,21 +171,21 @@ fn title(c: &mut Checker, title: Option<&str>, min: usize, max: usize) {
 
 impl Validate for QuickReply {
     fn check(&self, c: &mut Checker) {
-        title(c, self.title.as_deref(), 1, QUICK_REPLY_TITLE_MAX_LENGTH);
+        title(c, self.title.dumped(), 1, QUICK_REPLY_TITLE_MAX_LENGTH);
         c.model("action", self.action.as_ref(), true);
     }
 }
 
 impl Validate for Button {
     fn check(&self, c: &mut Checker) {
-        title(c, self.title.as_deref(), 1, BUTTON_TITLE_MAX_LENGTH);
+        title(c, self.title.dumped(), 1, BUTTON_TITLE_MAX_LENGTH);
         c.model("action", self.action.as_ref(), true);
     }
 }
 
 impl Validate for OpenUrlButton {
     fn check(&self, c: &mut Checker) {
-        title(c, self.title.as_deref(), 1, BUTTON_TITLE_MAX_LENGTH);
+        title(c, self.title.dumped(), 1, BUTTON_TITLE_MAX_LENGTH);
         c.model("action", self.action.as_ref(), true);
     }
 }
@@ -197,13 +209,13 @@ fn subtitle(c: &mut Checker, subtitle: Option<&str>) {
 
 impl Validate for Card {
     fn check(&self, c: &mut Checker) {
-        title(c, self.title.as_deref(), 1, CARD_TITLE_MAX_LENGTH);
-        subtitle(c, self.subtitle.as_deref());
+        title(c, self.title.dumped(), 1, CARD_TITLE_MAX_LENGTH);
+        subtitle(c, self.subtitle.dumped());
         c.text("alt", self.alt.as_deref(), false, |c, alt| {
             c.length(alt, 0, ALT_MESSAGE_MAX_LENGTH);
         });
-        card_image(c, self.image_url.as_deref());
-        c.text("url", self.url.as_deref(), false, |c, url| {
+        card_image(c, self.image_url.dumped());
+        c.text("url", self.url.dumped(), false, |c, url| {
             c.length(url, 0, EXTERNAL_URL_MAX_LENGTH);
         });
         c.list(
@@ -218,9 +230,9 @@ impl Validate for Card {
 
 impl Validate for SimpleCard {
     fn check(&self, c: &mut Checker) {
-        title(c, self.title.as_deref(), 1, CARD_TITLE_MAX_LENGTH);
-        subtitle(c, self.subtitle.as_deref());
-        card_image(c, self.image_url.as_deref());
+        title(c, self.title.dumped(), 1, CARD_TITLE_MAX_LENGTH);
+        subtitle(c, self.subtitle.dumped());
+        card_image(c, self.image_url.dumped());
         c.list(
             "buttons",
             self.buttons.as_deref(),
@@ -356,17 +368,17 @@ impl Validate for FlowConnection {
 
 impl Validate for Choice {
     fn check(&self, c: &mut Checker) {
-        c.text("imageUrl", self.image_url.as_deref(), false, |c, url| {
+        c.text("imageUrl", self.image_url.dumped(), false, |c, url| {
             c.length(url, 1, EXTERNAL_URL_MAX_LENGTH);
             c.url(url, &[]);
         });
-        title(c, self.title.as_deref(), 1, CHOICE_TITLE_MAX_LENGTH);
+        title(c, self.title.dumped(), 1, CHOICE_TITLE_MAX_LENGTH);
     }
 }
 
 impl Validate for Section {
     fn check(&self, c: &mut Checker) {
-        c.text("title", self.title.as_deref(), false, |c, title| {
+        c.text("title", self.title.dumped(), false, |c, title| {
             c.length(title, 0, SECTION_TITLE_MAX_LENGTH);
         });
         c.list(
@@ -412,7 +424,7 @@ impl Validate for SendTextAction {
                 c.count(alternatives.len(), 1, SEND_TEXT_ACTION_MAX_MESSAGES_COUNT);
                 for (index, text) in alternatives.iter().enumerate() {
                     c.item(index, |c| {
-                        c.length(text, 1, SEND_TEXT_ACTION_MESSAGE_MAX_LENGTH);
+                        c.length(text.dumped(), 1, SEND_TEXT_ACTION_MESSAGE_MAX_LENGTH);
                     });
                 }
             }
@@ -439,7 +451,7 @@ impl Validate for SendImageAction {
             0,
             ALT_MESSAGE_MAX_LENGTH,
         );
-        c.text("imageURL", self.image_url.as_deref(), true, |c, url| {
+        c.text("imageURL", self.image_url.dumped(), true, |c, url| {
             c.length(url, 0, EXTERNAL_URL_MAX_LENGTH);
             c.url(url, HTTP);
         });
@@ -451,7 +463,7 @@ impl Validate for SendQuickRepliesAction {
         message(
             c,
             "message",
-            self.message.as_deref(),
+            self.message.dumped(),
             true,
             1,
             SEND_TEXT_ACTION_MESSAGE_MAX_LENGTH,
@@ -495,7 +507,7 @@ impl Validate for SendJsEventAction {
         message(
             c,
             "event",
-            self.event.as_deref(),
+            self.event.dumped(),
             true,
             1,
             SEND_JS_EVENT_ACTION_EVENT_MAX_LENGTH,
@@ -508,7 +520,7 @@ impl Validate for AskLocationAction {
         message(
             c,
             "message",
-            self.message.as_deref(),
+            self.message.dumped(),
             true,
             1,
             SEND_TEXT_ACTION_MESSAGE_MAX_LENGTH,
@@ -581,7 +593,7 @@ impl Validate for SendChoicesListAction {
         message(
             c,
             "message",
-            self.message.as_deref(),
+            self.message.dumped(),
             false,
             1,
             SEND_CHOICES_LIST_ACTION_MESSAGE_MAX_LENGTH,
@@ -589,7 +601,7 @@ impl Validate for SendChoicesListAction {
         message(
             c,
             "placeholder",
-            self.placeholder.as_deref(),
+            self.placeholder.dumped(),
             true,
             1,
             SEND_CHOICES_LIST_ACTION_PLACEHOLDER_MAX_LENGTH,
@@ -605,7 +617,7 @@ impl Validate for SendChoicesListAction {
         if let Some(sections) = self.sections.as_deref().filter(|s| s.len() > 1) {
             c.field("sections", |c| {
                 for (index, section) in sections.iter().enumerate() {
-                    if section.title.as_deref().is_none_or(str::is_empty) {
+                    if section.title.dumped().is_none_or(str::is_empty) {
                         c.item(index, |c| c.field("title", |c| c.error(Rule::SectionTitle)));
                     }
                 }
@@ -657,7 +669,7 @@ impl Validate for StoreSessionValueAction {
         message(
             c,
             "value",
-            self.value.as_deref(),
+            self.value.dumped(),
             true,
             1,
             STORE_SESSION_VALUE_ACTION_VALUE_MAX_LENGTH,
@@ -679,7 +691,7 @@ impl Validate for SetUserAttributeAction {
         message(
             c,
             "value",
-            self.value.as_deref(),
+            self.value.dumped(),
             true,
             1,
             SET_USER_ATTRIBUTE_ACTION_VALUE_MAX_LENGTH,
@@ -700,7 +712,7 @@ impl Validate for GoogleCustomSearchAction {
         message(
             c,
             "customEngineID",
-            self.custom_engine_id.as_deref(),
+            self.custom_engine_id.dumped(),
             true,
             1,
             ANY,
@@ -736,7 +748,7 @@ impl Validate for SendWebhookRequestAction {
         message(
             c,
             "url",
-            self.url.as_deref(),
+            self.url.dumped(),
             true,
             1,
             EXTERNAL_URL_MAX_LENGTH,
@@ -768,7 +780,11 @@ impl Validate for SendAiTaskAction {
         c.list("behaviors", self.behaviors.as_deref(), true, 0, ANY);
         target(c, "defaultTarget", self.default_target.as_ref(), false);
         target(c, "selectTarget", self.select_target.as_ref(), false);
-        c.not_null("userAttributes", self.user_attributes.as_ref());
+        c.not_null(
+            "userAttributes",
+            self.user_attributes.as_ref(),
+            Origin::default(),
+        );
     }
 }
 
@@ -784,7 +800,7 @@ impl Validate for SendEmailAction {
     fn check(&self, c: &mut Checker) {
         c.text(
             "fromEmail",
-            self.from_email.as_deref(),
+            self.from_email.dumped(),
             false,
             |c, email| {
                 c.length(email, 0, SEND_EMAIL_ACTION_FROM_EMAIL_MAX_LENGTH);
@@ -830,7 +846,7 @@ impl Validate for SendEmailAction {
             ),
         ];
         for (key, value, required, max) in fields {
-            message(c, key, value.as_deref(), required, 0, max);
+            message(c, key, value.dumped(), required, 0, max);
         }
     }
 }
@@ -841,7 +857,7 @@ impl Validate for CloseIntercomConversationAction {
 
 impl Validate for AssignIntercomConversationAction {
     fn check(&self, c: &mut Checker) {
-        c.text("assigneeID", self.assignee_id.as_deref(), false, |c, id| {
+        c.text("assigneeID", self.assignee_id.dumped(), false, |c, id| {
             c.length(
                 id,
                 0,
@@ -854,13 +870,13 @@ impl Validate for AssignIntercomConversationAction {
 
 impl Validate for ZendeskUser {
     fn check(&self, c: &mut Checker) {
-        c.not_null("email", self.email.as_ref());
-        c.not_null("name", self.name.as_ref());
-        c.not_null("phoneNumber", self.phone_number.as_ref());
+        c.not_null("email", self.email.as_ref(), self.origin);
+        c.not_null("name", self.name.as_ref(), self.origin);
+        c.not_null("phoneNumber", self.phone_number.as_ref(), self.origin);
         message(
             c,
             "email",
-            self.email.as_deref(),
+            self.email.dumped(),
             false,
             0,
             ZENDESK_USER_EMAIL_MAX_LENGTH,
@@ -868,7 +884,7 @@ impl Validate for ZendeskUser {
         message(
             c,
             "name",
-            self.name.as_deref(),
+            self.name.dumped(),
             false,
             0,
             ZENDESK_USER_NAME_MAX_LENGTH,
@@ -879,12 +895,12 @@ impl Validate for ZendeskUser {
 impl Validate for CreateZendeskTicketAction {
     fn check(&self, c: &mut Checker) {
         c.model("user", self.user.as_ref(), true);
-        c.not_null("ticketType", self.ticket_type.as_ref());
-        c.not_null("ticketPriority", self.ticket_priority.as_ref());
-        c.not_null("subject", self.subject.as_ref());
-        c.not_null("tags", self.tags.as_ref());
-        c.not_null("groupID", self.group_id.as_ref());
-        c.not_null("assigneeID", self.assignee_id.as_ref());
+        c.not_null("ticketType", self.ticket_type.as_ref(), self.origin);
+        c.not_null("ticketPriority", self.ticket_priority.as_ref(), self.origin);
+        c.not_null("subject", self.subject.as_ref(), self.origin);
+        c.not_null("tags", self.tags.as_ref(), self.origin);
+        c.not_null("groupID", self.group_id.as_ref(), self.origin);
+        c.not_null("assigneeID", self.assignee_id.as_ref(), self.origin);
         c.text(
             "ticketType",
             self.ticket_type.as_deref(),
@@ -904,7 +920,7 @@ impl Validate for CreateZendeskTicketAction {
         message(
             c,
             "subject",
-            self.subject.as_deref(),
+            self.subject.dumped(),
             false,
             0,
             ZENDESK_TICKET_SUBJECT_MAX_LENGTH,
@@ -912,7 +928,7 @@ impl Validate for CreateZendeskTicketAction {
         message(
             c,
             "description",
-            self.description.as_deref(),
+            self.description.dumped(),
             true,
             1,
             ZENDESK_TICKET_DESCRIPTION_MAX_LENGTH,
@@ -926,10 +942,10 @@ impl Validate for CreateZendeskTicketAction {
             });
         }
         for (key, value) in [
-            ("groupID", &self.group_id),
-            ("assigneeID", &self.assignee_id),
+            ("groupID", self.group_id.as_deref()),
+            ("assigneeID", self.assignee_id.dumped()),
         ] {
-            c.text(key, value.as_deref(), false, |c, id| {
+            c.text(key, value, false, |c, id| {
                 c.length(id, 0, ZENDESK_TICKET_ASSIGNEE_ID_MAX_LENGTH);
                 c.digits(id);
             });
@@ -944,7 +960,7 @@ impl Validate for CustomerSatisfactionChoice {
         message(
             c,
             "label",
-            self.label.as_deref(),
+            self.label.dumped(),
             true,
             0,
             QUICK_REPLY_TITLE_MAX_LENGTH,
@@ -958,7 +974,7 @@ impl Validate for CustomerSatisfactionAction {
         message(
             c,
             "message",
-            self.message.as_deref(),
+            self.message.dumped(),
             true,
             1,
             SEND_TEXT_ACTION_MESSAGE_MAX_LENGTH,
@@ -978,7 +994,7 @@ impl Validate for CreateUserRequestAction {
         message(
             c,
             "message",
-            self.message.as_deref(),
+            self.message.dumped(),
             true,
             1,
             CREATE_USER_REQUEST_ACTION_MESSAGE_MAX_LENGTH,
@@ -1002,6 +1018,7 @@ impl Validate for TransferIadvizeConversationAction {
         c.not_null(
             "failed_transfer_message",
             self.failed_transfer_message.as_ref(),
+            self.origin,
         );
         c.model("distribution_rule", self.distribution_rule.as_ref(), true);
     }
@@ -1066,7 +1083,7 @@ impl Validate for Interlocutor {
             message(
                 c,
                 key,
-                value.as_deref(),
+                value.dumped(),
                 false,
                 0,
                 SET_USER_ATTRIBUTE_ACTION_VALUE_MAX_LENGTH,
@@ -1110,13 +1127,13 @@ impl Validate for Input {
     fn check(&self, c: &mut Checker) {
         match self {
             Input::Message(message) => {
-                c.text("text", message.text.as_deref(), true, |_, _| {});
+                c.text("text", message.text.dumped(), true, |_, _| {});
                 c.list("attachments", message.attachments.as_deref(), true, 0, ANY);
             }
             Input::LegacyReplyToMessage(reply) => {
                 c.text("text", reply.text(), true, |_, _| {});
             }
-            Input::UrlLoaded(event) => c.text("url", event.url.as_deref(), true, |_, _| {}),
+            Input::UrlLoaded(event) => c.text("url", event.url.dumped(), true, |_, _| {}),
             Input::GoTo(action) => action.check(c),
             Input::Custom(event) => c.text("name", event.name.as_deref(), true, |_, _| {}),
             _ => {}

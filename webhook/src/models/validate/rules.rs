@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{Validate, ValidationError, ValidationErrors};
+use crate::models::view::Origin;
 
 /// A constraint of the platform.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +73,8 @@ pub enum Rule {
     /// The title of a section, required when a choices list has more than one section.
     SectionTitle,
     /// A field that may be absent on the platform but not `null`; the reference (and this
-    /// crate) writes an absent value as `null`, so it must be set.
+    /// crate, for a model built by code) writes a `None` as `null`, so it must be set. A loaded
+    /// model leaves such a `None` out ([`Origin`](crate::models::view::Origin)).
     NotNull,
 }
 
@@ -235,8 +237,10 @@ impl Checker {
     }
 
     /// A field that may not be `null` (optional on the platform, but written when unset).
-    pub(crate) fn not_null<T>(&mut self, key: &str, value: Option<&T>) {
-        if value.is_none() {
+    /// A field that may be absent but not `null`: refused when it is `None` and `origin`
+    /// writes it `null`.
+    pub(crate) fn not_null<T>(&mut self, key: &str, value: Option<&T>, origin: Origin) {
+        if value.is_none() && origin.writes_null() {
             self.field(key, |c| c.error(Rule::NotNull));
         }
     }
