@@ -9,7 +9,7 @@ mod echo_bot_example;
 use std::process::Command;
 
 use common::programs::{example, free_addr, Running};
-use common::{FIXTURE, STEP_ID};
+use common::{without_empty, FIXTURE, STEP_ID};
 use serde_json::json;
 use webhook::testing::{sample_notification, Signer, TestServer};
 
@@ -38,6 +38,51 @@ async fn answers_with_the_steps_actions_and_a_session() {
             "interlocutor": null
         })
     );
+    server.shutdown().await.unwrap();
+}
+
+/// The three kinds of step that the reference echoes into an answer its own validation refuses
+/// (text that grows when sanitised, absent keys that may not be null, absent lists): valid
+/// notifications, each answered 200 with the actions as they were sent.
+#[tokio::test]
+async fn echoes_the_steps_the_reference_would_answer_with_an_invalid_answer() {
+    let server = TestServer::spawn(
+        echo_bot_example::echo_bot()
+            .private_key("k")
+            .strict_notifications(true),
+    )
+    .await
+    .unwrap();
+    let client = server.client().signer(Signer::new().private_key("k"));
+    let steps = [
+        json!([{"type": "send_cards_action", "cards": [{
+            "type": "card", "title": "Offers",
+            "buttons": [
+                {"type": "button", "title": "Buy <now> & save", "action": {"type": "share_action"}},
+                {"type": "button", "title": "<script>y</script>", "action": {"type": "share_action"}}
+            ]
+        }]}]),
+        json!([{
+            "type": "create_zendesk_ticket_action",
+            "user": {"email": "a@example.com"},
+            "description": "Help"
+        }, {
+            "type": "transfer_iadvize_conversation_action",
+            "distribution_rule": {"label": "Sales", "id": "42"}
+        }]),
+        json!([{"type": "send_simple_cards_action", "cards": [{"type": "simple_card", "title": "No buttons"}]}]),
+    ];
+    for actions in steps {
+        let mut notification = sample_notification("5a1b2c3d4e5f6a7b8c9d0e1f");
+        notification["data"]["step"]["actions"] = actions.clone();
+        // Valid by the platform's rules (the server is strict).
+        notification["data"]["interlocutor"] =
+            json!({"id": "1", "userID": "u-1", "customAttributes": {}});
+        notification["data"]["input"] = json!({"type": "custom_event", "name": "event1"});
+        let response = client.notify(&notification).await;
+        assert_eq!(response.status(), 200, "{actions}: {:?}", response.body());
+        assert_eq!(without_empty(&response.json()["actions"]), actions);
+    }
     server.shutdown().await.unwrap();
 }
 

@@ -165,7 +165,7 @@ async fn a_malformed_known_action_is_a_400_for_handlers_that_read_it() {
 async fn routing_on_the_bytes_agrees_with_the_json_tree() {
     let echo_step = |tag: &'static str| {
         move |event: StepReached| {
-            let step = serde_json::to_value(&event.step).unwrap();
+            let step = webhook::models::view::processed_json(&event.step).unwrap();
             StepReachedResponse::new()
                 .action(SendTextAction::new([tag]))
                 .session_value("step", step)

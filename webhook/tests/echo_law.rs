@@ -40,7 +40,9 @@ fn without_empty(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
-                .filter(|(_, item)| !item.is_null() && item.as_array().is_none_or(|a| !a.is_empty()))
+                .filter(|(_, item)| {
+                    !item.is_null() && item.as_array().is_none_or(|a| !a.is_empty())
+                })
                 .map(|(key, item)| (key.clone(), without_empty(item)))
                 .collect(),
         ),
@@ -81,10 +83,7 @@ fn text_that_grows_when_sanitised_is_echoed_as_received() {
         panic!("cards");
     };
     let buttons = cards.cards.as_ref().unwrap()[0].buttons.as_ref().unwrap();
-    assert_eq!(
-        buttons[0].title.as_deref(),
-        Some("Buy &lt;now&gt; & save")
-    );
+    assert_eq!(buttons[0].title.as_deref(), Some("Buy &lt;now&gt; & save"));
 }
 
 #[test]

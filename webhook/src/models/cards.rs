@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::buttons::{Button, OpenUrlButton};
 use super::processing;
-use super::text::Text;
 use super::tagged::type_tag;
+use super::text::Text;
 
 type_tag! {
     /// Tag of [`Card`].

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::processing;
-use super::text::Text;
 use super::tagged::{tagged_enum, type_tag};
 use super::targets::GoToAction;
+use super::text::Text;
 
 type_tag! {
     /// Tag of [`Image`].

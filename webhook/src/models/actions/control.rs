@@ -7,9 +7,9 @@ use serde_json::Number;
 use crate::models::ai_task::{AiTaskBehavior, AiTaskEngine};
 use crate::models::flow::FlowConnection;
 use crate::models::processing;
-use crate::models::text::Text;
 use crate::models::tagged::type_tag;
 use crate::models::targets::Target;
+use crate::models::text::Text;
 
 type_tag! {
     /// Tag of [`PauseBotAction`].

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::models::flow::MatchIntentConditionIntent;
 use crate::models::processing;
-use crate::models::text::Text;
-use crate::models::view::Origin;
 use crate::models::tagged::type_tag;
 use crate::models::targets::Target;
+use crate::models::text::Text;
+use crate::models::view::Origin;
 
 type_tag! {
     /// Tag of [`SendEmailAction`].
@@ -140,8 +140,10 @@ pub struct ZendeskUser {
 impl Serialize for ZendeskUser {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut object = serializer.serialize_struct("ZendeskUser", 3)?;
-        self.origin.not_null_field(&mut object, "email", &self.email)?;
-        self.origin.not_null_field(&mut object, "name", &self.name)?;
+        self.origin
+            .not_null_field(&mut object, "email", &self.email)?;
+        self.origin
+            .not_null_field(&mut object, "name", &self.name)?;
         self.origin
             .not_null_field(&mut object, "phoneNumber", &self.phone_number)?;
         object.end()

@@ -7,9 +7,9 @@ use crate::models::buttons::QuickReply;
 use crate::models::cards::{Card, SimpleCard};
 use crate::models::choices::Section;
 use crate::models::processing;
-use crate::models::text::Text;
 use crate::models::tagged::type_tag;
 use crate::models::targets::{GoToAction, Target};
+use crate::models::text::Text;
 
 type_tag! {
     /// Tag of [`SendTextAction`].

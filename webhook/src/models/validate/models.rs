@@ -798,15 +798,10 @@ fn email_not_clustaar(c: &mut Checker, email: &str) {
 
 impl Validate for SendEmailAction {
     fn check(&self, c: &mut Checker) {
-        c.text(
-            "fromEmail",
-            self.from_email.dumped(),
-            false,
-            |c, email| {
-                c.length(email, 0, SEND_EMAIL_ACTION_FROM_EMAIL_MAX_LENGTH);
-                email_not_clustaar(c, email);
-            },
-        );
+        c.text("fromEmail", self.from_email.dumped(), false, |c, email| {
+            c.length(email, 0, SEND_EMAIL_ACTION_FROM_EMAIL_MAX_LENGTH);
+            email_not_clustaar(c, email);
+        });
         let fields = [
             (
                 "fromName",
