@@ -6,11 +6,18 @@
 //! cargo bench --bench models -- --test  # smoke test
 //! ```
 //!
-//! Groups (`models`):
+//! Groups (`models`, the 27-action fixture, 5.4 kB):
 //! - `load`: bytes to `WebhookRequest<StepReached>` (with sanitising and normalisation);
 //! - `validate`: every rule of the notification;
 //! - `dump`: the echo answer to bytes;
 //! - `load_validate_dump`: the three, as the echo bot does them per request.
+//!
+//! Group `models_rich`: the rich step `tests/fixtures/step_reached_rich.json` (33 kB, 34
+//! actions, text full of markup, entities, full-width and decomposed characters, padded URLs,
+//! `match_regexp` conditions; written by `scripts/rich_step.py`, valid by the reference):
+//! - `value_parse`: the bytes to a `serde_json::Value` (for scale);
+//! - `load`, `validate_notification` (what `strict` adds), `validate_answer`, `dump`;
+//! - `echo`: load + validation of the echo answer + dump, what a validating echo bot does.
 
 use std::hint::black_box;
 
@@ -86,5 +93,45 @@ fn models(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, models);
+fn models_rich(c: &mut Criterion) {
+    let body = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/step_reached_rich.json"
+    ))
+    .expect("the rich fixture");
+    let request = load(&body);
+    assert_eq!(request.data.actions().len(), 34);
+    request.validate().expect("the rich step is valid");
+    let answer = echo(&request);
+    answer.validate().expect("its echo is valid");
+
+    let mut group = c.benchmark_group("models_rich");
+    group.throughput(Throughput::Bytes(body.len() as u64));
+    group.bench_function("value_parse", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&body)).expect("JSON"))
+    });
+    group.bench_function("load", |b| b.iter(|| load(black_box(&body))));
+    group.bench_function("validate_notification", |b| {
+        b.iter(|| black_box(&request).validate().is_ok())
+    });
+    group.bench_function("validate_answer", |b| {
+        b.iter(|| black_box(&answer).validate().is_ok())
+    });
+    group.bench_function("dump", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&answer)).expect("dumps"))
+    });
+    group.bench_function("echo", |b| {
+        b.iter(|| {
+            let request = load(black_box(&body));
+            let answer = echo(&request);
+            (
+                answer.validate().is_ok(),
+                serde_json::to_vec(&answer).expect("dumps"),
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, models, models_rich);
 criterion_main!(benches);

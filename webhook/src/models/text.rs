@@ -1,6 +1,6 @@
 //! [`Text`]: a text field that the platform processes on load, with the form it was received in.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
@@ -54,10 +54,25 @@ impl Text {
     }
 
     /// A loaded text: `process` applied to `received`, which is kept when it differs.
-    pub(crate) fn loaded(received: String, process: impl FnOnce(&str) -> String) -> Self {
-        let text = process(&received);
-        let received = (text != received).then(|| received.into_boxed_str());
-        Self { text, received }
+    pub(crate) fn loaded(
+        received: String,
+        process: impl for<'a> FnOnce(&'a str) -> Cow<'a, str>,
+    ) -> Self {
+        let text = match process(&received) {
+            text if text == received.as_str() => None,
+            text => Some(text.into_owned()),
+        };
+        match text {
+            // Unchanged (the common case): no copy.
+            None => Self {
+                text: received,
+                received: None,
+            },
+            Some(text) => Self {
+                text,
+                received: Some(received.into_boxed_str()),
+            },
+        }
     }
 
     /// The text, as a handler reads it.
@@ -220,10 +235,10 @@ mod tests {
 
     #[test]
     fn a_loaded_text_keeps_its_received_form_only_when_processing_changed_it() {
-        let same = Text::loaded("plain".to_owned(), str::to_owned);
+        let same = Text::loaded("plain".to_owned(), |t| Cow::Borrowed(t));
         assert_eq!(same.received(), None);
         assert_eq!(same.dumped(), "plain");
-        let changed = Text::loaded(" padded ".to_owned(), |t| t.trim().to_owned());
+        let changed = Text::loaded(" padded ".to_owned(), |t| Cow::Borrowed(t.trim()));
         assert_eq!(changed, "padded");
         assert_eq!(changed.received(), Some(" padded "));
         assert_eq!(serde_json::to_string(&changed).unwrap(), r#"" padded ""#);
@@ -231,17 +246,17 @@ mod tests {
 
     #[test]
     fn replacing_or_editing_forgets_the_received_form() {
-        let mut text = Text::loaded("<b>".to_owned(), |_| "<b></b>".to_owned());
+        let mut text = Text::loaded("<b>".to_owned(), |_| Cow::Owned("<b></b>".to_owned()));
         text.to_mut().push('!');
         assert_eq!(text.dumped(), "<b></b>!");
-        let mut text = Text::loaded("<b>".to_owned(), |_| "<b></b>".to_owned());
+        let mut text = Text::loaded("<b>".to_owned(), |_| Cow::Owned("<b></b>".to_owned()));
         text.set("new");
         assert_eq!(serde_json::to_string(&text).unwrap(), r#""new""#);
     }
 
     #[test]
     fn the_processed_view_writes_the_processed_text() {
-        let text = Text::loaded("a<b".to_owned(), |_| "a&lt;b".to_owned());
+        let text = Text::loaded("a<b".to_owned(), |_| Cow::Owned("a&lt;b".to_owned()));
         assert_eq!(
             view::processed_json(&text).unwrap(),
             serde_json::json!("a&lt;b")
@@ -251,7 +266,7 @@ mod tests {
 
     #[test]
     fn comparisons_look_at_the_processed_text() {
-        let loaded = Text::loaded("x ".to_owned(), |t| t.trim().to_owned());
+        let loaded = Text::loaded("x ".to_owned(), |t| Cow::Borrowed(t.trim()));
         assert_eq!(loaded, Text::from("x"));
         assert!(loaded == "x");
         assert!("x" == loaded);
