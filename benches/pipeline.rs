@@ -59,7 +59,7 @@ const PASSWORD: &str = "s3cret";
 
 /// The echo bot's handler: the step's actions, and a name in the session.
 fn echo(event: StepReached) -> StepReachedResponse {
-    StepReachedResponse::with_actions(event.actions().to_vec()).session_value("name", "John")
+    StepReachedResponse::with_actions(event.into_actions()).session_value("name", "John")
 }
 
 /// The echo bot's other handler.

@@ -11,7 +11,7 @@ use webhook::prelude::*;
 /// Answers every step with its own actions, and stores a name in the session.
 #[on(step_reached)]
 fn echo(event: StepReached) -> StepReachedResponse {
-    StepReachedResponse::with_actions(event.actions().to_vec()).session_value("name", "John")
+    StepReachedResponse::with_actions(event.into_actions()).session_value("name", "John")
 }
 
 /// Says hello on one step.

@@ -17,7 +17,7 @@ use webhook::prelude::*;
 
 /// Answers with the step's actions, and stores a name in the session.
 fn echo(event: StepReached) -> StepReachedResponse {
-    StepReachedResponse::with_actions(event.actions().to_vec()).session_value("name", "John")
+    StepReachedResponse::with_actions(event.into_actions()).session_value("name", "John")
 }
 
 /// Says hello on one step.

@@ -8,7 +8,7 @@ use webhook::prelude::*;
 use webhook::testing::{Signer, TestServer};
 
 fn echo(event: StepReached) -> StepReachedResponse {
-    StepReachedResponse::with_actions(event.actions().to_vec())
+    StepReachedResponse::with_actions(event.into_actions())
 }
 
 fn bot() -> Webhook {

@@ -139,6 +139,20 @@ impl StepReached {
             .unwrap_or_default()
     }
 
+    /// Takes the actions of the step reached (empty when none), without copying them: the way
+    /// to answer with the step's own actions.
+    ///
+    /// ```
+    /// use webhook::models::{StepReached, StepReachedResponse};
+    ///
+    /// fn echo(event: StepReached) -> StepReachedResponse {
+    ///     StepReachedResponse::with_actions(event.into_actions())
+    /// }
+    /// ```
+    pub fn into_actions(self) -> Vec<Action> {
+        self.step.and_then(|step| step.actions).unwrap_or_default()
+    }
+
     /// A session value.
     pub fn session_value(&self, key: &str) -> Option<&Value> {
         self.session.as_ref()?.get(key)

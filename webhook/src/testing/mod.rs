@@ -13,7 +13,7 @@
 //! let webhook = Webhook::new()
 //!     .private_key("secret")
 //!     .on(topics::STEP_REACHED, |event: StepReached| {
-//!         StepReachedResponse::with_actions(event.actions().to_vec())
+//!         StepReachedResponse::with_actions(event.into_actions())
 //!     }, ());
 //! let client = TestClient::new(webhook).signer(Signer::new().private_key("secret"));
 //! let response = client.notify(&sample_notification("507f191e810c19729de860ea")).await;

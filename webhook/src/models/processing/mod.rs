@@ -3,8 +3,8 @@
 //!
 //! One fault of the reference is fixed: it sanitises *then* normalises, so a full-width
 //! `＜script＞` becomes a live `<script>`; here the text is normalised first, then sanitised.
-//! The functions are `serde` `deserialize_with` helpers for `Option<Text>` fields: the
-//! [`Text`] keeps the form it was received in when processing changes it.
+//! A loaded [`Text`] keeps the form it was received in and its [`Processing`], applied when the
+//! text is first read: an answer that only writes texts back (an echo) never processes them.
 
 mod sanitize;
 
@@ -20,12 +20,64 @@ use super::Text;
 /// NFKC normalisation (the reference's `unicode_normalize`); borrowed when the text is already
 /// in NFKC.
 pub fn unicode_normalize(text: &str) -> Cow<'_, str> {
-    // Most text is already in NFKC (ASCII always is): skip the decomposition then.
-    if text.is_ascii() || unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes
-    {
+    // Most text is already in NFKC (ASCII always is): nothing is copied then.
+    if text.is_ascii() {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.nfkc().collect())
+    // The output, from the first segment that changes; `done` bytes of `text` are in it.
+    let mut out: Option<String> = None;
+    let mut done = 0;
+    for (segment, plain) in segments(text) {
+        let end = done + segment.len();
+        if plain || unicode_normalization::is_nfkc_quick(segment.chars()) == IsNormalized::Yes {
+            if let Some(out) = &mut out {
+                out.push_str(segment);
+            }
+        } else {
+            let out = out.get_or_insert_with(|| {
+                let mut out = String::with_capacity(text.len());
+                out.push_str(&text[..done]);
+                out
+            });
+            out.extend(segment.nfkc());
+        }
+        done = end;
+    }
+    out.map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// Splits `text` into runs that NFKC leaves alone (ASCII) and runs it must process: each run of
+/// non-ASCII characters with the ASCII character before it (a mark may compose with it).
+///
+/// Normalising the runs one by one gives the NFKC of the whole: an ASCII character is a
+/// starter that never reorders, never decomposes, and never composes with the character before
+/// it, so a run may end before one. Most text is ASCII with a few other characters: only
+/// those are looked up.
+fn segments(text: &str) -> impl Iterator<Item = (&str, bool)> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let from = start;
+        let Some(offset) = bytes[from..].iter().position(|byte| !byte.is_ascii()) else {
+            start = bytes.len();
+            return Some((&text[from..], true));
+        };
+        // The non-ASCII run, with the ASCII character before it.
+        let run = (from + offset).saturating_sub(1).max(from);
+        if run > from {
+            start = run;
+            return Some((&text[from..run], true));
+        }
+        let end = bytes[from + offset..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |len| from + offset + len);
+        start = end;
+        Some((&text[from..end], false))
+    })
 }
 
 /// Normalises, then sanitises: no output of this function holds a tag the sanitiser escapes.
@@ -41,7 +93,45 @@ pub fn strip_whitespace(text: &str) -> &str {
     text.trim()
 }
 
-/// Strips `text`, applies `process`, strips again (see [`strip_html`]).
+/// How the platform processes a text field on load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Processing {
+    /// Stripped.
+    Strip,
+    /// HTML-sanitised.
+    Html,
+    /// Normalised (NFKC), then HTML-sanitised.
+    HtmlNfkc,
+    /// Stripped, HTML-sanitised, stripped again.
+    ///
+    /// The reference does not strip again: markup removed at either end (a comment, a stray
+    /// end tag) then leaves whitespace that the next load strips, so the reference's processing
+    /// is not stable (`"</b> a"` gives `" a"`, then `"a"`). Stripping again makes it idempotent.
+    StripHtml,
+    /// Stripped, normalised, HTML-sanitised, stripped again (see [`Processing::StripHtml`]).
+    StripHtmlNfkc,
+}
+
+impl Processing {
+    /// `text` processed; borrowed when unchanged.
+    ///
+    /// ```
+    /// use webhook::models::processing::Processing;
+    /// assert_eq!(Processing::StripHtmlNfkc.apply(" ＜b＞x "), "<b>x</b>");
+    /// ```
+    pub fn apply(self, text: &str) -> Cow<'_, str> {
+        match self {
+            Self::Strip => Cow::Borrowed(strip_whitespace(text)),
+            Self::Html => html_sanitize(text),
+            Self::HtmlNfkc => normalize_then_sanitize(text),
+            Self::StripHtml => strip_around(text, html_sanitize),
+            Self::StripHtmlNfkc => strip_around(text, normalize_then_sanitize),
+        }
+    }
+}
+
+/// Strips `text`, applies `process`, strips again.
 fn strip_around<'a>(text: &'a str, process: impl FnOnce(&'a str) -> Cow<'a, str>) -> Cow<'a, str> {
     match process(strip_whitespace(text)) {
         Cow::Borrowed(done) => Cow::Borrowed(strip_whitespace(done)),
@@ -49,42 +139,36 @@ fn strip_around<'a>(text: &'a str, process: impl FnOnce(&'a str) -> Cow<'a, str>
     }
 }
 
-fn map_opt<'de, D, F>(deserializer: D, process: F) -> Result<Option<Text>, D::Error>
-where
-    D: Deserializer<'de>,
-    F: for<'a> FnOnce(&'a str) -> Cow<'a, str>,
-{
-    Ok(Option::<String>::deserialize(deserializer)?.map(|text| Text::loaded(text, process)))
+fn loaded<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    processing: Processing,
+) -> Result<Option<Text>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?.map(|text| Text::loaded(text, processing)))
 }
 
 /// `deserialize_with`: stripped.
 pub(crate) fn strip<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    map_opt(d, |text| Cow::Borrowed(strip_whitespace(text)))
+    loaded(d, Processing::Strip)
 }
 
 /// `deserialize_with`: HTML-sanitised.
 pub(crate) fn html<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    map_opt(d, html_sanitize)
+    loaded(d, Processing::Html)
 }
 
 /// `deserialize_with`: normalised, then HTML-sanitised.
 pub(crate) fn html_nfkc<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    map_opt(d, normalize_then_sanitize)
+    loaded(d, Processing::HtmlNfkc)
 }
 
 /// `deserialize_with`: stripped, then HTML-sanitised, then stripped again.
-///
-/// The reference does not strip again: markup removed at either end (a comment, a stray end
-/// tag) then leaves whitespace that the next load strips, so the reference's processing is not
-/// stable (`"</b> a"` gives `" a"`, then `"a"`). Stripping again makes loading idempotent.
 pub(crate) fn strip_html<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    map_opt(d, |text| strip_around(text, html_sanitize))
+    loaded(d, Processing::StripHtml)
 }
 
-/// `deserialize_with`: stripped, normalised, HTML-sanitised, then stripped again (see
-/// [`strip_html`]).
+/// `deserialize_with`: stripped, normalised, HTML-sanitised, then stripped again.
 pub(crate) fn strip_html_nfkc<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    map_opt(d, |text| strip_around(text, normalize_then_sanitize))
+    loaded(d, Processing::StripHtmlNfkc)
 }
 
 /// `deserialize_with`: a list of strings, each normalised then HTML-sanitised.
@@ -94,10 +178,35 @@ pub(crate) fn html_nfkc_list<'de, D: Deserializer<'de>>(
     Ok(Option::<Vec<String>>::deserialize(d)?.map(|items| {
         items
             .into_iter()
-            .map(|text| Text::loaded(text, normalize_then_sanitize))
+            .map(|text| Text::loaded(text, Processing::HtmlNfkc))
             .collect()
     }))
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod nfkc_tests {
+    use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    proptest! {
+        #[test]
+        fn normalising_by_segments_is_normalising_the_whole(
+            text in prop::collection::vec(prop_oneof![
+                "[a-zA-Z ]{0,4}",
+                Just("\u{0301}".to_owned()), Just("\u{0327}".to_owned()), Just("\u{0308}".to_owned()),
+                Just("ＡＢＣ".to_owned()), Just("①".to_owned()), Just("ﬁ".to_owned()),
+                Just("é".to_owned()), Just("\u{1100}\u{1161}".to_owned()), Just("가".to_owned()),
+                Just("\u{11A8}".to_owned()), Just("ｶﾞ".to_owned()), Just("\u{FF9E}".to_owned()),
+                Just("Å".to_owned()), Just("\u{212B}".to_owned()), Just("\u{0345}".to_owned()),
+                any::<char>().prop_map(String::from),
+            ], 0..12).prop_map(|parts| parts.concat())
+        ) {
+            let whole: String = text.nfkc().collect();
+            let segmented = super::unicode_normalize(&text);
+            prop_assert_eq!(segmented.as_ref(), whole.as_str());
+        }
+    }
+}

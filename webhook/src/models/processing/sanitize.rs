@@ -178,14 +178,27 @@ fn href_allowed(value: &str) -> bool {
     }
 }
 
-fn push_escaped_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            _ => out.push(c),
-        }
+fn push_escaped_text(out: &mut String, mut text: &str) {
+    while let Some(position) = next_bracket(text) {
+        out.push_str(&text[..position]);
+        out.push_str(if text.as_bytes()[position] == b'<' {
+            "&lt;"
+        } else {
+            "&gt;"
+        });
+        text = &text[position + 1..];
     }
+    out.push_str(text);
+}
+
+/// The position of the first `<` or `>` of `text`.
+fn next_bracket(text: &str) -> Option<usize> {
+    memchr::memchr2(b'<', b'>', text.as_bytes())
+}
+
+/// Whether `text` holds `&amp;`.
+fn has_amp_entity(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"&amp;").is_some()
 }
 
 fn push_tag(out: &mut String, name: &'static str, tag: &Tag<'_>) {
@@ -216,13 +229,13 @@ fn push_tag(out: &mut String, name: &'static str, tag: &Tag<'_>) {
 /// assert!(matches!(html_sanitize("plain & simple"), std::borrow::Cow::Borrowed(_)));
 /// ```
 pub fn html_sanitize(text: &str) -> Cow<'_, str> {
-    if !text.contains(['<', '>']) && !text.contains("&amp;") {
+    if next_bracket(text).is_none() && !has_amp_entity(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     let mut open: Vec<&'static str> = Vec::new();
     let mut rest = text;
-    while let Some(position) = rest.find(['<', '>']) {
+    while let Some(position) = next_bracket(rest) {
         out.push_str(&rest[..position]);
         rest = &rest[position..];
         if rest.starts_with('>') {
@@ -235,7 +248,12 @@ pub fn html_sanitize(text: &str) -> Cow<'_, str> {
             continue;
         }
         match parse_tag(rest) {
-            Some(tag @ Tag { allowed: Some(name), .. }) => {
+            Some(
+                tag @ Tag {
+                    allowed: Some(name),
+                    ..
+                },
+            ) => {
                 if tag.end {
                     if let Some(index) = open.iter().rposition(|open| *open == name) {
                         for name in open.drain(index..).rev() {
@@ -268,7 +286,7 @@ pub fn html_sanitize(text: &str) -> Cow<'_, str> {
         out.push_str(name);
         out.push('>');
     }
-    if out.contains("&amp;") {
+    if has_amp_entity(&out) {
         out = out.replace("&amp;", "&");
     }
     Cow::Owned(out)

@@ -156,6 +156,12 @@ static OBJECT_ID_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^[a-z0-9]{24}$").expect("valid"));
 static KEY_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\w\d]+$").expect("valid"));
 
+/// How many `match_regexp` verdicts are kept.
+pub(crate) const PATTERN_VERDICTS: usize = 1024;
+
+/// The longest pattern whose verdict is kept, in bytes (the cache holds at most ~1 MiB).
+pub(crate) const CACHED_PATTERN_LEN: usize = 1024;
+
 /// Walks a document, keeping the current JSON path and the broken rules.
 pub struct Checker {
     path: String,
@@ -311,14 +317,32 @@ impl Checker {
         }
     }
 
-    /// A pattern that parses as a regular expression. Parsing is what tells a malformed
-    /// pattern (compiling an automaton, ~1000 times dearer, would only add size limits that
-    /// the platform, in Python, does not have).
+    /// A pattern that parses as a regular expression of the Python/PCRE family (the platform
+    /// compiles it with Python's `re`: look-around and back-references are fine). Parsing is
+    /// what tells a malformed pattern; compiling an automaton would cost a thousand times more
+    /// and add size limits that Python does not have.
+    ///
+    /// The verdicts of up to [`PATTERN_VERDICTS`] patterns (of up to [`CACHED_PATTERN_LEN`]
+    /// bytes) are kept: a bot's steps send the same patterns on every request.
     pub(crate) fn regex(&mut self, pattern: &str) {
-        if let Err(error) = regex_syntax::Parser::new().parse(pattern) {
-            self.error(Rule::Regex {
-                error: error.to_string(),
-            });
+        static VERDICTS: LazyLock<quick_cache::sync::Cache<Box<str>, Option<String>>> =
+            LazyLock::new(|| quick_cache::sync::Cache::new(PATTERN_VERDICTS));
+        let parse = |pattern: &str| {
+            fancy_regex::Expr::parse_tree(pattern)
+                .err()
+                .map(|error| error.to_string())
+        };
+        let error = if pattern.len() > CACHED_PATTERN_LEN {
+            parse(pattern)
+        } else if let Some(verdict) = VERDICTS.get(pattern) {
+            verdict
+        } else {
+            let verdict = parse(pattern);
+            VERDICTS.insert(pattern.into(), verdict.clone());
+            verdict
+        };
+        if let Some(error) = error {
+            self.error(Rule::Regex { error });
         }
     }
 

@@ -329,3 +329,60 @@ fn optional_fields_that_may_not_be_null() {
         [("failed_transfer_message".into(), Rule::NotNull)]
     );
 }
+
+/// Patterns and whether Python 3.11's `re.compile` accepts them (the platform's check),
+/// recorded from Python.
+const PYTHON_PATTERNS: &[(&str, bool)] = &[
+    ("(hello)", true),
+    (r"^(bonjour|hello)\b", true),
+    (r"(?i)\d{2,4}[- ]?\w+", true),
+    ("(", false),
+    (")", false),
+    ("[a-", false),
+    ("*a", false),
+    ("a**", false),
+    ("(?=x)y", true),
+    ("(?<=a)b", true),
+    ("(?!a)b", true),
+    (r"(a)\1", true),
+    ("(?P<n>a)(?P=n)", true),
+    ("[[:alpha:]]", true),
+    (r"\k<n>", false),
+    ("a{,3}", true),
+    ("\\", false),
+    ("[]", false),
+    ("[^]", false),
+    ("(?x) a b", true),
+    (r"\Z", true),
+    ("a++", true),
+    ("(?>a)", true),
+    (r"\x41", true),
+];
+
+/// Where this crate's check (fancy-regex's parser) and Python disagree: kept visible.
+const KNOWN_DIFFERENCES: &[(&str, bool)] = &[
+    ("a{2,1}", false),
+    (r"\p{L}", false),
+    ("(?<n>a)", false),
+    (r"\1", false),
+];
+
+#[test]
+fn patterns_are_judged_as_python_compiles_them() {
+    let verdict = |pattern: &str| {
+        let condition = Condition::MatchRegexp(MatchRegexpCondition {
+            pattern: Some(pattern.into()),
+            ..Default::default()
+        });
+        // Twice: the second verdict comes from the cache.
+        let first = condition.validate().is_ok();
+        assert_eq!(condition.validate().is_ok(), first, "{pattern}");
+        first
+    };
+    for (pattern, python) in PYTHON_PATTERNS {
+        assert_eq!(verdict(pattern), *python, "{pattern}");
+    }
+    for (pattern, python) in KNOWN_DIFFERENCES {
+        assert_ne!(verdict(pattern), *python, "{pattern} now agrees: move it");
+    }
+}
