@@ -7,8 +7,11 @@
 //!
 //! Loading follows the reference: no validation, a missing field is `None` (written back as
 //! `null`), text fields are stripped, normalised and sanitised as the reference does
-//! ([`processing`]). Dumping writes the keys the reference writes, in its order. Checking the
-//! constraints of the platform is [`validate`]'s job.
+//! ([`processing`]) when a handler reads them ([`Text`]). Dumping writes the keys the reference
+//! writes, in its order, with each loaded text as it was received and, in a loaded object, the
+//! absent keys that may not be `null` left out ([`view::Origin`]): so a valid step, echoed, is a
+//! valid answer that the platform reads as it sent it. [`view::processed_json`] gives the
+//! reference's dump instead. Checking the constraints of the platform is [`validate`]'s job.
 //!
 //! | family | module |
 //! |---|---|
