@@ -3,6 +3,9 @@
 //! platform sent. The three faults of the reference are pinned; a property test covers generated
 //! steps.
 
+mod common;
+
+use common::without_empty;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use webhook::models::validate::Validate;
@@ -33,22 +36,6 @@ fn echo(notification: &Value) -> StepReachedResponse {
         panic!("a step");
     };
     StepReachedResponse::with_actions(event.actions().iter().cloned())
-}
-
-/// `value` without the keys holding `null` or `[]` (the law compares modulo those).
-fn without_empty(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(_, item)| {
-                    !item.is_null() && item.as_array().is_none_or(|a| !a.is_empty())
-                })
-                .map(|(key, item)| (key.clone(), without_empty(item)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_empty).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Asserts law 1 on this project's side, and that the echo writes the actions as sent.
