@@ -88,9 +88,16 @@ pub fn normalize_then_sanitize(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Strips whitespace on both sides, as Python's `str.strip()` does.
+/// Strips whitespace on both sides, as Python's `str.strip()` does: Rust's whitespace
+/// (Unicode `White_Space`) and the four information separators U+001C to U+001F, which Python
+/// counts as whitespace too.
+///
+/// ```
+/// use webhook::models::processing::strip_whitespace;
+/// assert_eq!(strip_whitespace("\u{1f} a b\u{3000}"), "a b");
+/// ```
 pub fn strip_whitespace(text: &str) -> &str {
-    text.trim()
+    text.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
 /// How the platform processes a text field on load.

@@ -67,6 +67,25 @@ fn misnested_tags_differ_from_html5lib() {
 fn strips_as_python() {
     assert_eq!(strip_whitespace("  a b \n"), "a b");
     assert_eq!(strip_whitespace(""), "");
+    // Python's `str.isspace()`, recorded from Python 3.11: every one of these is stripped.
+    let python_whitespace = [
+        0x9, 0xa, 0xb, 0xc, 0xd, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001,
+        0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029,
+        0x202f, 0x205f, 0x3000,
+    ];
+    for code in python_whitespace {
+        let space = char::from_u32(code).unwrap();
+        assert_eq!(
+            strip_whitespace(&format!("{space}x{space}")),
+            "x",
+            "{code:#x}"
+        );
+    }
+    // And these are not (zero-width space, Mongolian vowel separator, BOM).
+    for code in [0x200b, 0x180e, 0xfeff] {
+        let text = format!("{}x", char::from_u32(code).unwrap());
+        assert_eq!(strip_whitespace(&text), text, "{code:#x}");
+    }
 }
 
 #[test]
