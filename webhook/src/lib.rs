@@ -68,7 +68,11 @@ pub mod handler;
 mod handler_checks;
 pub mod http;
 mod http_server;
+#[cfg(feature = "logging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logging")))]
+pub mod logging;
 pub mod models;
+pub mod ops;
 pub mod pipeline;
 pub mod registry;
 pub mod reply;
@@ -83,7 +87,7 @@ pub mod state;
 pub mod testing;
 
 pub use crate::builder::{
-    MissingState, Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
+    MissingState, PathConflict, ServeError, Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
     DEFAULT_HEADER_READ_TIMEOUT,
 };
 pub use crate::error::ApiError;
