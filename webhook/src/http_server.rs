@@ -1,7 +1,10 @@
 //! The server behind [`Webhook::serve`](crate::Webhook::serve) and
 //! [`TestServer`](crate::testing::TestServer): hyper-util's connection builder
 //! (`hyper_util::server::conn::auto`), serving HTTP/1.1 and HTTP/2 over cleartext on the same
-//! port, with a header read timeout and a graceful shutdown that lets in-flight requests finish.
+//! port, with a header read timeout and a graceful drain: at the shutdown signal the readiness
+//! probe turns `503`, connections are accepted for the drain delay, then refused, and the
+//! requests in flight finish within the shutdown timeout (past it, [`ShutdownTimedOut`] names
+//! what was cut).
 //!
 //! HTTP/2 is served with prior knowledge (h2c): a client that opens the connection with the
 //! HTTP/2 preface (`PRI * HTTP/2.0`) gets HTTP/2, any other gets HTTP/1.1. There is no TLS here,
