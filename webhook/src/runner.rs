@@ -78,7 +78,13 @@ fn init_logging(settings: &Settings) -> crate::logging::Logging {
 /// Without the `logging` feature, `main!()` installs no subscriber: the program's own, if any,
 /// receives the logs.
 #[cfg(not(feature = "logging"))]
-fn init_logging(_: &Settings) {}
+fn init_logging(_: &Settings) -> NoLogging {
+    NoLogging
+}
+
+/// What [`init_logging`] keeps without the `logging` feature: nothing.
+#[cfg(not(feature = "logging"))]
+struct NoLogging;
 
 /// Runs a bot: the body of the `main` that `main!()` writes.
 ///

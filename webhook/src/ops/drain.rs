@@ -91,7 +91,7 @@ impl InFlight {
                 running_for: now.saturating_duration_since(entry.since),
             })
             .collect();
-        requests.sort_by(|a, b| b.running_for.cmp(&a.running_for));
+        requests.sort_by_key(|request| std::cmp::Reverse(request.running_for));
         requests
     }
 }
