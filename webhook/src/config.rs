@@ -723,6 +723,80 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_operations_settings() {
+        let settings = Settings::from_args([
+            "bot",
+            "--probes=false",
+            "--health-path",
+            "/live",
+            "--ready-path=/ready",
+            "--metrics",
+            "off",
+            "--metrics-path=/prom",
+            "--metrics-addr",
+            "127.0.0.1:9464",
+            "--request-spans=0",
+            "--log-format",
+            "JSON",
+            "--drain-delay=5",
+            "--shutdown-timeout",
+            "none",
+        ])
+        .unwrap();
+        assert!(!settings.probes);
+        assert_eq!(settings.health_path, "/live");
+        assert_eq!(settings.ready_path, "/ready");
+        assert!(!settings.metrics);
+        assert_eq!(settings.metrics_path, "/prom");
+        assert_eq!(
+            settings.metrics_addr,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9464)))
+        );
+        assert!(!settings.request_spans);
+        assert_eq!(settings.log_format, LogFormat::Json);
+        assert_eq!(settings.drain_delay.0, Some(Duration::from_secs(5)));
+        assert_eq!(settings.shutdown_timeout.0, None);
+        let webhook = settings.apply(crate::Webhook::new());
+        let described = format!("{webhook:?}");
+        assert!(described.contains("probes: false"), "{described}");
+        assert!(described.contains("drain_delay: 5s"), "{described}");
+        assert!(webhook.metrics_handle().is_none());
+
+        let error = |args: &[&str]| {
+            let mut all = vec!["bot"];
+            all.extend_from_slice(args);
+            Settings::from_args(all).unwrap_err().to_string()
+        };
+        assert_eq!(
+            error(&["--metrics", "maybe"]),
+            "--metrics must be true or false, not \"maybe\""
+        );
+        assert_eq!(
+            error(&["--health-path", "healthz"]),
+            "--health-path must be a path such as /healthz, not \"healthz\""
+        );
+        assert_eq!(
+            error(&["--log-format", "yaml"]),
+            "--log-format must be \"text\" or \"json\", not \"yaml\""
+        );
+        assert_eq!(
+            error(&["--drain-delay", "30", "--shutdown-timeout", "30"]),
+            "WEBHOOK_DRAIN_DELAY (30 s) must be shorter than WEBHOOK_SHUTDOWN_TIMEOUT (30 s), \
+             which counts it (--drain-delay, --shutdown-timeout)"
+        );
+        let mut settings = Settings::default();
+        settings.ready_path.set("/up").unwrap();
+        assert_eq!(settings.ready_path, "/up");
+        assert!(settings.metrics_path.set("metrics").is_err());
+        settings.log_format.set("json").unwrap();
+        assert_eq!(settings.log_format, LogFormat::Json);
+        settings.metrics_addr.set("127.0.0.1:9464").unwrap();
+        assert_eq!(settings.metrics_addr.map(|a| a.port()), Some(9464));
+        settings.metrics_addr.set(None).unwrap();
+        assert_eq!(settings.metrics_addr, None);
+    }
+
+    #[test]
     fn main_values_take_their_forms() {
         let mut settings = Settings::default();
         settings.request_max_age.set(30).unwrap();
