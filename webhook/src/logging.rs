@@ -10,6 +10,8 @@
 //! tracing::info!("ready");
 //! ```
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer};
@@ -50,7 +52,11 @@ where
     S: tracing::Subscriber + for<'span> tracing_subscriber::registry::LookupSpan<'span>,
 {
     match format {
-        LogFormat::Text => tracing_subscriber::fmt::layer().boxed(),
+        // Colours only on a terminal: a log file or a collector gets plain text (and the
+        // escape codes would cost every span and event).
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_ansi(std::io::stdout().is_terminal())
+            .boxed(),
         // The event's fields at the top level; the request's span (its id, route, status...)
         // under "span".
         LogFormat::Json => tracing_subscriber::fmt::layer()

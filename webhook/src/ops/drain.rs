@@ -76,6 +76,12 @@ impl InFlight {
         }
     }
 
+    /// How many requests are in flight.
+    pub(crate) fn count(&self) -> usize {
+        let slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.entries.len() - slots.free.len()
+    }
+
     /// The requests in flight now, oldest first.
     pub(crate) fn snapshot(&self) -> Vec<CutRequest> {
         let now = Instant::now();
@@ -163,7 +169,9 @@ mod tests {
         let first = registry.enter(&Method::POST, &uri, &id);
         let second = registry.enter(&Method::GET, &"/".parse().unwrap(), &id);
         assert_eq!(registry.snapshot().len(), 2);
+        assert_eq!(registry.count(), 2);
         drop(first);
+        assert_eq!(registry.count(), 1);
         let third = registry.enter(&Method::PUT, &"/x".parse().unwrap(), &id);
         assert_eq!(third.slot, 0);
         drop(second);

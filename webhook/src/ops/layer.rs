@@ -20,24 +20,29 @@ use axum::body::Body;
 use axum::extract::MatchedPath;
 use axum::response::Response;
 use http::Request;
-use prometheus_client::metrics::gauge::Gauge;
 use tower::{Layer, Service};
 use tracing::field::Empty;
 use tracing::{Instrument, Span};
 
 use super::drain::{InFlight, InFlightGuard};
-use super::metrics::{Metrics, NO_ROUTE_LABEL};
+use super::metrics::{Metrics, RouteMetrics, NO_ROUTE_LABEL};
 use super::request_id::{RequestId, REQUEST_ID_HEADER};
 use crate::error::Rejected;
 
+/// A declared route pattern: its label, and its metrics resolved once.
+struct RouteEntry {
+    label: Arc<str>,
+    metrics: Option<RouteMetrics>,
+}
+
 /// What every route's layer shares.
 pub(crate) struct Observed {
-    pub(crate) metrics: Option<Metrics>,
-    pub(crate) spans: bool,
-    pub(crate) in_flight: InFlight,
-    /// The declared route patterns, as labels (one allocation each, at start).
-    routes: HashMap<Box<str>, Arc<str>>,
-    none: Arc<str>,
+    metrics: Option<Metrics>,
+    spans: bool,
+    in_flight: InFlight,
+    /// The declared route patterns, by pattern; the last entry is `<none>`.
+    by_pattern: HashMap<Box<str>, usize>,
+    routes: Vec<RouteEntry>,
 }
 
 impl Observed {
@@ -47,25 +52,38 @@ impl Observed {
         in_flight: InFlight,
         patterns: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        let routes = patterns
-            .into_iter()
-            .map(|pattern| (Box::from(pattern), Arc::from(pattern)))
-            .collect();
+        let mut by_pattern = HashMap::new();
+        let mut routes = Vec::new();
+        for pattern in patterns.into_iter().chain([NO_ROUTE_LABEL]) {
+            if by_pattern.contains_key(pattern) {
+                continue;
+            }
+            let label: Arc<str> = Arc::from(pattern);
+            by_pattern.insert(Box::from(pattern), routes.len());
+            routes.push(RouteEntry {
+                metrics: metrics.as_ref().map(|metrics| metrics.route(&label)),
+                label,
+            });
+        }
+        if let Some(metrics) = &metrics {
+            metrics.count_in_flight(&in_flight);
+        }
         Self {
             metrics,
             spans,
             in_flight,
+            by_pattern,
             routes,
-            none: Arc::from(NO_ROUTE_LABEL),
         }
     }
 
-    fn label(&self, request: &Request<Body>) -> Arc<str> {
-        let found = request
+    /// The route the request matched (axum's `MatchedPath`), or `<none>`.
+    fn route_of(&self, request: &Request<Body>) -> usize {
+        request
             .extensions()
             .get::<MatchedPath>()
-            .and_then(|matched| self.routes.get(matched.as_str()));
-        Arc::clone(found.unwrap_or(&self.none))
+            .and_then(|matched| self.by_pattern.get(matched.as_str()).copied())
+            .unwrap_or(self.routes.len() - 1)
     }
 }
 
@@ -92,28 +110,14 @@ pub(crate) struct ObserveService<S> {
     shared: Arc<Observed>,
 }
 
-/// A request in flight: its slot, and the gauge, given back however the request ends.
-struct Flight {
-    _slot: InFlightGuard,
-    gauge: Option<Gauge>,
-}
-
-impl Drop for Flight {
-    fn drop(&mut self) {
-        if let Some(gauge) = &self.gauge {
-            gauge.dec();
-        }
-    }
-}
-
 fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
     #[cfg(feature = "otel")]
     let span = tracing::info_span!(
         target: "webhook::request",
         "request",
-        method = %request.method(),
+        method = request.method().as_str(),
         route,
-        request_id = %id,
+        request_id = id.as_str(),
         status = Empty,
         latency_ms = Empty,
         otel.name = format!("{} {route}", request.method()),
@@ -123,9 +127,9 @@ fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
     let span = tracing::info_span!(
         target: "webhook::request",
         "request",
-        method = %request.method(),
+        method = request.method().as_str(),
         route,
-        request_id = %id,
+        request_id = id.as_str(),
         status = Empty,
         latency_ms = Empty,
     );
@@ -151,20 +155,14 @@ where
         let started = Instant::now();
         let shared = Arc::clone(&self.shared);
         let id = RequestId::from_headers(request.headers());
-        let route = shared.label(&request);
+        let route = shared.route_of(&request);
         let span = if shared.spans {
-            request_span(&request, &route, &id)
+            request_span(&request, &shared.routes[route].label, &id)
         } else {
             Span::none()
         };
-        let gauge = shared.metrics.as_ref().map(|metrics| {
-            metrics.in_flight.inc();
-            metrics.in_flight.clone()
-        });
-        let flight = Flight {
-            _slot: shared.in_flight.enter(request.method(), request.uri(), &id),
-            gauge,
-        };
+        // Given back however the request ends (answered, or dropped with its connection).
+        let flight: InFlightGuard = shared.in_flight.enter(request.method(), request.uri(), &id);
         request.extensions_mut().insert(id.clone());
         // The service that was polled ready answers; a clone waits for the next request.
         let clone = self.inner.clone();
@@ -178,9 +176,9 @@ where
                 .insert(REQUEST_ID_HEADER.clone(), id.header_value().clone());
             let status = response.status().as_u16();
             let elapsed = started.elapsed();
-            if let Some(metrics) = &shared.metrics {
+            if let (Some(metrics), Some(route)) = (&shared.metrics, &shared.routes[route].metrics) {
                 let rejected = response.extensions().get::<Rejected>().map(|r| r.0);
-                metrics.answered(&route, status, elapsed.as_secs_f64(), rejected);
+                route.answered(metrics, status, elapsed.as_secs_f64(), rejected);
             }
             if !span.is_disabled() {
                 let latency_ms = elapsed.as_secs_f64() * 1000.0;

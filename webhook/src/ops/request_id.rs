@@ -1,8 +1,7 @@
 //! Request ids: the incoming `X-Request-Id` when it is usable, a new one otherwise.
 
+use std::cell::Cell;
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::OnceLock;
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
@@ -64,17 +63,19 @@ impl RequestId {
         HeaderValue::from_bytes(id).ok().map(Self)
     }
 
-    /// A new id: 128 pseudo-random bits in the UUID v4 form
-    /// (`7c1f0b4e-93d2-4a51-b0c8-5e2f6a9d1c37`), from a per-process random key and a counter
-    /// (SipHash of the counter: unique within the process, unpredictable without the key, and
-    /// no system call per request).
+    /// A new id: 122 pseudo-random bits in the UUID v4 form
+    /// (`7c1f0b4e-93d2-4a51-b0c8-5e2f6a9d1c37`), from a generator of each thread (wyrand,
+    /// seeded from the operating system's randomness through `std`'s `RandomState`): no system
+    /// call, lock or shared counter per request. Ids are for telling requests apart, not
+    /// secrets.
     pub fn generate() -> Self {
-        static KEY: OnceLock<std::hash::RandomState> = OnceLock::new();
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let key = KEY.get_or_init(std::hash::RandomState::new);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let high = key.hash_one(n);
-        let low = key.hash_one(!n);
+        thread_local! {
+            static STATE: Cell<u64> = Cell::new(std::hash::RandomState::new().hash_one(0x5eed_u64));
+        }
+        let (high, low) = STATE.with(|state| {
+            let high = wyrand(state);
+            (high, wyrand(state))
+        });
         let mut bits = (u128::from(high) << 64) | u128::from(low);
         // Version 4, variant 10xx.
         bits = (bits & !(0xf << 76)) | (0x4 << 76);
@@ -107,6 +108,14 @@ impl RequestId {
     pub fn header_value(&self) -> &HeaderValue {
         &self.0
     }
+}
+
+/// One step of wyrand (Wang Yi's generator: a 64-bit state, period 2^64).
+fn wyrand(state: &Cell<u64>) -> u64 {
+    let next = state.get().wrapping_add(0xa076_1d64_78bd_642f);
+    state.set(next);
+    let product = u128::from(next) * u128::from(next ^ 0xe703_7ed1_a0b4_28db);
+    ((product >> 64) as u64) ^ (product as u64)
 }
 
 impl std::fmt::Display for RequestId {
