@@ -1,6 +1,7 @@
 //! The graceful drain: what is in flight, and what a shutdown past its timeout cut.
 
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -28,27 +29,39 @@ struct Slots {
     free: Vec<usize>,
 }
 
-/// The requests in flight: each holds a slot (a lock, a push or a pop, no allocation once warm)
-/// until it is answered or dropped.
+/// How many shards the registry has: each thread uses one (round robin), so that the worker
+/// threads do not take the same lock.
+const SHARDS: usize = 8;
+
+/// The requests in flight: each holds a slot (a lock of its thread's shard, a push or a pop, no
+/// allocation once warm) until it is answered or dropped.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct InFlight(Arc<Mutex<Slots>>);
+pub(crate) struct InFlight(Arc<[Mutex<Slots>; SHARDS]>);
 
 /// A request's slot, freed when dropped (answered, or cancelled by its client).
 pub(crate) struct InFlightGuard {
     registry: InFlight,
+    shard: usize,
     slot: usize,
 }
 
 impl Drop for InFlightGuard {
     fn drop(&mut self) {
-        let mut slots = self
-            .registry
-            .0
+        let mut slots = self.registry.0[self.shard]
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         slots.entries[self.slot] = None;
         slots.free.push(self.slot);
     }
+}
+
+/// This thread's shard.
+fn shard() -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static SHARD: usize = NEXT.fetch_add(1, Ordering::Relaxed) % SHARDS;
+    }
+    SHARD.with(|shard| *shard)
 }
 
 impl InFlight {
@@ -59,7 +72,8 @@ impl InFlight {
             id: id.clone(),
             since: Instant::now(),
         };
-        let mut slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let shard = shard();
+        let mut slots = self.0[shard].lock().unwrap_or_else(PoisonError::into_inner);
         let slot = match slots.free.pop() {
             Some(slot) => {
                 slots.entries[slot] = Some(entry);
@@ -72,31 +86,35 @@ impl InFlight {
         };
         InFlightGuard {
             registry: self.clone(),
+            shard,
             slot,
         }
     }
 
     /// How many requests are in flight.
     pub(crate) fn count(&self) -> usize {
-        let slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        slots.entries.len() - slots.free.len()
+        self.0
+            .iter()
+            .map(|shard| {
+                let slots = shard.lock().unwrap_or_else(PoisonError::into_inner);
+                slots.entries.len() - slots.free.len()
+            })
+            .sum()
     }
 
     /// The requests in flight now, oldest first.
     pub(crate) fn snapshot(&self) -> Vec<CutRequest> {
         let now = Instant::now();
-        let slots = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut requests: Vec<CutRequest> = slots
-            .entries
-            .iter()
-            .flatten()
-            .map(|entry| CutRequest {
+        let mut requests = Vec::new();
+        for shard in self.0.iter() {
+            let slots = shard.lock().unwrap_or_else(PoisonError::into_inner);
+            requests.extend(slots.entries.iter().flatten().map(|entry| CutRequest {
                 method: entry.method.to_string(),
                 path: entry.uri.path().to_owned(),
                 request_id: entry.id.to_string(),
                 running_for: now.saturating_duration_since(entry.since),
-            })
-            .collect();
+            }));
+        }
         requests.sort_by_key(|request| std::cmp::Reverse(request.running_for));
         requests
     }

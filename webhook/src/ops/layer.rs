@@ -138,6 +138,23 @@ fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
     span
 }
 
+/// Records the status and the latency in the request's span, in one call (each record is a
+/// pass through every layer of the subscriber).
+fn record_answer(span: &Span, status: u16, latency_ms: f64) {
+    let Some(metadata) = span.metadata() else {
+        return;
+    };
+    let fields = metadata.fields();
+    if let (Some(status_field), Some(latency_field)) =
+        (fields.field("status"), fields.field("latency_ms"))
+    {
+        span.record_all(&fields.value_set(&[
+            (&status_field, Some(&status as &dyn tracing::Value)),
+            (&latency_field, Some(&latency_ms as &dyn tracing::Value)),
+        ]));
+    }
+}
+
 impl<S> Service<Request<Body>> for ObserveService<S>
 where
     S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
@@ -169,7 +186,10 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let answer = inner.call(request);
         Box::pin(async move {
-            let Ok(mut response) = answer.instrument(span.clone()).await;
+            // The span is the instrumented future's until the answer, then this one's (no clone).
+            let mut answering = std::pin::pin!(answer.instrument(span));
+            let Ok(mut response) = answering.as_mut().await;
+            let span = answering.span();
             drop(flight);
             response
                 .headers_mut()
@@ -182,9 +202,8 @@ where
             }
             if !span.is_disabled() {
                 let latency_ms = elapsed.as_secs_f64() * 1000.0;
-                span.record("status", status);
-                span.record("latency_ms", latency_ms);
-                tracing::info!(target: "webhook::access", parent: &span, status, latency_ms, "answered");
+                record_answer(span, status, latency_ms);
+                tracing::info!(target: "webhook::access", parent: span, status, latency_ms, "answered");
             }
             Ok(response)
         })
