@@ -185,6 +185,8 @@ where
         }
     }
     drop(listener);
+    // The durable routes' workers (issue 14) will finish or release their events here, within
+    // the same deadline.
     let open = connections.load(Ordering::Acquire);
     tracing::info!(
         connections = open,
