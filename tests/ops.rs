@@ -5,7 +5,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::programs::{example, free_addr, http1, output_file, Running};
+use common::programs::{example, free_addr, http1, http1_with_body, output_file, Running};
 use common::FIXTURE;
 use serde_json::{json, Value};
 use webhook::ops::{ServingState, REQUEST_ID_HEADER};
@@ -376,13 +376,24 @@ fn json_logs_have_a_line_per_request_holding_its_id() {
     bot.env("WEBHOOK_ADDR", &addr)
         .env("WEBHOOK_REQUEST_MAX_AGE", "none")
         .env("WEBHOOK_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info");
+        .env("RUST_LOG", "info,webhook::access=debug");
     let mut bot = Running::serving_logged(bot, &addr, &stdout, &stderr);
     let (status, headers, _) = http1(&addr, "GET", "/healthz", &[("X-Request-Id", "json-log-1")]);
     assert_eq!(status, 200);
     assert!(headers.contains(&("x-request-id".to_owned(), "json-log-1".to_owned())));
     let (status, _, _) = http1(&addr, "POST", "/nowhere", &[("X-Request-Id", "json-log-2")]);
     assert_eq!(status, 404);
+    let (status, _, body) = http1_with_body(
+        &addr,
+        "POST",
+        "/",
+        &[
+            ("X-Request-Id", "json-log-3"),
+            ("Content-Type", "application/json"),
+        ],
+        FIXTURE,
+    );
+    assert_eq!(status, 200, "{body}");
     bot.terminate();
     assert!(bot.exit_status(Duration::from_secs(10)).success());
     let logs = std::fs::read_to_string(&stdout).unwrap();
@@ -390,9 +401,11 @@ fn json_logs_have_a_line_per_request_holding_its_id() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
         .collect();
-    for (id, status, route) in [
-        ("json-log-1", 200, "/healthz"),
-        ("json-log-2", 404, "<none>"),
+    // The probes' lines are at the debug level; the others at info.
+    for (id, status, route, level) in [
+        ("json-log-1", 200, "/healthz", "DEBUG"),
+        ("json-log-2", 404, "<none>", "INFO"),
+        ("json-log-3", 200, "/", "INFO"),
     ] {
         let answered: Vec<&Value> = lines
             .iter()
@@ -401,7 +414,7 @@ fn json_logs_have_a_line_per_request_holding_its_id() {
         assert_eq!(answered.len(), 1, "{id} in\n{logs}");
         assert_eq!(answered[0]["status"], status);
         assert_eq!(answered[0]["span"]["route"], route);
-        assert_eq!(answered[0]["level"], "INFO");
+        assert_eq!(answered[0]["level"], level);
         assert!(answered[0]["latency_ms"].as_f64().is_some());
     }
     let _ = std::fs::remove_file(stdout);

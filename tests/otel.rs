@@ -4,7 +4,7 @@
 mod common;
 
 use common::FIXTURE;
-use opentelemetry::trace::{SpanId, SpanKind, TraceId};
+use opentelemetry::trace::{SpanId, SpanKind, Status, TraceId};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use tracing_subscriber::layer::SubscriberExt;
 use webhook::prelude::*;
@@ -37,7 +37,13 @@ async fn the_request_span_continues_the_incoming_trace() {
 
     let webhook = Webhook::new()
         .request_max_age(None)
-        .on(topics::STEP_REACHED, echo, ());
+        .on(topics::STEP_REACHED, echo, ())
+        .http(
+            Method::POST,
+            "/fail",
+            || async { StatusCode::INTERNAL_SERVER_ERROR },
+            (),
+        );
     let server = TestServer::spawn(webhook).await.unwrap();
     let continued = server
         .client()
@@ -49,6 +55,8 @@ async fn the_request_span_continues_the_incoming_trace() {
     assert_eq!(continued.status(), 200);
     let fresh = server.client().post(FIXTURE).send().await;
     assert_eq!(fresh.status(), 200);
+    let failed = server.client().request(Method::POST, "/fail").send().await;
+    assert_eq!(failed.status(), 500);
     server.shutdown().await.unwrap();
     provider.force_flush().unwrap();
 
@@ -88,4 +96,13 @@ async fn the_request_span_continues_the_incoming_trace() {
         TraceId::from_hex(TRACE_ID).unwrap()
     );
     assert_eq!(other.parent_span_id, SpanId::INVALID);
+    assert_eq!(other.status, Status::Unset);
+
+    // A 5xx is an error of the server span (OpenTelemetry's HTTP conventions).
+    let failed = spans.iter().find(|s| s.name == "POST /fail").unwrap();
+    assert!(
+        matches!(failed.status, Status::Error { .. }),
+        "{:?}",
+        failed.status
+    );
 }

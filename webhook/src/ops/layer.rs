@@ -33,6 +33,9 @@ use crate::error::Rejected;
 struct RouteEntry {
     label: Arc<str>,
     metrics: Option<RouteMetrics>,
+    /// A probe or the metrics: its `answered` event is at the `debug` level (a probe every few
+    /// seconds would fill the logs).
+    quiet: bool,
 }
 
 /// What every route's layer shares.
@@ -46,15 +49,17 @@ pub(crate) struct Observed {
 }
 
 impl Observed {
+    /// `patterns`: each declared pattern, and whether it is an operations endpoint (a probe,
+    /// the metrics).
     pub(crate) fn new<'a>(
         metrics: Option<Metrics>,
         spans: bool,
         in_flight: InFlight,
-        patterns: impl IntoIterator<Item = &'a str>,
+        patterns: impl IntoIterator<Item = (&'a str, bool)>,
     ) -> Self {
         let mut by_pattern = HashMap::new();
         let mut routes = Vec::new();
-        for pattern in patterns.into_iter().chain([NO_ROUTE_LABEL]) {
+        for (pattern, quiet) in patterns.into_iter().chain([(NO_ROUTE_LABEL, false)]) {
             if by_pattern.contains_key(pattern) {
                 continue;
             }
@@ -63,6 +68,7 @@ impl Observed {
             routes.push(RouteEntry {
                 metrics: metrics.as_ref().map(|metrics| metrics.route(&label)),
                 label,
+                quiet,
             });
         }
         if let Some(metrics) = &metrics {
@@ -122,6 +128,7 @@ fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
         latency_ms = Empty,
         otel.name = format!("{} {route}", request.method()),
         otel.kind = "server",
+        otel.status_code = Empty,
     );
     #[cfg(not(feature = "otel"))]
     let span = tracing::info_span!(
@@ -152,6 +159,11 @@ fn record_answer(span: &Span, status: u16, latency_ms: f64) {
             (&status_field, Some(&status as &dyn tracing::Value)),
             (&latency_field, Some(&latency_ms as &dyn tracing::Value)),
         ]));
+    }
+    // A server span is an error when the server failed (OpenTelemetry's HTTP conventions).
+    #[cfg(feature = "otel")]
+    if status >= 500 {
+        span.record("otel.status_code", "ERROR");
     }
 }
 
@@ -203,7 +215,11 @@ where
             if !span.is_disabled() {
                 let latency_ms = elapsed.as_secs_f64() * 1000.0;
                 record_answer(span, status, latency_ms);
-                tracing::info!(target: "webhook::access", parent: span, status, latency_ms, "answered");
+                if shared.routes[route].quiet {
+                    tracing::debug!(target: "webhook::access", parent: span, status, latency_ms, "answered");
+                } else {
+                    tracing::info!(target: "webhook::access", parent: span, status, latency_ms, "answered");
+                }
             }
             Ok(response)
         })

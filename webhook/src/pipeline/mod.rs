@@ -155,8 +155,9 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
         // The probes and the metrics: routes of their own, outside the stages (no signature,
         // basic auth or authenticator); `Webhook::check_paths` made sure nothing else is there.
         let ops = self.ops;
-        let mut patterns: Vec<&str> = vec![&self.path];
-        patterns.extend(self.http_paths.iter().map(String::as_str));
+        // Each declared pattern, and whether it is an operations endpoint.
+        let mut patterns: Vec<(&str, bool)> = vec![(&self.path, false)];
+        patterns.extend(self.http_paths.iter().map(|path| (path.as_str(), false)));
         if ops.probes {
             let readiness = ops.readiness.clone();
             router = router
@@ -165,11 +166,14 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
                     &ops.ready_path,
                     get(move || crate::ops::readyz(readiness.clone())),
                 );
-            patterns.extend([ops.health_path.as_str(), ops.ready_path.as_str()]);
+            patterns.extend([
+                (ops.health_path.as_str(), true),
+                (ops.ready_path.as_str(), true),
+            ]);
         }
         if let (Some(metrics), None) = (&ops.metrics, ops.metrics_addr) {
             router = router.merge(metrics_router(&ops.metrics_path, metrics.clone()));
-            patterns.push(&ops.metrics_path);
+            patterns.push((&ops.metrics_path, true));
         }
         let observed = Observed::new(
             ops.metrics.clone(),
