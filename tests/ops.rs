@@ -534,3 +534,22 @@ fn a_drain_past_the_shutdown_timeout_exits_1_naming_what_was_cut() {
     let _ = std::fs::remove_file(stdout);
     let _ = std::fs::remove_file(stderr);
 }
+
+#[tokio::test]
+async fn a_metrics_address_in_use_is_an_error_naming_it() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let error = Webhook::new()
+        .metrics_addr(addr)
+        .serve_with_shutdown(listener, async {})
+        .await
+        .unwrap_err();
+    assert!(matches!(error, webhook::ServeError::Io(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .starts_with(&format!("the metrics address {addr} (metrics_addr): ")),
+        "{error}"
+    );
+}

@@ -794,7 +794,12 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         let built = self.build()?;
         let admin = match built.admin {
             Some((addr, router)) => {
-                let listener = TcpListener::bind(addr).await?;
+                let listener = TcpListener::bind(addr).await.map_err(|error| {
+                    std::io::Error::new(
+                        error.kind(),
+                        format!("the metrics address {addr} (metrics_addr): {error}"),
+                    )
+                })?;
                 tracing::info!(address = %listener.local_addr()?, "metrics listening");
                 let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
                 let task = tokio::spawn(serve_router(
