@@ -39,7 +39,7 @@ async fn work(Query(work): Query<Work>, id: RequestId) -> Json<Value> {
 /// Answers every step with its own actions.
 #[on(step_reached)]
 fn echo(event: StepReached) -> StepReachedResponse {
-    StepReachedResponse::with_actions(event.actions().to_vec())
+    StepReachedResponse::with_actions(event.into_actions())
 }
 
 webhook::main!();
