@@ -207,14 +207,17 @@ impl ContentCodings {
     fn decoding(&self, body: Bytes, limit: usize) -> Decoding {
         let mut reader: Box<dyn Read + Send> = Box::new(io::Cursor::new(body));
         for coding in self.0.iter().rev() {
+            #[cfg(feature = "brotli")]
+            let mut window = None;
             let decoder: Box<dyn Read + Send> = match coding {
                 ContentEncoding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(reader)),
                 ContentEncoding::Deflate => Box::new(flate2::read::ZlibDecoder::new(reader)),
                 #[cfg(feature = "brotli")]
-                ContentEncoding::Br => Box::new(brotli_decompressor::Decompressor::new(
-                    reader,
-                    BROTLI_BUFFER,
-                )),
+                ContentEncoding::Br => {
+                    let cap = brotli_window::WindowCap::new(max_brotli_window(limit));
+                    window = Some(cap.clone());
+                    Box::new(brotli_window::decoder(reader, cap))
+                }
                 // `parse` keeps accepted codings only, and `br` is accepted with the feature only.
                 #[cfg(not(feature = "brotli"))]
                 ContentEncoding::Br => {
@@ -225,6 +228,8 @@ impl ContentCodings {
                 inner: decoder,
                 coding: *coding,
                 left: limit,
+                #[cfg(feature = "brotli")]
+                window,
             });
         }
         Decoding {
@@ -269,6 +274,12 @@ impl Decoding {
         if inner.is_some_and(|e| e.is::<Overflow>()) {
             return EncodingError::TooLarge { limit: self.limit };
         }
+        if let Some(refused) = inner.and_then(|e| e.downcast_ref::<WindowRefused>()) {
+            return EncodingError::WindowTooLarge {
+                window: refused.window,
+                most: refused.most,
+            };
+        }
         let coding = inner
             .and_then(|e| e.downcast_ref::<Corrupt>())
             .map_or("the declared coding", |corrupt| corrupt.coding.name());
@@ -288,8 +299,106 @@ impl Decoding {
 /// one (up to the body limit) does not stall the worker.
 pub(crate) const INLINE_DECODING_BUDGET: usize = 64 * 1024;
 
+/// The largest Brotli window (the decoder's ring buffer) a decoding within `limit` bytes
+/// allocates: twice the limit, and at least 4 MiB (`lgwin` 22, the encoders' default window).
+///
+/// A `br` stream declares a window of up to 16 MiB, and the decoder fills it before its first
+/// output: 52 bytes declaring 16 MiB took 16 MiB of memory to be refused as too large, whatever
+/// the limit, and three times that with `Content-Encoding: br, br, br` (found by the `decode`
+/// fuzz target). A stream that needs a larger window than this is refused (`413`) before the
+/// window is allocated. What the cap refuses in practice: streams written with a window of 8 or
+/// 16 MiB (`lgwin` 23 or 24) whose data is not in one last meta-block (a streaming encoder, a
+/// flush), when the limit is under 4 or 8 MiB; a body compressed whole is one last meta-block,
+/// whose ring buffer fits its data, and always passes. A streaming encoder's meta-blocks at the
+/// default window (a small body at quality 0 or 1 is one of them) need 4 MiB, which always
+/// passes.
+pub fn max_brotli_window(limit: usize) -> usize {
+    limit.saturating_mul(2).max(4 * 1024 * 1024)
+}
+
+/// A `br` stage refused the window its stream declares.
+#[derive(Debug, thiserror::Error)]
+#[cfg_attr(not(feature = "brotli"), allow(dead_code))]
+#[error("the Brotli window is over the limit")]
+struct WindowRefused {
+    window: usize,
+    most: usize,
+}
+
+/// brotli-decompressor's decoder with a cap on its ring buffer (see [`max_brotli_window`]).
 #[cfg(feature = "brotli")]
-const BROTLI_BUFFER: usize = 8 * 1024;
+mod brotli_window {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use brotli_decompressor::reader::DecompressorCustomAlloc;
+    use brotli_decompressor::{Allocator, StandardAlloc};
+
+    /// The decoder's input buffer.
+    const BUFFER: usize = 8 * 1024;
+
+    /// The bytes beyond the window that the decoder allocates with its ring buffer (its write
+    /// slack, 66 bytes in brotli-decompressor 5; a little more is allowed).
+    const RING_BUFFER_SLACK: usize = 1024;
+
+    /// The decoder's allocator of bytes: the standard one, except that an allocation larger
+    /// than the window cap (only the ring buffer can be: the other byte buffers of a Brotli
+    /// decoder hold at most 16 KiB) is refused with an empty buffer, which the decoder reports
+    /// as an allocation failure. The size refused is recorded for the error.
+    #[derive(Debug, Clone)]
+    pub(super) struct WindowCap {
+        pub(super) most: usize,
+        refused: Arc<AtomicUsize>,
+    }
+
+    impl WindowCap {
+        pub(super) fn new(most: usize) -> Self {
+            Self {
+                most,
+                refused: Arc::new(AtomicUsize::new(0)),
+            }
+        }
+
+        /// The window of a ring buffer refused, if one was.
+        pub(super) fn refused(&self) -> Option<usize> {
+            match self.refused.load(Ordering::Relaxed) {
+                0 => None,
+                // The ring buffer is a power of two, plus the slack.
+                size => Some(1 << (usize::BITS - 1 - size.leading_zeros())),
+            }
+        }
+    }
+
+    impl Allocator<u8> for WindowCap {
+        type AllocatedMemory = <StandardAlloc as Allocator<u8>>::AllocatedMemory;
+
+        fn alloc_cell(&mut self, len: usize) -> Self::AllocatedMemory {
+            if len > self.most.saturating_add(RING_BUFFER_SLACK) {
+                self.refused.store(len, Ordering::Relaxed);
+                return Self::AllocatedMemory::default();
+            }
+            <StandardAlloc as Allocator<u8>>::alloc_cell(&mut StandardAlloc::default(), len)
+        }
+
+        fn free_cell(&mut self, data: Self::AllocatedMemory) {
+            <StandardAlloc as Allocator<u8>>::free_cell(&mut StandardAlloc::default(), data);
+        }
+    }
+
+    /// A decoder of `input` whose window is capped by `cap`.
+    pub(super) fn decoder<R: Read + Send>(input: R, cap: WindowCap) -> impl Read + Send {
+        let buffer =
+            <StandardAlloc as Allocator<u8>>::alloc_cell(&mut StandardAlloc::default(), BUFFER);
+        DecompressorCustomAlloc::<_, _, _, _, StandardAlloc>::new(
+            input,
+            buffer,
+            cap,
+            StandardAlloc::default(),
+            <StandardAlloc as Default>::default(),
+        )
+    }
+}
 
 /// A decoding stage's output went over the limit.
 #[derive(Debug, thiserror::Error)]
@@ -316,6 +425,9 @@ struct Capped {
     inner: Box<dyn Read + Send>,
     coding: ContentEncoding,
     left: usize,
+    /// A `br` stage's window cap, to tell a refused window from corrupt data.
+    #[cfg(feature = "brotli")]
+    window: Option<brotli_window::WindowCap>,
 }
 
 impl Read for Capped {
@@ -328,11 +440,20 @@ impl Read for Capped {
         let read = match self.inner.read(&mut buf[..want]) {
             Ok(read) => read,
             Err(error) => {
-                let passes_through = error
-                    .get_ref()
-                    .is_some_and(|e| e.is::<Overflow>() || e.is::<Corrupt>());
+                let passes_through = error.get_ref().is_some_and(|e| {
+                    e.is::<Overflow>() || e.is::<Corrupt>() || e.is::<WindowRefused>()
+                });
                 if passes_through {
                     return Err(error);
+                }
+                #[cfg(feature = "brotli")]
+                if let Some(cap) = &self.window {
+                    if let Some(window) = cap.refused() {
+                        return Err(io::Error::other(WindowRefused {
+                            window,
+                            most: cap.most,
+                        }));
+                    }
                 }
                 let reason = match error.kind() {
                     io::ErrorKind::UnexpectedEof => "the data ends too early".to_owned(),
@@ -387,6 +508,19 @@ pub enum EncodingError {
         /// The limit, in bytes.
         limit: usize,
     },
+    /// A `br` body whose stream needs a window larger than this webhook allows (twice the body
+    /// limit, at least 4 MiB: [`max_brotli_window`]): `413`.
+    #[error(
+        "The request body's Brotli stream needs a window of {window} bytes; this webhook \
+         decodes windows of at most {most} bytes."
+    )]
+    WindowTooLarge {
+        /// The window the decoder asks for, in bytes: the one the stream declares, or less for a
+        /// stream in one meta-block (twice its data, rounded to a power of two).
+        window: usize,
+        /// The largest window this webhook allows, in bytes.
+        most: usize,
+    },
 }
 
 impl From<EncodingError> for ApiError {
@@ -399,7 +533,7 @@ impl From<EncodingError> for ApiError {
                 return ApiError::bad_request("Undecodable body", error.to_string())
                     .at_stage(RejectionStage::Encoding)
             }
-            EncodingError::TooLarge { .. } => {
+            EncodingError::TooLarge { .. } | EncodingError::WindowTooLarge { .. } => {
                 (StatusCode::PAYLOAD_TOO_LARGE, RejectionStage::Limit)
             }
         };
@@ -470,8 +604,14 @@ mod tests {
 
     #[cfg(feature = "brotli")]
     fn brotli(data: &[u8]) -> Vec<u8> {
+        brotli_with_window(data, 22)
+    }
+
+    /// `data` compressed with a window of `2^lgwin` bytes.
+    #[cfg(feature = "brotli")]
+    fn brotli_with_window(data: &[u8], lgwin: u32) -> Vec<u8> {
         let mut out = Vec::new();
-        let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+        let mut encoder = brotli::CompressorWriter::new(&mut out, 4096, 5, lgwin);
         encoder.write_all(data).unwrap();
         drop(encoder);
         out
@@ -621,6 +761,91 @@ mod tests {
         assert!(decoding.output.len() < data.len());
         assert_eq!(decoding.step(usize::MAX), Ok(true));
         assert_eq!(decoding.finish(), data);
+    }
+
+    /// Found by the `decode` fuzz target: a `br` stream of a few bytes declaring a 16 MiB
+    /// window made the decoder allocate (and fill, before its first output) 16 MiB, whatever
+    /// the limit. A window over twice the limit and over 4 MiB is now refused before it is
+    /// allocated.
+    #[cfg(feature = "brotli")]
+    #[test]
+    fn a_brotli_window_over_the_cap_is_refused_before_it_is_allocated() {
+        // 64 MiB of zeros, quality 5, a 16 MiB window, in meta-blocks of 16 MiB: 52 bytes.
+        let bomb = hex::decode(
+            "cfffff7f002400e2b14072effff9ffff0f8004401c1680eefd3fffffff01900088c302d0bdffe7ffff3f\
+             001200715800baf7ff03",
+        )
+        .unwrap();
+        let error = codings(&["br"])
+            .decode(Bytes::from(bomb.clone()), 4096)
+            .unwrap_err();
+        assert_eq!(
+            error,
+            EncodingError::WindowTooLarge {
+                window: 1 << 24,
+                most: 1 << 22
+            }
+        );
+        let api = ApiError::from(error);
+        assert_eq!(api.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            api.description(),
+            "The request body's Brotli stream needs a window of 16777216 bytes; this webhook \
+             decodes windows of at most 4194304 bytes."
+        );
+        // Inside a stack of codings too.
+        assert!(matches!(
+            codings(&["br, gzip"]).decode(Bytes::from(gzip(&bomb)), 4096),
+            Err(EncodingError::WindowTooLarge { .. })
+        ));
+        // Twice the limit when that is more than 4 MiB.
+        assert_eq!(
+            codings(&["br"]).decode(Bytes::from(bomb), 8 << 20),
+            Err(EncodingError::TooLarge { limit: 8 << 20 })
+        );
+        // A window within the cap: decoded, and refused when the data passes the limit.
+        let zeros = vec![0u8; 1 << 20];
+        assert_eq!(
+            codings(&["br"]).decode(Bytes::from(brotli_with_window(&zeros, 22)), 4096),
+            Err(EncodingError::TooLarge { limit: 4096 })
+        );
+        // A body compressed whole is one last meta-block, whose ring buffer fits its data:
+        // any window passes.
+        let data = br#"{"topic": "conversation.step_reached"}"#;
+        assert_eq!(
+            codings(&["br"])
+                .decode(Bytes::from(brotli_with_window(data, 24)), 4096)
+                .unwrap(),
+            &data[..]
+        );
+        // A small body from a streaming encoder at quality 1 (its data in a meta-block that is
+        // not the last: the decoder asks for the whole window) passes at the default window,
+        // even with a small limit (found by the `decode` fuzz target with a first cap of twice
+        // the limit).
+        let small = vec![191u8; 192];
+        let mut streamed = Vec::new();
+        {
+            let mut encoder = brotli::CompressorWriter::new(&mut streamed, 4096, 1, 22);
+            encoder.write_all(&small).unwrap();
+        }
+        assert_eq!(
+            codings(&["br"])
+                .decode(Bytes::from(streamed), 4096)
+                .unwrap(),
+            small
+        );
+        // With the default limit, the default window passes in several meta-blocks.
+        let large: Vec<u8> = (0..1_500_000u32).map(|n| (n % 251) as u8).collect();
+        let decoded = codings(&["br"])
+            .decode(
+                Bytes::from(brotli_with_window(&large, 22)),
+                crate::DEFAULT_BODY_LIMIT,
+            )
+            .unwrap();
+        assert_eq!(decoded, large);
+        assert_eq!(max_brotli_window(crate::DEFAULT_BODY_LIMIT), 1 << 22);
+        assert_eq!(max_brotli_window(4096), 1 << 22);
+        assert_eq!(max_brotli_window(8 << 20), 16 << 20);
     }
 
     #[test]
