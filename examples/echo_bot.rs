@@ -10,10 +10,13 @@
 //!
 //! Configured from the environment: `WEBHOOK_ADDR` (default `127.0.0.1:8000`),
 //! `WEBHOOK_PRIVATE_KEY`, `WEBHOOK_AUTH_USERNAME`, `WEBHOOK_AUTH_PASSWORD`,
-//! `WEBHOOK_REQUEST_MAX_AGE` (seconds, `none` disables; default 10).
+//! `WEBHOOK_REQUEST_MAX_AGE` (seconds, `none` disables; default 10), and every other variable of
+//! `webhook::config::Settings`: probes at `/healthz` and `/readyz`, metrics at `/metrics`,
+//! `WEBHOOK_LOG_FORMAT=json`, the drain (`WEBHOOK_DRAIN_DELAY`, `WEBHOOK_SHUTDOWN_TIMEOUT`).
 
 use webhook::config::Settings;
 use webhook::prelude::*;
+use webhook::ServeError;
 
 /// Answers with the step's actions, and stores a name in the session.
 fn echo(event: StepReached) -> StepReachedResponse {
@@ -36,11 +39,6 @@ pub(crate) fn echo_bot() -> Webhook {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
@@ -48,10 +46,18 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    let _logging = webhook::logging::init(settings.log_format);
     let webhook = settings.apply(echo_bot());
     tracing::info!(routes = %webhook.describe_routes(), "route table");
-    if let Err(error) = webhook.serve(settings.addr).await {
-        eprintln!("echo_bot: cannot serve on {}: {error}", settings.addr);
-        std::process::exit(1);
+    match webhook.serve(settings.addr).await {
+        Ok(()) => {}
+        Err(ServeError::Io(error)) => {
+            eprintln!("echo_bot: cannot serve on {}: {error}", settings.addr);
+            std::process::exit(1);
+        }
+        Err(error) => {
+            eprintln!("echo_bot: {error}");
+            std::process::exit(1);
+        }
     }
 }

@@ -11,13 +11,14 @@
 //!   -d 'Hello, World!'
 //! ```
 //!
-//! Configured from the environment: `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and
-//! `GITHUB_WEBHOOK_SECRET` (required).
-
-use std::net::SocketAddr;
+//! Configured from the environment: `GITHUB_WEBHOOK_SECRET` (required), `WEBHOOK_ADDR` (default
+//! `127.0.0.1:8000`) and the other variables of `webhook::config::Settings` (probes, metrics,
+//! `WEBHOOK_LOG_FORMAT`, the drain...).
 
 use serde_json::{json, Value};
+use webhook::config::Settings;
 use webhook::prelude::*;
+use webhook::ServeError;
 
 /// The value at `key` of the JSON payload, or `null`.
 fn field(event: &HttpEvent, key: &str) -> Value {
@@ -62,18 +63,14 @@ pub(crate) fn github_hook(secret: &str) -> Webhook {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-    let addr = std::env::var("WEBHOOK_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".to_owned());
-    let Ok(addr) = addr.parse::<SocketAddr>() else {
-        eprintln!(
-            "github_hook: WEBHOOK_ADDR must be an address such as 127.0.0.1:8000, not {addr:?}"
-        );
-        std::process::exit(2);
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("github_hook: {error}");
+            std::process::exit(2);
+        }
     };
+    let _logging = webhook::logging::init(settings.log_format);
     let secret = match std::env::var("GITHUB_WEBHOOK_SECRET") {
         Ok(secret) if !secret.is_empty() => secret,
         _ => {
@@ -81,8 +78,19 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    if let Err(error) = github_hook(&secret).serve(addr).await {
-        eprintln!("github_hook: cannot serve on {addr}: {error}");
-        std::process::exit(1);
+    match settings
+        .apply(github_hook(&secret))
+        .serve(settings.addr)
+        .await
+    {
+        Ok(()) => {}
+        Err(ServeError::Io(error)) => {
+            eprintln!("github_hook: cannot serve on {}: {error}", settings.addr);
+            std::process::exit(1);
+        }
+        Err(error) => {
+            eprintln!("github_hook: {error}");
+            std::process::exit(1);
+        }
     }
 }

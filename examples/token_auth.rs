@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use webhook::config::Settings;
 use webhook::prelude::*;
+use webhook::ServeError;
 
 /// Who calls: the holder of a known token, or of an unknown one (refused with a `403`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,11 +142,6 @@ pub(crate) fn token_bot(tokens: Tokens) -> Webhook {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
     let (settings, tokens) = match (Settings::from_env(), Tokens::from_env()) {
         (Ok(settings), Ok(tokens)) => (settings, tokens),
         (Err(error), _) => {
@@ -157,9 +153,17 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    let _logging = webhook::logging::init(settings.log_format);
     tracing::info!(tokens = tokens.0.len(), "tokens loaded");
-    if let Err(error) = settings.apply(token_bot(tokens)).serve(settings.addr).await {
-        eprintln!("token_auth: cannot serve on {}: {error}", settings.addr);
-        std::process::exit(1);
+    match settings.apply(token_bot(tokens)).serve(settings.addr).await {
+        Ok(()) => {}
+        Err(ServeError::Io(error)) => {
+            eprintln!("token_auth: cannot serve on {}: {error}", settings.addr);
+            std::process::exit(1);
+        }
+        Err(error) => {
+            eprintln!("token_auth: {error}");
+            std::process::exit(1);
+        }
     }
 }

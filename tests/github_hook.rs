@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 #[path = "../examples/github_hook.rs"]
 mod github_hook_example;
+#[allow(dead_code)]
 #[path = "common/programs.rs"]
 mod programs;
 

@@ -9,7 +9,11 @@
 # tests/fixtures/step_reached_small.json), PROFILE (release or release-lto, default release),
 # DURATION (seconds per run, default 10), THREADS (wrk threads, default 2),
 # CONNECTIONS (default 32), ROUNDS (default 2, at most 10), BASELINE_PORT (default 18001),
-# ECHO_PORT (default 18000), WRK_TIMEOUT (seconds, default 2).
+# ECHO_PORT (default 18000), WRK_TIMEOUT (seconds, default 2), COMPARE_OPS (1: also run the echo
+# bot with its metrics and request spans off, WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false,
+# on ECHO_OFF_PORT, default 18002, each round, and print what the operations cost),
+# ECHO_RUST_LOG (the echo bots' RUST_LOG, default "warn,webhook::request=info": the request
+# spans are created and entered, the access log line is not written).
 #
 # Only 127.0.0.1 is ever targeted. The figures and the targets are in the README's
 # "Performance" section.
@@ -25,6 +29,9 @@ CONNECTIONS="${CONNECTIONS:-32}"
 ROUNDS="${ROUNDS:-2}"
 BASELINE_PORT="${BASELINE_PORT:-18001}"
 ECHO_PORT="${ECHO_PORT:-18000}"
+ECHO_OFF_PORT="${ECHO_OFF_PORT:-18002}"
+COMPARE_OPS="${COMPARE_OPS:-0}"
+ECHO_RUST_LOG="${ECHO_RUST_LOG:-warn,webhook::request=info}"
 WRK_TIMEOUT="${WRK_TIMEOUT:-2}"
 KEY="bench"
 # wrk replays one request, so its Date is fixed: replay prevention is disabled on both servers
@@ -35,7 +42,7 @@ FIXTURE="${FIXTURE:-$root/tests/fixtures/step_reached.json}"
 # (fat LTO, one codegen unit; see the workspace's Cargo.toml).
 PROFILE="${PROFILE:-release}"
 
-for value in "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" "$BASELINE_PORT" "$ECHO_PORT" "$WRK_TIMEOUT"; do
+for value in "$DURATION" "$THREADS" "$CONNECTIONS" "$ROUNDS" "$BASELINE_PORT" "$ECHO_PORT" "$ECHO_OFF_PORT" "$WRK_TIMEOUT"; do
     if ! [[ "$value" =~ ^[1-9][0-9]*$ ]]; then
         echo "run.sh: DURATION, THREADS, CONNECTIONS, ROUNDS, *_PORT and WRK_TIMEOUT must be positive integers (got '$value')" >&2
         exit 2
@@ -104,14 +111,15 @@ EOF
 
 # (c) the servers
 started_pid=""
-start_server() { # name binary port; sets started_pid
+start_server() { # name binary port [VAR=value...]; sets started_pid
     local name="$1" binary="$2" port="$3"
+    shift 3
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "run.sh: 127.0.0.1:$port is already in use; set BASELINE_PORT / ECHO_PORT" >&2
         exit 1
     fi
-    WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
-        RUST_LOG=warn "$binary" >"$work/$name.log" 2>&1 &
+    env WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
+        RUST_LOG=warn "$@" "$binary" >"$work/$name.log" 2>&1 &
     started_pid=$!
     pids+=("$started_pid")
     local try
@@ -133,8 +141,14 @@ start_server() { # name binary port; sets started_pid
 echo "== starting the servers on 127.0.0.1:$BASELINE_PORT (baseline) and 127.0.0.1:$ECHO_PORT (echo_bot)"
 start_server baseline "$bin/load_baseline" "$BASELINE_PORT"
 baseline_pid="$started_pid"
-start_server echo_bot "$bin/echo_bot" "$ECHO_PORT"
+start_server echo_bot "$bin/echo_bot" "$ECHO_PORT" RUST_LOG="$ECHO_RUST_LOG"
 echo_pid="$started_pid"
+if [[ "$COMPARE_OPS" == 1 ]]; then
+    echo "== starting the echo bot with its metrics and request spans off on 127.0.0.1:$ECHO_OFF_PORT (echo_off)"
+    start_server echo_off "$bin/echo_bot" "$ECHO_OFF_PORT" RUST_LOG="$ECHO_RUST_LOG" \
+        WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false
+    echo_off_pid="$started_pid"
+fi
 
 # Both must answer the signed fixture with the same echo, and refuse a wrong signature, before
 # they are compared.
@@ -167,7 +181,15 @@ check_server() { # name port
 }
 check_server baseline "$BASELINE_PORT"
 check_server echo_bot "$ECHO_PORT"
-echo "   both answer the signed fixture with the echo, and refuse a wrong signature"
+if [[ "$COMPARE_OPS" == 1 ]]; then
+    check_server echo_off "$ECHO_OFF_PORT"
+    # The operations are on in one and off in the other.
+    [[ "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ECHO_PORT/metrics")" == 200 ]] ||
+        { echo "run.sh: echo_bot serves no metrics" >&2; exit 1; }
+    [[ "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ECHO_OFF_PORT/metrics")" == 404 ]] ||
+        { echo "run.sh: echo_off serves metrics" >&2; exit 1; }
+fi
+echo "   all answer the signed fixture with the echo, and refuse a wrong signature"
 
 # wrk's latency figures, in milliseconds
 to_ms() {
@@ -199,11 +221,18 @@ run_wrk() { # name port round
 for round in $(seq 1 "$ROUNDS"); do
     run_wrk baseline "$BASELINE_PORT" "$round"
     run_wrk echo_bot "$ECHO_PORT" "$round"
+    if [[ "$COMPARE_OPS" == 1 ]]; then
+        run_wrk echo_off "$ECHO_OFF_PORT" "$round"
+    fi
 done
 
 # (e) peak memory
 baseline_hwm="$(hwm_kb "$baseline_pid")"
 echo_hwm="$(hwm_kb "$echo_pid")"
+echo_off_hwm=""
+if [[ "$COMPARE_OPS" == 1 ]]; then
+    echo_off_hwm="$(hwm_kb "$echo_off_pid")"
+fi
 
 # (f) summary
 echo
@@ -216,6 +245,7 @@ printf '%-9s %5s %12s %10s %14s %8s %8s\n' server round "requests/s" "p99 (ms)" 
 while read -r name round rps p99 errors non2xx; do
     hwm="$baseline_hwm"
     [[ "$name" == echo_bot ]] && hwm="$echo_hwm"
+    [[ "$name" == echo_off ]] && hwm="$echo_off_hwm"
     printf '%-9s %5s %12s %10s %14s %8s %8s\n' "$name" "$round" "$rps" "$p99" "$hwm" "$errors" "$non2xx"
 done <"$work/results"
 echo "(peak RSS: VmHWM of each server after all its rounds)"
@@ -237,6 +267,26 @@ awk -v rounds="$ROUNDS" -v echo_hwm="$echo_hwm" '
         printf "targets: echo_bot RPS >= 90%% of baseline: %s (worst round %.1f%%)\n", (min_ratio >= 0.9 ? "met" : "MISSED"), 100 * min_ratio
         printf "         p99 within 0.5 ms of baseline:  %s (worst round %+.3f ms)\n", (max_diff <= 0.5 ? "met" : "MISSED"), max_diff
         printf "         peak RSS under 10 MB:           %s (%d kB)\n", (echo_hwm + 0 > 0 && echo_hwm + 0 < 10000 ? "met" : "MISSED"), echo_hwm
-        if (bad["baseline"] + bad["echo_bot"] > 0)
-            printf "WARNING: socket errors or non-2xx answers (baseline %d, echo_bot %d): the figures are suspect\n", bad["baseline"], bad["echo_bot"]
+        if (bad["baseline"] + bad["echo_bot"] + bad["echo_off"] > 0)
+            printf "WARNING: socket errors or non-2xx answers (baseline %d, echo_bot %d, echo_off %d): the figures are suspect\n", bad["baseline"], bad["echo_bot"], bad["echo_off"]
     }' "$work/results"
+if [[ "$COMPARE_OPS" == 1 ]]; then
+    echo
+    echo "== the operations' cost: echo_bot (metrics and request spans on, RUST_LOG=$ECHO_RUST_LOG)"
+    echo "   against echo_off (WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false), same rounds"
+    awk -v rounds="$ROUNDS" '
+        { rps[$1, $2] = $3; p99[$1, $2] = $4 }
+        END {
+            printf "%-5s %22s %22s\n", "round", "echo_bot/echo_off RPS", "p99 echo_bot-echo_off"
+            for (r = 1; r <= rounds; r++) {
+                ratio = rps["echo_bot", r] / rps["echo_off", r]
+                diff = p99["echo_bot", r] - p99["echo_off", r]
+                printf "%-5s %21.1f%% %19.3f ms\n", r, 100 * ratio, diff
+                sum += ratio
+                if (r == 1 || ratio < min) min = ratio
+            }
+            mean = sum / rounds
+            printf "%-5s %21.1f%%\n", "mean", 100 * mean
+            printf "target: the operations cost at most 3%% (mean ratio >= 97%%): %s (mean %.1f%%, worst round %.1f%%)\n", (mean >= 0.97 ? "met" : "MISSED"), 100 * mean, 100 * min
+        }' "$work/results"
+fi

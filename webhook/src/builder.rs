@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +14,8 @@ use crate::auth::{share, Authenticator, SharedAuthenticator};
 use crate::filter::IntoFilter;
 use crate::handler::Handler;
 use crate::http::{HttpRoute, Methods, Verify};
-use crate::http_server::serve_router;
+use crate::http_server::{serve_router, Drain};
+use crate::ops::{InFlight, Metrics, OpsOptions, Readiness, ShutdownTimedOut};
 use crate::pipeline::body::BodyRules;
 use crate::pipeline::content_type::ContentTypeCheck;
 use crate::pipeline::dispatch::Dispatcher;
@@ -41,6 +43,100 @@ pub struct MissingState {
     pub location: Option<&'static str>,
     /// The type of the missing value.
     pub type_name: &'static str,
+}
+
+/// Two endpoints of the webhook would take the same requests: found at start
+/// ([`Webhook::check_paths`]), before any request. `main!()` prints it and exits with code 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathConflict {
+    /// An operations endpoint's path is not a path of literal segments.
+    #[error("{what} is on {path:?}, which is not a path of literal segments (such as \"/healthz\"): {reason}")]
+    InvalidPath {
+        /// The endpoint, with the setting of its path.
+        what: &'static str,
+        /// The path.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An operations endpoint and another endpoint take the same requests.
+    #[error(
+        "{what} is on {path:?}, and so is {other}: give one of them another path, or turn the \
+         endpoint off (`probes = false`, `metrics = false`)"
+    )]
+    Taken {
+        /// The operations endpoint, with the setting of its path.
+        what: &'static str,
+        /// Its path.
+        path: String,
+        /// The other endpoint: another operations endpoint, the Clustaar notifications, or an
+        /// HTTP route (its name, location and pattern).
+        other: String,
+    },
+}
+
+/// Why [`Webhook::serve`] stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// An address cannot be bound or read.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// Two endpoints take the same requests.
+    #[error(transparent)]
+    Conflict(#[from] PathConflict),
+    /// The shutdown timeout passed before every request was answered.
+    #[error(transparent)]
+    ShutdownTimedOut(#[from] ShutdownTimedOut),
+}
+
+impl From<ServeError> for std::io::Error {
+    /// For programs whose `main` returns `std::io::Result`: the error's kind is kept for
+    /// [`ServeError::Io`]; the other errors are `InvalidInput` (a conflict) and `TimedOut`.
+    fn from(error: ServeError) -> Self {
+        match error {
+            ServeError::Io(error) => error,
+            ServeError::Conflict(conflict) => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, conflict)
+            }
+            ServeError::ShutdownTimedOut(cut) => {
+                std::io::Error::new(std::io::ErrorKind::TimedOut, cut)
+            }
+        }
+    }
+}
+
+/// Whether the route pattern `pattern` (literal and `{name}` segments) matches the literal
+/// path `path`.
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    let mut patterns = pattern.split('/');
+    let mut segments = path.split('/');
+    loop {
+        match (patterns.next(), segments.next()) {
+            (None, None) => return true,
+            (Some(expected), Some(segment)) => {
+                let is_param = expected.starts_with('{') && expected.ends_with('}');
+                if !is_param && expected != segment {
+                    return false;
+                }
+                if is_param && segment.is_empty() {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// What a webhook becomes: its router, and what the server needs to run it.
+pub(crate) struct Built {
+    pub(crate) router: Router,
+    pub(crate) admin: Option<(SocketAddr, Router)>,
+    pub(crate) readiness: Readiness,
+    pub(crate) in_flight: InFlight,
+    pub(crate) header_read_timeout: Option<Duration>,
+    pub(crate) drain: Drain,
 }
 
 /// The default maximum body size: 2 MiB, as axum's.
@@ -86,6 +182,7 @@ pub struct Webhook<S = ()> {
     body_read_timeout: Option<Duration>,
     authenticator: Option<SharedAuthenticator>,
     strict_notifications: bool,
+    ops: OpsOptions,
 }
 
 impl Webhook<()> {
@@ -115,6 +212,7 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("body_read_timeout", &self.body_read_timeout)
             .field("authenticator", &self.authenticator.is_some())
             .field("strict_notifications", &self.strict_notifications)
+            .field("ops", &self.ops)
             .field("routes", &self.routes)
             .field("http_routes", &self.http_routes)
             .finish()
@@ -139,6 +237,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             header_read_timeout: Some(DEFAULT_HEADER_READ_TIMEOUT),
             body_read_timeout: Some(DEFAULT_BODY_READ_TIMEOUT),
             authenticator: None,
+            ops: OpsOptions::default(),
         }
     }
 
@@ -345,6 +444,173 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self
     }
 
+    /// Serves the probes, `GET /healthz` and `GET /readyz` (default: on). See [`ops`](crate::ops).
+    pub fn probes(mut self, on: bool) -> Self {
+        self.ops.probes = on;
+        self
+    }
+
+    /// The path of the liveness probe (default `/healthz`).
+    pub fn health_path(mut self, path: impl Into<String>) -> Self {
+        self.ops.health_path = path.into();
+        self
+    }
+
+    /// The path of the readiness probe (default `/readyz`).
+    pub fn ready_path(mut self, path: impl Into<String>) -> Self {
+        self.ops.ready_path = path.into();
+        self
+    }
+
+    /// Adds a readiness check: `/readyz` answers `503` naming the check (`store: connection
+    /// refused`) while it fails or takes longer than
+    /// [`READINESS_CHECK_TIMEOUT`](crate::ops::READINESS_CHECK_TIMEOUT). Checks run in the
+    /// order they are added, on each call of `/readyz`.
+    ///
+    /// ```
+    /// use webhook::prelude::*;
+    ///
+    /// let webhook = Webhook::new().readiness_check("database", || async {
+    ///     tokio::net::TcpStream::connect("127.0.0.1:5432").await.map(drop)
+    /// });
+    /// ```
+    pub fn readiness_check<F, Fut, E>(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        check: F,
+    ) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: fmt::Display,
+    {
+        self.ops.readiness.add_check(name.into(), check);
+        self
+    }
+
+    /// The webhook's readiness, shared with its router: an application that serves
+    /// [`into_router`](Webhook::into_router) itself calls [`Readiness::drain`] when it starts
+    /// shutting down. Take it after the last [`readiness_check`](Webhook::readiness_check).
+    pub fn readiness(&self) -> Readiness {
+        self.ops.readiness.clone()
+    }
+
+    /// Counts requests, latencies and rejections, served in the Prometheus text format at
+    /// `GET /metrics` (default: on). See [`ops::metrics`](crate::ops::metrics).
+    pub fn metrics(mut self, on: bool) -> Self {
+        self.ops.metrics = match (on, self.ops.metrics.take()) {
+            (false, _) => None,
+            (true, Some(metrics)) => Some(metrics),
+            (true, None) => Some(Metrics::default()),
+        };
+        self
+    }
+
+    /// The webhook's metrics, when they are on: to render them elsewhere.
+    pub fn metrics_handle(&self) -> Option<Metrics> {
+        self.ops.metrics.clone()
+    }
+
+    /// The path of the metrics (default `/metrics`).
+    pub fn metrics_path(mut self, path: impl Into<String>) -> Self {
+        self.ops.metrics_path = path.into();
+        self
+    }
+
+    /// Serves the metrics on this address instead of the webhook's (an admin port that the
+    /// load balancer does not expose); `None` (the default): on the webhook's address. Only
+    /// [`serve`](Webhook::serve) binds it: [`into_router`](Webhook::into_router) then leaves the
+    /// metrics out.
+    pub fn metrics_addr(mut self, addr: impl Into<Option<SocketAddr>>) -> Self {
+        self.ops.metrics_addr = addr.into();
+        self
+    }
+
+    /// Opens a `tracing` span a request (`request`, at the `info` level, target
+    /// `webhook::request`: method, route pattern, request id, status, latency), in which the
+    /// handler's logs nest, and logs an `answered` event when it ends (target `webhook::access`)
+    /// (default: on). Request ids are given and echoed either way.
+    pub fn request_spans(mut self, on: bool) -> Self {
+        self.ops.request_spans = on;
+        self
+    }
+
+    /// How long [`serve`](Webhook::serve) keeps accepting connections after the shutdown
+    /// signal, `/readyz` answering `503`, so that load balancers see it before connections are
+    /// refused (default: none).
+    pub fn drain_delay(mut self, delay: Duration) -> Self {
+        self.ops.drain_delay = delay;
+        self
+    }
+
+    /// How long [`serve`](Webhook::serve) may take to stop after the shutdown signal, the
+    /// [drain delay](Webhook::drain_delay) included; past it, it returns
+    /// [`ServeError::ShutdownTimedOut`] naming the requests cut. Default
+    /// [`DEFAULT_SHUTDOWN_TIMEOUT`](crate::ops::DEFAULT_SHUTDOWN_TIMEOUT) (25 s); `None` waits
+    /// for every request.
+    pub fn shutdown_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.ops.shutdown_timeout = timeout.into();
+        self
+    }
+
+    /// Checks that no two endpoints take the same requests: the probes, the metrics, the
+    /// Clustaar notifications' path and the HTTP routes' patterns (`/{slug}` takes `/healthz`).
+    ///
+    /// # Errors
+    ///
+    /// The first conflict, naming both endpoints and the setting that moves the probe or the
+    /// metrics.
+    pub fn check_paths(&self) -> Result<(), PathConflict> {
+        let reserved = self.ops.reserved_paths();
+        for (at, (what, path)) in reserved.iter().enumerate() {
+            let literal = webhook_core::route_path::check_path(path)
+                .map_err(|error| error.to_string())
+                .and_then(|()| {
+                    if path.contains('{') {
+                        Err("it has a `{name}` parameter".to_owned())
+                    } else {
+                        Ok(())
+                    }
+                });
+            if let Err(reason) = literal {
+                return Err(PathConflict::InvalidPath {
+                    what,
+                    path: (*path).to_owned(),
+                    reason,
+                });
+            }
+            let taken = |other: String| PathConflict::Taken {
+                what,
+                path: (*path).to_owned(),
+                other,
+            };
+            if let Some((other, _)) = reserved[..at].iter().find(|(_, p)| p == path) {
+                return Err(taken((*other).to_owned()));
+            }
+            if *path == self.path {
+                return Err(taken(
+                    "the Clustaar notifications (Webhook::path)".to_owned(),
+                ));
+            }
+            if let Some(route) = self
+                .http_routes
+                .iter()
+                .find(|route| pattern_matches(route.path(), path))
+            {
+                let location = route
+                    .declared_at()
+                    .map(|at| format!(" ({at})"))
+                    .unwrap_or_default();
+                return Err(taken(format!(
+                    "the HTTP route `{}`{location}, whose path is {:?}",
+                    route.route_name(),
+                    route.path()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Checks that the [`StateMap`] holds every value the `#[on]` handlers read with
     /// `State<T>`. A webhook whose state is not a `StateMap` passes: its `State<T>` arguments
     /// were checked at compile time (`T: FromRef<S>`).
@@ -386,15 +652,33 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// (`Router::new().nest_service("/clustaar", webhook.into_router())`), wrap in tower
     /// layers, or serve.
     ///
+    /// The router is [ready](crate::ops::Readiness) at once: call
+    /// [`Readiness::drain`](crate::ops::Readiness::drain) on [`readiness`](Webhook::readiness)
+    /// when the application starts shutting down. With a
+    /// [`metrics_addr`](Webhook::metrics_addr), the metrics are not in it.
+    ///
     /// # Panics
     ///
     /// When an HTTP route is on the path of the Clustaar notifications, two HTTP route
-    /// paths conflict (`/hooks/{a}` and `/hooks/{b}`), or a handler reads state the webhook
-    /// does not hold ([`check_state`](Webhook::check_state)).
+    /// paths conflict (`/hooks/{a}` and `/hooks/{b}`), an endpoint takes the path of a probe or
+    /// of the metrics ([`check_paths`](Webhook::check_paths)), or a handler reads state the
+    /// webhook does not hold ([`check_state`](Webhook::check_state)).
     pub fn into_router(self) -> Router {
+        match self.build() {
+            Ok(built) => {
+                built.readiness.ready();
+                built.router
+            }
+            Err(conflict) => panic!("{conflict}"),
+        }
+    }
+
+    /// The router and what the server needs to run it.
+    pub(crate) fn build(self) -> Result<Built, PathConflict> {
         if let Err(missing) = self.check_state() {
             panic!("{missing}");
         }
+        self.check_paths()?;
         let Self {
             state,
             routes,
@@ -406,10 +690,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             http_routes,
             content_type,
             encodings,
-            header_read_timeout: _,
+            header_read_timeout,
             body_read_timeout,
             authenticator,
             strict_notifications,
+            ops,
         } = self;
         if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
             panic!(
@@ -419,8 +704,28 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             );
         }
         let state = Arc::new(state);
-        Pipeline {
+        let http_paths: Vec<String> = http_routes
+            .iter()
+            .map(|route| route.path().to_owned())
+            .collect();
+        let in_flight = InFlight::default();
+        let readiness = ops.readiness.clone();
+        let drain = Drain {
+            delay: ops.drain_delay,
+            timeout: ops.shutdown_timeout,
+        };
+        let admin = match (&ops.metrics, ops.metrics_addr) {
+            (Some(metrics), Some(addr)) => Some((
+                addr,
+                crate::pipeline::metrics_router(&ops.metrics_path, metrics.clone()),
+            )),
+            _ => None,
+        };
+        let router = Pipeline {
             path,
+            http_paths,
+            ops,
+            in_flight: in_flight.clone(),
             http: crate::http::router(http_routes, &state),
             dispatcher: Dispatcher {
                 routes: RouteTable::new(routes),
@@ -440,31 +745,92 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 authenticator,
             },
         }
-        .into_router()
+        .into_router();
+        Ok(Built {
+            router,
+            admin,
+            readiness,
+            in_flight,
+            header_read_timeout,
+            drain,
+        })
     }
 
-    /// Listens on `addr` and serves until SIGINT or SIGTERM, then lets in-flight requests
-    /// finish. HTTP/1.1 and, on the same port, HTTP/2 over cleartext with prior knowledge (a
-    /// client that opens with the HTTP/2 preface, as `curl --http2-prior-knowledge` does; no
-    /// TLS, no `Upgrade: h2c`), with the [header read timeout](Webhook::header_read_timeout).
-    pub async fn serve(self, addr: impl ToSocketAddrs) -> std::io::Result<()> {
+    /// Listens on `addr` and serves until SIGINT or SIGTERM, then drains: `/readyz` answers
+    /// `503` at once, connections are accepted for the [drain delay](Webhook::drain_delay), then
+    /// refused, and the requests in flight are answered within the
+    /// [shutdown timeout](Webhook::shutdown_timeout). HTTP/1.1 and, on the same port, HTTP/2
+    /// over cleartext with prior knowledge (a client that opens with the HTTP/2 preface, as
+    /// `curl --http2-prior-knowledge` does; no TLS, no `Upgrade: h2c`), with the
+    /// [header read timeout](Webhook::header_read_timeout). The metrics are served on their
+    /// [own address](Webhook::metrics_addr) when one is set.
+    ///
+    /// # Errors
+    ///
+    /// An address that cannot be bound, a [`PathConflict`], or the shutdown timeout passed
+    /// ([`ServeError::ShutdownTimedOut`], naming the requests cut). A program whose `main`
+    /// returns `std::io::Result` can use `?`: `ServeError` converts into `std::io::Error`.
+    pub async fn serve(self, addr: impl ToSocketAddrs) -> Result<(), ServeError> {
+        self.check_paths()?;
         let listener = TcpListener::bind(addr).await?;
         tracing::info!(address = %listener.local_addr()?, "webhook listening");
         self.serve_with_shutdown(listener, shutdown_signal()).await
     }
 
-    /// Serves on `listener` until `signal` completes, then lets in-flight requests finish;
-    /// HTTP/1.1 and HTTP/2 as [`serve`](Webhook::serve).
+    /// Serves on `listener` until `signal` completes, then drains as [`serve`](Webhook::serve)
+    /// does; HTTP/1.1 and HTTP/2 as `serve`.
+    ///
+    /// # Errors
+    ///
+    /// As [`serve`](Webhook::serve).
     pub async fn serve_with_shutdown<F>(
         self,
         listener: TcpListener,
         signal: F,
-    ) -> std::io::Result<()>
+    ) -> Result<(), ServeError>
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let header_read_timeout = self.header_read_timeout;
-        serve_router(listener, self.into_router(), header_read_timeout, signal).await
+        let built = self.build()?;
+        let admin = match built.admin {
+            Some((addr, router)) => {
+                let listener = TcpListener::bind(addr).await.map_err(|error| {
+                    std::io::Error::new(
+                        error.kind(),
+                        format!("the metrics address {addr} (metrics_addr): {error}"),
+                    )
+                })?;
+                tracing::info!(address = %listener.local_addr()?, "metrics listening");
+                let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+                let task = tokio::spawn(serve_router(
+                    listener,
+                    router,
+                    crate::http_server::ServeOptions::admin(built.header_read_timeout),
+                    async move {
+                        let _ = stopped.await;
+                    },
+                ));
+                Some((stop, task))
+            }
+            None => None,
+        };
+        let served = serve_router(
+            listener,
+            built.router,
+            crate::http_server::ServeOptions {
+                header_read_timeout: built.header_read_timeout,
+                drain: built.drain,
+                readiness: Some(built.readiness),
+                in_flight: Some(built.in_flight),
+            },
+            signal,
+        )
+        .await;
+        if let Some((stop, task)) = admin {
+            let _ = stop.send(());
+            let _ = task.await;
+        }
+        served
     }
 
     /// The header read timeout [`serve`](Webhook::serve) applies.

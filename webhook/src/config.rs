@@ -12,6 +12,16 @@
 //! | `header_read_timeout` | `--header-read-timeout` | `WEBHOOK_HEADER_READ_TIMEOUT` | `10` seconds (`none`: no timeout) |
 //! | `body_read_timeout` | `--body-read-timeout` | `WEBHOOK_BODY_READ_TIMEOUT` | `30` seconds (`none`: no timeout) |
 //! | `strict` | `--strict` | `WEBHOOK_STRICT` | off |
+//! | `probes` | `--probes` | `WEBHOOK_PROBES` | `true` |
+//! | `health_path` | `--health-path` | `WEBHOOK_HEALTH_PATH` | `/healthz` |
+//! | `ready_path` | `--ready-path` | `WEBHOOK_READY_PATH` | `/readyz` |
+//! | `metrics` | `--metrics` | `WEBHOOK_METRICS` | `true` |
+//! | `metrics_path` | `--metrics-path` | `WEBHOOK_METRICS_PATH` | `/metrics` |
+//! | `metrics_addr` | `--metrics-addr` | `WEBHOOK_METRICS_ADDR` | the webhook's address |
+//! | `request_spans` | `--request-spans` | `WEBHOOK_REQUEST_SPANS` | `true` |
+//! | `log_format` | `--log-format` | `WEBHOOK_LOG_FORMAT` | `text` (or `json`) |
+//! | `drain_delay` | `--drain-delay` | `WEBHOOK_DRAIN_DELAY` | `0` seconds |
+//! | `shutdown_timeout` | `--shutdown-timeout` | `WEBHOOK_SHUTDOWN_TIMEOUT` | `25` seconds (`none`: no limit) |
 //!
 //! Precedence, highest first: the command line, `main!(...)`, the environment, the default.
 
@@ -40,6 +50,14 @@ pub enum ConfigError {
         expected: String,
         /// What it is.
         value: String,
+    },
+    /// The drain delay is not shorter than the shutdown timeout, which counts it.
+    #[error("WEBHOOK_DRAIN_DELAY ({delay} s) must be shorter than WEBHOOK_SHUTDOWN_TIMEOUT ({timeout} s), which counts it (--drain-delay, --shutdown-timeout)")]
+    DrainLongerThanTimeout {
+        /// The drain delay, in seconds.
+        delay: u64,
+        /// The shutdown timeout, in seconds.
+        timeout: u64,
     },
     /// Only one of the credentials is set.
     #[error("WEBHOOK_AUTH_USERNAME and WEBHOOK_AUTH_PASSWORD (--auth-username, --auth-password) must be set together")]
@@ -87,6 +105,62 @@ impl fmt::Display for Seconds {
             Some(duration) => write!(f, "{}", duration.as_secs()),
             None => f.write_str("none"),
         }
+    }
+}
+
+/// The format of the log lines: `text` (human-readable, the default) or `json` (one JSON
+/// object a line, tracing-subscriber's).
+///
+/// ```
+/// use webhook::config::LogFormat;
+///
+/// assert_eq!("JSON".parse::<LogFormat>(), Ok(LogFormat::Json));
+/// assert!("yaml".parse::<LogFormat>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            _ => Err("\"text\" or \"json\"".to_owned()),
+        }
+    }
+}
+
+impl fmt::Display for LogFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Text => "text",
+            Self::Json => "json",
+        })
+    }
+}
+
+fn parse_bool(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("true or false".to_owned()),
+    }
+}
+
+fn parse_endpoint_path(value: &str) -> Result<String, String> {
+    let path = value.trim();
+    if path.starts_with('/') && !path.contains(['{', '}', '?', '#', ' ']) {
+        Ok(path.to_owned())
+    } else {
+        Err("a path such as /healthz".to_owned())
     }
 }
 
@@ -173,6 +247,51 @@ pub struct Settings {
     /// Validate every notification against the platform's rules
     #[arg(long, env = "WEBHOOK_STRICT")]
     pub strict: bool,
+    /// Serve the liveness and readiness probes (true or false)
+    #[arg(long, env = "WEBHOOK_PROBES", value_name = "BOOL", default_value = "true", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    pub probes: bool,
+    /// Path of the liveness probe
+    #[arg(long, env = "WEBHOOK_HEALTH_PATH", value_name = "PATH", default_value = crate::ops::DEFAULT_HEALTH_PATH, value_parser = parse_endpoint_path)]
+    pub health_path: String,
+    /// Path of the readiness probe (503 while starting, draining, or when a check fails)
+    #[arg(long, env = "WEBHOOK_READY_PATH", value_name = "PATH", default_value = crate::ops::DEFAULT_READY_PATH, value_parser = parse_endpoint_path)]
+    pub ready_path: String,
+    /// Serve Prometheus metrics (true or false)
+    #[arg(long, env = "WEBHOOK_METRICS", value_name = "BOOL", default_value = "true", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    pub metrics: bool,
+    /// Path of the metrics
+    #[arg(long, env = "WEBHOOK_METRICS_PATH", value_name = "PATH", default_value = crate::ops::DEFAULT_METRICS_PATH, value_parser = parse_endpoint_path)]
+    pub metrics_path: String,
+    /// Serve the metrics on this address instead of the webhook's
+    #[arg(long, env = "WEBHOOK_METRICS_ADDR", value_name = "ADDR", value_parser = parse_addr)]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Open a tracing span a request and log its answer (true or false)
+    #[arg(long, env = "WEBHOOK_REQUEST_SPANS", value_name = "BOOL", default_value = "true", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    pub request_spans: bool,
+    /// Format of the log lines: text or json
+    #[arg(
+        long,
+        env = "WEBHOOK_LOG_FORMAT",
+        value_name = "FORMAT",
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
+    /// Seconds to keep accepting connections after SIGTERM, /readyz answering 503
+    #[arg(
+        long,
+        env = "WEBHOOK_DRAIN_DELAY",
+        value_name = "SECS",
+        default_value = "0"
+    )]
+    pub drain_delay: Seconds,
+    /// Seconds to stop after SIGTERM (drain delay included), or "none"; past it, exit code 1
+    #[arg(
+        long,
+        env = "WEBHOOK_SHUTDOWN_TIMEOUT",
+        value_name = "SECS",
+        default_value = "25"
+    )]
+    pub shutdown_timeout: Seconds,
 }
 
 impl fmt::Debug for Settings {
@@ -188,6 +307,16 @@ impl fmt::Debug for Settings {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
             .field("strict", &self.strict)
+            .field("probes", &self.probes)
+            .field("health_path", &self.health_path)
+            .field("ready_path", &self.ready_path)
+            .field("metrics", &self.metrics)
+            .field("metrics_path", &self.metrics_path)
+            .field("metrics_addr", &self.metrics_addr)
+            .field("request_spans", &self.request_spans)
+            .field("log_format", &self.log_format)
+            .field("drain_delay", &self.drain_delay)
+            .field("shutdown_timeout", &self.shutdown_timeout)
             .finish()
     }
 }
@@ -205,6 +334,16 @@ impl Default for Settings {
             header_read_timeout: Seconds(Some(crate::DEFAULT_HEADER_READ_TIMEOUT)),
             body_read_timeout: Seconds(Some(crate::DEFAULT_BODY_READ_TIMEOUT)),
             strict: false,
+            probes: true,
+            health_path: crate::ops::DEFAULT_HEALTH_PATH.to_owned(),
+            ready_path: crate::ops::DEFAULT_READY_PATH.to_owned(),
+            metrics: true,
+            metrics_path: crate::ops::DEFAULT_METRICS_PATH.to_owned(),
+            metrics_addr: None,
+            request_spans: true,
+            log_format: LogFormat::Text,
+            drain_delay: Seconds(Some(Duration::ZERO)),
+            shutdown_timeout: Seconds(Some(crate::ops::DEFAULT_SHUTDOWN_TIMEOUT)),
         }
     }
 }
@@ -249,8 +388,17 @@ impl Settings {
         Ok((settings, matches))
     }
 
-    /// Checks what no single value can: the credentials go together.
+    /// Checks what no single value can: the credentials go together, and the drain delay is
+    /// shorter than the shutdown timeout.
     pub fn check(&self) -> Result<(), ConfigError> {
+        if let (Some(delay), Some(timeout)) = (self.drain_delay.0, self.shutdown_timeout.0) {
+            if !delay.is_zero() && delay >= timeout {
+                return Err(ConfigError::DrainLongerThanTimeout {
+                    delay: delay.as_secs(),
+                    timeout: timeout.as_secs(),
+                });
+            }
+        }
         match (&self.auth_username, &self.auth_password) {
             (Some(_), None) | (None, Some(_)) => Err(ConfigError::HalfCredentials),
             _ => Ok(()),
@@ -264,8 +412,9 @@ impl Settings {
             .zip(self.auth_password.as_deref())
     }
 
-    /// Applies the security settings, the body limit, the read timeouts and strict validation to
-    /// `webhook`.
+    /// Applies the security settings, the body limit, the read timeouts, strict validation and
+    /// the operations settings (probes, metrics, spans, drain) to `webhook`. The log format is
+    /// the log output's: [`logging::init`](crate::logging::init).
     pub fn apply<S: Send + Sync + 'static>(&self, mut webhook: Webhook<S>) -> Webhook<S> {
         if let Some(key) = &self.private_key {
             webhook = webhook.private_key(key.clone());
@@ -279,6 +428,15 @@ impl Settings {
             .header_read_timeout(self.header_read_timeout.0)
             .body_read_timeout(self.body_read_timeout.0)
             .strict_notifications(self.strict)
+            .probes(self.probes)
+            .health_path(self.health_path.clone())
+            .ready_path(self.ready_path.clone())
+            .metrics(self.metrics)
+            .metrics_path(self.metrics_path.clone())
+            .metrics_addr(self.metrics_addr)
+            .request_spans(self.request_spans)
+            .drain_delay(self.drain_delay.0.unwrap_or_default())
+            .shutdown_timeout(self.shutdown_timeout.0)
     }
 }
 
@@ -343,7 +501,7 @@ pub(crate) fn explain(error: clap::Error) -> ConfigError {
 #[diagnostic::on_unimplemented(
     message = "`{V}` cannot set this setting",
     label = "not a value of this setting",
-    note = "timeouts and the request's maximum age take whole seconds (`30`), a `Duration` or `None`; `addr` takes an address (`\"127.0.0.1:8000\"`); keys and credentials take text; `body_limit` a number of bytes; `strict` a `bool`"
+    note = "timeouts, delays and the request's maximum age take whole seconds (`30`), a `Duration` or `None`; `addr` and `metrics_addr` take an address (`\"127.0.0.1:8000\"`); keys and credentials take text; paths take text (`\"/healthz\"`); `log_format` takes `\"text\"`, `\"json\"` or a `LogFormat`; `body_limit` a number of bytes; `strict`, `probes`, `metrics` and `request_spans` a `bool`"
 )]
 pub trait SettingValue<V> {
     /// Sets the setting to `value`; an error says why it cannot be.
@@ -395,6 +553,59 @@ impl SettingValue<&str> for Option<String> {
 impl SettingValue<String> for Option<String> {
     fn set(&mut self, value: String) -> Result<(), String> {
         *self = Some(value);
+        Ok(())
+    }
+}
+
+impl SettingValue<&str> for String {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self = parse_endpoint_path(value)
+            .map_err(|expected| format!("must be {expected}, not {value:?}"))?;
+        Ok(())
+    }
+}
+
+impl SettingValue<String> for String {
+    fn set(&mut self, value: String) -> Result<(), String> {
+        self.set(value.as_str())
+    }
+}
+
+impl SettingValue<LogFormat> for LogFormat {
+    fn set(&mut self, value: LogFormat) -> Result<(), String> {
+        *self = value;
+        Ok(())
+    }
+}
+
+impl SettingValue<&str> for LogFormat {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self = value
+            .parse()
+            .map_err(|expected| format!("must be {expected}, not {value:?}"))?;
+        Ok(())
+    }
+}
+
+impl SettingValue<&str> for Option<SocketAddr> {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self = Some(
+            parse_addr(value).map_err(|expected| format!("must be {expected}, not {value:?}"))?,
+        );
+        Ok(())
+    }
+}
+
+impl SettingValue<SocketAddr> for Option<SocketAddr> {
+    fn set(&mut self, value: SocketAddr) -> Result<(), String> {
+        *self = Some(value);
+        Ok(())
+    }
+}
+
+impl SettingValue<Option<SocketAddr>> for Option<SocketAddr> {
+    fn set(&mut self, value: Option<SocketAddr>) -> Result<(), String> {
+        *self = value;
         Ok(())
     }
 }
@@ -509,6 +720,80 @@ mod tests {
             error(&["--auth-username", "u"]),
             ConfigError::HalfCredentials
         );
+    }
+
+    #[test]
+    fn reads_the_operations_settings() {
+        let settings = Settings::from_args([
+            "bot",
+            "--probes=false",
+            "--health-path",
+            "/live",
+            "--ready-path=/ready",
+            "--metrics",
+            "off",
+            "--metrics-path=/prom",
+            "--metrics-addr",
+            "127.0.0.1:9464",
+            "--request-spans=0",
+            "--log-format",
+            "JSON",
+            "--drain-delay=5",
+            "--shutdown-timeout",
+            "none",
+        ])
+        .unwrap();
+        assert!(!settings.probes);
+        assert_eq!(settings.health_path, "/live");
+        assert_eq!(settings.ready_path, "/ready");
+        assert!(!settings.metrics);
+        assert_eq!(settings.metrics_path, "/prom");
+        assert_eq!(
+            settings.metrics_addr,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9464)))
+        );
+        assert!(!settings.request_spans);
+        assert_eq!(settings.log_format, LogFormat::Json);
+        assert_eq!(settings.drain_delay.0, Some(Duration::from_secs(5)));
+        assert_eq!(settings.shutdown_timeout.0, None);
+        let webhook = settings.apply(crate::Webhook::new());
+        let described = format!("{webhook:?}");
+        assert!(described.contains("probes: false"), "{described}");
+        assert!(described.contains("drain_delay: 5s"), "{described}");
+        assert!(webhook.metrics_handle().is_none());
+
+        let error = |args: &[&str]| {
+            let mut all = vec!["bot"];
+            all.extend_from_slice(args);
+            Settings::from_args(all).unwrap_err().to_string()
+        };
+        assert_eq!(
+            error(&["--metrics", "maybe"]),
+            "--metrics must be true or false, not \"maybe\""
+        );
+        assert_eq!(
+            error(&["--health-path", "healthz"]),
+            "--health-path must be a path such as /healthz, not \"healthz\""
+        );
+        assert_eq!(
+            error(&["--log-format", "yaml"]),
+            "--log-format must be \"text\" or \"json\", not \"yaml\""
+        );
+        assert_eq!(
+            error(&["--drain-delay", "30", "--shutdown-timeout", "30"]),
+            "WEBHOOK_DRAIN_DELAY (30 s) must be shorter than WEBHOOK_SHUTDOWN_TIMEOUT (30 s), \
+             which counts it (--drain-delay, --shutdown-timeout)"
+        );
+        let mut settings = Settings::default();
+        settings.ready_path.set("/up").unwrap();
+        assert_eq!(settings.ready_path, "/up");
+        assert!(settings.metrics_path.set("metrics").is_err());
+        settings.log_format.set("json").unwrap();
+        assert_eq!(settings.log_format, LogFormat::Json);
+        settings.metrics_addr.set("127.0.0.1:9464").unwrap();
+        assert_eq!(settings.metrics_addr.map(|a| a.port()), Some(9464));
+        settings.metrics_addr.set(None).unwrap();
+        assert_eq!(settings.metrics_addr, None);
     }
 
     #[test]

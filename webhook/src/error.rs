@@ -36,7 +36,102 @@ pub struct ApiError {
     status: StatusCode,
     title: Cow<'static, str>,
     description: Cow<'static, str>,
+    stage: Option<RejectionStage>,
 }
+
+/// The stage of the pipeline that refused a request: the `stage` label of the
+/// `webhook_rejections_total` metric ([`ops`](crate::ops)).
+///
+/// Each error type of the pipeline says its stage when it becomes an [`ApiError`]; the answer
+/// carries it (a [`Rejected`] extension of the response), and the metrics layer counts it
+/// there, in one place. An `ApiError` a handler returns has no stage: it is the handler's
+/// answer, not a refusal of the pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectionStage {
+    /// A `Content-Type` that is not accepted (`415`).
+    ContentType,
+    /// A `Content-Encoding` that is not accepted, or a body that does not decode (`415`, `400`).
+    Encoding,
+    /// A body over the limit, as received or once decoded (`413`).
+    Limit,
+    /// A body that did not arrive within the body read timeout (`408`).
+    Timeout,
+    /// A body that could not be read (`400`).
+    Body,
+    /// A `Date` too old, missing or malformed (`400`).
+    Replay,
+    /// A signature refused: Clustaar's `X-Hub-Signature` or an HTTP route's verifier.
+    Signature,
+    /// Basic authentication refused (`403`).
+    BasicAuth,
+    /// An authenticator refused, or failed.
+    Authenticator,
+    /// A body that is not a notification (`400`).
+    Payload,
+    /// A notification refused by strict validation (`400`).
+    Validation,
+    /// No route for the path, the notification or the request (`404`).
+    NoRoute,
+    /// A method the path does not accept (`405`).
+    Method,
+    /// A handler's argument could not be extracted (axum's rejections, the framework's
+    /// extractors, yours).
+    Extractor,
+}
+
+impl RejectionStage {
+    /// The label value: `content_type`, `encoding`, `limit`, `timeout`, `body`, `replay`,
+    /// `signature`, `basic_auth`, `authenticator`, `payload`, `validation`, `no_route`,
+    /// `method`, `extractor`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ContentType => "content_type",
+            Self::Encoding => "encoding",
+            Self::Limit => "limit",
+            Self::Timeout => "timeout",
+            Self::Body => "body",
+            Self::Replay => "replay",
+            Self::Signature => "signature",
+            Self::BasicAuth => "basic_auth",
+            Self::Authenticator => "authenticator",
+            Self::Payload => "payload",
+            Self::Validation => "validation",
+            Self::NoRoute => "no_route",
+            Self::Method => "method",
+            Self::Extractor => "extractor",
+        }
+    }
+
+    /// Every stage, in pipeline order.
+    pub const ALL: [RejectionStage; 14] = [
+        Self::ContentType,
+        Self::Encoding,
+        Self::Limit,
+        Self::Timeout,
+        Self::Body,
+        Self::Replay,
+        Self::Signature,
+        Self::BasicAuth,
+        Self::Authenticator,
+        Self::Payload,
+        Self::Validation,
+        Self::NoRoute,
+        Self::Method,
+        Self::Extractor,
+    ];
+}
+
+impl fmt::Display for RejectionStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A response extension: the pipeline refused the request at this stage. Set by
+/// [`ApiError`]'s `IntoResponse` when the error has a stage; read by the metrics layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rejected(pub RejectionStage);
 
 #[derive(Serialize)]
 struct Body<'a> {
@@ -55,7 +150,22 @@ impl ApiError {
             status,
             title: title.into(),
             description: description.into(),
+            stage: None,
         }
+    }
+
+    /// The same error, refused at `stage` (counted in `webhook_rejections_total{stage}`). The
+    /// pipeline's errors have their stage already; give one to the errors of your own tower
+    /// layers or extractors to count them the same way.
+    #[must_use]
+    pub fn at_stage(mut self, stage: RejectionStage) -> Self {
+        self.stage = Some(stage);
+        self
+    }
+
+    /// The stage of the pipeline that refused the request; `None` for a handler's own error.
+    pub fn stage(&self) -> Option<RejectionStage> {
+        self.stage
     }
 
     /// A `400 Bad Request`.
@@ -107,6 +217,9 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if let Some(stage) = self.stage {
+            response.extensions_mut().insert(Rejected(stage));
+        }
         response
     }
 }
@@ -139,6 +252,28 @@ mod tests {
             response.headers()[header::CONTENT_TYPE],
             HeaderValue::from_static("application/json")
         );
+    }
+
+    #[test]
+    fn a_stage_travels_with_the_answer() {
+        let plain = ApiError::bad_request("Bad", "worse");
+        assert_eq!(plain.stage(), None);
+        assert!(plain
+            .into_response()
+            .extensions()
+            .get::<Rejected>()
+            .is_none());
+        let refused = ApiError::bad_request("Bad", "worse").at_stage(RejectionStage::Replay);
+        assert_eq!(refused.stage(), Some(RejectionStage::Replay));
+        assert_eq!(
+            refused.into_response().extensions().get::<Rejected>(),
+            Some(&Rejected(RejectionStage::Replay))
+        );
+        let names: Vec<&str> = RejectionStage::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(names.len(), 14);
+        assert!(names
+            .iter()
+            .all(|name| name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
     }
 
     #[test]

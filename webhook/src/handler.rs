@@ -16,7 +16,7 @@ use std::sync::Arc;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue};
 
-use crate::error::{status_title, ApiError};
+use crate::error::{status_title, ApiError, Rejected, RejectionStage};
 use crate::Request;
 
 /// The future a handler call returns.
@@ -59,11 +59,16 @@ fn ready(response: Response) -> HandlerFuture {
 /// An extractor's rejection, as the JSON error every refusal has: axum's own rejections are
 /// plain text (`Path<T>`, `Json<T>`, `Query<T>`...); their status, their other headers and their
 /// text are kept. Other rejections are answered as they are.
-pub(crate) async fn json_rejection(response: Response) -> Response {
+pub(crate) async fn json_rejection(mut response: Response) -> Response {
     let is_text = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|value| value.as_bytes().starts_with(b"text/plain"));
+    if response.extensions().get::<Rejected>().is_none() {
+        response
+            .extensions_mut()
+            .insert(Rejected(RejectionStage::Extractor));
+    }
     if !is_text {
         return response;
     }

@@ -1,7 +1,10 @@
 //! The server behind [`Webhook::serve`](crate::Webhook::serve) and
 //! [`TestServer`](crate::testing::TestServer): hyper-util's connection builder
 //! (`hyper_util::server::conn::auto`), serving HTTP/1.1 and HTTP/2 over cleartext on the same
-//! port, with a header read timeout and a graceful shutdown that lets in-flight requests finish.
+//! port, with a header read timeout and a graceful drain: at the shutdown signal the readiness
+//! probe turns `503`, connections are accepted for the drain delay, then refused, and the
+//! requests in flight finish within the shutdown timeout (past it, [`ShutdownTimedOut`] names
+//! what was cut).
 //!
 //! HTTP/2 is served with prior knowledge (h2c): a client that opens the connection with the
 //! HTTP/2 preface (`PRI * HTTP/2.0`) gets HTTP/2, any other gets HTTP/1.1. There is no TLS here,
@@ -32,7 +35,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,21 +48,81 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::Service;
 
-/// Serves `router` on `listener` until `signal` completes, then waits for the connections in
-/// flight. A client has `header_read_timeout` to send a request's headers (`None`: forever).
+use crate::builder::ServeError;
+use crate::ops::{InFlight, Readiness, ShutdownTimedOut};
+
+/// The drain after the shutdown signal: accept connections for `delay` more, then stop and let
+/// the requests in flight finish, all within `timeout` of the signal (`None`: no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Drain {
+    pub(crate) delay: Duration,
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// What [`serve_router`] runs with, besides the router.
+pub(crate) struct ServeOptions {
+    pub(crate) header_read_timeout: Option<Duration>,
+    pub(crate) drain: Drain,
+    /// Set ready once serving, draining at the signal.
+    pub(crate) readiness: Option<Readiness>,
+    /// The requests in flight, named when the shutdown timeout cuts them.
+    pub(crate) in_flight: Option<InFlight>,
+}
+
+impl ServeOptions {
+    /// The admin server (the metrics on their own address): no drain of its own, it stops when
+    /// the webhook's server has.
+    pub(crate) fn admin(header_read_timeout: Option<Duration>) -> Self {
+        Self {
+            header_read_timeout,
+            drain: Drain {
+                delay: Duration::ZERO,
+                timeout: Some(Duration::from_secs(1)),
+            },
+            readiness: None,
+            in_flight: None,
+        }
+    }
+}
+
+/// Counts the open connections (each task holds one count until its connection ends).
+struct ConnectionCount(Arc<AtomicUsize>);
+
+impl Drop for ConnectionCount {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Serves `router` on `listener` until `signal` completes, then drains (see [`Drain`]). A
+/// client has `header_read_timeout` to send a request's headers (`None`: forever).
 pub(crate) async fn serve_router<F>(
     listener: TcpListener,
     router: Router,
-    header_read_timeout: Option<Duration>,
+    options: ServeOptions,
     signal: F,
-) -> std::io::Result<()>
+) -> Result<(), ServeError>
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    let ServeOptions {
+        header_read_timeout,
+        drain,
+        readiness,
+        in_flight,
+    } = options;
     let builder = connection_builder(header_read_timeout);
     let graceful = GracefulShutdown::new();
+    let connections = Arc::new(AtomicUsize::new(0));
     let mut signal = std::pin::pin!(signal);
+    if let Some(readiness) = &readiness {
+        readiness.ready();
+    }
+    // Set when the signal comes: when accepting stops, and the shutdown deadline.
+    let mut stop_accepting: Option<tokio::time::Instant> = None;
+    let mut deadline: Option<tokio::time::Instant> = None;
     loop {
+        let accept_until = stop_accepting.unwrap_or_else(far_future);
         tokio::select! {
             accepted = listener.accept() => {
                 let stream = match accepted {
@@ -79,7 +142,10 @@ where
                 let connection = graceful.watch(
                     builder.serve_connection(TokioIo::new(stream), service).into_owned(),
                 );
+                connections.fetch_add(1, Ordering::AcqRel);
+                let count = ConnectionCount(Arc::clone(&connections));
                 tokio::spawn(async move {
+                    let _count = count;
                     let mut connection = std::pin::pin!(connection);
                     let served = match header_read_timeout {
                         None => connection.await,
@@ -99,12 +165,59 @@ where
                     }
                 });
             }
-            () = &mut signal => break,
+            () = &mut signal, if stop_accepting.is_none() => {
+                let now = tokio::time::Instant::now();
+                if let Some(readiness) = &readiness {
+                    readiness.drain();
+                }
+                deadline = drain.timeout.map(|timeout| now + timeout);
+                tracing::info!(
+                    drain_delay_s = drain.delay.as_secs_f64(),
+                    shutdown_timeout_s = drain.timeout.map(|t| t.as_secs_f64()),
+                    "draining: the readiness probe answers 503; new connections are refused after the drain delay"
+                );
+                if drain.delay.is_zero() {
+                    break;
+                }
+                stop_accepting = Some(now + drain.delay);
+            }
+            () = tokio::time::sleep_until(accept_until), if stop_accepting.is_some() => break,
         }
     }
     drop(listener);
-    graceful.shutdown().await;
+    // The durable routes' workers (issue 14) will finish or release their events here, within
+    // the same deadline.
+    let open = connections.load(Ordering::Acquire);
+    tracing::info!(
+        connections = open,
+        "no longer accepting connections; finishing the requests in flight"
+    );
+    match deadline {
+        None => graceful.shutdown().await,
+        Some(deadline) => {
+            if tokio::time::timeout_at(deadline, graceful.shutdown())
+                .await
+                .is_err()
+            {
+                let cut = ShutdownTimedOut {
+                    timeout: drain.timeout.unwrap_or_default(),
+                    connections: connections.load(Ordering::Acquire),
+                    requests: in_flight
+                        .map(|in_flight| in_flight.snapshot())
+                        .unwrap_or_default(),
+                };
+                tracing::error!(%cut, "shutdown cut");
+                return Err(ServeError::ShutdownTimedOut(cut));
+            }
+        }
+    }
+    tracing::info!("every request answered; stopped");
     Ok(())
+}
+
+/// An instant no drain reaches (a disabled `select!` branch still builds its future).
+fn far_future() -> tokio::time::Instant {
+    tokio::time::Instant::now() + Duration::from_secs(86_400 * 365)
 }
 
 /// HTTP/1.1 with hyper's header read timeout, and HTTP/2 with keep-alive pings.

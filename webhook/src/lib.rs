@@ -18,7 +18,8 @@
 //!         .private_key("the key set in the bot's webhook configuration")
 //!         .on(topics::STEP_REACHED, greet, StepId::new("507f191e810c19729de860ea"))
 //!         .serve("127.0.0.1:8000")
-//!         .await
+//!         .await?;
+//!     Ok(())
 //! }
 //! ```
 //!
@@ -33,10 +34,12 @@
 //! - [`models`]: the Clustaar v1 models.
 //! - [`testing`]: a test client and a signer (feature `testing`).
 //! - [`pipeline`]: the stages of a request, and the errors each answers.
+//! - [`ops`]: probes, Prometheus metrics, request ids and spans, the graceful drain,
+//!   OpenTelemetry (feature `otel`); [`logging`]: the log output, text or JSON.
 //!
 //! ## Features
 //!
-//! All on by default; with `default-features = false`, the Clustaar webhook, its ingestion,
+//! All but `otel` on by default; with `default-features = false`, the Clustaar webhook, its ingestion,
 //! security checks and models, and the HTTP routes (without CEL filters) remain.
 //!
 //! | feature | brings | dependencies |
@@ -44,14 +47,15 @@
 //! | `cel` | CEL filters of HTTP routes: [`http::CelFilter`], `#[on(http, filter = "<CEL>")]` | `cel` |
 //! | `brotli` | `br` request bodies ([`ContentEncoding::Br`](pipeline::encoding::ContentEncoding::Br)); without it `br` is a `415` like any unsupported coding | `brotli-decompressor` |
 //! | `testing` | the [`testing`] module: test client and server, signer, captured logs | `tracing-subscriber`, hyper-util's client |
-//! | `logging` | the log output `main!()` installs (`RUST_LOG`); without it `main!()` installs none | `tracing-subscriber` |
+//! | `logging` | the log output `main!()` installs (`RUST_LOG`, text or JSON): [`logging`]; without it `main!()` installs none | `tracing-subscriber` |
+//! | `otel` (not default) | request spans exported over OTLP (`OTEL_*` variables), the incoming `traceparent` continued: `ops::otel` | `opentelemetry`, `opentelemetry_sdk`, `opentelemetry-otlp`, `tracing-opentelemetry` |
 
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // The docs link to `CelFilter` and `testing`; a build without their features has no such items
 // (the default build, where every link resolves, keeps the check).
 #![cfg_attr(
-    not(all(feature = "cel", feature = "testing")),
+    not(all(feature = "cel", feature = "testing", feature = "logging")),
     allow(rustdoc::broken_intra_doc_links)
 )]
 
@@ -68,7 +72,11 @@ pub mod handler;
 mod handler_checks;
 pub mod http;
 mod http_server;
+#[cfg(feature = "logging")]
+#[cfg_attr(docsrs, doc(cfg(feature = "logging")))]
+pub mod logging;
 pub mod models;
+pub mod ops;
 pub mod pipeline;
 pub mod registry;
 pub mod reply;
@@ -83,7 +91,7 @@ pub mod state;
 pub mod testing;
 
 pub use crate::builder::{
-    MissingState, Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
+    MissingState, PathConflict, ServeError, Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
     DEFAULT_HEADER_READ_TIMEOUT,
 };
 pub use crate::error::ApiError;

@@ -9,7 +9,7 @@ use clap::CommandFactory;
 
 use crate::config::{explain, Settings};
 use crate::state::StateMap;
-use crate::Webhook;
+use crate::{ServeError, Webhook};
 
 /// A boxed error, for the `?` operator in `main!(state = ...)`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -68,23 +68,33 @@ fn layer(
     settings.check().map_err(|error| error.to_string())
 }
 
-/// Installs the log output (the `logging` feature), filtered by `RUST_LOG` (default `info`).
+/// Installs the log output (the `logging` feature) in the settings' format, filtered by
+/// `RUST_LOG` (default `info`); kept until the program ends (it flushes the OTLP export).
 #[cfg(feature = "logging")]
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+fn init_logging(settings: &Settings) -> crate::logging::Logging {
+    crate::logging::init(settings.log_format)
 }
 
 /// Without the `logging` feature, `main!()` installs no subscriber: the program's own, if any,
 /// receives the logs.
 #[cfg(not(feature = "logging"))]
-fn init_logging() {}
+fn init_logging(_: &Settings) -> NoLogging {
+    NoLogging
+}
+
+/// What [`init_logging`] keeps without the `logging` feature: nothing.
+#[cfg(not(feature = "logging"))]
+struct NoLogging;
 
 /// Runs a bot: the body of the `main` that `main!()` writes.
 ///
-/// Exit codes: `0` after a graceful shutdown or `--help`; `2` for a bad setting, flag or
-/// handler conflict; `1` when the state cannot be built or the address cannot be bound.
+/// Exit codes: `0` after a graceful shutdown or `--help`; `2` for a bad setting, flag,
+/// handler conflict or path conflict (a route on the path of a probe or of the metrics); `1`
+/// when the state cannot be built, an address cannot be bound, or the shutdown timeout cut
+/// requests (the message names them).
+///
+/// The log output is installed once every setting is known (`main!(log_format = ...)`
+/// included): what the `state` expressions log before it is not shown.
 pub fn run_main<F, Fut>(configure: F) -> ExitCode
 where
     F: FnOnce(MainOptions) -> Fut,
@@ -120,7 +130,6 @@ where
             return ExitCode::from(2);
         }
     };
-    init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -143,6 +152,7 @@ where
             eprintln!("{program}: {error}");
             return ExitCode::from(2);
         }
+        let _logging = init_logging(&settings);
         let webhook = match Webhook::from_registry() {
             Ok(webhook) => settings.apply(webhook).states(options.state),
             Err(conflict) => {
@@ -154,6 +164,10 @@ where
             eprintln!("{program}: {missing}");
             return ExitCode::from(2);
         }
+        if let Err(conflict) = webhook.check_paths() {
+            eprintln!("{program}: {conflict}");
+            return ExitCode::from(2);
+        }
         if webhook.routes().is_empty() && webhook.http_routes().is_empty() {
             tracing::warn!("no #[on] handler is registered: every notification will be a 404");
         }
@@ -163,6 +177,14 @@ where
         );
         match webhook.serve(settings.addr).await {
             Ok(()) => ExitCode::SUCCESS,
+            Err(ServeError::ShutdownTimedOut(cut)) => {
+                eprintln!("{program}: {cut}");
+                ExitCode::FAILURE
+            }
+            Err(ServeError::Conflict(conflict)) => {
+                eprintln!("{program}: {conflict}");
+                ExitCode::from(2)
+            }
             Err(error) => {
                 eprintln!("{program}: cannot serve on {}: {error}", settings.addr);
                 ExitCode::FAILURE

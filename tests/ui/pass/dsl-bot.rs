@@ -70,6 +70,16 @@ mod program {
         body_read_timeout = std::time::Duration::from_secs(20),
         addr = "127.0.0.1:0",
         strict = true,
+        probes = true,
+        health_path = "/live",
+        ready_path = String::from("/ready"),
+        metrics = false,
+        metrics_path = "/prom",
+        metrics_addr = "127.0.0.1:9464",
+        request_spans = false,
+        log_format = "json",
+        drain_delay = 2,
+        shutdown_timeout = None,
     );
 }
 

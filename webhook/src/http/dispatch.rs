@@ -11,7 +11,7 @@ use http::{header, HeaderValue, Method, StatusCode};
 
 use super::route::HttpRoute;
 use super::signature::VerifyError;
-use crate::error::{status_title, ApiError};
+use crate::error::{status_title, ApiError, RejectionStage};
 use crate::pipeline::body::IngestedPayload;
 use crate::Request;
 
@@ -32,6 +32,7 @@ impl From<NoTrigger> for ApiError {
             status_title(StatusCode::NOT_FOUND),
             error.to_string(),
         )
+        .at_stage(RejectionStage::NoRoute)
     }
 }
 
@@ -55,6 +56,7 @@ impl IntoResponse for MethodNotAllowed {
             status_title(StatusCode::METHOD_NOT_ALLOWED),
             self.to_string(),
         )
+        .at_stage(RejectionStage::Method)
         .into_response();
         if let Some(allow) = allow {
             response.headers_mut().insert(header::ALLOW, allow);

@@ -31,7 +31,7 @@ use http::{HeaderMap, HeaderName, StatusCode};
 use sha1::Sha1;
 use sha2::Sha256;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, RejectionStage};
 
 /// A signature check of an HTTP webhook route. Implement it for a scheme of your own.
 #[diagnostic::on_unimplemented(
@@ -96,7 +96,8 @@ impl From<VerifyError> for ApiError {
                 StatusCode::UNAUTHORIZED,
                 "Invalid signature",
                 error.to_string(),
-            ),
+            )
+            .at_stage(RejectionStage::Signature),
         }
     }
 }

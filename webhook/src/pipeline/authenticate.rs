@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::outcome::Verdict;
 use crate::auth::SharedAuthenticator;
+use crate::error::RejectionStage;
 use crate::Request;
 
 /// Runs `authenticator` on the request (the webhook's, after decoding; a route's, once the route
@@ -22,7 +23,9 @@ pub(crate) async fn authenticate(
         }
         Verdict::Refused(error) => {
             tracing::debug!(status = %error.status(), "the authenticator refused the request");
-            Err(error.into_response())
+            Err(error
+                .at_stage(RejectionStage::Authenticator)
+                .into_response())
         }
     }
 }

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http::{header, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use crate::error::{status_title, ApiError};
+use crate::error::{status_title, ApiError, RejectionStage};
 
 /// What the ingestion middleware of the HTTP routes hands to their endpoint, in the request's
 /// extensions: the ingested request's payload, and the body as received when it was encoded
@@ -49,13 +49,16 @@ impl From<BodyError> for ApiError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 status_title(StatusCode::PAYLOAD_TOO_LARGE),
                 error.to_string(),
-            ),
+            )
+            .at_stage(RejectionStage::Limit),
             BodyError::Timeout(_) => ApiError::new(
                 StatusCode::REQUEST_TIMEOUT,
                 status_title(StatusCode::REQUEST_TIMEOUT),
                 error.to_string(),
-            ),
-            BodyError::Read(_) => ApiError::bad_request("Unreadable body", error.to_string()),
+            )
+            .at_stage(RejectionStage::Timeout),
+            BodyError::Read(_) => ApiError::bad_request("Unreadable body", error.to_string())
+                .at_stage(RejectionStage::Body),
         }
     }
 }

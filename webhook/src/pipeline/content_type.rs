@@ -13,7 +13,7 @@
 
 use http::{header, HeaderMap, StatusCode};
 
-use crate::error::{status_title, ApiError};
+use crate::error::{status_title, ApiError, RejectionStage};
 
 /// What the content-type stage accepts; set with
 /// [`Webhook::content_type_check`](crate::Webhook::content_type_check).
@@ -59,6 +59,7 @@ impl From<ContentTypeError> for ApiError {
             status_title(StatusCode::UNSUPPORTED_MEDIA_TYPE),
             error.to_string(),
         )
+        .at_stage(RejectionStage::ContentType)
     }
 }
 

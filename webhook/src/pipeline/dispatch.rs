@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::authenticate::authenticate;
-use crate::error::ApiError;
+use crate::error::{ApiError, RejectionStage};
 use crate::routing::RouteTable;
 use crate::Request;
 
@@ -34,7 +34,7 @@ impl From<PayloadError> for ApiError {
             PayloadError::Malformed(_) => "Malformed JSON",
             _ => "Invalid notification",
         };
-        ApiError::bad_request(title, error.to_string())
+        ApiError::bad_request(title, error.to_string()).at_stage(RejectionStage::Payload)
     }
 }
 
@@ -53,6 +53,7 @@ impl From<NoRoute> for ApiError {
             "404 Not Found",
             error.to_string(),
         )
+        .at_stage(RejectionStage::NoRoute)
     }
 }
 

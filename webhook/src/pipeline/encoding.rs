@@ -29,7 +29,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::{header, HeaderMap, StatusCode};
 
-use crate::error::{status_title, ApiError};
+use crate::error::{status_title, ApiError, RejectionStage};
 
 /// The most codings a request may stack (`Content-Encoding: gzip, br, deflate`).
 pub const MAX_CODINGS: usize = 3;
@@ -525,18 +525,19 @@ pub enum EncodingError {
 
 impl From<EncodingError> for ApiError {
     fn from(error: EncodingError) -> Self {
-        let status = match error {
+        let (status, stage) = match error {
             EncodingError::Unsupported { .. } | EncodingError::TooManyCodings(_) => {
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, RejectionStage::Encoding)
             }
             EncodingError::Corrupt { .. } => {
                 return ApiError::bad_request("Undecodable body", error.to_string())
+                    .at_stage(RejectionStage::Encoding)
             }
             EncodingError::TooLarge { .. } | EncodingError::WindowTooLarge { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
+                (StatusCode::PAYLOAD_TOO_LARGE, RejectionStage::Limit)
             }
         };
-        ApiError::new(status, status_title(status), error.to_string())
+        ApiError::new(status, status_title(status), error.to_string()).at_stage(stage)
     }
 }
 

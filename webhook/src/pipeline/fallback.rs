@@ -6,7 +6,7 @@ use std::any::Any;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, Method, StatusCode, Uri};
 
-use crate::error::{status_title, ApiError};
+use crate::error::{status_title, ApiError, RejectionStage};
 
 /// `404` for a path where no webhook listens.
 pub(crate) async fn unknown_path(uri: Uri) -> Response {
@@ -15,6 +15,7 @@ pub(crate) async fn unknown_path(uri: Uri) -> Response {
         status_title(StatusCode::NOT_FOUND),
         format!("There is no webhook at {}.", uri.path()),
     )
+    .at_stage(RejectionStage::NoRoute)
     .into_response()
 }
 
@@ -25,6 +26,7 @@ pub(crate) async fn wrong_method(method: Method) -> Response {
         status_title(StatusCode::METHOD_NOT_ALLOWED),
         format!("The webhook accepts POST requests, not {method}."),
     )
+    .at_stage(RejectionStage::Method)
     .into_response();
     response
         .headers_mut()

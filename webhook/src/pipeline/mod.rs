@@ -39,13 +39,18 @@ use std::sync::Arc;
 use axum::extract::{Request as HttpRequest, State};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
+use http::{header, HeaderValue};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use body::IngestedPayload;
 use dispatch::Dispatcher;
 use stages::{Ingested, Stages};
+
+use crate::ops::layer::{ObserveLayer, Observed};
+use crate::ops::metrics::METRICS_CONTENT_TYPE;
+use crate::ops::{InFlight, Metrics, OpsOptions};
 
 /// What the pipeline is built from.
 pub(crate) struct Pipeline<S> {
@@ -55,6 +60,27 @@ pub(crate) struct Pipeline<S> {
     pub(crate) stages: Stages,
     /// The generic HTTP routes (`crate::http`), on their own paths.
     pub(crate) http: Router,
+    /// Their declared paths (the `route` label of their metrics).
+    pub(crate) http_paths: Vec<String>,
+    /// Probes, metrics, request ids and spans.
+    pub(crate) ops: OpsOptions,
+    /// The requests in flight (named when a shutdown cuts them).
+    pub(crate) in_flight: InFlight,
+}
+
+/// `GET <metrics_path>`: the metrics in the Prometheus text format.
+async fn render_metrics(metrics: Metrics) -> Response {
+    let mut response = Response::new(axum::body::Body::from(metrics.render()));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(METRICS_CONTENT_TYPE),
+    );
+    response
+}
+
+/// The router of the metrics alone, for their own address (`Webhook::metrics_addr`).
+pub(crate) fn metrics_router(path: &str, metrics: Metrics) -> Router {
+    Router::new().route(path, get(move || render_metrics(metrics.clone())))
 }
 
 /// The Clustaar endpoint: the stages, then the dispatcher.
@@ -123,10 +149,43 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             let endpoint = Arc::clone(&endpoint);
             async move { endpoint.serve(request).await }
         };
-        Router::new()
+        let mut router = Router::new()
             .route(&self.path, post(serve).fallback(fallback::wrong_method))
-            .merge(http)
+            .merge(http);
+        // The probes and the metrics: routes of their own, outside the stages (no signature,
+        // basic auth or authenticator); `Webhook::check_paths` made sure nothing else is there.
+        let ops = self.ops;
+        // Each declared pattern, and whether it is an operations endpoint.
+        let mut patterns: Vec<(&str, bool)> = vec![(&self.path, false)];
+        patterns.extend(self.http_paths.iter().map(|path| (path.as_str(), false)));
+        if ops.probes {
+            let readiness = ops.readiness.clone();
+            router = router
+                .route(&ops.health_path, get(crate::ops::healthz))
+                .route(
+                    &ops.ready_path,
+                    get(move || crate::ops::readyz(readiness.clone())),
+                );
+            patterns.extend([
+                (ops.health_path.as_str(), true),
+                (ops.ready_path.as_str(), true),
+            ]);
+        }
+        if let (Some(metrics), None) = (&ops.metrics, ops.metrics_addr) {
+            router = router.merge(metrics_router(&ops.metrics_path, metrics.clone()));
+            patterns.push((&ops.metrics_path, true));
+        }
+        let observed = Observed::new(
+            ops.metrics.clone(),
+            ops.request_spans,
+            self.in_flight,
+            patterns,
+        );
+        // Outermost, around each route and the fallback (after axum matched the path): the
+        // request id, the span, the metrics.
+        router
             .fallback(fallback::unknown_path)
             .layer(CatchPanicLayer::custom(fallback::panicked))
+            .layer(ObserveLayer(Arc::new(observed)))
     }
 }

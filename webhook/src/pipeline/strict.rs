@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, RejectionStage};
 use crate::models::load::{load, LoadErrors};
 use crate::models::validate::{Validate, ValidationErrors};
 use crate::models::{topics, StepReached, WebhookRequest};
@@ -22,6 +22,7 @@ pub enum StrictError {
 impl From<StrictError> for ApiError {
     fn from(error: StrictError) -> Self {
         ApiError::bad_request("Invalid notification", error.to_string())
+            .at_stage(RejectionStage::Validation)
     }
 }
 

@@ -5,7 +5,7 @@ use base64::Engine;
 use http::{header, HeaderMap, StatusCode};
 use subtle::ConstantTimeEq;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, RejectionStage};
 
 /// Why credentials are refused. All are answered alike, as the reference does:
 /// `403` `{"title": "Invalid credentials", "description": "This call needs authentication"}`.
@@ -30,6 +30,7 @@ impl From<BasicAuthError> for ApiError {
             "Invalid credentials",
             "This call needs authentication",
         )
+        .at_stage(RejectionStage::BasicAuth)
     }
 }
 

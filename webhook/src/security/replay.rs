@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use http::{header, HeaderMap};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, RejectionStage};
 
 /// Why a request's date is refused (all `400`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -29,7 +29,7 @@ impl From<ReplayError> for ApiError {
             ReplayError::MissingDate => "Missing header value",
             ReplayError::InvalidDate => "Invalid header value",
         };
-        ApiError::bad_request(title, error.to_string())
+        ApiError::bad_request(title, error.to_string()).at_stage(RejectionStage::Replay)
     }
 }
 

@@ -5,7 +5,7 @@ use http::{header, HeaderMap};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, RejectionStage};
 
 /// The header carrying the signature: `X-Hub-Signature: sha1=<lowercase hex>`.
 pub const SIGNATURE_HEADER: &str = "X-Hub-Signature";
@@ -36,6 +36,7 @@ impl From<SignatureError> for ApiError {
             "Invalid header value",
             format!("The value provided for the \"{SIGNATURE_HEADER}\" header is invalid. {error}"),
         )
+        .at_stage(RejectionStage::Signature)
     }
 }
 

@@ -7,7 +7,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::client::TestClient;
-use crate::http_server::serve_router;
+use crate::http_server::{serve_router, Drain, ServeOptions};
 use crate::Webhook;
 
 /// A webhook served on `127.0.0.1` on a free port by the server of
@@ -21,29 +21,59 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Serves `webhook` on `127.0.0.1:0`.
+    /// Serves `webhook` on `127.0.0.1:0`, as [`Webhook::serve`] would: its probes turn ready,
+    /// and [`shutdown`](TestServer::shutdown) drains it with its drain delay and shutdown
+    /// timeout. The metrics are served on the webhook's address even with a
+    /// [`metrics_addr`](Webhook::metrics_addr).
+    ///
+    /// # Panics
+    ///
+    /// As [`Webhook::into_router`]: on a [`PathConflict`](crate::PathConflict) or a
+    /// missing state.
     pub async fn spawn<S: Send + Sync + 'static>(webhook: Webhook<S>) -> std::io::Result<Self> {
-        let header_read_timeout = webhook.header_read_timeout_value();
-        Self::serve(webhook.into_router(), header_read_timeout).await
+        let built = match webhook.metrics_addr(None).build() {
+            Ok(built) => built,
+            Err(conflict) => panic!("{conflict}"),
+        };
+        Self::serve(
+            built.router,
+            ServeOptions {
+                header_read_timeout: built.header_read_timeout,
+                drain: built.drain,
+                readiness: Some(built.readiness),
+                in_flight: Some(built.in_flight),
+            },
+        )
+        .await
     }
 
     /// Serves any router on `127.0.0.1:0`, with the default header read timeout.
     pub async fn spawn_router(router: axum::Router) -> std::io::Result<Self> {
-        Self::serve(router, Some(crate::DEFAULT_HEADER_READ_TIMEOUT)).await
+        Self::serve(
+            router,
+            ServeOptions {
+                header_read_timeout: Some(crate::DEFAULT_HEADER_READ_TIMEOUT),
+                drain: Drain {
+                    delay: std::time::Duration::ZERO,
+                    timeout: None,
+                },
+                readiness: None,
+                in_flight: None,
+            },
+        )
+        .await
     }
 
-    async fn serve(
-        router: axum::Router,
-        header_read_timeout: Option<std::time::Duration>,
-    ) -> std::io::Result<Self> {
+    async fn serve(router: axum::Router, options: ServeOptions) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            serve_router(listener, router, header_read_timeout, async move {
+            serve_router(listener, router, options, async move {
                 let _ = stopped.await;
             })
             .await
+            .map_err(std::io::Error::from)
         });
         Ok(Self {
             addr,
@@ -67,7 +97,9 @@ impl TestServer {
         TestClient::http(self.url())
     }
 
-    /// Starts a graceful shutdown and waits until in-flight requests are done.
+    /// Starts a graceful shutdown and waits until in-flight requests are done (an error of
+    /// kind `TimedOut` when the webhook's shutdown timeout cut some: its inner error is a
+    /// [`ShutdownTimedOut`](crate::ops::ShutdownTimedOut)).
     pub async fn shutdown(mut self) -> std::io::Result<()> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -1,0 +1,227 @@
+//! The operations layer: around every route of the webhook (the probes and the fallback
+//! included), it gives the request its id, opens its span, counts it in flight, and when the
+//! answer is ready, echoes the id, records the status and the latency, and counts the answer
+//! (and the rejection, when the pipeline refused: the answer's [`Rejected`] extension, set by
+//! the error that became the JSON error).
+//!
+//! One layer, written as a plain tower service, instead of tower-http's request-id, trace and
+//! a metrics middleware stacked: one boxed future a request, and the route's label, known from
+//! axum's `MatchedPath`, is looked up once for the span and the metrics.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::MatchedPath;
+use axum::response::Response;
+use http::Request;
+use tower::{Layer, Service};
+use tracing::field::Empty;
+use tracing::{Instrument, Span};
+
+use super::drain::{InFlight, InFlightGuard};
+use super::metrics::{Metrics, RouteMetrics, NO_ROUTE_LABEL};
+use super::request_id::{RequestId, REQUEST_ID_HEADER};
+use crate::error::Rejected;
+
+/// A declared route pattern: its label, and its metrics resolved once.
+struct RouteEntry {
+    label: Arc<str>,
+    metrics: Option<RouteMetrics>,
+    /// A probe or the metrics: its `answered` event is at the `debug` level (a probe every few
+    /// seconds would fill the logs).
+    quiet: bool,
+}
+
+/// What every route's layer shares.
+pub(crate) struct Observed {
+    metrics: Option<Metrics>,
+    spans: bool,
+    in_flight: InFlight,
+    /// The declared route patterns, by pattern; the last entry is `<none>`.
+    by_pattern: HashMap<Box<str>, usize>,
+    routes: Vec<RouteEntry>,
+}
+
+impl Observed {
+    /// `patterns`: each declared pattern, and whether it is an operations endpoint (a probe,
+    /// the metrics).
+    pub(crate) fn new<'a>(
+        metrics: Option<Metrics>,
+        spans: bool,
+        in_flight: InFlight,
+        patterns: impl IntoIterator<Item = (&'a str, bool)>,
+    ) -> Self {
+        let mut by_pattern = HashMap::new();
+        let mut routes = Vec::new();
+        for (pattern, quiet) in patterns.into_iter().chain([(NO_ROUTE_LABEL, false)]) {
+            if by_pattern.contains_key(pattern) {
+                continue;
+            }
+            let label: Arc<str> = Arc::from(pattern);
+            by_pattern.insert(Box::from(pattern), routes.len());
+            routes.push(RouteEntry {
+                metrics: metrics.as_ref().map(|metrics| metrics.route(&label)),
+                label,
+                quiet,
+            });
+        }
+        if let Some(metrics) = &metrics {
+            metrics.count_in_flight(&in_flight);
+        }
+        Self {
+            metrics,
+            spans,
+            in_flight,
+            by_pattern,
+            routes,
+        }
+    }
+
+    /// The route the request matched (axum's `MatchedPath`), or `<none>`.
+    fn route_of(&self, request: &Request<Body>) -> usize {
+        request
+            .extensions()
+            .get::<MatchedPath>()
+            .and_then(|matched| self.by_pattern.get(matched.as_str()).copied())
+            .unwrap_or(self.routes.len() - 1)
+    }
+}
+
+/// The layer, applied to the webhook's router with `Router::layer` (so to each route and the
+/// fallback, after axum has matched the path).
+#[derive(Clone)]
+pub(crate) struct ObserveLayer(pub(crate) Arc<Observed>);
+
+impl<S> Layer<S> for ObserveLayer {
+    type Service = ObserveService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ObserveService {
+            inner,
+            shared: Arc::clone(&self.0),
+        }
+    }
+}
+
+/// A route, observed.
+#[derive(Clone)]
+pub(crate) struct ObserveService<S> {
+    inner: S,
+    shared: Arc<Observed>,
+}
+
+fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
+    #[cfg(feature = "otel")]
+    let span = tracing::info_span!(
+        target: "webhook::request",
+        "request",
+        method = request.method().as_str(),
+        route,
+        request_id = id.as_str(),
+        status = Empty,
+        latency_ms = Empty,
+        otel.name = format!("{} {route}", request.method()),
+        otel.kind = "server",
+        otel.status_code = Empty,
+    );
+    #[cfg(not(feature = "otel"))]
+    let span = tracing::info_span!(
+        target: "webhook::request",
+        "request",
+        method = request.method().as_str(),
+        route,
+        request_id = id.as_str(),
+        status = Empty,
+        latency_ms = Empty,
+    );
+    #[cfg(feature = "otel")]
+    super::otel::continue_trace(&span, request.headers());
+    span
+}
+
+/// Records the status and the latency in the request's span, in one call (each record is a
+/// pass through every layer of the subscriber).
+fn record_answer(span: &Span, status: u16, latency_ms: f64) {
+    let Some(metadata) = span.metadata() else {
+        return;
+    };
+    let fields = metadata.fields();
+    if let (Some(status_field), Some(latency_field)) =
+        (fields.field("status"), fields.field("latency_ms"))
+    {
+        span.record_all(&fields.value_set(&[
+            (&status_field, Some(&status as &dyn tracing::Value)),
+            (&latency_field, Some(&latency_ms as &dyn tracing::Value)),
+        ]));
+    }
+    // A server span is an error when the server failed (OpenTelemetry's HTTP conventions).
+    #[cfg(feature = "otel")]
+    if status >= 500 {
+        span.record("otel.status_code", "ERROR");
+    }
+}
+
+impl<S> Service<Request<Body>> for ObserveService<S>
+where
+    S: Service<Request<Body>, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<Body>) -> Self::Future {
+        let started = Instant::now();
+        let shared = Arc::clone(&self.shared);
+        let id = RequestId::from_headers(request.headers());
+        let route = shared.route_of(&request);
+        let span = if shared.spans {
+            request_span(&request, &shared.routes[route].label, &id)
+        } else {
+            Span::none()
+        };
+        // Given back however the request ends (answered, or dropped with its connection).
+        let flight: InFlightGuard = shared.in_flight.enter(request.method(), request.uri(), &id);
+        request.extensions_mut().insert(id.clone());
+        // The service that was polled ready answers; a clone waits for the next request.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let answer = inner.call(request);
+        Box::pin(async move {
+            // The span is the instrumented future's until the answer, then this one's (no clone).
+            let mut answering = std::pin::pin!(answer.instrument(span));
+            let Ok(mut response) = answering.as_mut().await;
+            let span = answering.span();
+            drop(flight);
+            response
+                .headers_mut()
+                .insert(REQUEST_ID_HEADER.clone(), id.header_value().clone());
+            let status = response.status().as_u16();
+            let elapsed = started.elapsed();
+            if let (Some(metrics), Some(route)) = (&shared.metrics, &shared.routes[route].metrics) {
+                let rejected = response.extensions().get::<Rejected>().map(|r| r.0);
+                route.answered(metrics, status, elapsed.as_secs_f64(), rejected);
+            }
+            if !span.is_disabled() {
+                let latency_ms = elapsed.as_secs_f64() * 1000.0;
+                record_answer(span, status, latency_ms);
+                if shared.routes[route].quiet {
+                    tracing::debug!(target: "webhook::access", parent: span, status, latency_ms, "answered");
+                } else {
+                    tracing::info!(target: "webhook::access", parent: span, status, latency_ms, "answered");
+                }
+            }
+            Ok(response)
+        })
+    }
+}

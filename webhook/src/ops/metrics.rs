@@ -1,0 +1,260 @@
+//! The webhook's Prometheus metrics, in a registry of its own (`prometheus-client`), served in
+//! the Prometheus text format (0.0.4).
+//!
+//! | metric | type | labels |
+//! |---|---|---|
+//! | `webhook_requests_total` | counter | `route`, `status` |
+//! | `webhook_request_duration_seconds` | histogram | `route` |
+//! | `webhook_rejections_total` | counter | `stage` ([`RejectionStage`]) |
+//! | `webhook_requests_in_flight` | gauge | |
+//!
+//! `route` is the declared pattern of the route that answered (`/` for the Clustaar
+//! notifications, `/hooks/{slug}` for an HTTP route, `/healthz`...), or `<none>` when no route
+//! has the path: never the raw path, so the number of series stays bounded.
+//!
+//! The durable routes (issue 14) will add their queue depth by state, attempts, retries and
+//! dead letters here, to the same registry.
+
+use std::sync::{Arc, OnceLock};
+
+use prometheus_client::encoding::{EncodeLabelSet, LabelSetEncoder};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
+
+use super::InFlight;
+use crate::error::RejectionStage;
+
+/// The `route` label of a request that matched no route.
+pub const NO_ROUTE_LABEL: &str = "<none>";
+
+/// The histogram's buckets, in seconds: from 0.5 ms (a notification answered in process) to
+/// 10 s (a slow handler).
+const DURATION_BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// `route` and `status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct RouteStatus {
+    pub(crate) route: Arc<str>,
+    pub(crate) status: u16,
+}
+
+impl EncodeLabelSet for RouteStatus {
+    fn encode(&self, encoder: &mut LabelSetEncoder<'_>) -> Result<(), std::fmt::Error> {
+        (
+            [("route", &*self.route)],
+            [("status", self.status.to_string())],
+        )
+            .encode(encoder)
+    }
+}
+
+/// `route`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct RouteLabel(pub(crate) Arc<str>);
+
+impl EncodeLabelSet for RouteLabel {
+    fn encode(&self, encoder: &mut LabelSetEncoder<'_>) -> Result<(), std::fmt::Error> {
+        [("route", &*self.0)].encode(encoder)
+    }
+}
+
+/// `stage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct StageLabel(pub(crate) RejectionStage);
+
+impl EncodeLabelSet for StageLabel {
+    fn encode(&self, encoder: &mut LabelSetEncoder<'_>) -> Result<(), std::fmt::Error> {
+        [("stage", self.0.as_str())].encode(encoder)
+    }
+}
+
+fn duration_histogram() -> Histogram {
+    Histogram::new(DURATION_BUCKETS)
+}
+
+/// The metrics of one webhook, and their registry.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    requests: Family<RouteStatus, Counter>,
+    durations: Family<RouteLabel, Histogram, fn() -> Histogram>,
+    /// Every stage's counter, made at start (so that each series exists from the first scrape),
+    /// in the order of [`RejectionStage::ALL`].
+    rejections: Arc<[Counter]>,
+    in_flight: Gauge,
+    /// The requests in flight, counted when the metrics are rendered (no gauge to move on
+    /// every request).
+    flight: Arc<OnceLock<InFlight>>,
+}
+
+/// The lowest and highest statuses counted without a lookup.
+const STATUSES: std::ops::RangeInclusive<u16> = 100..=599;
+
+/// A route's metrics, resolved once: its histogram, and its counters by status, made on the
+/// first answer of each status (a read of a `OnceLock` afterwards: no lock, no hash).
+pub(crate) struct RouteMetrics {
+    label: Arc<str>,
+    duration: Histogram,
+    statuses: Box<[OnceLock<Counter>]>,
+}
+
+impl RouteMetrics {
+    /// Counts an answer of this route.
+    pub(crate) fn answered(
+        &self,
+        metrics: &Metrics,
+        status: u16,
+        seconds: f64,
+        rejected: Option<RejectionStage>,
+    ) {
+        let make = || {
+            metrics.requests.get_or_create_owned(&RouteStatus {
+                route: Arc::clone(&self.label),
+                status,
+            })
+        };
+        if STATUSES.contains(&status) {
+            let slot = &self.statuses[usize::from(status - STATUSES.start())];
+            slot.get_or_init(make).inc();
+        } else {
+            make().inc();
+        }
+        self.duration.observe(seconds);
+        if let Some(stage) = rejected {
+            metrics.rejected(stage);
+        }
+    }
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Metrics {
+    /// The webhook's metrics, registered in `registry` (which may hold the program's own).
+    pub fn new(mut registry: Registry) -> Self {
+        let requests = Family::<RouteStatus, Counter>::default();
+        let durations: Family<RouteLabel, Histogram, fn() -> Histogram> =
+            Family::new_with_constructor(duration_histogram);
+        let rejections = Family::<StageLabel, Counter>::default();
+        let by_stage: Arc<[Counter]> = RejectionStage::ALL
+            .iter()
+            .map(|stage| rejections.get_or_create_owned(&StageLabel(*stage)))
+            .collect();
+        let in_flight = Gauge::default();
+        registry.register(
+            "webhook_requests",
+            "Requests answered, by route pattern and status",
+            requests.clone(),
+        );
+        registry.register_with_unit(
+            "webhook_request_duration",
+            "Time from the request's head to its answer, by route pattern",
+            Unit::Seconds,
+            durations.clone(),
+        );
+        registry.register(
+            "webhook_rejections",
+            "Requests refused by the pipeline, by stage",
+            rejections,
+        );
+        registry.register(
+            "webhook_requests_in_flight",
+            "Requests being answered",
+            in_flight.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            requests,
+            durations,
+            rejections: by_stage,
+            in_flight,
+            flight: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// Counts the requests in flight of this registry when rendering.
+    pub(crate) fn count_in_flight(&self, in_flight: &InFlight) {
+        let _ = self.flight.set(in_flight.clone());
+    }
+
+    /// The metrics of the route `label`.
+    pub(crate) fn route(&self, label: &Arc<str>) -> RouteMetrics {
+        RouteMetrics {
+            label: Arc::clone(label),
+            duration: self
+                .durations
+                .get_or_create_owned(&RouteLabel(Arc::clone(label))),
+            statuses: STATUSES.map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Counts a rejection.
+    pub(crate) fn rejected(&self, stage: RejectionStage) {
+        if let Some(at) = RejectionStage::ALL.iter().position(|known| *known == stage) {
+            self.rejections[at].inc();
+        }
+    }
+
+    /// Every metric of the registry, in the Prometheus text format (0.0.4).
+    pub fn render(&self) -> String {
+        if let Some(in_flight) = self.flight.get() {
+            self.in_flight
+                .set(i64::try_from(in_flight.count()).unwrap_or(i64::MAX));
+        }
+        let mut text = String::with_capacity(4096);
+        // Writing to a `String` does not fail.
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry);
+        text
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new(Registry::default())
+    }
+}
+
+/// The `Content-Type` of [`Metrics::render`]'s text.
+pub const METRICS_CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_prometheus_names_and_labels() {
+        let metrics = Metrics::default();
+        let root = metrics.route(&Arc::from("/"));
+        root.answered(&metrics, 200, 0.002, None);
+        root.answered(&metrics, 200, 0.004, None);
+        root.answered(&metrics, 400, 0.001, Some(RejectionStage::Signature));
+        root.answered(&metrics, 42, 0.001, None);
+        let none = metrics.route(&Arc::from(NO_ROUTE_LABEL));
+        none.answered(&metrics, 404, 0.0001, Some(RejectionStage::NoRoute));
+        let text = metrics.render();
+        for line in [
+            "# TYPE webhook_requests_total counter",
+            r#"webhook_requests_total{route="/",status="200"} 2"#,
+            r#"webhook_requests_total{route="/",status="400"} 1"#,
+            r#"webhook_requests_total{route="<none>",status="404"} 1"#,
+            r#"webhook_requests_total{route="/",status="42"} 1"#,
+            r#"webhook_rejections_total{stage="replay"} 0"#,
+            "# TYPE webhook_request_duration_seconds histogram",
+            r#"webhook_request_duration_seconds_count{route="/"} 4"#,
+            r#"webhook_request_duration_seconds_bucket{route="/",le="0.0025"} 3"#,
+            r#"webhook_rejections_total{stage="signature"} 1"#,
+            r#"webhook_rejections_total{stage="no_route"} 1"#,
+            "webhook_requests_in_flight 0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
+        }
+    }
+}
