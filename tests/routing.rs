@@ -5,7 +5,7 @@ mod common;
 use common::STEP_ID;
 use serde_json::{json, Value};
 use webhook::prelude::*;
-use webhook::testing::{sample_notification, TestServer};
+use webhook::testing::{sample_notification, TestClient, TestServer};
 
 fn says(text: &'static str) -> impl Fn() -> StepReachedResponse + Clone + Send + Sync + 'static {
     move || StepReachedResponse::new().action(SendTextAction::new([text]))
@@ -223,4 +223,31 @@ async fn routing_on_the_bytes_agrees_with_the_json_tree() {
         .unwrap()
         .contains("data.step.id"));
     server.shutdown().await.unwrap();
+}
+
+/// An action whose `type` is repeated is what its last `type` says, whether the handler's
+/// `StepReached` is loaded from the body's bytes (no JSON filter ran) or from the tree a JSON
+/// filter built (found by the `models` fuzz target: from the bytes, the first `type` won).
+#[tokio::test]
+async fn a_repeated_type_is_the_last_from_the_bytes_as_in_the_tree() {
+    let echo = |event: StepReached| StepReachedResponse::with_actions(event.into_actions());
+    let from_bytes = TestClient::new(Webhook::new().request_max_age(None).on(
+        topics::STEP_REACHED,
+        echo,
+        StepId::new(STEP_ID),
+    ));
+    let from_tree = TestClient::new(Webhook::new().request_max_age(None).on(
+        topics::STEP_REACHED,
+        echo,
+        JsonKeyEquals::new("data.channel", "web").unwrap(),
+    ));
+    let body = format!(
+        r#"{{"topic": "conversation.step_reached", "data": {{"channel": "web", "step": {{"id": "{STEP_ID}", "actions": [{{"type": "send_text_action", "type": "x_action", "alternatives": ["a"]}}]}}}}}}"#
+    );
+    let expected = json!({"type": "x_action", "alternatives": ["a"]});
+    for client in [from_bytes, from_tree] {
+        let response = client.post(body.clone()).send().await;
+        assert_eq!(response.status(), 200, "{}", response.text());
+        assert_eq!(response.json()["actions"][0], expected);
+    }
 }

@@ -186,6 +186,14 @@ pub mod __private {
         filter(request)
     }
 
+    /// The envelope scan that routing reads (`topic`, then `data.step.id` when it is a
+    /// string), straight from a body's bytes; `None` when the scan leaves the body to the full
+    /// parse. For the differential fuzz target (`fuzz/fuzz_targets/envelope.rs`), which checks
+    /// it against `serde_json`'s tree.
+    pub fn scan_envelope(body: &[u8]) -> Option<(String, Option<String>)> {
+        crate::pipeline::envelope::scan(body).map(|envelope| (envelope.topic, envelope.step_id))
+    }
+
     /// Whether the request's `data.step.id` is one of `ids`.
     pub fn step_id_in(request: &Request, ids: &[&str]) -> bool {
         request.step_id().is_some_and(|found| ids.contains(&found))

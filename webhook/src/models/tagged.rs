@@ -10,6 +10,11 @@
 //! unchanged, so a bot keeps working when the platform grows. An object whose `type` is known but
 //! whose fields do not load is an error: that is a malformed document, not a new type.
 
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
+use serde::de::{self, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -122,12 +127,16 @@ macro_rules! tagged_enum {
                         if let Some(key) = map.next_key::<String>()? {
                             let value: ::serde_json::Value = map.next_value()?;
                             // Fast path: `type` first, as the platform writes it. The rest of
-                            // the object goes straight into the variant, without buffering.
+                            // the object goes straight into the variant, without buffering; a
+                            // second `type` there is refused, as any repeated field is (the
+                            // tree, where the last one wins, then decides what the object is).
                             if key == "type" {
                                 match value.as_str() {
                                     $( Some($tag) => {
                                         return <$ty as ::serde::Deserialize>::deserialize(
-                                            ::serde::de::value::MapAccessDeserializer::new(map),
+                                            ::serde::de::value::MapAccessDeserializer::new(
+                                                $crate::models::tagged::AfterType(map),
+                                            ),
                                         )
                                         .map($name::$variant)
                                         .map_err(|error| A::Error::custom(format_args!("invalid {}: {}", $tag, error)));
@@ -164,6 +173,70 @@ macro_rules! tagged_enum {
 }
 
 pub(crate) use tagged_enum;
+
+/// The entries of an object after its `type`, read by the fast path of a tagged enum: a
+/// second `type` is an error (`duplicate field`), as a repeated field is for any model read from
+/// bytes. Without it, `{"type": "send_text_action", "type": "x_action"}` loaded from the bytes
+/// as a text action, and from the JSON tree (where the last of a repeated key wins) as an
+/// unknown `x_action`.
+pub(crate) struct AfterType<A>(pub(crate) A);
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for AfterType<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        self.0.next_key_seed(NotType(seed))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.0.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+/// A key seed that refuses `type`, then hands the key to `K`.
+struct NotType<K>(K);
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for NotType<K> {
+    type Value = K::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<K::Value, D::Error> {
+        match deserializer.deserialize_str(KeyVisitor)? {
+            key if key == "type" => Err(D::Error::duplicate_field("type")),
+            Cow::Borrowed(key) => self.0.deserialize(BorrowedStrDeserializer::new(key)),
+            Cow::Owned(key) => self.0.deserialize(StringDeserializer::new(key)),
+        }
+    }
+}
+
+/// A key, borrowed from the input when it can be.
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(key))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(key))
+    }
+}
 
 /// Loads a known variant from its object; an error names the type and the path inside it.
 pub(crate) fn load_variant<T, E>(tag: &str, object: Map<String, Value>) -> Result<T, E>

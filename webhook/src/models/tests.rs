@@ -66,6 +66,37 @@ fn numbers_are_sent_back_as_received() {
     assert_eq!(serde_json::to_string(&action).unwrap(), wait);
 }
 
+/// Found by the `models` fuzz target: an action whose `type` comes first and again later
+/// (`{"type": "send_text_action", "type": "x_action", ...}`) loaded from the bytes as the first
+/// type, and from the JSON tree (where the last of a repeated key wins, as in Python) as the
+/// last: a handler saw one or the other depending on whether a JSON filter had built the tree.
+/// From the bytes, a repeated `type` is now refused as every repeated field is, and the
+/// webhook reads the tree.
+#[test]
+fn a_repeated_type_is_read_as_the_tree_reads_it() {
+    let text = r#"{"type":"send_text_action","type":"x_action","alternatives":["a"]}"#;
+    let error = serde_json::from_str::<Action>(text).unwrap_err();
+    assert!(
+        error.to_string().contains("duplicate field `type`"),
+        "{error}"
+    );
+    let tree: Value = serde_json::from_str(text).unwrap();
+    let action: Action = load::load(&tree, "").unwrap();
+    assert_eq!(action.type_name(), Some("x_action"));
+    assert_eq!(
+        serde_json::to_string(&action).unwrap(),
+        r#"{"type":"x_action","alternatives":["a"]}"#
+    );
+    // The first `type` alone, or a repeated key other than `type`: as before.
+    let once = r#"{"type":"send_text_action","alternatives":["a"]}"#;
+    assert_eq!(
+        serde_json::from_str::<Action>(once).unwrap().type_name(),
+        Some("send_text_action")
+    );
+    let nested = r#"{"type":"go_to_action","target":{"type":"step","id":"a1a1a1a1a1a1a1a1a1a1a1a1","name":"s"},"sessionValues":null}"#;
+    assert!(serde_json::from_str::<Action>(nested).is_ok());
+}
+
 #[test]
 fn a_malformed_known_action_is_an_error() {
     let error = serde_json::from_value::<Action>(json!({
