@@ -1,0 +1,99 @@
+//! [`SqliteStore`]: the embedded store, a SQLite file in WAL mode (through sqlx, as
+//! PostgreSQL is: one SQL layer for both).
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::sql::{sql_store, DUE};
+use super::store::StoreError;
+
+/// The schema, version by version.
+const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS webhook_inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    route TEXT NOT NULL,
+    method TEXT NOT NULL,
+    uri TEXT NOT NULL,
+    headers BLOB NOT NULL,
+    body BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    idempotency_key TEXT,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    run_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_until INTEGER,
+    last_error TEXT,
+    finished_at INTEGER,
+    UNIQUE (route, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
+";
+
+/// The embedded store: one SQLite file, in WAL mode with `synchronous = FULL` (a commit is on
+/// disk before the `202`), a busy timeout so that several processes on one file wait for the
+/// lock instead of failing.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it) the store in `file`, and creates or migrates its schema.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be opened, or the schema cannot be created.
+    pub async fn open(file: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|source| open_error(file, source))?
+            .filename(file)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|source| open_error(file, source))?;
+        migrator().run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+fn open_error(file: &Path, source: sqlx::Error) -> StoreError {
+    StoreError::Open {
+        location: file.display().to_string(),
+        source,
+    }
+}
+
+fn migrator() -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("webhook inbox"),
+            MigrationType::Simple,
+            Cow::Borrowed(SCHEMA_V1),
+            false,
+        )]),
+        ..Migrator::DEFAULT
+    }
+}
+
+sql_store!(
+    SqliteStore,
+    &format!(
+        "UPDATE webhook_inbox SET state = 'running', attempts = attempts + 1, \
+         lease_owner = $1, lease_until = $2 WHERE id IN ({DUE}) RETURNING {}",
+        super::sql::COLUMNS
+    )
+);
