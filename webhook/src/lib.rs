@@ -118,6 +118,7 @@ pub mod __private {
     pub use crate::config::{SettingValue, Settings};
     pub use crate::filter::{Filter, JsonLiteral, JsonPath, Segment};
     pub use crate::http::{HttpRegistration, HttpRoute, Methods};
+    pub use crate::inbox::Durable;
     pub use crate::registry::{AuthenticatorRegistration, Registration, Served};
     pub use crate::routing::Route;
     pub use crate::runner::{run_main, BoxError, MainOptions};

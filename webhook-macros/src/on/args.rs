@@ -78,6 +78,8 @@ pub enum Key {
     Http,
     Path,
     Verify,
+    Durable,
+    IdempotencyKey,
 }
 
 /// The kind of route an argument is written on.
@@ -136,6 +138,9 @@ pub const ARGUMENTS: &[Argument] = &[
     Argument::new(Key::Path,           "path",             "`path = \"/github\"`",            Routes::Http),
     Argument::new(Key::Filter,         "filter",           "`filter = \"<CEL>\"`",            Routes::Http),
     Argument::new(Key::Verify,         "verify",           "`verify = function`",             Routes::Http),
+    Argument::new(Key::Durable,        "durable",          "`durable`",                       Routes::Http),
+    Argument::new(Key::IdempotencyKey, "idempotency_key",  "`idempotency_key = header(\"…\")`", Routes::Http)
+        .usage("`idempotency_key = header(\"Webhook-Id\")` (the header whose value identifies an event)"),
     Argument::new(Key::Auth,           "auth",             "`auth = function`",               Routes::Notifications),
 ];
 
@@ -205,7 +210,8 @@ mod tests {
             "accepted: an event (`step_reached` or `event = \"topic\"`), `step_id = \"…\"`, \
              `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
              `filter = function`, `priority = N`, `auth = function`; for an HTTP route: `http` or \
-             `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`"
+             `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`, \
+             `durable`, `idempotency_key = header(\"…\")`"
         );
         assert_eq!(
             names(),
@@ -220,6 +226,8 @@ mod tests {
                 "http",
                 "path",
                 "verify",
+                "durable",
+                "idempotency_key",
                 "auth"
             ]
         );

@@ -40,6 +40,8 @@ pub struct HttpRoute {
     pub cel: Option<LitStr>,
     /// A function returning the route's signature check.
     pub verify: Option<syn::Path>,
+    /// Durable, with the header of its idempotency key, if any.
+    pub durable: Option<Option<LitStr>>,
 }
 
 /// A JSON scalar written in the attribute.

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS webhook_inbox (
     idempotency_key TEXT,
     state TEXT NOT NULL,
     attempts BIGINT NOT NULL DEFAULT 0,
+    attempts_before_replay BIGINT NOT NULL DEFAULT 0,
     run_at BIGINT NOT NULL,
     lease_owner TEXT,
     lease_until BIGINT,

@@ -113,8 +113,12 @@ pub struct EventRecord {
     pub idempotency_key: Option<String>,
     /// Its state.
     pub state: EventState,
-    /// The attempts started (the running one included).
+    /// The attempts started (the running one included), replays included: the attempt number
+    /// keeps growing across replays.
     pub attempts: u32,
+    /// The attempts made before the last replay: a replayed event has the retry policy's
+    /// attempts again, counted from here.
+    pub attempts_before_replay: u32,
     /// When it may be attempted (ms since the epoch).
     pub run_at: i64,
     /// The worker holding it.

@@ -121,7 +121,12 @@ impl Inbox {
             policies,
             default_policy,
             lease: self.options.lease,
-            poll_interval: self.options.poll_interval,
+            // Retries are found by polling: poll at least as often as the first retry delay.
+            poll_interval: self
+                .options
+                .poll_interval
+                .min(self.options.retry.first_delay_value())
+                .max(Duration::from_millis(10)),
             committed: Arc::clone(&self.committed),
             metrics,
         });

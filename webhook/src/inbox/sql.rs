@@ -7,7 +7,7 @@
 
 /// The columns of an event, in the order [`record_from_row`] reads them by name.
 pub(crate) const COLUMNS: &str = "id, route, method, uri, headers, body, received_at, \
-     idempotency_key, state, attempts, run_at, lease_owner, lease_until, last_error, finished_at";
+     idempotency_key, state, attempts, attempts_before_replay, run_at, lease_owner, lease_until, last_error, finished_at";
 
 /// `$1` route, `$2` method, `$3` URI, `$4` headers, `$5` body, `$6` received (and due) at,
 /// `$7` key. Returns the id; no row for a duplicate.
@@ -46,11 +46,12 @@ pub(crate) const RELEASE: &str = "UPDATE webhook_inbox SET state = 'queued', run
 
 /// `$1` id, `$2` now.
 pub(crate) const REPLAY: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $2, \
-     attempts = 0, finished_at = NULL WHERE id = $1 AND state IN ('done', 'dead')";
+     attempts_before_replay = attempts, finished_at = NULL \
+     WHERE id = $1 AND state IN ('done', 'dead')";
 
 /// `$1` now.
 pub(crate) const REPLAY_DEAD: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $1, \
-     attempts = 0, finished_at = NULL WHERE state = 'dead'";
+     attempts_before_replay = attempts, finished_at = NULL WHERE state = 'dead'";
 
 /// `$1` state, `$2` finished before.
 pub(crate) const PURGE: &str = "DELETE FROM webhook_inbox WHERE state = $1 AND finished_at < $2";
@@ -69,6 +70,7 @@ where
 {
     let state: String = row.try_get("state")?;
     let attempts: i64 = row.try_get("attempts")?;
+    let before_replay: i64 = row.try_get("attempts_before_replay")?;
     let headers: Vec<u8> = row.try_get("headers")?;
     let body: Vec<u8> = row.try_get("body")?;
     Ok(super::EventRecord {
@@ -82,6 +84,7 @@ where
         idempotency_key: row.try_get("idempotency_key")?,
         state: state.parse().map_err(super::StoreError::Corrupt)?,
         attempts: u32::try_from(attempts).unwrap_or(0),
+        attempts_before_replay: u32::try_from(before_replay).unwrap_or(0),
         run_at: row.try_get("run_at")?,
         lease_owner: row.try_get("lease_owner")?,
         lease_until: row.try_get("lease_until")?,

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS webhook_inbox (
     idempotency_key TEXT,
     state TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
+    attempts_before_replay INTEGER NOT NULL DEFAULT 0,
     run_at INTEGER NOT NULL,
     lease_owner TEXT,
     lease_until INTEGER,

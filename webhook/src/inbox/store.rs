@@ -99,7 +99,8 @@ pub trait Store: Send + Sync + 'static {
     /// The event `id`.
     fn show(&self, id: i64) -> StoreFuture<'_, Option<EventRecord>>;
 
-    /// Queues the done or dead event `id` again, its attempts reset; `false`: no such event, or
+    /// Queues the done or dead event `id` again, with the retry policy's attempts again (its
+    /// attempt number goes on from where it was); `false`: no such event, or
     /// it is queued or running.
     fn replay(&self, id: i64) -> StoreFuture<'_, bool>;
 

@@ -153,7 +153,14 @@ async fn claims_leases_retries_and_dead_letters() {
             "{kind}: queued already"
         );
         let replayed = store.claim("w5", lease, 10).await.unwrap();
-        assert_eq!(replayed[0].attempts, 1, "{kind}: a replay starts over");
+        assert_eq!(
+            replayed[0].attempts, 3,
+            "{kind}: the attempt number goes on"
+        );
+        assert_eq!(
+            replayed[0].attempts_before_replay, 2,
+            "{kind}: the policy counts from here"
+        );
         assert!(store.complete(replayed[0].id, "w5").await.unwrap());
         let depth = store.depth().await.unwrap();
         assert_eq!(depth, [(EventState::Done, 2)], "{kind}");

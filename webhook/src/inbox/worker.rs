@@ -164,6 +164,8 @@ impl Worker {
             .unwrap_or(context.default_policy);
         let id = event.id;
         let attempt = event.attempts;
+        // Attempts since the last replay, which the retry policy counts.
+        let counted = attempt.saturating_sub(event.attempts_before_replay);
         tracing::debug!(id, attempt, route = %event.route, "running a stored event");
         let known = context.policies.contains_key(&event.route);
         let run = tokio::spawn(run_handler(context.replay.clone(), event, policy.timeout));
@@ -192,19 +194,22 @@ impl Worker {
         };
         let recorded = match outcome {
             AttemptOutcome::Succeeded => context.store.complete(id, &self.id).await,
-            AttemptOutcome::Failed(error) if policy.retry.gives_up_after(attempt) => {
+            AttemptOutcome::Failed(error) if policy.retry.gives_up_after(counted) => {
                 tracing::warn!(id, attempt, %error, "dead letter: the last attempt failed");
                 if let Some(metrics) = &context.metrics {
                     metrics.dead_letter();
                 }
-                let error = format!("{error} (attempt {attempt} of {})", policy.retry.attempts());
+                let error = format!(
+                    "{error} (attempt {attempt}; {counted} of {} since it was stored or replayed)",
+                    policy.retry.attempts()
+                );
                 context
                     .store
                     .fail(id, &self.id, Failure::Dead { error })
                     .await
             }
             AttemptOutcome::Failed(error) => {
-                let delay = policy.retry.delay(attempt);
+                let delay = policy.retry.delay(counted);
                 tracing::info!(id, attempt, %error, retry_in_ms = delay.as_millis() as u64, "attempt failed; retrying later");
                 if let Some(metrics) = &context.metrics {
                     metrics.retry();

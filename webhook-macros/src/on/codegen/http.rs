@@ -49,6 +49,12 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     let verify = route.verify.as_ref().map(
         |function| quote_spanned!(function.span()=> .verify(#private::call_verify(#function))),
     );
+    let durable = route.durable.as_ref().map(|header| {
+        let key = header
+            .iter()
+            .map(|header| quote_spanned!(header.span()=> .idempotency_header(#header)));
+        quote!(.durable(#private::Durable::new() #(#key)*))
+    });
     let identity = identity(&name_text, priority);
     let record = submit(
         &quote!(#private::HttpRegistration),
@@ -67,6 +73,7 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
                 #private::HttpRoute::new(#methods, #path, #handler_expr)
                     .filter(filters)
                     #verify
+                    #durable
                     #identity
                     #requirements
             }

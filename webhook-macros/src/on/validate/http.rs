@@ -28,6 +28,10 @@ pub struct HttpArgs {
     pub path: Option<LitStr>,
     pub cel: Option<LitStr>,
     pub verify: Option<syn::Path>,
+    /// `durable`, spanned on the word.
+    pub durable: Option<proc_macro2::Span>,
+    /// `idempotency_key = header("Webhook-Id")`: the header's name, spanned on the literal.
+    pub idempotency_header: Option<LitStr>,
 }
 
 impl HttpArgs {
@@ -120,6 +124,63 @@ impl HttpArgs {
             ),
         }
     }
+}
+
+impl HttpArgs {
+    /// `durable`.
+    pub fn durable(&mut self, name: &Sp<String>, errors: &mut Errors) {
+        if self.durable.is_some() {
+            errors.at(name.span(), "duplicated argument `durable`");
+            return;
+        }
+        self.durable = Some(name.span());
+    }
+
+    /// `idempotency_key = header("Webhook-Id")`: a header name, checked now.
+    pub fn idempotency_key(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
+        if self.idempotency_header.is_some() {
+            errors.at(name.span(), "duplicated argument `idempotency_key`");
+            return;
+        }
+        let usage = "`idempotency_key` is written `idempotency_key = header(\"Webhook-Id\")`: \
+                     the header whose value identifies an event";
+        let Expr::Call(call) = value else {
+            errors.at(value.span(), usage);
+            return;
+        };
+        let is_header = matches!(&*call.func, Expr::Path(path) if path.path.is_ident("header"));
+        if !is_header {
+            errors.at(
+                call.func.span(),
+                format!("{usage} (the only source of a key is `header`)"),
+            );
+            return;
+        }
+        let header = match call.args.iter().collect::<Vec<_>>().as_slice() {
+            [argument] => string(argument),
+            _ => None,
+        };
+        let Some(header) = header else {
+            errors.at(
+                call.args.span(),
+                format!("{usage} (one header name, a string)"),
+            );
+            return;
+        };
+        let text = header.value();
+        if text.is_empty() || !text.bytes().all(is_token_byte) {
+            errors.at(
+                header.span(),
+                format!("{text:?} is not a header name: letters, digits and `-` (such as \"Webhook-Id\")"),
+            );
+        }
+        self.idempotency_header = Some(header.clone());
+    }
+}
+
+/// A byte of an HTTP token (RFC 9110, 5.6.2): what a header name is made of.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// The methods of `http(get, post)`, in upper case, each once.

@@ -59,6 +59,18 @@ fn notification(
             "a CEL filter (a string) is for HTTP routes: add `http(post)` and `path = \"...\"`; a Clustaar route takes `filter = function` or `json_key_equals(...)`",
         );
     }
+    if let Some(durable) = http.durable {
+        errors.at(
+            durable,
+            "`durable` is for HTTP routes: add `http(post)` and `path = \"...\"`",
+        );
+    }
+    if let Some(header) = &http.idempotency_header {
+        errors.at(
+            header.span(),
+            "`idempotency_key` is for durable HTTP routes: add `http(post)`, `path = \"...\"` and `durable`",
+        );
+    }
     if event.topic.is_none() && !event.refused {
         event::missing(errors);
     }
@@ -106,12 +118,20 @@ fn http_route(
              and the webhook's `#[authenticator]` guards every route",
         );
     }
+    if let (None, Some(header)) = (http.durable, &http.idempotency_header) {
+        errors.at(
+            header.span(),
+            "`idempotency_key` is for durable routes: add `durable`",
+        );
+    }
+    let durable = http.durable.map(|_| http.idempotency_header.clone());
     let spec = http.path.map(|path| Spec {
         kind: Kind::Http(HttpRoute {
             methods: methods.into_inner(),
             path,
             cel: http.cel,
             verify: http.verify,
+            durable,
         }),
         filters,
         priority: options.priority.map_or(0, |priority| *priority),
