@@ -138,7 +138,8 @@ pub const ARGUMENTS: &[Argument] = &[
     Argument::new(Key::Path,           "path",             "`path = \"/github\"`",            Routes::Http),
     Argument::new(Key::Filter,         "filter",           "`filter = \"<CEL>\"`",            Routes::Http),
     Argument::new(Key::Verify,         "verify",           "`verify = function`",             Routes::Http),
-    Argument::new(Key::Durable,        "durable",          "`durable`",                       Routes::Http),
+    Argument::new(Key::Durable,        "durable",          "`durable`",                       Routes::Http)
+        .usage("as a word, without a value: `#[on(http(post), path = \"/stripe\", durable)]`"),
     Argument::new(Key::IdempotencyKey, "idempotency_key",  "`idempotency_key = header(\"…\")`", Routes::Http)
         .usage("`idempotency_key = header(\"Webhook-Id\")` (the header whose value identifies an event)"),
     Argument::new(Key::Auth,           "auth",             "`auth = function`",               Routes::Notifications),
