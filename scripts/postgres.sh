@@ -5,6 +5,9 @@
 #   eval "$(scripts/postgres.sh start)"   # exports WEBHOOK_TEST_POSTGRES_URL and PG_SCRATCH_DIR
 #   scripts/postgres.sh stop "$PG_SCRATCH_DIR"
 #
+# fsync is off (a test cluster loses nothing that matters in a crash); WEBHOOK_PG_FSYNC=on keeps
+# it on, for benchmarks whose commits must reach the disk.
+#
 # initdb refuses to run as root: as root, the cluster is run by the `postgres` user (runuser or
 # su), in a directory it owns.
 set -euo pipefail
@@ -41,9 +44,9 @@ start() {
   as_owner initdb -D "$dir/data" -U postgres --auth=trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   port="$(free_port)"
-  # Loopback only; no Unix socket outside the scratch directory; fsync off (a test cluster).
+  # Loopback only; no Unix socket outside the scratch directory.
   as_owner pg_ctl -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c max_connections=300" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=${WEBHOOK_PG_FSYNC:-off} -c max_connections=300" \
     start >/dev/null \
     || { cat "$dir/server.log" >&2; exit 1; }
   echo "export WEBHOOK_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$port/postgres"

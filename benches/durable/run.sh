@@ -6,7 +6,8 @@
 #   benches/durable/run.sh [SECONDS_A_ROUND] [ROUNDS]        (default 10 s, 2 rounds)
 #   WEBHOOK_INBOX_BATCH_SIZE=1 benches/durable/run.sh        (the batch size's effect)
 #
-# PostgreSQL: WEBHOOK_TEST_POSTGRES_URL if set, else a throwaway cluster (scripts/postgres.sh).
+# PostgreSQL: a throwaway cluster (scripts/postgres.sh) with fsync on, as in production: a
+# commit reaches the disk before the 202, on both stores.
 # Prints wrk's requests/s and latency percentiles, and the server's peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,11 +18,8 @@ cargo build --release --locked --example durable_hook >/dev/null
 program="$PWD/target/release/examples/durable_hook"
 script="$PWD/benches/durable/unique_id.lua"
 
-started_pg=""
-if [ -z "${WEBHOOK_TEST_POSTGRES_URL:-}" ]; then
-  eval "$(scripts/postgres.sh start)"
-  started_pg="$PG_SCRATCH_DIR"
-fi
+eval "$(WEBHOOK_PG_FSYNC=on scripts/postgres.sh start)"
+started_pg="$PG_SCRATCH_DIR"
 work="$(mktemp -d)"
 cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true

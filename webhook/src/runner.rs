@@ -130,9 +130,6 @@ where
             return ExitCode::from(2);
         }
     };
-    if let Some(command) = settings.command.take() {
-        return run_command(&program, &command, &settings);
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -154,6 +151,11 @@ where
         if let Err(error) = layer(&mut settings, &matches, options.settings) {
             eprintln!("{program}: {error}");
             return ExitCode::from(2);
+        }
+        // A subcommand (`inbox ...`) runs with every setting, `main!(...)`'s included, and
+        // without the log output (its own output is on stdout).
+        if let Some(command) = settings.command.take() {
+            return run_command(&program, &command, &settings).await;
         }
         let _logging = init_logging(&settings);
         let webhook = match Webhook::from_registry() {
@@ -196,10 +198,13 @@ where
     })
 }
 
-/// Runs a bot's subcommand (`inbox ...`) with the settings of the environment and the command
-/// line (not those of `main!(...)`, which need the program's state to be built).
+/// Runs a bot's subcommand (`inbox ...`) with its settings.
 #[cfg(feature = "durable")]
-fn run_command(program: &str, command: &crate::cli::BotCommand, settings: &Settings) -> ExitCode {
+async fn run_command(
+    program: &str,
+    command: &crate::cli::BotCommand,
+    settings: &Settings,
+) -> ExitCode {
     let crate::cli::BotCommand::Inbox(command) = command;
     let options = match settings.inbox_options() {
         Ok(options) => options,
@@ -208,38 +213,34 @@ fn run_command(program: &str, command: &crate::cli::BotCommand, settings: &Setti
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
+    let store = match crate::inbox::open_store(&options.store, 2).await {
+        Ok(store) => store,
         Err(error) => {
-            eprintln!("{program}: cannot start the async runtime: {error}");
+            eprintln!("{program}: {error}");
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
-        let store = match crate::inbox::open_store(&options.store, 2).await {
-            Ok(store) => store,
-            Err(error) => {
-                eprintln!("{program}: {error}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let mut out = std::io::stdout().lock();
-        match crate::inbox::cli::run(command, &*store, &mut out).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("{program}: {error}");
-                ExitCode::FAILURE
-            }
+    let mut out = Vec::new();
+    let ran = crate::inbox::cli::run(command, &*store, &mut out).await;
+    {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(&out);
+        let _ = stdout.flush();
+    }
+    match ran {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{program}: {error}");
+            ExitCode::FAILURE
         }
-    })
+    }
 }
 
 /// Without the `durable` feature there is no inbox to operate.
 #[cfg(not(feature = "durable"))]
-fn run_command(program: &str, _: &crate::cli::BotCommand, _: &Settings) -> ExitCode {
+#[allow(clippy::unused_async)]
+async fn run_command(program: &str, _: &crate::cli::BotCommand, _: &Settings) -> ExitCode {
     eprintln!("{program}: the inbox commands need the `durable` feature of the webhook crate");
     ExitCode::from(2)
 }

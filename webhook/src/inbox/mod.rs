@@ -34,6 +34,8 @@ pub mod cli;
 #[cfg(feature = "durable")]
 mod postgres;
 #[cfg(feature = "durable")]
+mod recorder;
+#[cfg(feature = "durable")]
 pub(crate) mod record;
 #[cfg(feature = "durable")]
 pub(crate) mod replay;
@@ -69,7 +71,7 @@ pub(crate) use runtime::Inbox;
 #[cfg(feature = "durable")]
 pub use sqlite::SqliteStore;
 #[cfg(feature = "durable")]
-pub use store::{Failure, Store, StoreError, StoreFuture};
+pub use store::{Failure, Finished, Resolution, Store, StoreError, StoreFuture};
 #[cfg(feature = "durable")]
 pub(crate) use worker::Workers;
 #[cfg(all(test, feature = "durable"))]

@@ -130,7 +130,7 @@ impl Inbox {
             committed: Arc::clone(&self.committed),
             metrics,
         });
-        Workers::start(context, self.options.workers)
+        Workers::start(context, self.options.workers, self.options.batch_size)
     }
 }
 

@@ -220,6 +220,47 @@ macro_rules! sql_store {
                 })
             }
 
+            fn finish<'a>(
+                &'a self,
+                attempts: &'a [$crate::inbox::Finished],
+            ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
+                Box::pin(async move {
+                    use $crate::inbox::{Failure, Resolution};
+                    let now = $crate::inbox::record::now_ms();
+                    let mut tx = self.pool.begin().await?;
+                    let mut held = Vec::with_capacity(attempts.len());
+                    for attempt in attempts {
+                        let query = match &attempt.resolution {
+                            Resolution::Done => sqlx::query($crate::inbox::sql::COMPLETE)
+                                .bind(attempt.id)
+                                .bind(attempt.worker.as_str())
+                                .bind(now),
+                            Resolution::Failed(Failure::Retry { at, error }) => {
+                                sqlx::query($crate::inbox::sql::RETRY)
+                                    .bind(attempt.id)
+                                    .bind(attempt.worker.as_str())
+                                    .bind(*at)
+                                    .bind(error.as_str())
+                            }
+                            Resolution::Failed(Failure::Dead { error }) => {
+                                sqlx::query($crate::inbox::sql::DEAD)
+                                    .bind(attempt.id)
+                                    .bind(attempt.worker.as_str())
+                                    .bind(now)
+                                    .bind(error.as_str())
+                            }
+                            Resolution::Released => sqlx::query($crate::inbox::sql::RELEASE)
+                                .bind(attempt.id)
+                                .bind(attempt.worker.as_str())
+                                .bind(now),
+                        };
+                        held.push(query.execute(&mut *tx).await?.rows_affected() == 1);
+                    }
+                    tx.commit().await?;
+                    Ok(held)
+                })
+            }
+
             fn list(
                 &self,
                 state: Option<$crate::inbox::EventState>,

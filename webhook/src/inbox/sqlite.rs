@@ -39,8 +39,8 @@ CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 ";
 
 /// The embedded store: one SQLite file, in WAL mode with `synchronous = FULL` (a commit is on
-/// disk before the `202`), a busy timeout so that several processes on one file wait for the
-/// lock instead of failing.
+/// disk before the `202`), through one connection a process, with a busy timeout so that
+/// several processes on one file wait for the lock instead of failing.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -60,8 +60,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(10));
+        // One connection: SQLite has one writer, and waiting for the pool is fair where waiting
+        // on SQLite's lock (its busy handler sleeps up to 100 ms a try) is not. Several
+        // processes on one file still wait on the lock, within the busy timeout.
         let pool = SqlitePoolOptions::new()
-            .max_connections(4)
+            .max_connections(1)
             .connect_with(options)
             .await
             .map_err(|source| open_error(file, source))?;

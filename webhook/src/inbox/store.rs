@@ -62,6 +62,28 @@ pub enum Failure {
     },
 }
 
+/// How an attempt ends, as [`Store::finish`] records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Done.
+    Done,
+    /// Failed: queued again or dead.
+    Failed(Failure),
+    /// Not run to its end (shutdown): queued again, the attempt not counted.
+    Released,
+}
+
+/// An attempt's end, for [`Store::finish`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    /// The event.
+    pub id: i64,
+    /// The worker holding its lease.
+    pub worker: String,
+    /// How the attempt ended.
+    pub resolution: Resolution,
+}
+
 /// A database holding the events of the durable routes: one table, one row an event, with its
 /// state, attempts, due time and lease (the shape of the PostgreSQL job queues: graphile-worker,
 /// river, Oban). Implemented by the embedded SQLite store and PostgreSQL.
@@ -92,6 +114,10 @@ pub trait Store: Send + Sync + 'static {
     /// The attempt did not run to its end (shutdown): the event is queued again, due now, and
     /// the attempt is not counted.
     fn release<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Records the ends of several attempts in one transaction (what `complete`, `fail` and
+    /// `release` do one at a time); for each, whether the worker still held the lease.
+    fn finish<'a>(&'a self, attempts: &'a [Finished]) -> StoreFuture<'a, Vec<bool>>;
 
     /// Up to `limit` events, in the state given (every state: `None`), oldest first.
     fn list(&self, state: Option<EventState>, limit: u32) -> StoreFuture<'_, Vec<EventRecord>>;

@@ -1,5 +1,6 @@
-//! The workers: each claims a due event under a lease, runs its route's handler with a timeout,
-//! and records the outcome (done, retry later, dead letter). They stop claiming at the shutdown
+//! The workers: due events are claimed under a lease (as many at once as there are idle
+//! workers), each attempt runs its route's handler with a timeout, and its outcome (done, retry
+//! later, dead letter) is recorded, in batches. They stop claiming at the shutdown
 //! signal, let the running attempts finish within the shutdown timeout, and release the events
 //! of the attempts cut.
 
@@ -9,7 +10,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::Router;
-use tokio::sync::{watch, Notify};
+use tokio::sync::{watch, Notify, Semaphore};
 use tower::ServiceExt;
 
 use super::delivery::Delivery;
@@ -17,7 +18,8 @@ use super::outcome::{classify, AttemptOutcome};
 use super::record::{from_ms, now_ms, EventRecord};
 use super::replay::ReplayTarget;
 use super::retry::RetryPolicy;
-use super::store::{Failure, Store};
+use super::recorder::Recorder;
+use super::store::{Failure, Finished, Resolution, Store, StoreError};
 use crate::ops::metrics::InboxMetrics;
 
 /// How a route's events are retried and how long its handler may run.
@@ -39,33 +41,35 @@ pub(crate) struct WorkerContext {
     pub(crate) metrics: Option<InboxMetrics>,
 }
 
-/// The pool of workers.
+/// The pool of workers: one dispatcher claims as many due events as there are idle workers, in
+/// one statement, and runs each attempt in a task of its own; a [`Recorder`] commits their ends
+/// in batches.
 pub(crate) struct Workers {
     /// `true`: stop claiming.
     stop: watch::Sender<bool>,
     /// `true`: the shutdown deadline passed; release what runs.
     abort: watch::Sender<bool>,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    dispatcher: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Workers {
     /// Starts `count` workers.
-    pub(crate) fn start(context: Arc<WorkerContext>, count: usize) -> Self {
+    pub(crate) fn start(context: Arc<WorkerContext>, count: usize, batch_size: usize) -> Self {
         let (stop, stopped) = watch::channel(false);
         let (abort, aborted) = watch::channel(false);
-        let process = worker_prefix();
-        let tasks = (0..count.max(1))
-            .map(|index| {
-                let worker = Worker {
-                    id: format!("{process}-{index}"),
-                    context: Arc::clone(&context),
-                    stopped: stopped.clone(),
-                    aborted: aborted.clone(),
-                };
-                tokio::spawn(worker.run())
-            })
-            .collect();
-        Self { stop, abort, tasks }
+        let dispatcher = Dispatcher {
+            worker: worker_id(),
+            recorder: Recorder::start(Arc::clone(&context.store), batch_size),
+            context,
+            idle: Arc::new(Semaphore::new(count.max(1))),
+            stopped,
+            aborted,
+        };
+        Self {
+            stop,
+            abort,
+            dispatcher: Some(tokio::spawn(dispatcher.run())),
+        }
     }
 
     /// Stops claiming events (the shutdown signal).
@@ -77,37 +81,31 @@ impl Workers {
     /// it, cuts them and releases their events. Whether every attempt finished in time.
     pub(crate) async fn finish(mut self, deadline: Option<tokio::time::Instant>) -> bool {
         self.stop_claiming();
-        let all = futures_join(&mut self.tasks);
+        let Some(mut dispatcher) = self.dispatcher.take() else {
+            return true;
+        };
         let finished = match deadline {
             None => {
-                all.await;
+                let _ = (&mut dispatcher).await;
                 true
             }
-            Some(deadline) => tokio::time::timeout_at(deadline, all).await.is_ok(),
+            Some(deadline) => tokio::time::timeout_at(deadline, &mut dispatcher)
+                .await
+                .is_ok(),
         };
         if !finished {
             tracing::warn!("the shutdown timeout cut running attempts: their events are released");
             let _ = self.abort.send(true);
-            // Releasing is one short query a worker.
-            let _ =
-                tokio::time::timeout(Duration::from_secs(5), futures_join(&mut self.tasks)).await;
+            // Releasing is one short transaction.
+            let _ = tokio::time::timeout(Duration::from_secs(5), dispatcher).await;
         }
         finished
     }
 }
 
-/// Waits for every task.
-async fn futures_join(tasks: &mut Vec<tokio::task::JoinHandle<()>>) {
-    // A handle is dropped once its task ended, so that a second wait never polls it again.
-    while let Some(task) = tasks.last_mut() {
-        let _ = task.await;
-        tasks.pop();
-    }
-}
-
-/// A unique prefix for this process's workers: pid and a random part (two replicas may have
-/// one pid in two containers).
-fn worker_prefix() -> String {
+/// This process's worker id in leases: pid and a random part (two replicas may have one pid in
+/// two containers).
+fn worker_id() -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
     hasher.write_u128(
@@ -118,45 +116,100 @@ fn worker_prefix() -> String {
     format!("{}-{:08x}", std::process::id(), hasher.finish() as u32)
 }
 
-struct Worker {
-    id: String,
+/// Claims events for the idle workers and starts their attempts.
+struct Dispatcher {
+    worker: String,
     context: Arc<WorkerContext>,
+    recorder: Recorder,
+    /// A permit an idle worker.
+    idle: Arc<Semaphore>,
     stopped: watch::Receiver<bool>,
     aborted: watch::Receiver<bool>,
 }
 
-impl Worker {
+impl Dispatcher {
     async fn run(mut self) {
         let context = Arc::clone(&self.context);
+        let mut attempts = tokio::task::JoinSet::new();
         loop {
             if *self.stopped.borrow() {
                 break;
             }
+            // Wait for an idle worker (or the stop).
+            let first = tokio::select! {
+                permit = Arc::clone(&self.idle).acquire_owned() => match permit {
+                    Ok(permit) => permit,
+                    Err(_) => break,
+                },
+                // The pool's handle gone without a stop: stop too.
+                changed = self.stopped.changed() => if changed.is_err() { break } else { continue },
+            };
+            let idle = 1 + self.idle.available_permits();
             // Listen for commits before claiming, so that one made meanwhile wakes us.
             let committed = context.committed.notified();
             let mut committed = std::pin::pin!(committed);
             committed.as_mut().enable();
-            match context.store.claim(&self.id, context.lease, 1).await {
-                Ok(events) if !events.is_empty() => {
-                    for event in events {
-                        self.attempt(event).await;
-                    }
-                    continue;
+            let claimed = match context
+                .store
+                .claim(&self.worker, context.lease, u32::try_from(idle).unwrap_or(u32::MAX))
+                .await
+            {
+                Ok(claimed) => claimed,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot claim events");
+                    Vec::new()
                 }
-                Ok(_) => {}
-                Err(error) => tracing::warn!(%error, "cannot claim events"),
+            };
+            let full = claimed.len() == idle;
+            let mut first = Some(first);
+            for event in claimed {
+                let permit = match first.take() {
+                    Some(permit) => permit,
+                    None => match Arc::clone(&self.idle).try_acquire_owned() {
+                        Ok(permit) => permit,
+                        Err(_) => break,
+                    },
+                };
+                let attempt = Attempt {
+                    worker: self.worker.clone(),
+                    context: Arc::clone(&context),
+                    recorder: self.recorder.clone(),
+                    aborted: self.aborted.clone(),
+                };
+                attempts.spawn(async move {
+                    attempt.run(event).await;
+                    drop(permit);
+                });
+            }
+            // Reap the attempts that ended (their results are recorded already).
+            while attempts.try_join_next().is_some() {}
+            drop(first);
+            if full {
+                continue;
             }
             tokio::select! {
                 () = committed => {}
                 () = tokio::time::sleep(context.poll_interval) => {}
-                _ = self.stopped.changed() => {}
+                changed = self.stopped.changed() => if changed.is_err() { break },
             }
         }
+        while attempts.join_next().await.is_some() {}
     }
+}
 
-    /// Runs one attempt of `event` and records its outcome.
-    async fn attempt(&mut self, event: EventRecord) {
+/// One attempt of one event.
+struct Attempt {
+    worker: String,
+    context: Arc<WorkerContext>,
+    recorder: Recorder,
+    aborted: watch::Receiver<bool>,
+}
+
+impl Attempt {
+    /// Runs the attempt of `event` and records its outcome.
+    async fn run(self, event: EventRecord) {
         let context = Arc::clone(&self.context);
+        let mut aborted = self.aborted.clone();
         let policy = context
             .policies
             .get(&event.route)
@@ -178,9 +231,9 @@ impl Worker {
                 }
                 Err(error) => AttemptOutcome::Failed(format!("the handler's task failed: {error}")),
             },
-            _ = self.aborted.changed() => {
+            () = until_aborted(&mut aborted) => {
                 run.abort();
-                match context.store.release(id, &self.id).await {
+                match self.end(id, Resolution::Released).await {
                     Ok(_) => tracing::info!(id, "released an event cut by the shutdown"),
                     Err(error) => tracing::error!(id, %error, "cannot release an event; its lease will expire"),
                 }
@@ -192,8 +245,8 @@ impl Worker {
         } else {
             AttemptOutcome::Failed("no durable route of this program has its name".to_owned())
         };
-        let recorded = match outcome {
-            AttemptOutcome::Succeeded => context.store.complete(id, &self.id).await,
+        let resolution = match outcome {
+            AttemptOutcome::Succeeded => Resolution::Done,
             AttemptOutcome::Failed(error) if policy.retry.gives_up_after(counted) => {
                 tracing::warn!(id, attempt, %error, "dead letter: the last attempt failed");
                 if let Some(metrics) = &context.metrics {
@@ -203,44 +256,47 @@ impl Worker {
                     "{error} (attempt {attempt}; {counted} of {} since it was stored or replayed)",
                     policy.retry.attempts()
                 );
-                context
-                    .store
-                    .fail(id, &self.id, Failure::Dead { error })
-                    .await
+                Resolution::Failed(Failure::Dead { error })
             }
             AttemptOutcome::Failed(error) => {
                 let delay = policy.retry.delay(counted);
-                tracing::info!(id, attempt, %error, retry_in_ms = delay.as_millis() as u64, "attempt failed; retrying later");
+                tracing::info!(id, attempt, %error, retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "attempt failed; retrying later");
                 if let Some(metrics) = &context.metrics {
                     metrics.retry();
                 }
                 let at = now_ms().saturating_add(super::record::duration_ms(delay));
-                context
-                    .store
-                    .fail(id, &self.id, Failure::Retry { at, error })
-                    .await
+                Resolution::Failed(Failure::Retry { at, error })
             }
             AttemptOutcome::Permanent(error) => {
                 tracing::warn!(id, attempt, %error, "dead letter: permanent failure");
                 if let Some(metrics) = &context.metrics {
                     metrics.dead_letter();
                 }
-                context
-                    .store
-                    .fail(id, &self.id, Failure::Dead { error })
-                    .await
+                Resolution::Failed(Failure::Dead { error })
             }
         };
-        match recorded {
+        match self.end(id, resolution).await {
             Ok(true) => {}
-            Ok(false) => tracing::warn!(
-                id,
-                "the event's lease was lost before its outcome was recorded"
-            ),
-            Err(error) => {
-                tracing::error!(id, %error, "cannot record an attempt's outcome; the lease will expire and the event run again")
-            }
+            Ok(false) => tracing::warn!(id, "the event's lease was lost before its outcome was recorded"),
+            Err(error) => tracing::error!(id, %error, "cannot record an attempt's outcome; the lease will expire and the event run again"),
         }
+    }
+
+    async fn end(&self, id: i64, resolution: Resolution) -> Result<bool, Arc<StoreError>> {
+        self.recorder
+            .record(Finished {
+                id,
+                worker: self.worker.clone(),
+                resolution,
+            })
+            .await
+    }
+}
+
+/// Returns once the shutdown deadline passed (never, if the pool is gone without one).
+async fn until_aborted(aborted: &mut watch::Receiver<bool>) {
+    if aborted.wait_for(|aborted| *aborted).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 
