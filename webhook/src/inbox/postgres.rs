@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS webhook_inbox (
 CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 ";
 
-/// The PostgreSQL store: a pool of connections; the schema migrated at start under sqlx's
+/// The PostgreSQL store: a pool of connections; stored events are committed with
+/// `synchronous_commit = on` (on disk before the `202`), the workers' bookkeeping with `off`; the schema migrated at start under sqlx's
 /// advisory lock (replicas starting together migrate once); events claimed with
 /// `FOR UPDATE SKIP LOCKED`.
 #[derive(Debug, Clone)]
@@ -86,5 +87,7 @@ sql_store!(
          lease_owner = $1, lease_until = $2 WHERE id IN ({DUE} FOR UPDATE SKIP LOCKED) \
          RETURNING {}",
         super::sql::COLUMNS
-    )
+    ),
+    durable: "SET synchronous_commit = on",
+    relaxed: "SET synchronous_commit = off"
 );

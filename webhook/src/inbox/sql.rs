@@ -94,9 +94,16 @@ where
 }
 
 /// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool, with its
-/// claim statement (`$1` worker, `$2` lease until, `$3` now, `$4` limit).
+/// claim statement (`$1` worker, `$2` lease until, `$3` now, `$4` limit), and the statements
+/// that make a connection's commits durable (`$durable`: on disk before they return) or not
+/// (`$relaxed`).
+///
+/// Storing events is durable: the `202` follows. The workers' bookkeeping (claims, outcomes,
+/// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
+/// which puts an event back where it was, to be run again: at-least-once holds, and a commit
+/// an event does not wait for the disk.
 macro_rules! sql_store {
-    ($store:ty, $claim:expr) => {
+    ($store:ty, $claim:expr, durable: $durable:expr, relaxed: $relaxed:expr) => {
         impl $crate::inbox::Store for $store {
             fn insert_batch<'a>(
                 &'a self,
@@ -104,7 +111,9 @@ macro_rules! sql_store {
             ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::Inserted>> {
                 Box::pin(async move {
                     use sqlx::Row as _;
-                    let mut tx = self.pool.begin().await?;
+                    let mut connection = self.pool.acquire().await?;
+                    sqlx::query($durable).execute(&mut *connection).await?;
+                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
                     let mut inserted = Vec::with_capacity(events.len());
                     for event in events {
                         let row = sqlx::query($crate::inbox::sql::INSERT)
@@ -147,13 +156,15 @@ macro_rules! sql_store {
                 limit: u32,
             ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::EventRecord>> {
                 Box::pin(async move {
+                    let mut connection = self.pool.acquire().await?;
+                    sqlx::query($relaxed).execute(&mut *connection).await?;
                     let now = $crate::inbox::record::now_ms();
                     let rows = sqlx::query($claim)
                         .bind(worker)
                         .bind(now.saturating_add($crate::inbox::record::duration_ms(lease)))
                         .bind(now)
                         .bind(i64::from(limit))
-                        .fetch_all(&self.pool)
+                        .fetch_all(&mut *connection)
                         .await?;
                     rows.iter()
                         .map($crate::inbox::sql::record_from_row)
@@ -227,7 +238,9 @@ macro_rules! sql_store {
                 Box::pin(async move {
                     use $crate::inbox::{Failure, Resolution};
                     let now = $crate::inbox::record::now_ms();
-                    let mut tx = self.pool.begin().await?;
+                    let mut connection = self.pool.acquire().await?;
+                    sqlx::query($relaxed).execute(&mut *connection).await?;
+                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
                     let mut held = Vec::with_capacity(attempts.len());
                     for attempt in attempts {
                         let query = match &attempt.resolution {

@@ -38,8 +38,8 @@ CREATE TABLE IF NOT EXISTS webhook_inbox (
 CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 ";
 
-/// The embedded store: one SQLite file, in WAL mode with `synchronous = FULL` (a commit is on
-/// disk before the `202`), through one connection a process, with a busy timeout so that
+/// The embedded store: one SQLite file, in WAL mode; stored events are committed with
+/// `synchronous = FULL` (on disk before the `202`), the workers' bookkeeping with `NORMAL`; through one connection a process, with a busy timeout so that
 /// several processes on one file wait for the lock instead of failing.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -99,5 +99,8 @@ sql_store!(
         "UPDATE webhook_inbox SET state = 'running', attempts = attempts + 1, \
          lease_owner = $1, lease_until = $2 WHERE id IN ({DUE}) RETURNING {}",
         super::sql::COLUMNS
-    )
+    ),
+    // WAL with FULL: the commit's WAL frames are synced; with NORMAL, at the next checkpoint.
+    durable: "PRAGMA synchronous = FULL",
+    relaxed: "PRAGMA synchronous = NORMAL"
 );
