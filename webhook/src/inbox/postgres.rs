@@ -7,7 +7,8 @@ use std::time::Duration;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use super::sql::{sql_store, DUE};
+use super::record::{encode_headers, Inserted, NewEvent};
+use super::sql::{sql_store, DUE, FIND_DUPLICATE};
 use super::store::StoreError;
 
 /// The schema, version by version.
@@ -67,6 +68,62 @@ impl PostgresStore {
     }
 }
 
+/// Inserts `events` in two round trips whatever their number: their ids are drawn from the
+/// table's sequence first, so that the ids the multi-row insert returns tell which events are
+/// new; each of the others is a duplicate, looked up by its key.
+async fn insert_batch(
+    tx: &mut sqlx::PgConnection,
+    events: &[NewEvent],
+) -> Result<Vec<Inserted>, StoreError> {
+    use sqlx::Row as _;
+    let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) \
+         FROM generate_series(1, $1)",
+    )
+    .bind(count)
+    .fetch_all(&mut *tx)
+    .await?;
+    let inserted: Vec<i64> = sqlx::query_scalar(
+        "INSERT INTO webhook_inbox (id, route, method, uri, headers, body, received_at, \
+         idempotency_key, state, attempts, run_at) OVERRIDING SYSTEM VALUE \
+         SELECT id, route, method, uri, headers, body, received_at, key, 'queued', 0, received_at \
+         FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], \
+         $7::int8[], $8::text[]) AS t(id, route, method, uri, headers, body, received_at, key) \
+         ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id",
+    )
+    .bind(&ids)
+    .bind(events.iter().map(|e| e.route.clone()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.method.clone()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.uri.clone()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| encode_headers(&e.headers)).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.body.to_vec()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.received_at).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.idempotency_key.clone()).collect::<Vec<_>>())
+    .fetch_all(&mut *tx)
+    .await?;
+    let inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();
+    let mut outcomes = Vec::with_capacity(events.len());
+    for (event, id) in events.iter().zip(ids) {
+        if inserted.contains(&id) {
+            outcomes.push(Inserted::New(id));
+            continue;
+        }
+        let Some(key) = &event.idempotency_key else {
+            return Err(StoreError::Corrupt(
+                "an event without key was not inserted".to_owned(),
+            ));
+        };
+        let row = sqlx::query(FIND_DUPLICATE)
+            .bind(&event.route)
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+        outcomes.push(Inserted::Duplicate(row.try_get("id")?));
+    }
+    Ok(outcomes)
+}
+
 fn migrator() -> Migrator {
     Migrator {
         migrations: Cow::Owned(vec![Migration::new(
@@ -88,6 +145,7 @@ sql_store!(
          RETURNING {}",
         super::sql::COLUMNS
     ),
+    insert: insert_batch,
     durable: "SET synchronous_commit = on",
     relaxed: "SET synchronous_commit = off"
 );

@@ -96,54 +96,24 @@ where
 /// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool, with its
 /// claim statement (`$1` worker, `$2` lease until, `$3` now, `$4` limit), and the statements
 /// that make a connection's commits durable (`$durable`: on disk before they return) or not
-/// (`$relaxed`).
+/// (`$relaxed`), and its function inserting a batch in a transaction (`$insert`).
 ///
 /// Storing events is durable: the `202` follows. The workers' bookkeeping (claims, outcomes,
 /// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
 /// which puts an event back where it was, to be run again: at-least-once holds, and a commit
 /// an event does not wait for the disk.
 macro_rules! sql_store {
-    ($store:ty, $claim:expr, durable: $durable:expr, relaxed: $relaxed:expr) => {
+    ($store:ty, $claim:expr, insert: $insert:path, durable: $durable:expr, relaxed: $relaxed:expr) => {
         impl $crate::inbox::Store for $store {
             fn insert_batch<'a>(
                 &'a self,
                 events: &'a [$crate::inbox::NewEvent],
             ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::Inserted>> {
                 Box::pin(async move {
-                    use sqlx::Row as _;
                     let mut connection = self.pool.acquire().await?;
                     sqlx::query($durable).execute(&mut *connection).await?;
                     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-                    let mut inserted = Vec::with_capacity(events.len());
-                    for event in events {
-                        let row = sqlx::query($crate::inbox::sql::INSERT)
-                            .bind(&event.route)
-                            .bind(&event.method)
-                            .bind(&event.uri)
-                            .bind($crate::inbox::record::encode_headers(&event.headers))
-                            .bind(event.body.as_ref())
-                            .bind(event.received_at)
-                            .bind(event.idempotency_key.as_deref())
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        let outcome = match (row, &event.idempotency_key) {
-                            (Some(row), _) => $crate::inbox::Inserted::New(row.try_get("id")?),
-                            (None, Some(key)) => {
-                                let row = sqlx::query($crate::inbox::sql::FIND_DUPLICATE)
-                                    .bind(&event.route)
-                                    .bind(key)
-                                    .fetch_one(&mut *tx)
-                                    .await?;
-                                $crate::inbox::Inserted::Duplicate(row.try_get("id")?)
-                            }
-                            (None, None) => {
-                                return Err($crate::inbox::StoreError::Corrupt(
-                                    "an event without key was not inserted".to_owned(),
-                                ))
-                            }
-                        };
-                        inserted.push(outcome);
-                    }
+                    let inserted = $insert(&mut tx, events).await?;
                     tx.commit().await?;
                     Ok(inserted)
                 })

@@ -11,7 +11,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::sql::{sql_store, DUE};
+use super::record::{encode_headers, Inserted, NewEvent};
+use super::sql::{sql_store, DUE, FIND_DUPLICATE, INSERT};
 use super::store::StoreError;
 
 /// The schema, version by version.
@@ -80,6 +81,44 @@ fn open_error(file: &Path, source: sqlx::Error) -> StoreError {
     }
 }
 
+/// Inserts `events` one statement each (SQLite runs them in process: no round trips to save).
+async fn insert_batch(
+    tx: &mut sqlx::SqliteConnection,
+    events: &[NewEvent],
+) -> Result<Vec<Inserted>, StoreError> {
+    use sqlx::Row as _;
+    let mut inserted = Vec::with_capacity(events.len());
+    for event in events {
+        let row = sqlx::query(INSERT)
+            .bind(&event.route)
+            .bind(&event.method)
+            .bind(&event.uri)
+            .bind(encode_headers(&event.headers))
+            .bind(event.body.as_ref())
+            .bind(event.received_at)
+            .bind(event.idempotency_key.as_deref())
+            .fetch_optional(&mut *tx)
+            .await?;
+        inserted.push(match (row, &event.idempotency_key) {
+            (Some(row), _) => Inserted::New(row.try_get("id")?),
+            (None, Some(key)) => {
+                let row = sqlx::query(FIND_DUPLICATE)
+                    .bind(&event.route)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                Inserted::Duplicate(row.try_get("id")?)
+            }
+            (None, None) => {
+                return Err(StoreError::Corrupt(
+                    "an event without key was not inserted".to_owned(),
+                ))
+            }
+        });
+    }
+    Ok(inserted)
+}
+
 fn migrator() -> Migrator {
     Migrator {
         migrations: Cow::Owned(vec![Migration::new(
@@ -100,6 +139,7 @@ sql_store!(
          lease_owner = $1, lease_until = $2 WHERE id IN ({DUE}) RETURNING {}",
         super::sql::COLUMNS
     ),
+    insert: insert_batch,
     // WAL with FULL: the commit's WAL frames are synced; with NORMAL, at the next checkpoint.
     durable: "PRAGMA synchronous = FULL",
     relaxed: "PRAGMA synchronous = NORMAL"
