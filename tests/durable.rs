@@ -430,3 +430,32 @@ fn two_replicas_never_run_one_event_at_once() {
         }
     }
 }
+
+#[test]
+fn a_graceful_shutdown_finishes_or_releases_running_attempts() {
+    for store in stores("shutdown") {
+        let log = store.dir.join("processed.log");
+        // SIGTERM while an attempt runs: it finishes, then the program exits 0.
+        let mut a = replica(&store, &log, "a", &[]);
+        let body = r#"{"key":"g1","sleep_ms":700}"#;
+        assert_eq!(post(&a.addr, "g1", body).0, 202, "{}", store.kind);
+        std::thread::sleep(Duration::from_millis(200));
+        a.running.terminate();
+        assert!(a.running.exit_status(Duration::from_secs(10)).success(), "{}", store.kind);
+        assert_eq!(processed(&log).get("g1").map(Vec::as_slice), Some(&[1][..]), "{}", store.kind);
+        // An attempt longer than the shutdown timeout is cut and its event released: the next
+        // replica runs it, as its first attempt still.
+        let mut b = replica(&store, &log, "b", &[("WEBHOOK_SHUTDOWN_TIMEOUT", "1")]);
+        let body = r#"{"key":"g2","sleep_ms":2500}"#;
+        assert_eq!(post(&b.addr, "g2", body).0, 202, "{}", store.kind);
+        std::thread::sleep(Duration::from_millis(300));
+        b.running.terminate();
+        b.running.exit_status(Duration::from_secs(10));
+        assert!(!processed(&log).contains_key("g2"), "{}: cut before it finished", store.kind);
+        let queued = inbox(&store, &["list", "--state", "queued"]);
+        assert!(queued.contains("\"g2\""), "{}: released: {queued}", store.kind);
+        let _c = replica(&store, &log, "c", &[]);
+        let keys = wait_for(&log, Duration::from_secs(20), |keys| keys.contains_key("g2"));
+        assert_eq!(keys.get("g2").map(Vec::as_slice), Some(&[1][..]), "{}: {keys:?}", store.kind);
+    }
+}
