@@ -441,8 +441,17 @@ fn a_graceful_shutdown_finishes_or_releases_running_attempts() {
         assert_eq!(post(&a.addr, "g1", body).0, 202, "{}", store.kind);
         std::thread::sleep(Duration::from_millis(200));
         a.running.terminate();
-        assert!(a.running.exit_status(Duration::from_secs(10)).success(), "{}", store.kind);
-        assert_eq!(processed(&log).get("g1").map(Vec::as_slice), Some(&[1][..]), "{}", store.kind);
+        assert!(
+            a.running.exit_status(Duration::from_secs(10)).success(),
+            "{}",
+            store.kind
+        );
+        assert_eq!(
+            processed(&log).get("g1").map(Vec::as_slice),
+            Some(&[1][..]),
+            "{}",
+            store.kind
+        );
         // An attempt longer than the shutdown timeout is cut and its event released: the next
         // replica runs it, as its first attempt still.
         let mut b = replica(&store, &log, "b", &[("WEBHOOK_SHUTDOWN_TIMEOUT", "1")]);
@@ -451,11 +460,26 @@ fn a_graceful_shutdown_finishes_or_releases_running_attempts() {
         std::thread::sleep(Duration::from_millis(300));
         b.running.terminate();
         b.running.exit_status(Duration::from_secs(10));
-        assert!(!processed(&log).contains_key("g2"), "{}: cut before it finished", store.kind);
+        assert!(
+            !processed(&log).contains_key("g2"),
+            "{}: cut before it finished",
+            store.kind
+        );
         let queued = inbox(&store, &["list", "--state", "queued"]);
-        assert!(queued.contains("\"g2\""), "{}: released: {queued}", store.kind);
+        assert!(
+            queued.contains("\"g2\""),
+            "{}: released: {queued}",
+            store.kind
+        );
         let _c = replica(&store, &log, "c", &[]);
-        let keys = wait_for(&log, Duration::from_secs(20), |keys| keys.contains_key("g2"));
-        assert_eq!(keys.get("g2").map(Vec::as_slice), Some(&[1][..]), "{}: {keys:?}", store.kind);
+        let keys = wait_for(&log, Duration::from_secs(20), |keys| {
+            keys.contains_key("g2")
+        });
+        assert_eq!(
+            keys.get("g2").map(Vec::as_slice),
+            Some(&[1][..]),
+            "{}: {keys:?}",
+            store.kind
+        );
     }
 }

@@ -79,7 +79,7 @@ pub enum Key {
     Path,
     Verify,
     Durable,
-    IdempotencyKey,
+    Idempotency,
 }
 
 /// The kind of route an argument is written on.
@@ -140,7 +140,7 @@ pub const ARGUMENTS: &[Argument] = &[
     Argument::new(Key::Verify,         "verify",           "`verify = function`",             Routes::Http),
     Argument::new(Key::Durable,        "durable",          "`durable`",                       Routes::Http)
         .usage("as a word, without a value: `#[on(http(post), path = \"/stripe\", durable)]`"),
-    Argument::new(Key::IdempotencyKey, "idempotency_key",  "`idempotency_key = header(\"…\")`", Routes::Http)
+    Argument::new(Key::Idempotency, "idempotency_key",  "`idempotency_key = header(\"…\")`", Routes::Http)
         .usage("`idempotency_key = header(\"Webhook-Id\")` (the header whose value identifies an event)"),
     Argument::new(Key::Auth,           "auth",             "`auth = function`",               Routes::Notifications),
 ];

@@ -34,9 +34,9 @@ pub mod cli;
 #[cfg(feature = "durable")]
 mod postgres;
 #[cfg(feature = "durable")]
-mod recorder;
-#[cfg(feature = "durable")]
 pub(crate) mod record;
+#[cfg(feature = "durable")]
+mod recorder;
 #[cfg(feature = "durable")]
 pub(crate) mod replay;
 #[cfg(feature = "durable")]

@@ -96,10 +96,20 @@ async fn insert_batch(
     .bind(events.iter().map(|e| e.route.clone()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.method.clone()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.uri.clone()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| encode_headers(&e.headers)).collect::<Vec<_>>())
+    .bind(
+        events
+            .iter()
+            .map(|e| encode_headers(&e.headers))
+            .collect::<Vec<_>>(),
+    )
     .bind(events.iter().map(|e| e.body.to_vec()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.received_at).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.idempotency_key.clone()).collect::<Vec<_>>())
+    .bind(
+        events
+            .iter()
+            .map(|e| e.idempotency_key.clone())
+            .collect::<Vec<_>>(),
+    )
     .fetch_all(&mut *tx)
     .await?;
     let inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();

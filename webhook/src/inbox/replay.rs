@@ -19,9 +19,12 @@ use crate::Request;
 #[derive(Debug, Clone)]
 pub(crate) struct ReplayTarget(pub(crate) Arc<str>);
 
+/// Handlers by route name.
+type ByName<S> = HashMap<String, Arc<dyn ErasedHandler<S>>>;
+
 /// The durable handlers of one path, by route name, and their state.
 struct PathHandlers<S> {
-    handlers: HashMap<String, Arc<dyn ErasedHandler<S>>>,
+    handlers: ByName<S>,
     state: Arc<S>,
 }
 
@@ -30,7 +33,7 @@ pub(crate) fn replay_router<S: Send + Sync + 'static>(
     routes: Vec<(String, String, Arc<dyn ErasedHandler<S>>)>,
     state: &Arc<S>,
 ) -> Router {
-    let mut by_path: Vec<(String, HashMap<String, Arc<dyn ErasedHandler<S>>>)> = Vec::new();
+    let mut by_path: Vec<(String, ByName<S>)> = Vec::new();
     for (name, path, handler) in routes {
         match by_path.iter_mut().find(|(known, _)| *known == path) {
             Some((_, handlers)) => {

@@ -16,9 +16,9 @@ use tower::ServiceExt;
 use super::delivery::Delivery;
 use super::outcome::{classify, AttemptOutcome};
 use super::record::{from_ms, now_ms, EventRecord};
+use super::recorder::Recorder;
 use super::replay::ReplayTarget;
 use super::retry::RetryPolicy;
-use super::recorder::Recorder;
 use super::store::{Failure, Finished, Resolution, Store, StoreError};
 use crate::ops::metrics::InboxMetrics;
 
@@ -151,7 +151,11 @@ impl Dispatcher {
             committed.as_mut().enable();
             let claimed = match context
                 .store
-                .claim(&self.worker, context.lease, u32::try_from(idle).unwrap_or(u32::MAX))
+                .claim(
+                    &self.worker,
+                    context.lease,
+                    u32::try_from(idle).unwrap_or(u32::MAX),
+                )
                 .await
             {
                 Ok(claimed) => claimed,
@@ -277,8 +281,13 @@ impl Attempt {
         };
         match self.end(id, resolution).await {
             Ok(true) => {}
-            Ok(false) => tracing::warn!(id, "the event's lease was lost before its outcome was recorded"),
-            Err(error) => tracing::error!(id, %error, "cannot record an attempt's outcome; the lease will expire and the event run again"),
+            Ok(false) => tracing::warn!(
+                id,
+                "the event's lease was lost before its outcome was recorded"
+            ),
+            Err(error) => {
+                tracing::error!(id, %error, "cannot record an attempt's outcome; the lease will expire and the event run again")
+            }
         }
     }
 
