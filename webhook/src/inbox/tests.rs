@@ -193,3 +193,57 @@ async fn an_expired_lease_is_claimable_again() {
         assert!(store.complete(taken[0].id, "w2").await.unwrap(), "{kind}");
     }
 }
+
+#[tokio::test]
+async fn ends_of_attempts_are_recorded_in_one_batch() {
+    for (kind, store) in both("finish").await {
+        store
+            .insert_batch(&[event(Some("x")), event(Some("y")), event(Some("z"))])
+            .await
+            .unwrap();
+        let claimed = store.claim("w", Duration::from_secs(60), 3).await.unwrap();
+        assert_eq!(claimed.len(), 3, "{kind}");
+        let ends = [
+            Finished {
+                id: claimed[0].id,
+                worker: "w".to_owned(),
+                resolution: Resolution::Done,
+            },
+            Finished {
+                id: claimed[1].id,
+                worker: "w".to_owned(),
+                resolution: Resolution::Failed(Failure::Dead {
+                    error: "no".to_owned(),
+                }),
+            },
+            Finished {
+                id: claimed[2].id,
+                worker: "w".to_owned(),
+                resolution: Resolution::Released,
+            },
+            // Not the holder: nothing changes.
+            Finished {
+                id: claimed[0].id,
+                worker: "other".to_owned(),
+                resolution: Resolution::Released,
+            },
+        ];
+        assert_eq!(
+            store.finish(&ends).await.unwrap(),
+            [true, true, true, false],
+            "{kind}"
+        );
+        let state = |id| {
+            let store = Arc::clone(&store);
+            async move { store.show(id).await.unwrap().unwrap() }
+        };
+        assert_eq!(state(claimed[0].id).await.state, EventState::Done, "{kind}");
+        assert_eq!(state(claimed[1].id).await.state, EventState::Dead, "{kind}");
+        let released = state(claimed[2].id).await;
+        assert_eq!(released.state, EventState::Queued, "{kind}");
+        assert_eq!(
+            released.attempts, 0,
+            "{kind}: a released attempt is not counted"
+        );
+    }
+}
