@@ -6,7 +6,7 @@ fn bare_string() -> StatusCode {
     StatusCode::OK
 }
 
-// `header` is the only source of a key.
+// A key comes from a header or the JSON body.
 #[on(http(post), path = "/b", durable, idempotency_key = body("id"))]
 fn from_the_body() -> StatusCode {
     StatusCode::OK
@@ -21,6 +21,12 @@ fn not_a_header_name() -> StatusCode {
 // One header.
 #[on(http(post), path = "/d", durable, idempotency_key = header("A", "B"))]
 fn two_headers() -> StatusCode {
+    StatusCode::OK
+}
+
+// A JSON path of the body, malformed.
+#[on(http(post), path = "/e", durable, idempotency_key = json("data..id"))]
+fn bad_json_path() -> StatusCode {
     StatusCode::OK
 }
 

@@ -16,4 +16,9 @@ fn any_hook(delivery: Option<Delivery>, Path(slug): Path<String>) -> StatusCode 
     StatusCode::NO_CONTENT
 }
 
+#[on(http(post), path = "/shop", durable, idempotency_key = json("data.object.id"))]
+async fn shop(Json(_): Json<serde_json::Value>) -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
 fn main() {}

@@ -50,6 +50,16 @@ impl Durable {
         self.idempotency_key(IdempotencyKey::header(name))
     }
 
+    /// Deduplicates events on the string or number at `path` of their JSON body.
+    ///
+    /// # Panics
+    ///
+    /// When `path` is not a JSON path.
+    #[must_use]
+    pub fn idempotency_json(self, path: &str) -> Self {
+        self.idempotency_key(IdempotencyKey::json(path))
+    }
+
     /// This route's retry policy, instead of the webhook's.
     #[must_use]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {

@@ -9,7 +9,7 @@ use super::filters::filter_struct;
 use super::glue::glue;
 use super::record::{identity, submit};
 use crate::on::signature::HandlerSig;
-use crate::on::spec::{Filter, HttpRoute, Spec};
+use crate::on::spec::{Filter, HttpRoute, KeySource, Spec};
 
 /// The registration of `handler` for `route`.
 pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> TokenStream {
@@ -49,10 +49,13 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     let verify = route.verify.as_ref().map(
         |function| quote_spanned!(function.span()=> .verify(#private::call_verify(#function))),
     );
-    let durable = route.durable.as_ref().map(|header| {
-        let key = header
-            .iter()
-            .map(|header| quote_spanned!(header.span()=> .idempotency_header(#header)));
+    let durable = route.durable.as_ref().map(|key| {
+        let key = key.iter().map(|key| match key {
+            KeySource::Header(header) => {
+                quote_spanned!(header.span()=> .idempotency_header(#header))
+            }
+            KeySource::Json(path) => quote_spanned!(path.span()=> .idempotency_json(#path)),
+        });
         quote!(.durable(#private::Durable::new() #(#key)*))
     });
     let identity = identity(&name_text, priority);

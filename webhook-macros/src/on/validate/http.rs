@@ -13,6 +13,7 @@ use super::literals::string;
 use crate::ctxt::Errors;
 use crate::on::args::Form;
 use crate::on::spanned::Sp;
+use crate::on::spec::KeySource;
 use crate::suggest::did_you_mean;
 
 /// The methods an `http(...)` argument may name.
@@ -30,8 +31,8 @@ pub struct HttpArgs {
     pub verify: Option<syn::Path>,
     /// `durable`, spanned on the word.
     pub durable: Option<proc_macro2::Span>,
-    /// `idempotency_key = header("Webhook-Id")`: the header's name, spanned on the literal.
-    pub idempotency_header: Option<LitStr>,
+    /// `idempotency_key = header("Webhook-Id")` or `json("id")`.
+    pub idempotency_key: Option<KeySource>,
 }
 
 impl HttpArgs {
@@ -136,45 +137,57 @@ impl HttpArgs {
         self.durable = Some(name.span());
     }
 
-    /// `idempotency_key = header("Webhook-Id")`: a header name, checked now.
+    /// `idempotency_key = header("Webhook-Id")` (a header name) or `json("data.object.id")` (a
+    /// JSON path), checked now.
     pub fn idempotency_key(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
-        if self.idempotency_header.is_some() {
+        if self.idempotency_key.is_some() {
             errors.at(name.span(), "duplicated argument `idempotency_key`");
             return;
         }
-        let usage = "`idempotency_key` is written `idempotency_key = header(\"Webhook-Id\")`: \
-                     the header whose value identifies an event";
+        let usage = "`idempotency_key` is written `idempotency_key = header(\"Webhook-Id\")` \
+                     (a header) or `idempotency_key = json(\"data.object.id\")` (a JSON path \
+                     of the body): where the value that identifies an event is";
         let Expr::Call(call) = value else {
             errors.at(value.span(), usage);
             return;
         };
-        let is_header = matches!(&*call.func, Expr::Path(path) if path.path.is_ident("header"));
-        if !is_header {
-            errors.at(
-                call.func.span(),
-                format!("{usage} (the only source of a key is `header`)"),
-            );
-            return;
-        }
-        let header = match call.args.iter().collect::<Vec<_>>().as_slice() {
+        let source = match &*call.func {
+            Expr::Path(path) if path.path.is_ident("header") => "header",
+            Expr::Path(path) if path.path.is_ident("json") => "json",
+            _ => {
+                errors.at(
+                    call.func.span(),
+                    format!("{usage} (a key comes from `header` or `json`)"),
+                );
+                return;
+            }
+        };
+        let literal = match call.args.iter().collect::<Vec<_>>().as_slice() {
             [argument] => string(argument),
             _ => None,
         };
-        let Some(header) = header else {
-            errors.at(
-                call.args.span(),
-                format!("{usage} (one header name, a string)"),
-            );
+        let Some(literal) = literal else {
+            errors.at(call.args.span(), format!("{usage} (one string)"));
             return;
         };
-        let text = header.value();
-        if text.is_empty() || !text.bytes().all(is_token_byte) {
-            errors.at(
-                header.span(),
-                format!("{text:?} is not a header name: letters, digits and `-` (such as \"Webhook-Id\")"),
-            );
+        let text = literal.value();
+        if source == "header" {
+            if text.is_empty() || !text.bytes().all(is_token_byte) {
+                errors.at(
+                    literal.span(),
+                    format!("{text:?} is not a header name: letters, digits and `-` (such as \"Webhook-Id\")"),
+                );
+            }
+            self.idempotency_key = Some(KeySource::Header(literal.clone()));
+        } else {
+            if let Err((position, reason)) = webhook_core::json_path::parse_path(&text) {
+                errors.at(
+                    literal.span(),
+                    format!("invalid JSON path `{text}`: {reason} (at position {position})\n  a path is dotted fields with optional indexes, e.g. \"data.object.id\""),
+                );
+            }
+            self.idempotency_key = Some(KeySource::Json(literal.clone()));
         }
-        self.idempotency_header = Some(header.clone());
     }
 }
 

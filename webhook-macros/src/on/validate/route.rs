@@ -65,9 +65,9 @@ fn notification(
             "`durable` is for HTTP routes: add `http(post)` and `path = \"...\"`",
         );
     }
-    if let Some(header) = &http.idempotency_header {
+    if let Some(key) = &http.idempotency_key {
         errors.at(
-            header.span(),
+            key.literal().span(),
             "`idempotency_key` is for durable HTTP routes: add `http(post)`, `path = \"...\"` and `durable`",
         );
     }
@@ -118,13 +118,13 @@ fn http_route(
              and the webhook's `#[authenticator]` guards every route",
         );
     }
-    if let (None, Some(header)) = (http.durable, &http.idempotency_header) {
+    if let (None, Some(key)) = (http.durable, &http.idempotency_key) {
         errors.at(
-            header.span(),
+            key.literal().span(),
             "`idempotency_key` is for durable routes: add `durable`",
         );
     }
-    let durable = http.durable.map(|_| http.idempotency_header.clone());
+    let durable = http.durable.map(|_| http.idempotency_key.clone());
     let spec = http.path.map(|path| Spec {
         kind: Kind::Http(HttpRoute {
             methods: methods.into_inner(),
