@@ -359,13 +359,13 @@ fn a_killed_replica_loses_no_acknowledged_event() {
         let log = store.dir.join("processed.log");
         // Short lease (it must outlast the timeout): the survivor takes the events over soon.
         let settings = [
-            ("WEBHOOK_INBOX_LEASE", "3s"),
-            ("WEBHOOK_INBOX_TIMEOUT", "2s"),
+            ("WEBHOOK_INBOX_LEASE", "4s"),
+            ("WEBHOOK_INBOX_TIMEOUT", "3s"),
             ("WEBHOOK_INBOX_WORKERS", "4"),
         ];
         let mut a = replica(&store, &log, "a", &settings);
         for n in 0..12 {
-            let body = format!(r#"{{"key":"s{n}","sleep_ms":1000}}"#);
+            let body = format!(r#"{{"key":"s{n}","sleep_ms":1500}}"#);
             assert_eq!(
                 post(&a.addr, &format!("kill-{n}"), &body).0,
                 202,
