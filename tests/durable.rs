@@ -483,3 +483,85 @@ fn a_graceful_shutdown_finishes_or_releases_running_attempts() {
         );
     }
 }
+
+/// Runs `statements` on the PostgreSQL server of `WEBHOOK_TEST_POSTGRES_URL`.
+fn on_postgres_server(statements: &[String]) {
+    use sqlx::Connection as _;
+    let url = std::env::var("WEBHOOK_TEST_POSTGRES_URL").unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+        for statement in statements {
+            sqlx::query(statement).execute(&mut admin).await.unwrap();
+        }
+    });
+}
+
+#[test]
+fn a_store_out_of_reach_is_a_503_and_an_unready_replica() {
+    // PostgreSQL only: an embedded store is a file of the process, never out of reach.
+    let Some(store) = stores("unreachable")
+        .into_iter()
+        .find(|store| store.kind == "postgres")
+    else {
+        return;
+    };
+    let log = store.dir.join("processed.log");
+    let server = replica(&store, &log, "a", &[]);
+    let ready = |addr: &str| http1_with_body(addr, "GET", "/readyz", &[], b"");
+    assert_eq!(ready(&server.addr).0, 200);
+    let url = &store.env[0].1;
+    let database = url.rsplit('/').next().unwrap().to_owned();
+    // The database refuses connections, and the open ones are cut.
+    on_postgres_server(&[
+        format!("ALTER DATABASE {database} ALLOW_CONNECTIONS false"),
+        format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'"
+        ),
+    ]);
+    let (status, headers, body) = http1_with_body(
+        &server.addr,
+        "POST",
+        "/events",
+        &[("Content-Type", "application/json"), ("Webhook-Id", "lost")],
+        br#"{"key":"lost"}"#,
+    );
+    assert_eq!(status, 503, "not acknowledged: the sender retries ({body})");
+    assert!(headers
+        .iter()
+        .any(|(name, value)| name == "content-type" && value == "application/json"));
+    let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["title"], "503 Service Unavailable");
+    assert!(error["description"]
+        .as_str()
+        .unwrap()
+        .contains("could not be stored"));
+    let (status, _, body) = ready(&server.addr);
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("store"), "{body}");
+    // Back: the same request is accepted, and processed once.
+    on_postgres_server(&[format!("ALTER DATABASE {database} ALLOW_CONNECTIONS true")]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, _) = post(&server.addr, "lost", r#"{"key":"lost"}"#);
+        if status == 202 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the store never came back ({status})"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let keys = wait_for(&log, Duration::from_secs(20), |keys| {
+        keys.contains_key("lost")
+    });
+    assert_eq!(
+        keys.get("lost").map(Vec::as_slice),
+        Some(&[1][..]),
+        "{keys:?}"
+    );
+}
