@@ -161,7 +161,7 @@ pub(crate) struct DurableRoutes {
     /// The router of their handlers (`inbox::replay`).
     pub(crate) replay: Router,
     /// Each one's name, retry policy and timeout, when it has its own.
-    pub(crate) policies: Vec<(String, Option<crate::inbox::RetryPolicy>, Option<Duration>)>,
+    pub(crate) policies: Vec<(String, crate::inbox::Durable)>,
 }
 
 impl DurableRoutes {
@@ -193,13 +193,9 @@ impl DurableRoutes {
             let policies = durable
                 .iter()
                 .filter_map(|route| {
-                    route.durable_options().map(|options| {
-                        (
-                            route.route_name().to_owned(),
-                            options.retry_policy().copied(),
-                            options.timeout_value(),
-                        )
-                    })
+                    route
+                        .durable_options()
+                        .map(|options| (route.route_name().to_owned(), options.clone()))
                 })
                 .collect();
             Some(Self { replay, policies })

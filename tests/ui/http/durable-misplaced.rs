@@ -18,4 +18,22 @@ fn durable_twice() -> StatusCode {
     StatusCode::OK
 }
 
+// A number of attempts without `durable`: nothing would be retried.
+#[on(http(post), path = "/d", max_attempts = 3)]
+fn attempts_without_durable() -> StatusCode {
+    StatusCode::OK
+}
+
+// At least the first attempt.
+#[on(http(post), path = "/e", durable, max_attempts = 0)]
+fn no_attempt() -> StatusCode {
+    StatusCode::OK
+}
+
+// A number, not a string.
+#[on(http(post), path = "/f", durable, max_attempts = "3")]
+fn attempts_as_text() -> StatusCode {
+    StatusCode::OK
+}
+
 fn main() {}

@@ -16,7 +16,7 @@ fn any_hook(delivery: Option<Delivery>, Path(slug): Path<String>) -> StatusCode 
     StatusCode::NO_CONTENT
 }
 
-#[on(http(post), path = "/shop", durable, idempotency_key = json("data.object.id"))]
+#[on(http(post), path = "/shop", durable, idempotency_key = json("data.object.id"), max_attempts = 3)]
 async fn shop(Json(_): Json<serde_json::Value>) -> StatusCode {
     StatusCode::NO_CONTENT
 }

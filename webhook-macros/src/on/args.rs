@@ -80,6 +80,7 @@ pub enum Key {
     Verify,
     Durable,
     Idempotency,
+    MaxAttempts,
 }
 
 /// The kind of route an argument is written on.
@@ -142,6 +143,7 @@ pub const ARGUMENTS: &[Argument] = &[
         .usage("as a word, without a value: `#[on(http(post), path = \"/stripe\", durable)]`"),
     Argument::new(Key::Idempotency, "idempotency_key",  "`idempotency_key = header(\"…\")` or `json(\"…\")`", Routes::Http)
         .usage("`idempotency_key = header(\"Webhook-Id\")` or `idempotency_key = json(\"data.object.id\")` (where the value that identifies an event is)"),
+    Argument::new(Key::MaxAttempts,    "max_attempts",     "`max_attempts = N`",              Routes::Http),
     Argument::new(Key::Auth,           "auth",             "`auth = function`",               Routes::Notifications),
 ];
 
@@ -212,7 +214,7 @@ mod tests {
              `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
              `filter = function`, `priority = N`, `auth = function`; for an HTTP route: `http` or \
              `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`, \
-             `durable`, `idempotency_key = header(\"…\")` or `json(\"…\")`"
+             `durable`, `idempotency_key = header(\"…\")` or `json(\"…\")`, `max_attempts = N`"
         );
         assert_eq!(
             names(),
@@ -229,6 +231,7 @@ mod tests {
                 "verify",
                 "durable",
                 "idempotency_key",
+                "max_attempts",
                 "auth"
             ]
         );

@@ -42,6 +42,8 @@ pub struct HttpRoute {
     pub verify: Option<syn::Path>,
     /// Durable, with its idempotency key, if any.
     pub durable: Option<Option<KeySource>>,
+    /// A durable route's own number of attempts.
+    pub max_attempts: Option<syn::LitInt>,
 }
 
 /// Where a durable route reads its idempotency key.

@@ -6,8 +6,8 @@ use super::key::IdempotencyKey;
 use super::retry::RetryPolicy;
 
 /// The options of a durable HTTP route ([`HttpRoute::durable`](crate::http::HttpRoute::durable)):
-/// its idempotency key, and the retry policy and handler timeout when they differ from the
-/// webhook's ([`InboxOptions`](super::InboxOptions)).
+/// its idempotency key, and the retry policy, number of attempts and handler timeout when they
+/// differ from the webhook's ([`InboxOptions`](super::InboxOptions)).
 ///
 /// ```
 /// use std::time::Duration;
@@ -23,6 +23,7 @@ use super::retry::RetryPolicy;
 pub struct Durable {
     key: Option<IdempotencyKey>,
     retry: Option<RetryPolicy>,
+    max_attempts: Option<u32>,
     timeout: Option<Duration>,
 }
 
@@ -65,6 +66,19 @@ impl Durable {
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
+    }
+
+    /// This route's number of attempts (the first included), instead of its retry policy's; the
+    /// delays stay the policy's.
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+
+    /// The route's own number of attempts, if any.
+    pub fn max_attempts_value(&self) -> Option<u32> {
+        self.max_attempts
     }
 
     /// This route's handler timeout, instead of the webhook's.

@@ -79,7 +79,7 @@ impl Inbox {
     pub(crate) fn start_workers(
         &self,
         replay: Router,
-        overrides: Vec<(String, Option<super::RetryPolicy>, Option<Duration>)>,
+        overrides: Vec<(String, super::Durable)>,
         metrics: Option<InboxMetrics>,
     ) -> Workers {
         let default_policy = RoutePolicy {
@@ -88,15 +88,7 @@ impl Inbox {
         };
         let policies: HashMap<String, RoutePolicy> = overrides
             .into_iter()
-            .map(|(name, retry, timeout)| {
-                (
-                    name,
-                    RoutePolicy {
-                        retry: retry.unwrap_or(default_policy.retry),
-                        timeout: timeout.unwrap_or(default_policy.timeout),
-                    },
-                )
-            })
+            .map(|(name, durable)| (name, route_policy(default_policy, &durable)))
             .collect();
         if let Some((name, policy)) = policies
             .iter()
@@ -131,6 +123,18 @@ impl Inbox {
             metrics,
         });
         Workers::start(context, self.options.workers, self.options.batch_size)
+    }
+}
+
+/// A route's policy: its own settings over the webhook's (`default`).
+fn route_policy(default: RoutePolicy, durable: &super::Durable) -> RoutePolicy {
+    let mut retry = durable.retry_policy().copied().unwrap_or(default.retry);
+    if let Some(attempts) = durable.max_attempts_value() {
+        retry = retry.max_attempts(attempts);
+    }
+    RoutePolicy {
+        retry,
+        timeout: durable.timeout_value().unwrap_or(default.timeout),
     }
 }
 
@@ -171,5 +175,42 @@ async fn janitor(
                 Err(error) => tracing::debug!(%error, "cannot read the inbox depth"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::{Durable, RetryPolicy};
+
+    #[test]
+    fn a_route_s_settings_override_the_webhook_s() {
+        let default = RoutePolicy {
+            retry: RetryPolicy::default()
+                .first_delay(Duration::from_millis(50))
+                .max_attempts(10),
+            timeout: Duration::from_secs(60),
+        };
+        let plain = route_policy(default, &Durable::new());
+        assert_eq!(plain.retry, default.retry);
+        assert_eq!(plain.timeout, default.timeout);
+        let own = route_policy(
+            default,
+            &Durable::new()
+                .max_attempts(3)
+                .timeout(Duration::from_secs(5)),
+        );
+        assert_eq!(own.retry.attempts(), 3);
+        assert_eq!(
+            own.retry.first_delay_value(),
+            Duration::from_millis(50),
+            "the delays stay the webhook's"
+        );
+        assert_eq!(own.timeout, Duration::from_secs(5));
+        let replaced = route_policy(
+            default,
+            &Durable::new().retry(RetryPolicy::default().max_attempts(2)),
+        );
+        assert_eq!(replaced.retry, RetryPolicy::default().max_attempts(2));
     }
 }

@@ -56,7 +56,11 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
             }
             KeySource::Json(path) => quote_spanned!(path.span()=> .idempotency_json(#path)),
         });
-        quote!(.durable(#private::Durable::new() #(#key)*))
+        let attempts = route
+            .max_attempts
+            .iter()
+            .map(|attempts| quote_spanned!(attempts.span()=> .max_attempts(#attempts)));
+        quote!(.durable(#private::Durable::new() #(#key)* #(#attempts)*))
     });
     let identity = identity(&name_text, priority);
     let record = submit(

@@ -33,6 +33,8 @@ pub struct HttpArgs {
     pub durable: Option<proc_macro2::Span>,
     /// `idempotency_key = header("Webhook-Id")` or `json("id")`.
     pub idempotency_key: Option<KeySource>,
+    /// `max_attempts = N`, spanned on the number.
+    pub max_attempts: Option<syn::LitInt>,
 }
 
 impl HttpArgs {
@@ -187,6 +189,36 @@ impl HttpArgs {
                 );
             }
             self.idempotency_key = Some(KeySource::Json(literal.clone()));
+        }
+    }
+}
+
+impl HttpArgs {
+    /// `max_attempts = N`: a whole number, at least 1.
+    pub fn max_attempts(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
+        if self.max_attempts.is_some() {
+            errors.at(name.span(), "duplicated argument `max_attempts`");
+            return;
+        }
+        let number = match value {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(number),
+                ..
+            }) => number,
+            other => {
+                errors.at(
+                    other.span(),
+                    "`max_attempts` is a whole number of attempts, the first included, e.g. `max_attempts = 5`",
+                );
+                return;
+            }
+        };
+        match number.base10_parse::<u32>() {
+            Ok(attempts) if attempts >= 1 => self.max_attempts = Some(number.clone()),
+            _ => errors.at(
+                number.span(),
+                "`max_attempts` is at least 1 (the first attempt) and fits in a u32",
+            ),
         }
     }
 }

@@ -71,6 +71,12 @@ fn notification(
             "`idempotency_key` is for durable HTTP routes: add `http(post)`, `path = \"...\"` and `durable`",
         );
     }
+    if let Some(attempts) = &http.max_attempts {
+        errors.at(
+            attempts.span(),
+            "`max_attempts` is for durable HTTP routes: add `http(post)`, `path = \"...\"` and `durable`",
+        );
+    }
     if event.topic.is_none() && !event.refused {
         event::missing(errors);
     }
@@ -124,6 +130,12 @@ fn http_route(
             "`idempotency_key` is for durable routes: add `durable`",
         );
     }
+    if let (None, Some(attempts)) = (http.durable, &http.max_attempts) {
+        errors.at(
+            attempts.span(),
+            "`max_attempts` is for durable routes: add `durable`",
+        );
+    }
     let durable = http.durable.map(|_| http.idempotency_key.clone());
     let spec = http.path.map(|path| Spec {
         kind: Kind::Http(HttpRoute {
@@ -132,6 +144,7 @@ fn http_route(
             cel: http.cel,
             verify: http.verify,
             durable,
+            max_attempts: http.max_attempts,
         }),
         filters,
         priority: options.priority.map_or(0, |priority| *priority),
