@@ -91,6 +91,12 @@ impl Running {
         assert!(sent.success(), "kill -TERM {} failed", self.0.id());
     }
 
+    /// Kills the program with SIGKILL (no chance to finish anything) and reaps it.
+    pub fn kill(&mut self) {
+        self.0.kill().unwrap();
+        let _ = self.0.wait();
+    }
+
     /// Waits for the program to exit, at most `within`.
     pub fn exit_status(&mut self, within: Duration) -> ExitStatus {
         let deadline = Instant::now() + within;

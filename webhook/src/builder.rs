@@ -15,6 +15,7 @@ use crate::filter::IntoFilter;
 use crate::handler::Handler;
 use crate::http::{HttpRoute, Methods, Verify};
 use crate::http_server::{serve_router, Drain};
+use crate::inbox::InboxOptions;
 use crate::ops::{InFlight, Metrics, OpsOptions, Readiness, ShutdownTimedOut};
 use crate::pipeline::body::BodyRules;
 use crate::pipeline::content_type::ContentTypeCheck;
@@ -89,6 +90,13 @@ pub enum ServeError {
     /// The shutdown timeout passed before every request was answered.
     #[error(transparent)]
     ShutdownTimedOut(#[from] ShutdownTimedOut),
+    /// The durable routes' store cannot be opened.
+    #[cfg(feature = "durable")]
+    #[error(transparent)]
+    Store(#[from] crate::inbox::StoreError),
+    /// Two durable routes have one name (their events would be mixed).
+    #[error("two durable routes are named {0:?}: give each its own name (`HttpRoute::name`)")]
+    DurableName(String),
 }
 
 impl From<ServeError> for std::io::Error {
@@ -102,6 +110,11 @@ impl From<ServeError> for std::io::Error {
             }
             ServeError::ShutdownTimedOut(cut) => {
                 std::io::Error::new(std::io::ErrorKind::TimedOut, cut)
+            }
+            #[cfg(feature = "durable")]
+            ServeError::Store(error) => std::io::Error::other(error),
+            error @ ServeError::DurableName(_) => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string())
             }
         }
     }
@@ -137,6 +150,59 @@ pub(crate) struct Built {
     pub(crate) in_flight: InFlight,
     pub(crate) header_read_timeout: Option<Duration>,
     pub(crate) drain: Drain,
+    /// What the inbox's workers run, when a route is durable.
+    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
+    pub(crate) durable: Option<DurableRoutes>,
+}
+
+/// The durable routes, as the inbox's workers run them.
+#[cfg_attr(not(feature = "durable"), allow(dead_code))]
+pub(crate) struct DurableRoutes {
+    /// The router of their handlers (`inbox::replay`).
+    pub(crate) replay: Router,
+    /// Each one's name, retry policy and timeout, when it has its own.
+    pub(crate) policies: Vec<(String, crate::inbox::Durable)>,
+}
+
+impl DurableRoutes {
+    /// The durable routes among `routes`, if any.
+    #[cfg_attr(not(feature = "durable"), allow(unused_variables))]
+    fn of<S: Send + Sync + 'static>(routes: &[HttpRoute<S>], state: &Arc<S>) -> Option<Self> {
+        let durable: Vec<&HttpRoute<S>> = routes
+            .iter()
+            .filter(|route| route.durable_options().is_some())
+            .collect();
+        if durable.is_empty() {
+            return None;
+        }
+        #[cfg(feature = "durable")]
+        {
+            let replay = crate::inbox::replay::replay_router(
+                durable
+                    .iter()
+                    .map(|route| {
+                        (
+                            route.route_name().to_owned(),
+                            route.path().to_owned(),
+                            Arc::clone(route.handler()),
+                        )
+                    })
+                    .collect(),
+                state,
+            );
+            let policies = durable
+                .iter()
+                .filter_map(|route| {
+                    route
+                        .durable_options()
+                        .map(|options| (route.route_name().to_owned(), options.clone()))
+                })
+                .collect();
+            Some(Self { replay, policies })
+        }
+        #[cfg(not(feature = "durable"))]
+        None
+    }
 }
 
 /// The default maximum body size: 2 MiB, as axum's.
@@ -183,6 +249,7 @@ pub struct Webhook<S = ()> {
     authenticator: Option<SharedAuthenticator>,
     strict_notifications: bool,
     ops: OpsOptions,
+    inbox: InboxOptions,
 }
 
 impl Webhook<()> {
@@ -213,6 +280,7 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("authenticator", &self.authenticator.is_some())
             .field("strict_notifications", &self.strict_notifications)
             .field("ops", &self.ops)
+            .field("inbox", &self.inbox)
             .field("routes", &self.routes)
             .field("http_routes", &self.http_routes)
             .finish()
@@ -238,7 +306,27 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             body_read_timeout: Some(DEFAULT_BODY_READ_TIMEOUT),
             authenticator: None,
             ops: OpsOptions::default(),
+            inbox: InboxOptions::default(),
         }
+    }
+
+    /// The settings of the durable routes: the store, the workers, leases, retries, batches
+    /// and retention (see [`inbox`](crate::inbox)).
+    pub fn inbox(mut self, options: InboxOptions) -> Self {
+        self.inbox = options;
+        self
+    }
+
+    /// The settings of the durable routes.
+    pub fn inbox_options(&self) -> &InboxOptions {
+        &self.inbox
+    }
+
+    /// Whether a route is durable (then [`serve`](Webhook::serve) opens the store).
+    pub fn has_durable_routes(&self) -> bool {
+        self.http_routes
+            .iter()
+            .any(|route| route.durable_options().is_some())
     }
 
     /// Verifies the `X-Hub-Signature` of every request with this key (the one set in the
@@ -675,6 +763,33 @@ impl<S: Send + Sync + 'static> Webhook<S> {
 
     /// The router and what the server needs to run it.
     pub(crate) fn build(self) -> Result<Built, PathConflict> {
+        self.build_with(None)
+    }
+
+    /// The router, with the durable routes storing their events in `inbox`; the router of the
+    /// durable routes' handlers is in `Built::durable`.
+    pub(crate) fn build_with(
+        self,
+        inbox: Option<crate::http::Inbox>,
+    ) -> Result<Built, PathConflict> {
+        if inbox.is_none() {
+            if let Some(route) = self
+                .http_routes
+                .iter()
+                .find(|route| route.durable_options().is_some())
+            {
+                panic!(
+                    "the HTTP route {:?} is durable: it is served by `Webhook::serve` or \
+                     `main!()`, which open its store{}",
+                    route.route_name(),
+                    if cfg!(feature = "durable") {
+                        ""
+                    } else {
+                        " (with the `durable` feature of the webhook crate, which is off)"
+                    }
+                );
+            }
+        }
         if let Err(missing) = self.check_state() {
             panic!("{missing}");
         }
@@ -695,6 +810,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             authenticator,
             strict_notifications,
             ops,
+            inbox: inbox_options,
         } = self;
         if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
             panic!(
@@ -704,6 +820,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             );
         }
         let state = Arc::new(state);
+        // The inbox settings were read when the inbox opened (`serve_with_shutdown`).
+        let _ = inbox_options;
+        let durable = DurableRoutes::of(&http_routes, &state);
         let http_paths: Vec<String> = http_routes
             .iter()
             .map(|route| route.path().to_owned())
@@ -726,7 +845,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             http_paths,
             ops,
             in_flight: in_flight.clone(),
-            http: crate::http::router(http_routes, &state),
+            http: crate::http::router(http_routes, &state, inbox),
             dispatcher: Dispatcher {
                 routes: RouteTable::new(routes),
                 state,
@@ -753,6 +872,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             in_flight,
             header_read_timeout,
             drain,
+            durable,
         })
     }
 
@@ -791,6 +911,34 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     where
         F: Future<Output = ()> + Send + 'static,
     {
+        #[cfg(feature = "durable")]
+        let (built, workers) = {
+            let mut webhook = self;
+            let inbox = if webhook.has_durable_routes() {
+                webhook.check_durable_names()?;
+                let inbox = crate::inbox::Inbox::open(webhook.inbox.clone()).await?;
+                let store = Arc::clone(&inbox.store);
+                webhook.ops.readiness.add_check("store".into(), move || {
+                    let store = Arc::clone(&store);
+                    async move { store.ping().await }
+                });
+                Some(inbox)
+            } else {
+                None
+            };
+            let metrics = webhook.ops.metrics.as_ref().map(Metrics::inbox);
+            let built = webhook.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()))?;
+            let workers = match (&inbox, &built.durable) {
+                (Some(inbox), Some(durable)) => Some(inbox.start_workers(
+                    durable.replay.clone(),
+                    durable.policies.clone(),
+                    metrics,
+                )),
+                _ => None,
+            };
+            (built, workers)
+        };
+        #[cfg(not(feature = "durable"))]
         let built = self.build()?;
         let admin = match built.admin {
             Some((addr, router)) => {
@@ -822,6 +970,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 drain: built.drain,
                 readiness: Some(built.readiness),
                 in_flight: Some(built.in_flight),
+                #[cfg(feature = "durable")]
+                workers,
             },
             signal,
         )
@@ -831,6 +981,18 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             let _ = task.await;
         }
         served
+    }
+
+    /// Two durable routes with one name would share their events: refused at start.
+    #[cfg(feature = "durable")]
+    fn check_durable_names(&self) -> Result<(), ServeError> {
+        let mut seen = std::collections::HashSet::new();
+        for route in &self.http_routes {
+            if route.durable_options().is_some() && !seen.insert(route.route_name()) {
+                return Err(ServeError::DurableName(route.route_name().to_owned()));
+            }
+        }
+        Ok(())
     }
 
     /// The header read timeout [`serve`](Webhook::serve) applies.

@@ -22,6 +22,16 @@
 //! | `log_format` | `--log-format` | `WEBHOOK_LOG_FORMAT` | `text` (or `json`) |
 //! | `drain_delay` | `--drain-delay` | `WEBHOOK_DRAIN_DELAY` | `0` seconds |
 //! | `shutdown_timeout` | `--shutdown-timeout` | `WEBHOOK_SHUTDOWN_TIMEOUT` | `25` seconds (`none`: no limit) |
+//! | `store` | `--store` | `WEBHOOK_STORE` | the embedded store (`postgres://…`: PostgreSQL) |
+//! | `data_dir` | `--data-dir` | `WEBHOOK_DATA_DIR` | the working directory (the embedded store's file) |
+//! | `retry_backoff` | `--retry-backoff` | `WEBHOOK_RETRY_BACKOFF` | `1s` (first retry delay; `50ms`, `2s`, `5m`...) |
+//! | `retry_max_delay` | `--retry-max-delay` | `WEBHOOK_RETRY_MAX_DELAY` | `1h` |
+//! | `max_attempts` | `--max-attempts` | `WEBHOOK_MAX_ATTEMPTS` | `10` (the first attempt included) |
+//! | `inbox_lease` | `--inbox-lease` | `WEBHOOK_INBOX_LEASE` | `5m` (longer than the timeout) |
+//! | `inbox_timeout` | `--inbox-timeout` | `WEBHOOK_INBOX_TIMEOUT` | `60s` (a durable handler's attempt) |
+//! | `inbox_workers` | `--inbox-workers` | `WEBHOOK_INBOX_WORKERS` | `8` |
+//! | `inbox_batch_size` | `--inbox-batch-size` | `WEBHOOK_INBOX_BATCH_SIZE` | `128` events a transaction |
+//! | `inbox_retention` | `--inbox-retention` | `WEBHOOK_INBOX_RETENTION` | `7d` (done events and their keys; `none`: forever) |
 //!
 //! Precedence, highest first: the command line, `main!(...)`, the environment, the default.
 
@@ -35,6 +45,7 @@ use std::time::Duration;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser};
 
+use crate::inbox::{InboxOptions, RetryPolicy, StoreLocation};
 use crate::Webhook;
 
 /// A setting that cannot be used; programs print it and exit with code 2.
@@ -69,6 +80,9 @@ pub enum ConfigError {
     /// message, with the usage.
     #[error("{0}")]
     Args(String),
+    /// The durable routes' settings do not hold together (the lease and the timeout).
+    #[error("{0}")]
+    Inbox(String),
 }
 
 /// A duration in whole seconds, or `none`: a maximum request age, a read timeout.
@@ -144,6 +158,66 @@ impl fmt::Display for LogFormat {
             Self::Text => "text",
             Self::Json => "json",
         })
+    }
+}
+
+/// A duration with its unit: `50ms`, `2s`, `5m`, `1h`, `7d` (a bare number is seconds), or
+/// `none` where the setting allows it (`None`).
+///
+/// ```
+/// use std::time::Duration;
+/// use webhook::config::Span;
+///
+/// assert_eq!("50ms".parse::<Span>().unwrap(), Span(Some(Duration::from_millis(50))));
+/// assert_eq!("2".parse::<Span>().unwrap(), Span(Some(Duration::from_secs(2))));
+/// assert_eq!("7d".parse::<Span>().unwrap(), Span(Some(Duration::from_secs(7 * 86_400))));
+/// assert_eq!("none".parse::<Span>().unwrap(), Span(None));
+/// assert!("soon".parse::<Span>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub Option<Duration>);
+
+impl Span {
+    /// The duration; `none` is `default`.
+    pub fn or(self, default: Duration) -> Duration {
+        self.0.unwrap_or(default)
+    }
+}
+
+impl FromStr for Span {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, String> {
+        let expected = || "a duration such as 50ms, 2s, 5m, 1h, 7d, or \"none\"".to_owned();
+        let trimmed = value.trim();
+        if trimmed.eq_ignore_ascii_case("none") {
+            return Ok(Self(None));
+        }
+        let digits = trimmed
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(trimmed.len());
+        let (number, unit) = trimmed.split_at(digits);
+        let number: u64 = number.parse().map_err(|_| expected())?;
+        let millis = match unit.trim() {
+            "ms" => 1,
+            "" | "s" => 1000,
+            "m" | "min" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
+            _ => return Err(expected()),
+        };
+        Ok(Self(Some(Duration::from_millis(
+            number.checked_mul(millis).ok_or_else(expected)?,
+        ))))
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(duration) => write!(f, "{}ms", duration.as_millis()),
+            None => f.write_str("none"),
+        }
     }
 }
 
@@ -292,6 +366,83 @@ pub struct Settings {
         default_value = "25"
     )]
     pub shutdown_timeout: Seconds,
+    /// Store of the durable routes: a postgres:// URL (unset: the embedded SQLite file)
+    #[arg(
+        long,
+        env = "WEBHOOK_STORE",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub store: Option<String>,
+    /// Directory of the embedded store's file (default: the working directory)
+    #[arg(long, env = "WEBHOOK_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Delay before a durable event's first retry (50ms, 2s...); it doubles at each retry
+    #[arg(
+        long,
+        env = "WEBHOOK_RETRY_BACKOFF",
+        value_name = "DURATION",
+        default_value = "1s"
+    )]
+    pub retry_backoff: Span,
+    /// Longest delay between two attempts of a durable event
+    #[arg(
+        long,
+        env = "WEBHOOK_RETRY_MAX_DELAY",
+        value_name = "DURATION",
+        default_value = "1h"
+    )]
+    pub retry_max_delay: Span,
+    /// Attempts of a durable event (the first included) before it is dead-lettered
+    #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", value_name = "N", default_value = "10", value_parser = parse_attempts)]
+    pub max_attempts: u32,
+    /// How long a worker holds a durable event (longer than the inbox timeout)
+    #[arg(
+        long,
+        env = "WEBHOOK_INBOX_LEASE",
+        value_name = "DURATION",
+        default_value = "5m"
+    )]
+    pub inbox_lease: Span,
+    /// How long a durable handler's attempt may run
+    #[arg(
+        long,
+        env = "WEBHOOK_INBOX_TIMEOUT",
+        value_name = "DURATION",
+        default_value = "60s"
+    )]
+    pub inbox_timeout: Span,
+    /// Workers running durable events in this process
+    #[arg(long, env = "WEBHOOK_INBOX_WORKERS", value_name = "N", default_value = "8", value_parser = parse_count)]
+    pub inbox_workers: usize,
+    /// Most events stored in one transaction (group commit)
+    #[arg(long, env = "WEBHOOK_INBOX_BATCH_SIZE", value_name = "N", default_value = "128", value_parser = parse_count)]
+    pub inbox_batch_size: usize,
+    /// How long done events (and their idempotency keys) are kept, or "none"
+    #[arg(
+        long,
+        env = "WEBHOOK_INBOX_RETENTION",
+        value_name = "DURATION",
+        default_value = "7d"
+    )]
+    pub inbox_retention: Span,
+    /// A command instead of serving (`inbox ...`: the durable routes' events)
+    #[command(subcommand)]
+    pub command: Option<crate::cli::BotCommand>,
+}
+
+fn parse_attempts(value: &str) -> Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(attempts) if attempts >= 1 => Ok(attempts),
+        _ => Err("a whole number of attempts, at least 1".to_owned()),
+    }
+}
+
+fn parse_count(value: &str) -> Result<usize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err("a whole number, at least 1".to_owned()),
+    }
 }
 
 impl fmt::Debug for Settings {
@@ -317,6 +468,17 @@ impl fmt::Debug for Settings {
             .field("log_format", &self.log_format)
             .field("drain_delay", &self.drain_delay)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("store", &redacted(&self.store))
+            .field("data_dir", &self.data_dir)
+            .field("retry_backoff", &self.retry_backoff)
+            .field("retry_max_delay", &self.retry_max_delay)
+            .field("max_attempts", &self.max_attempts)
+            .field("inbox_lease", &self.inbox_lease)
+            .field("inbox_timeout", &self.inbox_timeout)
+            .field("inbox_workers", &self.inbox_workers)
+            .field("inbox_batch_size", &self.inbox_batch_size)
+            .field("inbox_retention", &self.inbox_retention)
+            .field("command", &self.command)
             .finish()
     }
 }
@@ -344,6 +506,17 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             drain_delay: Seconds(Some(Duration::ZERO)),
             shutdown_timeout: Seconds(Some(crate::ops::DEFAULT_SHUTDOWN_TIMEOUT)),
+            store: None,
+            data_dir: None,
+            retry_backoff: Span(Some(RetryPolicy::DEFAULT_FIRST_DELAY)),
+            retry_max_delay: Span(Some(RetryPolicy::DEFAULT_MAX_DELAY)),
+            max_attempts: RetryPolicy::DEFAULT_MAX_ATTEMPTS,
+            inbox_lease: Span(Some(InboxOptions::DEFAULT_LEASE)),
+            inbox_timeout: Span(Some(InboxOptions::DEFAULT_TIMEOUT)),
+            inbox_workers: InboxOptions::DEFAULT_WORKERS,
+            inbox_batch_size: InboxOptions::DEFAULT_BATCH_SIZE,
+            inbox_retention: Span(Some(InboxOptions::DEFAULT_RETENTION)),
+            command: None,
         }
     }
 }
@@ -400,9 +573,37 @@ impl Settings {
             }
         }
         match (&self.auth_username, &self.auth_password) {
-            (Some(_), None) | (None, Some(_)) => Err(ConfigError::HalfCredentials),
-            _ => Ok(()),
+            (Some(_), None) | (None, Some(_)) => return Err(ConfigError::HalfCredentials),
+            _ => {}
         }
+        self.inbox_options()?.check().map_err(ConfigError::Inbox)
+    }
+
+    /// The durable routes' settings.
+    ///
+    /// # Errors
+    ///
+    /// A `WEBHOOK_STORE` that is not a PostgreSQL URL.
+    pub fn inbox_options(&self) -> Result<InboxOptions, ConfigError> {
+        let store = StoreLocation::from_settings(self.store.as_deref(), self.data_dir.clone())
+            .map_err(|expected| ConfigError::Invalid {
+                name: "WEBHOOK_STORE".to_owned(),
+                expected,
+                value: "(hidden)".to_owned(),
+            })?;
+        Ok(InboxOptions {
+            store,
+            retry: RetryPolicy::default()
+                .first_delay(self.retry_backoff.or(RetryPolicy::DEFAULT_FIRST_DELAY))
+                .max_delay(self.retry_max_delay.or(RetryPolicy::DEFAULT_MAX_DELAY))
+                .max_attempts(self.max_attempts),
+            lease: self.inbox_lease.or(InboxOptions::DEFAULT_LEASE),
+            timeout: self.inbox_timeout.or(InboxOptions::DEFAULT_TIMEOUT),
+            workers: self.inbox_workers,
+            batch_size: self.inbox_batch_size,
+            retention: self.inbox_retention.0,
+            ..InboxOptions::default()
+        })
     }
 
     /// The basic-auth username and password, when both are set.
@@ -437,6 +638,7 @@ impl Settings {
             .request_spans(self.request_spans)
             .drain_delay(self.drain_delay.0.unwrap_or_default())
             .shutdown_timeout(self.shutdown_timeout.0)
+            .inbox(self.inbox_options().unwrap_or_default())
     }
 }
 
@@ -501,7 +703,7 @@ pub(crate) fn explain(error: clap::Error) -> ConfigError {
 #[diagnostic::on_unimplemented(
     message = "`{V}` cannot set this setting",
     label = "not a value of this setting",
-    note = "timeouts, delays and the request's maximum age take whole seconds (`30`), a `Duration` or `None`; `addr` and `metrics_addr` take an address (`\"127.0.0.1:8000\"`); keys and credentials take text; paths take text (`\"/healthz\"`); `log_format` takes `\"text\"`, `\"json\"` or a `LogFormat`; `body_limit` a number of bytes; `strict`, `probes`, `metrics` and `request_spans` a `bool`"
+    note = "timeouts, delays and the request's maximum age take whole seconds (`30`), a `Duration` or `None`; `addr` and `metrics_addr` take an address (`\"127.0.0.1:8000\"`); keys and credentials take text; paths take text (`\"/healthz\"`); `log_format` takes `\"text\"`, `\"json\"` or a `LogFormat`; `body_limit` a number of bytes; `strict`, `probes`, `metrics` and `request_spans` a `bool`; the inbox's durations take a `Duration` or text (`\"50ms\"`, `\"5m\"`), `store` a URL, `data_dir` a path, `max_attempts` and the inbox's counts a number"
 )]
 pub trait SettingValue<V> {
     /// Sets the setting to `value`; an error says why it cannot be.
@@ -606,6 +808,50 @@ impl SettingValue<SocketAddr> for Option<SocketAddr> {
 impl SettingValue<Option<SocketAddr>> for Option<SocketAddr> {
     fn set(&mut self, value: Option<SocketAddr>) -> Result<(), String> {
         *self = value;
+        Ok(())
+    }
+}
+
+impl SettingValue<u32> for u32 {
+    fn set(&mut self, value: u32) -> Result<(), String> {
+        *self = value;
+        Ok(())
+    }
+}
+
+impl SettingValue<Duration> for Span {
+    fn set(&mut self, value: Duration) -> Result<(), String> {
+        self.0 = Some(value);
+        Ok(())
+    }
+}
+
+impl SettingValue<Option<Duration>> for Span {
+    fn set(&mut self, value: Option<Duration>) -> Result<(), String> {
+        self.0 = value;
+        Ok(())
+    }
+}
+
+impl SettingValue<&str> for Span {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self = value
+            .parse()
+            .map_err(|expected| format!("must be {expected}, not {value:?}"))?;
+        Ok(())
+    }
+}
+
+impl SettingValue<&str> for Option<std::path::PathBuf> {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self = Some(value.into());
+        Ok(())
+    }
+}
+
+impl SettingValue<std::path::PathBuf> for Option<std::path::PathBuf> {
+    fn set(&mut self, value: std::path::PathBuf) -> Result<(), String> {
+        *self = Some(value);
         Ok(())
     }
 }

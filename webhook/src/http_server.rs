@@ -67,6 +67,10 @@ pub(crate) struct ServeOptions {
     pub(crate) readiness: Option<Readiness>,
     /// The requests in flight, named when the shutdown timeout cuts them.
     pub(crate) in_flight: Option<InFlight>,
+    /// The durable routes' workers: they stop claiming at the signal, and their running
+    /// attempts finish (or are released) within the shutdown timeout.
+    #[cfg(feature = "durable")]
+    pub(crate) workers: Option<crate::inbox::Workers>,
 }
 
 impl ServeOptions {
@@ -81,6 +85,8 @@ impl ServeOptions {
             },
             readiness: None,
             in_flight: None,
+            #[cfg(feature = "durable")]
+            workers: None,
         }
     }
 }
@@ -110,6 +116,8 @@ where
         drain,
         readiness,
         in_flight,
+        #[cfg(feature = "durable")]
+        workers,
     } = options;
     let builder = connection_builder(header_read_timeout);
     let graceful = GracefulShutdown::new();
@@ -170,6 +178,10 @@ where
                 if let Some(readiness) = &readiness {
                     readiness.drain();
                 }
+                #[cfg(feature = "durable")]
+                if let Some(workers) = &workers {
+                    workers.stop_claiming();
+                }
                 deadline = drain.timeout.map(|timeout| now + timeout);
                 tracing::info!(
                     drain_delay_s = drain.delay.as_secs_f64(),
@@ -185,8 +197,6 @@ where
         }
     }
     drop(listener);
-    // The durable routes' workers (issue 14) will finish or release their events here, within
-    // the same deadline.
     let open = connections.load(Ordering::Acquire);
     tracing::info!(
         connections = open,
@@ -207,8 +217,20 @@ where
                         .unwrap_or_default(),
                 };
                 tracing::error!(%cut, "shutdown cut");
+                #[cfg(feature = "durable")]
+                if let Some(workers) = workers {
+                    workers.finish(Some(tokio::time::Instant::now())).await;
+                }
                 return Err(ServeError::ShutdownTimedOut(cut));
             }
+        }
+    }
+    // The durable routes' running attempts finish within the same deadline; those cut are
+    // released (queued again, their attempt not counted).
+    #[cfg(feature = "durable")]
+    if let Some(workers) = workers {
+        if !workers.finish(deadline).await {
+            tracing::warn!("the shutdown timeout cut durable attempts; their events were released");
         }
     }
     tracing::info!("every request answered; stopped");

@@ -33,6 +33,8 @@
 //! - [`auth`]: authenticator functions and the identity handlers receive.
 //! - [`models`]: the Clustaar v1 models.
 //! - [`testing`]: a test client and a signer (feature `testing`).
+//! - [`inbox`]: durable HTTP routes (stored, answered `202`, then run with retries), and the
+//!   `inbox` subcommands ([`cli`]).
 //! - [`pipeline`]: the stages of a request, and the errors each answers.
 //! - [`ops`]: probes, Prometheus metrics, request ids and spans, the graceful drain,
 //!   OpenTelemetry (feature `otel`); [`logging`]: the log output, text or JSON.
@@ -48,6 +50,7 @@
 //! | `brotli` | `br` request bodies ([`ContentEncoding::Br`](pipeline::encoding::ContentEncoding::Br)); without it `br` is a `415` like any unsupported coding | `brotli-decompressor` |
 //! | `testing` | the [`testing`] module: test client and server, signer, captured logs | `tracing-subscriber`, hyper-util's client |
 //! | `logging` | the log output `main!()` installs (`RUST_LOG`, text or JSON): [`logging`]; without it `main!()` installs none | `tracing-subscriber` |
+//! | `durable` | durable HTTP routes stored in SQLite or PostgreSQL, then run by workers with retries: [`inbox`]; without it a durable route stops the webhook at start | `sqlx` (SQLite bundled, PostgreSQL, no TLS) |
 //! | `otel` (not default) | request spans exported over OTLP (`OTEL_*` variables), the incoming `traceparent` continued: `ops::otel` | `opentelemetry`, `opentelemetry_sdk`, `opentelemetry-otlp`, `tracing-opentelemetry` |
 
 #![warn(missing_docs)]
@@ -64,6 +67,7 @@ extern crate self as webhook;
 
 pub mod auth;
 mod builder;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
@@ -72,6 +76,7 @@ pub mod handler;
 mod handler_checks;
 pub mod http;
 mod http_server;
+pub mod inbox;
 #[cfg(feature = "logging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logging")))]
 pub mod logging;
@@ -113,6 +118,7 @@ pub mod __private {
     pub use crate::config::{SettingValue, Settings};
     pub use crate::filter::{Filter, JsonLiteral, JsonPath, Segment};
     pub use crate::http::{HttpRegistration, HttpRoute, Methods};
+    pub use crate::inbox::Durable;
     pub use crate::registry::{AuthenticatorRegistration, Registration, Served};
     pub use crate::routing::Route;
     pub use crate::runner::{run_main, BoxError, MainOptions};

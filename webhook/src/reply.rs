@@ -117,7 +117,13 @@ impl fmt::Display for HandlerError {
 impl IntoResponse for HandlerError {
     fn into_response(self) -> Response {
         tracing::error!(error = %self.0, "the handler failed");
-        ApiError::internal("The handler failed; its error is in the webhook's logs.")
-            .into_response()
+        let mut response =
+            ApiError::internal("The handler failed; its error is in the webhook's logs.")
+                .into_response();
+        // A durable route records the cause as the event's last error (never sent).
+        response
+            .extensions_mut()
+            .insert(crate::inbox::FailureCause(self.0.to_string()));
+        response
     }
 }

@@ -152,6 +152,11 @@ where
             eprintln!("{program}: {error}");
             return ExitCode::from(2);
         }
+        // A subcommand (`inbox ...`) runs with every setting, `main!(...)`'s included, and
+        // without the log output (its own output is on stdout).
+        if let Some(command) = settings.command.take() {
+            return run_command(&program, &command, &settings).await;
+        }
         let _logging = init_logging(&settings);
         let webhook = match Webhook::from_registry() {
             Ok(webhook) => settings.apply(webhook).states(options.state),
@@ -191,6 +196,53 @@ where
             }
         }
     })
+}
+
+/// Runs a bot's subcommand (`inbox ...`) with its settings.
+#[cfg(feature = "durable")]
+async fn run_command(
+    program: &str,
+    command: &crate::cli::BotCommand,
+    settings: &Settings,
+) -> ExitCode {
+    let crate::cli::BotCommand::Inbox(command) = command;
+    let options = match settings.inbox_options() {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("{program}: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let store = match crate::inbox::open_store(&options.store, 2).await {
+        Ok(store) => store,
+        Err(error) => {
+            eprintln!("{program}: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut out = Vec::new();
+    let ran = crate::inbox::cli::run(command, &*store, &mut out).await;
+    {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(&out);
+        let _ = stdout.flush();
+    }
+    match ran {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{program}: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Without the `durable` feature there is no inbox to operate.
+#[cfg(not(feature = "durable"))]
+#[allow(clippy::unused_async)]
+async fn run_command(program: &str, _: &crate::cli::BotCommand, _: &Settings) -> ExitCode {
+    eprintln!("{program}: the inbox commands need the `durable` feature of the webhook crate");
+    ExitCode::from(2)
 }
 
 #[cfg(test)]

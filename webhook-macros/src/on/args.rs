@@ -78,6 +78,9 @@ pub enum Key {
     Http,
     Path,
     Verify,
+    Durable,
+    Idempotency,
+    MaxAttempts,
 }
 
 /// The kind of route an argument is written on.
@@ -136,6 +139,11 @@ pub const ARGUMENTS: &[Argument] = &[
     Argument::new(Key::Path,           "path",             "`path = \"/github\"`",            Routes::Http),
     Argument::new(Key::Filter,         "filter",           "`filter = \"<CEL>\"`",            Routes::Http),
     Argument::new(Key::Verify,         "verify",           "`verify = function`",             Routes::Http),
+    Argument::new(Key::Durable,        "durable",          "`durable`",                       Routes::Http)
+        .usage("as a word, without a value: `#[on(http(post), path = \"/stripe\", durable)]`"),
+    Argument::new(Key::Idempotency, "idempotency_key",  "`idempotency_key = header(\"…\")` or `json(\"…\")`", Routes::Http)
+        .usage("`idempotency_key = header(\"Webhook-Id\")` or `idempotency_key = json(\"data.object.id\")` (where the value that identifies an event is)"),
+    Argument::new(Key::MaxAttempts,    "max_attempts",     "`max_attempts = N`",              Routes::Http),
     Argument::new(Key::Auth,           "auth",             "`auth = function`",               Routes::Notifications),
 ];
 
@@ -205,7 +213,8 @@ mod tests {
             "accepted: an event (`step_reached` or `event = \"topic\"`), `step_id = \"…\"`, \
              `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
              `filter = function`, `priority = N`, `auth = function`; for an HTTP route: `http` or \
-             `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`"
+             `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`, \
+             `durable`, `idempotency_key = header(\"…\")` or `json(\"…\")`, `max_attempts = N`"
         );
         assert_eq!(
             names(),
@@ -220,6 +229,9 @@ mod tests {
                 "http",
                 "path",
                 "verify",
+                "durable",
+                "idempotency_key",
+                "max_attempts",
                 "auth"
             ]
         );

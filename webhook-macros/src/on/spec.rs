@@ -40,6 +40,28 @@ pub struct HttpRoute {
     pub cel: Option<LitStr>,
     /// A function returning the route's signature check.
     pub verify: Option<syn::Path>,
+    /// Durable, with its idempotency key, if any.
+    pub durable: Option<Option<KeySource>>,
+    /// A durable route's own number of attempts.
+    pub max_attempts: Option<syn::LitInt>,
+}
+
+/// Where a durable route reads its idempotency key.
+#[derive(Clone)]
+pub enum KeySource {
+    /// `header("Webhook-Id")`
+    Header(LitStr),
+    /// `json("data.object.id")`, checked.
+    Json(LitStr),
+}
+
+impl KeySource {
+    /// The literal, for spans.
+    pub fn literal(&self) -> &LitStr {
+        match self {
+            Self::Header(literal) | Self::Json(literal) => literal,
+        }
+    }
 }
 
 /// A JSON scalar written in the attribute.

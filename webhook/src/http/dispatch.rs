@@ -72,7 +72,18 @@ struct PathRoutes<S> {
     /// The methods accepted by some route, when no route accepts them all.
     allowed: Option<Vec<String>>,
     state: Arc<S>,
+    /// Where durable routes store their events.
+    inbox: Option<Inbox>,
 }
+
+/// The inbox of the durable routes, as the endpoint sees it.
+#[cfg(feature = "durable")]
+pub(crate) type Inbox = crate::inbox::Batcher;
+
+/// Without the `durable` feature there is no inbox: a durable route stops the webhook at start.
+#[cfg(not(feature = "durable"))]
+#[derive(Clone)]
+pub(crate) enum Inbox {}
 
 /// Routes with their registration order.
 type Registered<S> = Vec<(usize, HttpRoute<S>)>;
@@ -81,6 +92,7 @@ type Registered<S> = Vec<(usize, HttpRoute<S>)>;
 pub(crate) fn router<S: Send + Sync + 'static>(
     routes: Vec<HttpRoute<S>>,
     state: &Arc<S>,
+    inbox: Option<Inbox>,
 ) -> Router {
     let mut by_path: Vec<(String, Registered<S>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -117,6 +129,7 @@ pub(crate) fn router<S: Send + Sync + 'static>(
             routes,
             allowed,
             state: Arc::clone(state),
+            inbox: inbox.clone(),
         });
         router = router.route(&path, any(endpoint::<S>).with_state(table));
     }
@@ -169,6 +182,9 @@ async fn endpoint<S: Send + Sync + 'static>(
             .is_none_or(|filter| filter.matches(&request))
         {
             tracing::debug!(%method, path = %table.path, route = route.route_name(), "routing HTTP request");
+            if let Some(durable) = route.durable_options() {
+                return accept(route.route_name(), durable, request, table.inbox.as_ref()).await;
+            }
             return route.handler().call(request, &table.state).await;
         }
     }
@@ -182,6 +198,71 @@ async fn endpoint<S: Send + Sync + 'static>(
             })
             .into_response()
         }
+    }
+}
+
+/// Stores the request of a durable route: `202` with the event's id once committed, `200` for a
+/// duplicate, `503` when the store fails (the sender retries).
+#[cfg(feature = "durable")]
+async fn accept(
+    name: &str,
+    durable: &crate::inbox::Durable,
+    request: Request,
+    inbox: Option<&Inbox>,
+) -> Response {
+    use crate::inbox::{Inserted, NewEvent};
+    let Some(inbox) = inbox else {
+        tracing::error!(route = name, "a durable route is served without its inbox");
+        return ApiError::internal("The route's inbox is not running.").into_response();
+    };
+    let event = NewEvent {
+        route: name.to_owned(),
+        method: request.method().as_str().to_owned(),
+        uri: request.uri().to_string(),
+        headers: request.headers().clone(),
+        body: request.body().clone(),
+        received_at: crate::inbox::record::now_ms(),
+        idempotency_key: durable.key_source().and_then(|key| key.read(&request)),
+    };
+    match inbox.store(event).await {
+        Ok(Inserted::New(id)) => (
+            StatusCode::ACCEPTED,
+            axum::Json(serde_json::json!({"id": id, "status": "accepted"})),
+        )
+            .into_response(),
+        Ok(Inserted::Duplicate(id)) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"id": id, "status": "duplicate"})),
+        )
+            .into_response(),
+        Err(error) => {
+            tracing::error!(route = name, %error, "cannot store an event");
+            ApiError::from(EventNotStored).into_response()
+        }
+    }
+}
+
+/// Without the `durable` feature no durable route is served (the webhook refuses to start).
+#[cfg(not(feature = "durable"))]
+async fn accept(_: &str, _: &crate::inbox::Durable, _: Request, inbox: Option<&Inbox>) -> Response {
+    match inbox {
+        Some(never) => match *never {},
+        None => ApiError::internal("Durable routes need the `durable` feature.").into_response(),
+    }
+}
+
+/// A durable route's request could not be stored: `503`, so that the sender retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("The event could not be stored; it was not accepted. Retry later.")]
+pub struct EventNotStored;
+
+impl From<EventNotStored> for ApiError {
+    fn from(error: EventNotStored) -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            status_title(StatusCode::SERVICE_UNAVAILABLE),
+            error.to_string(),
+        )
     }
 }
 
@@ -202,6 +283,11 @@ pub(crate) fn describe_routes<S>(routes: &[HttpRoute<S>]) -> Vec<String> {
                 " signed"
             } else {
                 ""
+            };
+            let signed = if route.durable_options().is_some() {
+                format!("{signed} durable")
+            } else {
+                signed.to_owned()
             };
             let location = route
                 .declared_at()

@@ -30,8 +30,9 @@ mod standard_webhooks;
 
 #[cfg(feature = "cel")]
 pub use self::cel::{CelEvalError, CelFilter, CelFilterError};
+pub(crate) use dispatch::Inbox;
 pub(crate) use dispatch::{describe_routes, router};
-pub use dispatch::{MethodNotAllowed, NoTrigger};
+pub use dispatch::{EventNotStored, MethodNotAllowed, NoTrigger};
 pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};
 pub use path::Path;
 pub use registry::HttpRegistration;

@@ -11,6 +11,7 @@ use webhook_core::route_path::check_path;
 use super::signature::Verify;
 use crate::filter::{Filter, IntoFilter};
 use crate::handler::{erase, ErasedHandler, Handler};
+use crate::inbox::Durable;
 
 /// The methods a route accepts: one, several, or any.
 ///
@@ -100,6 +101,7 @@ pub struct HttpRoute<S = ()> {
     name: Cow<'static, str>,
     location: Option<&'static str>,
     required_state: Vec<crate::handler_checks::StateRequirement>,
+    durable: Option<Durable>,
 }
 
 impl<S: Send + Sync + 'static> HttpRoute<S> {
@@ -134,6 +136,7 @@ impl<S: Send + Sync + 'static> HttpRoute<S> {
             name: Cow::Borrowed(std::any::type_name::<H>()),
             location: None,
             required_state: Vec::new(),
+            durable: None,
         }
     }
 }
@@ -163,6 +166,32 @@ impl<S> HttpRoute<S> {
     pub fn name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.name = name.into();
         self
+    }
+
+    /// Makes the route durable: a request that passes its signature check and filters is
+    /// stored, answered `202` with its event id (`200` for a duplicate of a stored event), and
+    /// its handler runs afterwards, from the inbox's workers, with retries (see
+    /// [`inbox`](crate::inbox)). Served by [`Webhook::serve`](crate::Webhook::serve) and
+    /// `main!()`, which open the store (the `durable` feature).
+    ///
+    /// ```
+    /// use webhook::http::HttpRoute;
+    /// use webhook::inbox::Durable;
+    /// use webhook::StatusCode;
+    /// use http::Method;
+    ///
+    /// let route: HttpRoute = HttpRoute::new(Method::POST, "/stripe", || async { StatusCode::OK })
+    ///     .durable(Durable::new().idempotency_header("Webhook-Id"));
+    /// assert!(route.durable_options().is_some());
+    /// ```
+    pub fn durable(mut self, durable: Durable) -> Self {
+        self.durable = Some(durable);
+        self
+    }
+
+    /// The route's durable options, when it is durable.
+    pub fn durable_options(&self) -> Option<&Durable> {
+        self.durable.as_ref()
     }
 
     /// Records where the route was declared (`file:line`), for messages.
@@ -241,6 +270,7 @@ impl<S> fmt::Debug for HttpRoute<S> {
             .field("filter", &self.filter)
             .field("verifier", &self.verifier)
             .field("location", &self.location)
+            .field("durable", &self.durable)
             .finish()
     }
 }

@@ -7,13 +7,16 @@
 //! | `webhook_request_duration_seconds` | histogram | `route` |
 //! | `webhook_rejections_total` | counter | `stage` ([`RejectionStage`]) |
 //! | `webhook_requests_in_flight` | gauge | |
+//! | `webhook_inbox_events` | gauge | `state` (`queued`, `running`, `done`, `dead`): the durable routes' events in the store, read every few seconds |
+//! | `webhook_inbox_retries_total` | counter | |
+//! | `webhook_inbox_dead_letters_total` | counter | |
 //!
 //! `route` is the declared pattern of the route that answered (`/` for the Clustaar
 //! notifications, `/hooks/{slug}` for an HTTP route, `/healthz`...), or `<none>` when no route
 //! has the path: never the raw path, so the number of series stays bounded.
 //!
-//! The durable routes (issue 14) will add their queue depth by state, attempts, retries and
-//! dead letters here, to the same registry.
+//! The inbox series exist in every webhook (at `0` without durable routes); the retries and dead
+//! letters are those of this process's workers, the events by state those of the whole store.
 
 use std::sync::{Arc, OnceLock};
 
@@ -87,6 +90,8 @@ pub struct Metrics {
     /// in the order of [`RejectionStage::ALL`].
     rejections: Arc<[Counter]>,
     in_flight: Gauge,
+    #[cfg_attr(not(feature = "durable"), allow(dead_code))]
+    inbox: InboxMetrics,
     /// The requests in flight, counted when the metrics are rendered (no gauge to move on
     /// every request).
     flight: Arc<OnceLock<InFlight>>,
@@ -170,12 +175,15 @@ impl Metrics {
             "Requests being answered",
             in_flight.clone(),
         );
+        let inbox = InboxMetrics::default();
+        inbox.register(&mut registry);
         Self {
             registry: Arc::new(registry),
             requests,
             durations,
             rejections: by_stage,
             in_flight,
+            inbox,
             flight: Arc::new(OnceLock::new()),
         }
     }
@@ -196,6 +204,12 @@ impl Metrics {
         }
     }
 
+    /// The durable routes' metrics.
+    #[cfg(feature = "durable")]
+    pub(crate) fn inbox(&self) -> InboxMetrics {
+        self.inbox.clone()
+    }
+
     /// Counts a rejection.
     pub(crate) fn rejected(&self, stage: RejectionStage) {
         if let Some(at) = RejectionStage::ALL.iter().position(|known| *known == stage) {
@@ -213,6 +227,65 @@ impl Metrics {
         // Writing to a `String` does not fail.
         let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry);
         text
+    }
+}
+
+/// `state`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct StateLabel(pub(crate) &'static str);
+
+impl EncodeLabelSet for StateLabel {
+    fn encode(&self, encoder: &mut LabelSetEncoder<'_>) -> Result<(), std::fmt::Error> {
+        [("state", self.0)].encode(encoder)
+    }
+}
+
+/// The metrics of the durable routes: events by state, retries, dead letters.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct InboxMetrics {
+    events: Family<StateLabel, Gauge>,
+    retries: Counter,
+    dead_letters: Counter,
+}
+
+#[cfg_attr(not(feature = "durable"), allow(dead_code))]
+impl InboxMetrics {
+    fn register(&self, registry: &mut Registry) {
+        for state in ["queued", "running", "done", "dead"] {
+            let _ = self.events.get_or_create(&StateLabel(state));
+        }
+        registry.register(
+            "webhook_inbox_events",
+            "Events of the durable routes in the store, by state",
+            self.events.clone(),
+        );
+        registry.register(
+            "webhook_inbox_retries",
+            "Failed attempts of durable events that will be retried",
+            self.retries.clone(),
+        );
+        registry.register(
+            "webhook_inbox_dead_letters",
+            "Durable events given up (permanent failure or last attempt)",
+            self.dead_letters.clone(),
+        );
+    }
+
+    /// Sets the number of events in `state`.
+    pub(crate) fn events(&self, state: &'static str, count: u64) {
+        self.events
+            .get_or_create(&StateLabel(state))
+            .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+
+    /// Counts a retry.
+    pub(crate) fn retry(&self) {
+        self.retries.inc();
+    }
+
+    /// Counts a dead letter.
+    pub(crate) fn dead_letter(&self) {
+        self.dead_letters.inc();
     }
 }
 
@@ -253,6 +326,8 @@ mod tests {
             r#"webhook_rejections_total{stage="signature"} 1"#,
             r#"webhook_rejections_total{stage="no_route"} 1"#,
             "webhook_requests_in_flight 0",
+            r#"webhook_inbox_events{state="dead"} 0"#,
+            "webhook_inbox_retries_total 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }

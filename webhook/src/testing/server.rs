@@ -42,6 +42,8 @@ impl TestServer {
                 drain: built.drain,
                 readiness: Some(built.readiness),
                 in_flight: Some(built.in_flight),
+                #[cfg(feature = "durable")]
+                workers: None,
             },
         )
         .await
@@ -59,6 +61,8 @@ impl TestServer {
                 },
                 readiness: None,
                 in_flight: None,
+                #[cfg(feature = "durable")]
+                workers: None,
             },
         )
         .await

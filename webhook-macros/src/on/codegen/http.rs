@@ -9,7 +9,7 @@ use super::filters::filter_struct;
 use super::glue::glue;
 use super::record::{identity, submit};
 use crate::on::signature::HandlerSig;
-use crate::on::spec::{Filter, HttpRoute, Spec};
+use crate::on::spec::{Filter, HttpRoute, KeySource, Spec};
 
 /// The registration of `handler` for `route`.
 pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> TokenStream {
@@ -49,6 +49,19 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     let verify = route.verify.as_ref().map(
         |function| quote_spanned!(function.span()=> .verify(#private::call_verify(#function))),
     );
+    let durable = route.durable.as_ref().map(|key| {
+        let key = key.iter().map(|key| match key {
+            KeySource::Header(header) => {
+                quote_spanned!(header.span()=> .idempotency_header(#header))
+            }
+            KeySource::Json(path) => quote_spanned!(path.span()=> .idempotency_json(#path)),
+        });
+        let attempts = route
+            .max_attempts
+            .iter()
+            .map(|attempts| quote_spanned!(attempts.span()=> .max_attempts(#attempts)));
+        quote!(.durable(#private::Durable::new() #(#key)* #(#attempts)*))
+    });
     let identity = identity(&name_text, priority);
     let record = submit(
         &quote!(#private::HttpRegistration),
@@ -67,6 +80,7 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
                 #private::HttpRoute::new(#methods, #path, #handler_expr)
                     .filter(filters)
                     #verify
+                    #durable
                     #identity
                     #requirements
             }

@@ -13,6 +13,7 @@ use super::literals::string;
 use crate::ctxt::Errors;
 use crate::on::args::Form;
 use crate::on::spanned::Sp;
+use crate::on::spec::KeySource;
 use crate::suggest::did_you_mean;
 
 /// The methods an `http(...)` argument may name.
@@ -28,6 +29,12 @@ pub struct HttpArgs {
     pub path: Option<LitStr>,
     pub cel: Option<LitStr>,
     pub verify: Option<syn::Path>,
+    /// `durable`, spanned on the word.
+    pub durable: Option<proc_macro2::Span>,
+    /// `idempotency_key = header("Webhook-Id")` or `json("id")`.
+    pub idempotency_key: Option<KeySource>,
+    /// `max_attempts = N`, spanned on the number.
+    pub max_attempts: Option<syn::LitInt>,
 }
 
 impl HttpArgs {
@@ -120,6 +127,105 @@ impl HttpArgs {
             ),
         }
     }
+}
+
+impl HttpArgs {
+    /// `durable`.
+    pub fn durable(&mut self, name: &Sp<String>, errors: &mut Errors) {
+        if self.durable.is_some() {
+            errors.at(name.span(), "duplicated argument `durable`");
+            return;
+        }
+        self.durable = Some(name.span());
+    }
+
+    /// `idempotency_key = header("Webhook-Id")` (a header name) or `json("data.object.id")` (a
+    /// JSON path), checked now.
+    pub fn idempotency_key(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
+        if self.idempotency_key.is_some() {
+            errors.at(name.span(), "duplicated argument `idempotency_key`");
+            return;
+        }
+        let usage = "`idempotency_key` is written `idempotency_key = header(\"Webhook-Id\")` \
+                     (a header) or `idempotency_key = json(\"data.object.id\")` (a JSON path \
+                     of the body): where the value that identifies an event is";
+        let Expr::Call(call) = value else {
+            errors.at(value.span(), usage);
+            return;
+        };
+        let source = match &*call.func {
+            Expr::Path(path) if path.path.is_ident("header") => "header",
+            Expr::Path(path) if path.path.is_ident("json") => "json",
+            _ => {
+                errors.at(
+                    call.func.span(),
+                    format!("{usage} (a key comes from `header` or `json`)"),
+                );
+                return;
+            }
+        };
+        let literal = match call.args.iter().collect::<Vec<_>>().as_slice() {
+            [argument] => string(argument),
+            _ => None,
+        };
+        let Some(literal) = literal else {
+            errors.at(call.args.span(), format!("{usage} (one string)"));
+            return;
+        };
+        let text = literal.value();
+        if source == "header" {
+            if text.is_empty() || !text.bytes().all(is_token_byte) {
+                errors.at(
+                    literal.span(),
+                    format!("{text:?} is not a header name: letters, digits and `-` (such as \"Webhook-Id\")"),
+                );
+            }
+            self.idempotency_key = Some(KeySource::Header(literal.clone()));
+        } else {
+            if let Err((position, reason)) = webhook_core::json_path::parse_path(&text) {
+                errors.at(
+                    literal.span(),
+                    format!("invalid JSON path `{text}`: {reason} (at position {position})\n  a path is dotted fields with optional indexes, e.g. \"data.object.id\""),
+                );
+            }
+            self.idempotency_key = Some(KeySource::Json(literal.clone()));
+        }
+    }
+}
+
+impl HttpArgs {
+    /// `max_attempts = N`: a whole number, at least 1.
+    pub fn max_attempts(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
+        if self.max_attempts.is_some() {
+            errors.at(name.span(), "duplicated argument `max_attempts`");
+            return;
+        }
+        let number = match value {
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(number),
+                ..
+            }) => number,
+            other => {
+                errors.at(
+                    other.span(),
+                    "`max_attempts` is a whole number of attempts, the first included, e.g. `max_attempts = 5`",
+                );
+                return;
+            }
+        };
+        match number.base10_parse::<u32>() {
+            Ok(attempts) if attempts >= 1 => self.max_attempts = Some(number.clone()),
+            _ => errors.at(
+                number.span(),
+                "`max_attempts` is at least 1 (the first attempt) and fits in a u32",
+            ),
+        }
+    }
+}
+
+/// A byte of an HTTP token (RFC 9110, 5.6.2): what a header name is made of.
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// The methods of `http(get, post)`, in upper case, each once.

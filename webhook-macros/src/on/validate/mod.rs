@@ -77,6 +77,13 @@ fn read(given: &mut Given, RawArg { name, form }: RawArg, errors: &mut Errors) {
         (Key::Http, form) => given.http.methods(&name, form, errors),
         (Key::Path, Form::Assign(value)) => given.http.path(&name, &value, errors),
         (Key::Verify, Form::Assign(value)) => given.http.verify(&name, &value, errors),
+        (Key::Durable, Form::Bare) => given.http.durable(&name, errors),
+        (Key::MaxAttempts, Form::Assign(value)) => {
+            given.http.max_attempts(&name, &value, errors);
+        }
+        (Key::Idempotency, Form::Assign(value)) => {
+            given.http.idempotency_key(&name, &value, errors);
+        }
         (_, form) => misused(argument, &name, &form, errors),
     }
 }

@@ -59,6 +59,24 @@ fn notification(
             "a CEL filter (a string) is for HTTP routes: add `http(post)` and `path = \"...\"`; a Clustaar route takes `filter = function` or `json_key_equals(...)`",
         );
     }
+    if let Some(durable) = http.durable {
+        errors.at(
+            durable,
+            "`durable` is for HTTP routes: add `http(post)` and `path = \"...\"`",
+        );
+    }
+    if let Some(key) = &http.idempotency_key {
+        errors.at(
+            key.literal().span(),
+            "`idempotency_key` is for durable HTTP routes: add `http(post)`, `path = \"...\"` and `durable`",
+        );
+    }
+    if let Some(attempts) = &http.max_attempts {
+        errors.at(
+            attempts.span(),
+            "`max_attempts` is for durable HTTP routes: add `http(post)`, `path = \"...\"` and `durable`",
+        );
+    }
     if event.topic.is_none() && !event.refused {
         event::missing(errors);
     }
@@ -106,12 +124,27 @@ fn http_route(
              and the webhook's `#[authenticator]` guards every route",
         );
     }
+    if let (None, Some(key)) = (http.durable, &http.idempotency_key) {
+        errors.at(
+            key.literal().span(),
+            "`idempotency_key` is for durable routes: add `durable`",
+        );
+    }
+    if let (None, Some(attempts)) = (http.durable, &http.max_attempts) {
+        errors.at(
+            attempts.span(),
+            "`max_attempts` is for durable routes: add `durable`",
+        );
+    }
+    let durable = http.durable.map(|_| http.idempotency_key.clone());
     let spec = http.path.map(|path| Spec {
         kind: Kind::Http(HttpRoute {
             methods: methods.into_inner(),
             path,
             cel: http.cel,
             verify: http.verify,
+            durable,
+            max_attempts: http.max_attempts,
         }),
         filters,
         priority: options.priority.map_or(0, |priority| *priority),

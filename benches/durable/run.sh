@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Throughput of a durable route against the same handler inline, side by side in one run:
+# examples/durable_hook.rs (release), wrk with 32 connections and a unique Webhook-Id a request,
+# rounds of /fast then /events on one server, on the embedded store and on PostgreSQL.
+#
+#   benches/durable/run.sh [SECONDS_A_ROUND] [ROUNDS]        (default 10 s, 2 rounds)
+#   WEBHOOK_INBOX_BATCH_SIZE=1 benches/durable/run.sh        (the batch size's effect)
+#
+# PostgreSQL: a throwaway cluster (scripts/postgres.sh) with fsync on, as in production: a
+# commit reaches the disk before the 202, on both stores.
+# Prints wrk's requests/s and latency percentiles, and the server's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-10}"
+rounds="${2:-2}"
+export CARGO_INCREMENTAL=0
+cargo build --release --locked --example durable_hook >/dev/null
+program="$PWD/target/release/examples/durable_hook"
+script="$PWD/benches/durable/unique_id.lua"
+
+eval "$(WEBHOOK_PG_FSYNC=on scripts/postgres.sh start)"
+started_pg="$PG_SCRATCH_DIR"
+work="$(mktemp -d)"
+cleanup() {
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
+  [ -n "$started_pg" ] && scripts/postgres.sh stop "$started_pg"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+bench_store() {
+  local label="$1" store="$2" port addr
+  port="$(free_port)"
+  addr="127.0.0.1:$port"
+  mkdir -p "$work/$label"
+  (
+    cd "$work/$label"
+    if [ -n "$store" ]; then export WEBHOOK_STORE="$store"; else unset WEBHOOK_STORE; fi
+    WEBHOOK_ADDR="$addr" WEBHOOK_REQUEST_SPANS=false RUST_LOG=warn exec "$program"
+  ) &
+  server=$!
+  for _ in $(seq 100); do
+    curl -sf "http://$addr/readyz" >/dev/null && break
+    sleep 0.1
+  done
+  echo "== $label (batch size ${WEBHOOK_INBOX_BATCH_SIZE:-128}, ${seconds}s a round)"
+  for round in $(seq "$rounds"); do
+    for path in /fast /events; do
+      result="$(wrk -t 2 -c 32 -d "${seconds}s" --latency -s "$script" "http://$addr$path")"
+      rps="$(awk '/Requests\/sec/ {print $2}' <<<"$result")"
+      p50="$(awk '$1 == "50%" {print $2}' <<<"$result")"
+      p99="$(awk '$1 == "99%" {print $2}' <<<"$result")"
+      errors="$(grep -E 'Non-2xx|Socket errors' <<<"$result" | tr '\n' ' ' || true)"
+      printf '%-8s round %s %-8s %10s req/s  p50 %8s  p99 %8s  %s\n' \
+        "$label" "$round" "$path" "$rps" "$p50" "$p99" "$errors"
+    done
+  done
+  echo "$label peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")"
+  kill "$server"
+  wait "$server" 2>/dev/null || true
+  server=""
+}
+
+bench_store sqlite ""
+bench_store postgres "$WEBHOOK_TEST_POSTGRES_URL"

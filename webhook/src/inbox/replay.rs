@@ -1,0 +1,73 @@
+//! Runs a stored event's request through its route's handler, as the request would have run:
+//! an axum router of the durable routes' paths (so `Path<T>` reads its parameters), whose
+//! endpoint calls the handler the event was stored for, with the framework's one handler model
+//! (the same extractors as inline).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Request as HttpRequest, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::handler::ErasedHandler;
+use crate::Request;
+
+/// A request extension: the name of the route whose handler runs the event.
+#[derive(Debug, Clone)]
+pub(crate) struct ReplayTarget(pub(crate) Arc<str>);
+
+/// Handlers by route name.
+type ByName<S> = HashMap<String, Arc<dyn ErasedHandler<S>>>;
+
+/// The durable handlers of one path, by route name, and their state.
+struct PathHandlers<S> {
+    handlers: ByName<S>,
+    state: Arc<S>,
+}
+
+/// The router of the durable routes: `routes` are `(name, path, handler)`.
+pub(crate) fn replay_router<S: Send + Sync + 'static>(
+    routes: Vec<(String, String, Arc<dyn ErasedHandler<S>>)>,
+    state: &Arc<S>,
+) -> Router {
+    let mut by_path: Vec<(String, ByName<S>)> = Vec::new();
+    for (name, path, handler) in routes {
+        match by_path.iter_mut().find(|(known, _)| *known == path) {
+            Some((_, handlers)) => {
+                handlers.insert(name, handler);
+            }
+            None => by_path.push((path, HashMap::from([(name, handler)]))),
+        }
+    }
+    let mut router = Router::new();
+    for (path, handlers) in by_path {
+        let table = Arc::new(PathHandlers {
+            handlers,
+            state: Arc::clone(state),
+        });
+        router = router.route(&path, any(run::<S>).with_state(table));
+    }
+    router
+}
+
+/// Calls the handler named by the request's [`ReplayTarget`].
+async fn run<S: Send + Sync + 'static>(
+    State(table): State<Arc<PathHandlers<S>>>,
+    request: HttpRequest,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let Some(ReplayTarget(name)) = parts.extensions.get::<ReplayTarget>().cloned() else {
+        return ApiError::internal("A stored event has no route.").into_response();
+    };
+    let Some(handler) = table.handlers.get(&*name) else {
+        return ApiError::internal(format!("No durable route is named {name:?}.")).into_response();
+    };
+    // The body is the stored one, in memory: no limit to apply again.
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    handler.call(Request::new(parts, body), &table.state).await
+}

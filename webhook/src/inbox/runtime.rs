@@ -1,0 +1,216 @@
+//! [`Inbox`]: a webhook's running inbox: its store, its batch writer, its workers and its
+//! janitor (retention and metrics), started by `Webhook::serve` when a route is durable.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::sync::Notify;
+
+use super::batcher::Batcher;
+use super::options::{InboxOptions, StoreLocation, EMBEDDED_STORE_FILE};
+use super::postgres::PostgresStore;
+use super::record::{duration_ms, now_ms, EventState};
+use super::sqlite::SqliteStore;
+use super::store::{Store, StoreError};
+use super::worker::{RoutePolicy, WorkerContext, Workers};
+use crate::ops::metrics::InboxMetrics;
+
+/// Opens the store at `location` (creating or migrating its schema); `connections` sizes a
+/// PostgreSQL pool.
+///
+/// # Errors
+///
+/// The store cannot be opened, or its schema created.
+pub async fn open_store(
+    location: &StoreLocation,
+    connections: u32,
+) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match location {
+        StoreLocation::Postgres(url) => Arc::new(PostgresStore::open(url, connections).await?),
+        StoreLocation::Default => {
+            Arc::new(SqliteStore::open(std::path::Path::new(EMBEDDED_STORE_FILE)).await?)
+        }
+        StoreLocation::Embedded(dir) => {
+            let dir = dir.clone().unwrap_or_else(|| ".".into());
+            std::fs::create_dir_all(&dir).map_err(|source| StoreError::DataDir {
+                path: dir.display().to_string(),
+                source,
+            })?;
+            Arc::new(SqliteStore::open(&dir.join(EMBEDDED_STORE_FILE)).await?)
+        }
+    })
+}
+
+/// The running inbox of a webhook.
+pub(crate) struct Inbox {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) batcher: Batcher,
+    committed: Arc<Notify>,
+    options: InboxOptions,
+}
+
+impl Inbox {
+    /// Opens the store and starts the batch writer.
+    pub(crate) async fn open(options: InboxOptions) -> Result<Self, StoreError> {
+        let connections = u32::try_from(options.workers)
+            .unwrap_or(64)
+            .saturating_add(4);
+        let store = open_store(&options.store, connections).await?;
+        tracing::info!(store = %options.store.describe(), "inbox store open");
+        let committed = Arc::new(Notify::new());
+        let (batcher, _writer) = Batcher::start(
+            Arc::clone(&store),
+            options.batch_size,
+            options.batch_wait,
+            Arc::clone(&committed),
+        );
+        Ok(Self {
+            store,
+            batcher,
+            committed,
+            options,
+        })
+    }
+
+    /// Starts the workers on the durable routes (`replay`, and each route's own policy by
+    /// name), and the janitor.
+    pub(crate) fn start_workers(
+        &self,
+        replay: Router,
+        overrides: Vec<(String, super::Durable)>,
+        metrics: Option<InboxMetrics>,
+    ) -> Workers {
+        let default_policy = RoutePolicy {
+            retry: self.options.retry,
+            timeout: self.options.timeout,
+        };
+        let policies: HashMap<String, RoutePolicy> = overrides
+            .into_iter()
+            .map(|(name, durable)| (name, route_policy(default_policy, &durable)))
+            .collect();
+        if let Some((name, policy)) = policies
+            .iter()
+            .find(|(_, policy)| policy.timeout >= self.options.lease)
+        {
+            tracing::warn!(
+                route = %name,
+                timeout_s = policy.timeout.as_secs_f64(),
+                lease_s = self.options.lease.as_secs_f64(),
+                "a durable route's timeout is not shorter than the lease: another replica may \
+                 take its events while they run"
+            );
+        }
+        tokio::spawn(janitor(
+            Arc::clone(&self.store),
+            self.options.retention,
+            metrics.clone(),
+        ));
+        let context = Arc::new(WorkerContext {
+            store: Arc::clone(&self.store),
+            replay,
+            policies,
+            default_policy,
+            lease: self.options.lease,
+            // Retries are found by polling: poll at least as often as the first retry delay.
+            poll_interval: self
+                .options
+                .poll_interval
+                .min(self.options.retry.first_delay_value())
+                .max(Duration::from_millis(10)),
+            committed: Arc::clone(&self.committed),
+            metrics,
+        });
+        Workers::start(context, self.options.workers, self.options.batch_size)
+    }
+}
+
+/// A route's policy: its own settings over the webhook's (`default`).
+fn route_policy(default: RoutePolicy, durable: &super::Durable) -> RoutePolicy {
+    let mut retry = durable.retry_policy().copied().unwrap_or(default.retry);
+    if let Some(attempts) = durable.max_attempts_value() {
+        retry = retry.max_attempts(attempts);
+    }
+    RoutePolicy {
+        retry,
+        timeout: durable.timeout_value().unwrap_or(default.timeout),
+    }
+}
+
+/// How often the janitor purges and reads the depth.
+const JANITOR_PERIOD: Duration = Duration::from_secs(5);
+
+/// Purges the done events past `retention`, and sets the depth gauges.
+async fn janitor(
+    store: Arc<dyn Store>,
+    retention: Option<Duration>,
+    metrics: Option<InboxMetrics>,
+) {
+    let mut ticks = tokio::time::interval(JANITOR_PERIOD);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Some(retention) = retention {
+            match store
+                .purge(EventState::Done, now_ms() - duration_ms(retention))
+                .await
+            {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "purged done events past their retention"),
+                Err(error) => tracing::warn!(%error, "cannot purge done events"),
+            }
+        }
+        if let Some(metrics) = &metrics {
+            match store.depth().await {
+                Ok(depth) => {
+                    for state in EventState::ALL {
+                        let count = depth
+                            .iter()
+                            .find(|(known, _)| *known == state)
+                            .map_or(0, |(_, count)| *count);
+                        metrics.events(state.as_str(), count);
+                    }
+                }
+                Err(error) => tracing::debug!(%error, "cannot read the inbox depth"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::{Durable, RetryPolicy};
+
+    #[test]
+    fn a_route_s_settings_override_the_webhook_s() {
+        let default = RoutePolicy {
+            retry: RetryPolicy::default()
+                .first_delay(Duration::from_millis(50))
+                .max_attempts(10),
+            timeout: Duration::from_secs(60),
+        };
+        let plain = route_policy(default, &Durable::new());
+        assert_eq!(plain.retry, default.retry);
+        assert_eq!(plain.timeout, default.timeout);
+        let own = route_policy(
+            default,
+            &Durable::new()
+                .max_attempts(3)
+                .timeout(Duration::from_secs(5)),
+        );
+        assert_eq!(own.retry.attempts(), 3);
+        assert_eq!(
+            own.retry.first_delay_value(),
+            Duration::from_millis(50),
+            "the delays stay the webhook's"
+        );
+        assert_eq!(own.timeout, Duration::from_secs(5));
+        let replaced = route_policy(
+            default,
+            &Durable::new().retry(RetryPolicy::default().max_attempts(2)),
+        );
+        assert_eq!(replaced.retry, RetryPolicy::default().max_attempts(2));
+    }
+}

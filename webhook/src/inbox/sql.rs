@@ -1,0 +1,363 @@
+//! The SQL the two stores share (SQLite reads `$1` parameters as PostgreSQL does), and the
+//! [`Store`](super::Store) implementation written once for both pools (`sql_store!`).
+//!
+//! Only the schema and the claim differ: PostgreSQL claims with `FOR UPDATE SKIP LOCKED`, so
+//! that replicas claiming at once take different events without waiting on each other; SQLite
+//! has one writer at a time, which makes its claim atomic as it is.
+
+/// The columns of an event, in the order [`record_from_row`] reads them by name.
+pub(crate) const COLUMNS: &str = "id, route, method, uri, headers, body, received_at, \
+     idempotency_key, state, attempts, attempts_before_replay, run_at, lease_owner, lease_until, last_error, finished_at";
+
+/// `$1` route, `$2` method, `$3` URI, `$4` headers, `$5` body, `$6` received (and due) at,
+/// `$7` key. Returns the id; no row for a duplicate.
+pub(crate) const INSERT: &str = "INSERT INTO webhook_inbox \
+     (route, method, uri, headers, body, received_at, idempotency_key, state, attempts, run_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $6) \
+     ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id";
+
+/// The id of the event of a route (`$1`) and key (`$2`).
+pub(crate) const FIND_DUPLICATE: &str =
+    "SELECT id FROM webhook_inbox WHERE route = $1 AND idempotency_key = $2";
+
+/// The due events: `$3` is now, `$4` the limit (the claim's subquery).
+pub(crate) const DUE: &str = "SELECT id FROM webhook_inbox \
+     WHERE (state = 'queued' AND run_at <= $3) OR (state = 'running' AND lease_until <= $3) \
+     ORDER BY run_at, id LIMIT $4";
+
+/// `$1` id, `$2` worker, `$3` now.
+pub(crate) const COMPLETE: &str = "UPDATE webhook_inbox SET state = 'done', lease_owner = NULL, \
+     lease_until = NULL, finished_at = $3 WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
+
+/// `$1` id, `$2` worker, `$3` due at, `$4` error.
+pub(crate) const RETRY: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $3, \
+     last_error = $4, lease_owner = NULL, lease_until = NULL \
+     WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
+
+/// `$1` id, `$2` worker, `$3` now, `$4` error.
+pub(crate) const DEAD: &str = "UPDATE webhook_inbox SET state = 'dead', finished_at = $3, \
+     last_error = $4, lease_owner = NULL, lease_until = NULL \
+     WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
+
+/// `$1` id, `$2` worker, `$3` now.
+pub(crate) const RELEASE: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $3, \
+     attempts = attempts - 1, lease_owner = NULL, lease_until = NULL \
+     WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
+
+/// `$1` id, `$2` now.
+pub(crate) const REPLAY: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $2, \
+     attempts_before_replay = attempts, finished_at = NULL \
+     WHERE id = $1 AND state IN ('done', 'dead')";
+
+/// `$1` now.
+pub(crate) const REPLAY_DEAD: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $1, \
+     attempts_before_replay = attempts, finished_at = NULL WHERE state = 'dead'";
+
+/// `$1` state, `$2` finished before.
+pub(crate) const PURGE: &str = "DELETE FROM webhook_inbox WHERE state = $1 AND finished_at < $2";
+
+/// The number of events by state.
+pub(crate) const DEPTH: &str = "SELECT state, COUNT(*) AS n FROM webhook_inbox GROUP BY state";
+
+/// An event of a row holding [`COLUMNS`].
+pub(crate) fn record_from_row<R>(row: &R) -> Result<super::EventRecord, super::StoreError>
+where
+    R: sqlx::Row,
+    for<'r> &'r str: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let state: String = row.try_get("state")?;
+    let attempts: i64 = row.try_get("attempts")?;
+    let before_replay: i64 = row.try_get("attempts_before_replay")?;
+    let headers: Vec<u8> = row.try_get("headers")?;
+    let body: Vec<u8> = row.try_get("body")?;
+    Ok(super::EventRecord {
+        id: row.try_get("id")?,
+        route: row.try_get("route")?,
+        method: row.try_get("method")?,
+        uri: row.try_get("uri")?,
+        headers: super::record::decode_headers(&headers),
+        body: body.into(),
+        received_at: row.try_get("received_at")?,
+        idempotency_key: row.try_get("idempotency_key")?,
+        state: state.parse().map_err(super::StoreError::Corrupt)?,
+        attempts: u32::try_from(attempts).unwrap_or(0),
+        attempts_before_replay: u32::try_from(before_replay).unwrap_or(0),
+        run_at: row.try_get("run_at")?,
+        lease_owner: row.try_get("lease_owner")?,
+        lease_until: row.try_get("lease_until")?,
+        last_error: row.try_get("last_error")?,
+        finished_at: row.try_get("finished_at")?,
+    })
+}
+
+/// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool, with its
+/// claim statement (`$1` worker, `$2` lease until, `$3` now, `$4` limit), and the statements
+/// that make a connection's commits durable (`$durable`: on disk before they return) or not
+/// (`$relaxed`), and its function inserting a batch in a transaction (`$insert`).
+///
+/// Storing events is durable: the `202` follows. The workers' bookkeeping (claims, outcomes,
+/// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
+/// which puts an event back where it was, to be run again: at-least-once holds, and a commit
+/// an event does not wait for the disk.
+macro_rules! sql_store {
+    ($store:ty, $claim:expr, insert: $insert:path, durable: $durable:expr, relaxed: $relaxed:expr) => {
+        impl $crate::inbox::Store for $store {
+            fn insert_batch<'a>(
+                &'a self,
+                events: &'a [$crate::inbox::NewEvent],
+            ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::Inserted>> {
+                Box::pin(async move {
+                    let mut connection = self.pool.acquire().await?;
+                    sqlx::query($durable).execute(&mut *connection).await?;
+                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
+                    let inserted = $insert(&mut tx, events).await?;
+                    tx.commit().await?;
+                    Ok(inserted)
+                })
+            }
+
+            fn claim<'a>(
+                &'a self,
+                worker: &'a str,
+                lease: std::time::Duration,
+                limit: u32,
+            ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::EventRecord>> {
+                Box::pin(async move {
+                    let mut connection = self.pool.acquire().await?;
+                    sqlx::query($relaxed).execute(&mut *connection).await?;
+                    let now = $crate::inbox::record::now_ms();
+                    let rows = sqlx::query($claim)
+                        .bind(worker)
+                        .bind(now.saturating_add($crate::inbox::record::duration_ms(lease)))
+                        .bind(now)
+                        .bind(i64::from(limit))
+                        .fetch_all(&mut *connection)
+                        .await?;
+                    rows.iter()
+                        .map($crate::inbox::sql::record_from_row)
+                        .collect()
+                })
+            }
+
+            fn complete<'a>(
+                &'a self,
+                id: i64,
+                worker: &'a str,
+            ) -> $crate::inbox::StoreFuture<'a, bool> {
+                Box::pin(async move {
+                    let done = sqlx::query($crate::inbox::sql::COMPLETE)
+                        .bind(id)
+                        .bind(worker)
+                        .bind($crate::inbox::record::now_ms())
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() == 1)
+                })
+            }
+
+            fn fail<'a>(
+                &'a self,
+                id: i64,
+                worker: &'a str,
+                failure: $crate::inbox::Failure,
+            ) -> $crate::inbox::StoreFuture<'a, bool> {
+                Box::pin(async move {
+                    let query = match &failure {
+                        $crate::inbox::Failure::Retry { at, error } => {
+                            sqlx::query($crate::inbox::sql::RETRY)
+                                .bind(id)
+                                .bind(worker)
+                                .bind(*at)
+                                .bind(error.as_str())
+                        }
+                        $crate::inbox::Failure::Dead { error } => {
+                            sqlx::query($crate::inbox::sql::DEAD)
+                                .bind(id)
+                                .bind(worker)
+                                .bind($crate::inbox::record::now_ms())
+                                .bind(error.as_str())
+                        }
+                    };
+                    Ok(query.execute(&self.pool).await?.rows_affected() == 1)
+                })
+            }
+
+            fn release<'a>(
+                &'a self,
+                id: i64,
+                worker: &'a str,
+            ) -> $crate::inbox::StoreFuture<'a, bool> {
+                Box::pin(async move {
+                    let released = sqlx::query($crate::inbox::sql::RELEASE)
+                        .bind(id)
+                        .bind(worker)
+                        .bind($crate::inbox::record::now_ms())
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(released.rows_affected() == 1)
+                })
+            }
+
+            fn finish<'a>(
+                &'a self,
+                attempts: &'a [$crate::inbox::Finished],
+            ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
+                Box::pin(async move {
+                    use $crate::inbox::{Failure, Resolution};
+                    let now = $crate::inbox::record::now_ms();
+                    let mut connection = self.pool.acquire().await?;
+                    sqlx::query($relaxed).execute(&mut *connection).await?;
+                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
+                    let mut held = Vec::with_capacity(attempts.len());
+                    for attempt in attempts {
+                        let query = match &attempt.resolution {
+                            Resolution::Done => sqlx::query($crate::inbox::sql::COMPLETE)
+                                .bind(attempt.id)
+                                .bind(attempt.worker.as_str())
+                                .bind(now),
+                            Resolution::Failed(Failure::Retry { at, error }) => {
+                                sqlx::query($crate::inbox::sql::RETRY)
+                                    .bind(attempt.id)
+                                    .bind(attempt.worker.as_str())
+                                    .bind(*at)
+                                    .bind(error.as_str())
+                            }
+                            Resolution::Failed(Failure::Dead { error }) => {
+                                sqlx::query($crate::inbox::sql::DEAD)
+                                    .bind(attempt.id)
+                                    .bind(attempt.worker.as_str())
+                                    .bind(now)
+                                    .bind(error.as_str())
+                            }
+                            Resolution::Released => sqlx::query($crate::inbox::sql::RELEASE)
+                                .bind(attempt.id)
+                                .bind(attempt.worker.as_str())
+                                .bind(now),
+                        };
+                        held.push(query.execute(&mut *tx).await?.rows_affected() == 1);
+                    }
+                    tx.commit().await?;
+                    Ok(held)
+                })
+            }
+
+            fn list(
+                &self,
+                state: Option<$crate::inbox::EventState>,
+                limit: u32,
+            ) -> $crate::inbox::StoreFuture<'_, Vec<$crate::inbox::EventRecord>> {
+                Box::pin(async move {
+                    let columns = $crate::inbox::sql::COLUMNS;
+                    let rows = match state {
+                        Some(state) => {
+                            sqlx::query(&format!(
+                                "SELECT {columns} FROM webhook_inbox WHERE state = $1 \
+                                 ORDER BY id LIMIT $2"
+                            ))
+                            .bind(state.as_str())
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await?
+                        }
+                        None => {
+                            sqlx::query(&format!(
+                                "SELECT {columns} FROM webhook_inbox ORDER BY id LIMIT $1"
+                            ))
+                            .bind(i64::from(limit))
+                            .fetch_all(&self.pool)
+                            .await?
+                        }
+                    };
+                    rows.iter()
+                        .map($crate::inbox::sql::record_from_row)
+                        .collect()
+                })
+            }
+
+            fn show(
+                &self,
+                id: i64,
+            ) -> $crate::inbox::StoreFuture<'_, Option<$crate::inbox::EventRecord>> {
+                Box::pin(async move {
+                    let columns = $crate::inbox::sql::COLUMNS;
+                    let row = sqlx::query(&format!(
+                        "SELECT {columns} FROM webhook_inbox WHERE id = $1"
+                    ))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                    row.as_ref()
+                        .map($crate::inbox::sql::record_from_row)
+                        .transpose()
+                })
+            }
+
+            fn replay(&self, id: i64) -> $crate::inbox::StoreFuture<'_, bool> {
+                Box::pin(async move {
+                    let replayed = sqlx::query($crate::inbox::sql::REPLAY)
+                        .bind(id)
+                        .bind($crate::inbox::record::now_ms())
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(replayed.rows_affected() == 1)
+                })
+            }
+
+            fn replay_dead(&self) -> $crate::inbox::StoreFuture<'_, u64> {
+                Box::pin(async move {
+                    let replayed = sqlx::query($crate::inbox::sql::REPLAY_DEAD)
+                        .bind($crate::inbox::record::now_ms())
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(replayed.rows_affected())
+                })
+            }
+
+            fn purge(
+                &self,
+                state: $crate::inbox::EventState,
+                before: i64,
+            ) -> $crate::inbox::StoreFuture<'_, u64> {
+                Box::pin(async move {
+                    let purged = sqlx::query($crate::inbox::sql::PURGE)
+                        .bind(state.as_str())
+                        .bind(before)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(purged.rows_affected())
+                })
+            }
+
+            fn depth(
+                &self,
+            ) -> $crate::inbox::StoreFuture<'_, Vec<($crate::inbox::EventState, u64)>> {
+                Box::pin(async move {
+                    use sqlx::Row as _;
+                    let rows = sqlx::query($crate::inbox::sql::DEPTH)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    let mut depth = Vec::new();
+                    for row in rows {
+                        let state: String = row.try_get("state")?;
+                        let count: i64 = row.try_get("n")?;
+                        let state = state.parse().map_err($crate::inbox::StoreError::Corrupt)?;
+                        depth.push((state, u64::try_from(count).unwrap_or(0)));
+                    }
+                    Ok(depth)
+                })
+            }
+
+            fn ping(&self) -> $crate::inbox::StoreFuture<'_, ()> {
+                Box::pin(async move {
+                    sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    Ok(())
+                })
+            }
+        }
+    };
+}
+
+pub(crate) use sql_store;

@@ -1,0 +1,146 @@
+//! [`SqliteStore`]: the embedded store, a SQLite file in WAL mode (through sqlx, as
+//! PostgreSQL is: one SQL layer for both).
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use super::record::{encode_headers, Inserted, NewEvent};
+use super::sql::{sql_store, DUE, FIND_DUPLICATE, INSERT};
+use super::store::StoreError;
+
+/// The schema, version by version.
+const SCHEMA_V1: &str = "
+CREATE TABLE IF NOT EXISTS webhook_inbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    route TEXT NOT NULL,
+    method TEXT NOT NULL,
+    uri TEXT NOT NULL,
+    headers BLOB NOT NULL,
+    body BLOB NOT NULL,
+    received_at INTEGER NOT NULL,
+    idempotency_key TEXT,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    attempts_before_replay INTEGER NOT NULL DEFAULT 0,
+    run_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_until INTEGER,
+    last_error TEXT,
+    finished_at INTEGER,
+    UNIQUE (route, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
+";
+
+/// The embedded store: one SQLite file, in WAL mode; stored events are committed with
+/// `synchronous = FULL` (on disk before the `202`), the workers' bookkeeping with `NORMAL`; through one connection a process, with a busy timeout so that
+/// several processes on one file wait for the lock instead of failing.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating it) the store in `file`, and creates or migrates its schema.
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be opened, or the schema cannot be created.
+    pub async fn open(file: &Path) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite:")
+            .map_err(|source| open_error(file, source))?
+            .filename(file)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10));
+        // One connection: SQLite has one writer, and waiting for the pool is fair where waiting
+        // on SQLite's lock (its busy handler sleeps up to 100 ms a try) is not. Several
+        // processes on one file still wait on the lock, within the busy timeout.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(|source| open_error(file, source))?;
+        migrator().run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+fn open_error(file: &Path, source: sqlx::Error) -> StoreError {
+    StoreError::Open {
+        location: file.display().to_string(),
+        source,
+    }
+}
+
+/// Inserts `events` one statement each (SQLite runs them in process: no round trips to save).
+async fn insert_batch(
+    tx: &mut sqlx::SqliteConnection,
+    events: &[NewEvent],
+) -> Result<Vec<Inserted>, StoreError> {
+    use sqlx::Row as _;
+    let mut inserted = Vec::with_capacity(events.len());
+    for event in events {
+        let row = sqlx::query(INSERT)
+            .bind(&event.route)
+            .bind(&event.method)
+            .bind(&event.uri)
+            .bind(encode_headers(&event.headers))
+            .bind(event.body.as_ref())
+            .bind(event.received_at)
+            .bind(event.idempotency_key.as_deref())
+            .fetch_optional(&mut *tx)
+            .await?;
+        inserted.push(match (row, &event.idempotency_key) {
+            (Some(row), _) => Inserted::New(row.try_get("id")?),
+            (None, Some(key)) => {
+                let row = sqlx::query(FIND_DUPLICATE)
+                    .bind(&event.route)
+                    .bind(key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                Inserted::Duplicate(row.try_get("id")?)
+            }
+            (None, None) => {
+                return Err(StoreError::Corrupt(
+                    "an event without key was not inserted".to_owned(),
+                ))
+            }
+        });
+    }
+    Ok(inserted)
+}
+
+fn migrator() -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("webhook inbox"),
+            MigrationType::Simple,
+            Cow::Borrowed(SCHEMA_V1),
+            false,
+        )]),
+        ..Migrator::DEFAULT
+    }
+}
+
+sql_store!(
+    SqliteStore,
+    &format!(
+        "UPDATE webhook_inbox SET state = 'running', attempts = attempts + 1, \
+         lease_owner = $1, lease_until = $2 WHERE id IN ({DUE}) RETURNING {}",
+        super::sql::COLUMNS
+    ),
+    insert: insert_batch,
+    // WAL with FULL: the commit's WAL frames are synced; with NORMAL, at the next checkpoint.
+    durable: "PRAGMA synchronous = FULL",
+    relaxed: "PRAGMA synchronous = NORMAL"
+);

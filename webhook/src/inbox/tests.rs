@@ -1,0 +1,249 @@
+//! The [`Store`] contract, run on the embedded store and, when `WEBHOOK_TEST_POSTGRES_URL` is
+//! set, on PostgreSQL (each test in a database of its own).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use super::record::now_ms;
+use super::*;
+
+fn event(key: Option<&str>) -> NewEvent {
+    let mut headers = HeaderMap::new();
+    headers.insert("content-type", "application/json".parse().unwrap());
+    NewEvent {
+        route: "events".to_owned(),
+        method: "POST".to_owned(),
+        uri: "/events?x=1".to_owned(),
+        headers,
+        body: Bytes::from_static(br#"{"key":"a"}"#),
+        received_at: now_ms(),
+        idempotency_key: key.map(str::to_owned),
+    }
+}
+
+async fn sqlite(name: &str) -> Arc<dyn Store> {
+    let dir = std::env::temp_dir().join(format!("webhook-inbox-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    open_store(&StoreLocation::Embedded(Some(dir)), 4)
+        .await
+        .expect("the embedded store opens")
+}
+
+/// A fresh PostgreSQL database, or `None` when no server is given (outside CI).
+async fn postgres(name: &str) -> Option<Arc<dyn Store>> {
+    let Ok(url) = std::env::var("WEBHOOK_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set WEBHOOK_TEST_POSTGRES_URL (scripts/postgres.sh)"
+        );
+        eprintln!("skipped on PostgreSQL: WEBHOOK_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    use sqlx::Connection as _;
+    let database = format!("unit_{name}_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("PostgreSQL answers");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {database}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {database}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let mut parsed = url::Url::parse(&url).unwrap();
+    parsed.set_path(&database);
+    Some(
+        open_store(&StoreLocation::Postgres(parsed.to_string()), 8)
+            .await
+            .expect("the PostgreSQL store opens"),
+    )
+}
+
+async fn both(name: &str) -> Vec<(&'static str, Arc<dyn Store>)> {
+    let mut stores = vec![("sqlite", sqlite(name).await)];
+    if let Some(store) = postgres(name).await {
+        stores.push(("postgres", store));
+    }
+    stores
+}
+
+#[tokio::test]
+async fn duplicates_are_found_in_a_batch_and_across_batches() {
+    for (kind, store) in both("dedup").await {
+        let inserted = store
+            .insert_batch(&[
+                event(Some("k1")),
+                event(Some("k1")),
+                event(None),
+                event(None),
+            ])
+            .await
+            .unwrap();
+        let first = inserted[0].id();
+        assert!(matches!(inserted[0], Inserted::New(_)), "{kind}");
+        assert_eq!(inserted[1], Inserted::Duplicate(first), "{kind}");
+        assert!(matches!(inserted[2], Inserted::New(_)), "{kind}");
+        assert!(matches!(inserted[3], Inserted::New(_)), "{kind}");
+        let again = store.insert_batch(&[event(Some("k1"))]).await.unwrap();
+        assert_eq!(again, [Inserted::Duplicate(first)], "{kind}");
+        let stored = store.show(first).await.unwrap().unwrap();
+        assert_eq!(stored.uri, "/events?x=1");
+        assert_eq!(stored.headers["content-type"], "application/json");
+        assert_eq!(stored.body.as_ref(), br#"{"key":"a"}"#);
+        assert_eq!(stored.state, EventState::Queued);
+    }
+}
+
+#[tokio::test]
+async fn claims_leases_retries_and_dead_letters() {
+    for (kind, store) in both("claims").await {
+        let ids: Vec<i64> = store
+            .insert_batch(&[event(Some("a")), event(Some("b"))])
+            .await
+            .unwrap()
+            .into_iter()
+            .map(Inserted::id)
+            .collect();
+        let lease = Duration::from_secs(60);
+        let first = store.claim("w1", lease, 1).await.unwrap();
+        assert_eq!(first.len(), 1, "{kind}");
+        assert_eq!(first[0].attempts, 1);
+        let second = store.claim("w2", lease, 10).await.unwrap();
+        assert_eq!(
+            second.len(),
+            1,
+            "{kind}: the claimed one is not claimed twice"
+        );
+        assert_ne!(first[0].id, second[0].id);
+        assert!(
+            store.claim("w3", lease, 10).await.unwrap().is_empty(),
+            "{kind}"
+        );
+        // Only the holder moves an event.
+        assert!(!store.complete(first[0].id, "w2").await.unwrap(), "{kind}");
+        assert!(store.complete(first[0].id, "w1").await.unwrap(), "{kind}");
+        let retry = Failure::Retry {
+            at: now_ms() - 1,
+            error: "boom".to_owned(),
+        };
+        assert!(store.fail(second[0].id, "w2", retry).await.unwrap());
+        let again = store.claim("w3", lease, 10).await.unwrap();
+        assert_eq!(again.len(), 1, "{kind}: a due retry is claimed");
+        assert_eq!(again[0].attempts, 2);
+        assert_eq!(again[0].last_error.as_deref(), Some("boom"));
+        // A released attempt does not count.
+        assert!(store.release(again[0].id, "w3").await.unwrap());
+        let again = store.claim("w4", lease, 10).await.unwrap();
+        assert_eq!(again[0].attempts, 2, "{kind}");
+        let dead = Failure::Dead {
+            error: "gave up".to_owned(),
+        };
+        assert!(store.fail(again[0].id, "w4", dead).await.unwrap());
+        let dead = store.list(Some(EventState::Dead), 10).await.unwrap();
+        assert_eq!(dead.len(), 1, "{kind}");
+        assert_eq!(dead[0].last_error.as_deref(), Some("gave up"));
+        assert!(store.replay(dead[0].id).await.unwrap(), "{kind}");
+        assert!(
+            !store.replay(dead[0].id).await.unwrap(),
+            "{kind}: queued already"
+        );
+        let replayed = store.claim("w5", lease, 10).await.unwrap();
+        assert_eq!(
+            replayed[0].attempts, 3,
+            "{kind}: the attempt number goes on"
+        );
+        assert_eq!(
+            replayed[0].attempts_before_replay, 2,
+            "{kind}: the policy counts from here"
+        );
+        assert!(store.complete(replayed[0].id, "w5").await.unwrap());
+        let depth = store.depth().await.unwrap();
+        assert_eq!(depth, [(EventState::Done, 2)], "{kind}");
+        assert_eq!(
+            store.purge(EventState::Done, now_ms() + 1).await.unwrap(),
+            2
+        );
+        assert!(store.show(ids[0]).await.unwrap().is_none(), "{kind}");
+        // Its key is forgotten with it.
+        let inserted = store.insert_batch(&[event(Some("a"))]).await.unwrap();
+        assert!(matches!(inserted[0], Inserted::New(_)), "{kind}");
+        store.ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_claimable_again() {
+    for (kind, store) in both("lease").await {
+        store.insert_batch(&[event(None)]).await.unwrap();
+        let taken = store.claim("dead-worker", Duration::ZERO, 1).await.unwrap();
+        assert_eq!(taken.len(), 1, "{kind}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let retaken = store.claim("w2", Duration::from_secs(60), 1).await.unwrap();
+        assert_eq!(retaken.len(), 1, "{kind}: the expired lease is taken over");
+        assert_eq!(retaken[0].attempts, 2);
+        assert!(
+            !store.complete(taken[0].id, "dead-worker").await.unwrap(),
+            "{kind}"
+        );
+        assert!(store.complete(taken[0].id, "w2").await.unwrap(), "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn ends_of_attempts_are_recorded_in_one_batch() {
+    for (kind, store) in both("finish").await {
+        store
+            .insert_batch(&[event(Some("x")), event(Some("y")), event(Some("z"))])
+            .await
+            .unwrap();
+        let claimed = store.claim("w", Duration::from_secs(60), 3).await.unwrap();
+        assert_eq!(claimed.len(), 3, "{kind}");
+        let ends = [
+            Finished {
+                id: claimed[0].id,
+                worker: "w".to_owned(),
+                resolution: Resolution::Done,
+            },
+            Finished {
+                id: claimed[1].id,
+                worker: "w".to_owned(),
+                resolution: Resolution::Failed(Failure::Dead {
+                    error: "no".to_owned(),
+                }),
+            },
+            Finished {
+                id: claimed[2].id,
+                worker: "w".to_owned(),
+                resolution: Resolution::Released,
+            },
+            // Not the holder: nothing changes.
+            Finished {
+                id: claimed[0].id,
+                worker: "other".to_owned(),
+                resolution: Resolution::Released,
+            },
+        ];
+        assert_eq!(
+            store.finish(&ends).await.unwrap(),
+            [true, true, true, false],
+            "{kind}"
+        );
+        let state = |id| {
+            let store = Arc::clone(&store);
+            async move { store.show(id).await.unwrap().unwrap() }
+        };
+        assert_eq!(state(claimed[0].id).await.state, EventState::Done, "{kind}");
+        assert_eq!(state(claimed[1].id).await.state, EventState::Dead, "{kind}");
+        let released = state(claimed[2].id).await;
+        assert_eq!(released.state, EventState::Queued, "{kind}");
+        assert_eq!(
+            released.attempts, 0,
+            "{kind}: a released attempt is not counted"
+        );
+    }
+}

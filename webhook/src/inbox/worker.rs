@@ -1,0 +1,358 @@
+//! The workers: due events are claimed under a lease (as many at once as there are idle
+//! workers), each attempt runs its route's handler with a timeout, and its outcome (done, retry
+//! later, dead letter) is recorded, in batches. They stop claiming at the shutdown
+//! signal, let the running attempts finish within the shutdown timeout, and release the events
+//! of the attempts cut.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::Router;
+use tokio::sync::{watch, Notify, Semaphore};
+use tower::ServiceExt;
+
+use super::delivery::Delivery;
+use super::outcome::{classify, AttemptOutcome};
+use super::record::{from_ms, now_ms, EventRecord};
+use super::recorder::Recorder;
+use super::replay::ReplayTarget;
+use super::retry::RetryPolicy;
+use super::store::{Failure, Finished, Resolution, Store, StoreError};
+use crate::ops::metrics::InboxMetrics;
+
+/// How a route's events are retried and how long its handler may run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RoutePolicy {
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+}
+
+/// What every worker shares.
+pub(crate) struct WorkerContext {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) replay: Router,
+    pub(crate) policies: HashMap<String, RoutePolicy>,
+    pub(crate) default_policy: RoutePolicy,
+    pub(crate) lease: Duration,
+    pub(crate) poll_interval: Duration,
+    pub(crate) committed: Arc<Notify>,
+    pub(crate) metrics: Option<InboxMetrics>,
+}
+
+/// The pool of workers: one dispatcher claims as many due events as there are idle workers, in
+/// one statement, and runs each attempt in a task of its own; a [`Recorder`] commits their ends
+/// in batches.
+pub(crate) struct Workers {
+    /// `true`: stop claiming.
+    stop: watch::Sender<bool>,
+    /// `true`: the shutdown deadline passed; release what runs.
+    abort: watch::Sender<bool>,
+    dispatcher: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Starts `count` workers.
+    pub(crate) fn start(context: Arc<WorkerContext>, count: usize, batch_size: usize) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let (abort, aborted) = watch::channel(false);
+        let dispatcher = Dispatcher {
+            worker: worker_id(),
+            recorder: Recorder::start(Arc::clone(&context.store), batch_size),
+            context,
+            idle: Arc::new(Semaphore::new(count.max(1))),
+            stopped,
+            aborted,
+        };
+        Self {
+            stop,
+            abort,
+            dispatcher: Some(tokio::spawn(dispatcher.run())),
+        }
+    }
+
+    /// Stops claiming events (the shutdown signal).
+    pub(crate) fn stop_claiming(&self) {
+        let _ = self.stop.send(true);
+    }
+
+    /// Waits for the running attempts until `deadline` (`None`: as long as they take); past
+    /// it, cuts them and releases their events. Whether every attempt finished in time.
+    pub(crate) async fn finish(mut self, deadline: Option<tokio::time::Instant>) -> bool {
+        self.stop_claiming();
+        let Some(mut dispatcher) = self.dispatcher.take() else {
+            return true;
+        };
+        let finished = match deadline {
+            None => {
+                let _ = (&mut dispatcher).await;
+                true
+            }
+            Some(deadline) => tokio::time::timeout_at(deadline, &mut dispatcher)
+                .await
+                .is_ok(),
+        };
+        if !finished {
+            tracing::warn!("the shutdown timeout cut running attempts: their events are released");
+            let _ = self.abort.send(true);
+            // Releasing is one short transaction.
+            let _ = tokio::time::timeout(Duration::from_secs(5), dispatcher).await;
+        }
+        finished
+    }
+}
+
+/// This process's worker id in leases: pid and a random part (two replicas may have one pid in
+/// two containers).
+fn worker_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_nanos()),
+    );
+    format!("{}-{:08x}", std::process::id(), hasher.finish() as u32)
+}
+
+/// Claims events for the idle workers and starts their attempts.
+struct Dispatcher {
+    worker: String,
+    context: Arc<WorkerContext>,
+    recorder: Recorder,
+    /// A permit an idle worker.
+    idle: Arc<Semaphore>,
+    stopped: watch::Receiver<bool>,
+    aborted: watch::Receiver<bool>,
+}
+
+impl Dispatcher {
+    async fn run(mut self) {
+        let context = Arc::clone(&self.context);
+        let mut attempts = tokio::task::JoinSet::new();
+        loop {
+            if *self.stopped.borrow() {
+                break;
+            }
+            // Wait for an idle worker (or the stop).
+            let first = tokio::select! {
+                permit = Arc::clone(&self.idle).acquire_owned() => match permit {
+                    Ok(permit) => permit,
+                    Err(_) => break,
+                },
+                // The pool's handle gone without a stop: stop too.
+                changed = self.stopped.changed() => if changed.is_err() { break } else { continue },
+            };
+            let idle = 1 + self.idle.available_permits();
+            // Listen for commits before claiming, so that one made meanwhile wakes us.
+            let committed = context.committed.notified();
+            let mut committed = std::pin::pin!(committed);
+            committed.as_mut().enable();
+            let claimed = match context
+                .store
+                .claim(
+                    &self.worker,
+                    context.lease,
+                    u32::try_from(idle).unwrap_or(u32::MAX),
+                )
+                .await
+            {
+                Ok(claimed) => claimed,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot claim events");
+                    Vec::new()
+                }
+            };
+            let full = claimed.len() == idle;
+            let mut first = Some(first);
+            for event in claimed {
+                let permit = match first.take() {
+                    Some(permit) => permit,
+                    None => match Arc::clone(&self.idle).try_acquire_owned() {
+                        Ok(permit) => permit,
+                        Err(_) => break,
+                    },
+                };
+                let attempt = Attempt {
+                    worker: self.worker.clone(),
+                    context: Arc::clone(&context),
+                    recorder: self.recorder.clone(),
+                    aborted: self.aborted.clone(),
+                };
+                attempts.spawn(async move {
+                    attempt.run(event).await;
+                    drop(permit);
+                });
+            }
+            // Reap the attempts that ended (their results are recorded already).
+            while attempts.try_join_next().is_some() {}
+            drop(first);
+            if full {
+                continue;
+            }
+            tokio::select! {
+                () = committed => {}
+                () = tokio::time::sleep(context.poll_interval) => {}
+                changed = self.stopped.changed() => if changed.is_err() { break },
+            }
+        }
+        while attempts.join_next().await.is_some() {}
+    }
+}
+
+/// One attempt of one event.
+struct Attempt {
+    worker: String,
+    context: Arc<WorkerContext>,
+    recorder: Recorder,
+    aborted: watch::Receiver<bool>,
+}
+
+impl Attempt {
+    /// Runs the attempt of `event` and records its outcome.
+    async fn run(self, event: EventRecord) {
+        let context = Arc::clone(&self.context);
+        let mut aborted = self.aborted.clone();
+        let policy = context
+            .policies
+            .get(&event.route)
+            .copied()
+            .unwrap_or(context.default_policy);
+        let id = event.id;
+        let attempt = event.attempts;
+        // Attempts since the last replay, which the retry policy counts.
+        let counted = attempt.saturating_sub(event.attempts_before_replay);
+        tracing::debug!(id, attempt, route = %event.route, "running a stored event");
+        let known = context.policies.contains_key(&event.route);
+        let run = tokio::spawn(run_handler(context.replay.clone(), event, policy.timeout));
+        let mut run = std::pin::pin!(run);
+        let outcome = tokio::select! {
+            joined = &mut run => match joined {
+                Ok(outcome) => outcome,
+                Err(error) if error.is_panic() => {
+                    AttemptOutcome::Failed(format!("the handler panicked: {}", panic_message(error.into_panic())))
+                }
+                Err(error) => AttemptOutcome::Failed(format!("the handler's task failed: {error}")),
+            },
+            () = until_aborted(&mut aborted) => {
+                run.abort();
+                match self.end(id, Resolution::Released).await {
+                    Ok(_) => tracing::info!(id, "released an event cut by the shutdown"),
+                    Err(error) => tracing::error!(id, %error, "cannot release an event; its lease will expire"),
+                }
+                return;
+            }
+        };
+        let outcome = if known {
+            outcome
+        } else {
+            AttemptOutcome::Failed("no durable route of this program has its name".to_owned())
+        };
+        let resolution = match outcome {
+            AttemptOutcome::Succeeded => Resolution::Done,
+            AttemptOutcome::Failed(error) if policy.retry.gives_up_after(counted) => {
+                tracing::warn!(id, attempt, %error, "dead letter: the last attempt failed");
+                if let Some(metrics) = &context.metrics {
+                    metrics.dead_letter();
+                }
+                let error = format!(
+                    "{error} (attempt {attempt}; {counted} of {} since it was stored or replayed)",
+                    policy.retry.attempts()
+                );
+                Resolution::Failed(Failure::Dead { error })
+            }
+            AttemptOutcome::Failed(error) => {
+                let delay = policy.retry.delay(counted);
+                tracing::info!(id, attempt, %error, retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "attempt failed; retrying later");
+                if let Some(metrics) = &context.metrics {
+                    metrics.retry();
+                }
+                let at = now_ms().saturating_add(super::record::duration_ms(delay));
+                Resolution::Failed(Failure::Retry { at, error })
+            }
+            AttemptOutcome::Permanent(error) => {
+                tracing::warn!(id, attempt, %error, "dead letter: permanent failure");
+                if let Some(metrics) = &context.metrics {
+                    metrics.dead_letter();
+                }
+                Resolution::Failed(Failure::Dead { error })
+            }
+        };
+        match self.end(id, resolution).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                id,
+                "the event's lease was lost before its outcome was recorded"
+            ),
+            Err(error) => {
+                tracing::error!(id, %error, "cannot record an attempt's outcome; the lease will expire and the event run again")
+            }
+        }
+    }
+
+    async fn end(&self, id: i64, resolution: Resolution) -> Result<bool, Arc<StoreError>> {
+        self.recorder
+            .record(Finished {
+                id,
+                worker: self.worker.clone(),
+                resolution,
+            })
+            .await
+    }
+}
+
+/// Returns once the shutdown deadline passed (never, if the pool is gone without one).
+async fn until_aborted(aborted: &mut watch::Receiver<bool>) {
+    if aborted.wait_for(|aborted| *aborted).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Rebuilds the request of `event` and runs it through its handler within `timeout`.
+async fn run_handler(replay: Router, event: EventRecord, timeout: Duration) -> AttemptOutcome {
+    let mut request = http::Request::new(Body::from(event.body));
+    *request.method_mut() = match event.method.parse() {
+        Ok(method) => method,
+        Err(_) => {
+            return AttemptOutcome::Permanent(format!(
+                "stored method {:?} is invalid",
+                event.method
+            ))
+        }
+    };
+    *request.uri_mut() = match event.uri.parse() {
+        Ok(uri) => uri,
+        Err(_) => {
+            return AttemptOutcome::Permanent(format!("stored URI {:?} is invalid", event.uri))
+        }
+    };
+    *request.headers_mut() = event.headers;
+    request.extensions_mut().insert(Delivery::new(
+        event.id,
+        event.attempts,
+        from_ms(event.received_at),
+    ));
+    request
+        .extensions_mut()
+        .insert(ReplayTarget(Arc::from(event.route.as_str())));
+    match tokio::time::timeout(timeout, replay.oneshot(request)).await {
+        Ok(Ok(response)) => classify(response).await,
+        Ok(Err(never)) => match never {},
+        Err(_) => AttemptOutcome::Failed(format!(
+            "the handler did not finish within {} ms",
+            timeout.as_millis()
+        )),
+    }
+}
+
+/// The message of a panic.
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => payload.downcast_ref::<&str>().map_or_else(
+            || "(no message)".to_owned(),
+            |message| (*message).to_owned(),
+        ),
+    }
+}
