@@ -5,6 +5,8 @@
 #
 #   benches/durable/run.sh [SECONDS_A_ROUND] [ROUNDS]        (default 10 s, 2 rounds)
 #   WEBHOOK_INBOX_BATCH_SIZE=1 benches/durable/run.sh        (the batch size's effect)
+#   CONNECTIONS=256 benches/durable/run.sh                   (wrk's connections, default 32:
+#                                                              more events share a commit)
 #
 # PostgreSQL: a throwaway cluster (scripts/postgres.sh) with fsync on, as in production: a
 # commit reaches the disk before the 202, on both stores.
@@ -13,9 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-10}"
 rounds="${2:-2}"
+connections="${CONNECTIONS:-32}"
 export CARGO_INCREMENTAL=0
 cargo build --release --locked --example durable_hook >/dev/null
-program="$PWD/target/release/examples/durable_hook"
+program="${CARGO_TARGET_DIR:-$PWD/target}/release/examples/durable_hook"
 script="$PWD/benches/durable/unique_id.lua"
 
 eval "$(WEBHOOK_PG_FSYNC=on scripts/postgres.sh start)"
@@ -47,10 +50,10 @@ bench_store() {
     curl -sf "http://$addr/readyz" >/dev/null && break
     sleep 0.1
   done
-  echo "== $label (batch size ${WEBHOOK_INBOX_BATCH_SIZE:-128}, ${seconds}s a round)"
+  echo "== $label (batch size ${WEBHOOK_INBOX_BATCH_SIZE:-128}, $connections connections, ${seconds}s a round)"
   for round in $(seq "$rounds"); do
     for path in /fast /events; do
-      result="$(wrk -t 2 -c 32 -d "${seconds}s" --latency -s "$script" "http://$addr$path")"
+      result="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency -s "$script" "http://$addr$path")"
       rps="$(awk '/Requests\/sec/ {print $2}' <<<"$result")"
       p50="$(awk '$1 == "50%" {print $2}' <<<"$result")"
       p99="$(awk '$1 == "99%" {print $2}' <<<"$result")"

@@ -8,7 +8,7 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::record::{encode_headers, Inserted, NewEvent};
-use super::sql::{sql_store, DUE, FIND_DUPLICATE};
+use super::sql::{claim_statement, sql_store, FIND_DUPLICATE, FINISHED_INDEX};
 use super::store::StoreError;
 
 /// The schema, version by version.
@@ -134,27 +134,35 @@ async fn insert_batch(
     Ok(outcomes)
 }
 
+/// The claim statement (see [`claim_statement`]).
+static POSTGRES_CLAIM: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| claim_statement(" FOR UPDATE SKIP LOCKED"));
+
 fn migrator() -> Migrator {
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("webhook inbox"),
-            MigrationType::Simple,
-            Cow::Borrowed(SCHEMA_V1),
-            false,
-        )]),
+        migrations: Cow::Owned(vec![
+            Migration::new(
+                1,
+                Cow::Borrowed("webhook inbox"),
+                MigrationType::Simple,
+                Cow::Borrowed(SCHEMA_V1),
+                false,
+            ),
+            Migration::new(
+                2,
+                Cow::Borrowed("webhook inbox: finished events by time"),
+                MigrationType::Simple,
+                Cow::Borrowed(FINISHED_INDEX),
+                false,
+            ),
+        ]),
         ..Migrator::DEFAULT
     }
 }
 
 sql_store!(
     PostgresStore,
-    &format!(
-        "UPDATE webhook_inbox SET state = 'running', attempts = attempts + 1, \
-         lease_owner = $1, lease_until = $2 WHERE id IN ({DUE} FOR UPDATE SKIP LOCKED) \
-         RETURNING {}",
-        super::sql::COLUMNS
-    ),
+    POSTGRES_CLAIM.as_str(),
     insert: insert_batch,
     durable: "SET synchronous_commit = on",
     relaxed: "SET synchronous_commit = off"

@@ -164,7 +164,11 @@ async fn janitor(
         if let Some(metrics) = &metrics {
             match store.depth().await {
                 Ok(depth) => {
-                    for state in EventState::ALL {
+                    // Done events are not counted (`Store::depth`).
+                    for state in EventState::ALL
+                        .into_iter()
+                        .filter(|state| *state != EventState::Done)
+                    {
                         let count = depth
                             .iter()
                             .find(|(known, _)| *known == state)

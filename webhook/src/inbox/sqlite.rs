@@ -12,7 +12,7 @@ use sqlx::sqlite::{
 };
 
 use super::record::{encode_headers, Inserted, NewEvent};
-use super::sql::{sql_store, DUE, FIND_DUPLICATE, INSERT};
+use super::sql::{claim_statement, sql_store, FIND_DUPLICATE, FINISHED_INDEX, INSERT};
 use super::store::StoreError;
 
 /// The schema, version by version.
@@ -119,28 +119,79 @@ async fn insert_batch(
     Ok(inserted)
 }
 
+/// The claim statement (see [`claim_statement`]).
+static SQLITE_CLAIM: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| claim_statement(""));
+
 fn migrator() -> Migrator {
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("webhook inbox"),
-            MigrationType::Simple,
-            Cow::Borrowed(SCHEMA_V1),
-            false,
-        )]),
+        migrations: Cow::Owned(vec![
+            Migration::new(
+                1,
+                Cow::Borrowed("webhook inbox"),
+                MigrationType::Simple,
+                Cow::Borrowed(SCHEMA_V1),
+                false,
+            ),
+            Migration::new(
+                2,
+                Cow::Borrowed("webhook inbox: finished events by time"),
+                MigrationType::Simple,
+                Cow::Borrowed(FINISHED_INDEX),
+                false,
+            ),
+        ]),
         ..Migrator::DEFAULT
     }
 }
 
 sql_store!(
     SqliteStore,
-    &format!(
-        "UPDATE webhook_inbox SET state = 'running', attempts = attempts + 1, \
-         lease_owner = $1, lease_until = $2 WHERE id IN ({DUE}) RETURNING {}",
-        super::sql::COLUMNS
-    ),
+    SQLITE_CLAIM.as_str(),
     insert: insert_batch,
     // WAL with FULL: the commit's WAL frames are synced; with NORMAL, at the next checkpoint.
     durable: "PRAGMA synchronous = FULL",
     relaxed: "PRAGMA synchronous = NORMAL"
 );
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row as _;
+
+    use super::*;
+
+    /// The claim reads the due events in the order of the `(state, run_at)` index and stops at
+    /// its limit: no sort of every queued event (a temporary B-tree), which made each claim
+    /// cost as much as the backlog.
+    #[tokio::test]
+    async fn a_claim_reads_an_index_in_order_without_sorting_the_backlog() {
+        let dir = std::env::temp_dir().join(format!(
+            "webhook-claim-plan-{}-{}",
+            std::process::id(),
+            super::super::record::now_ms()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
+        let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {}", SQLITE_CLAIM.as_str()))
+            .bind("worker")
+            .bind(0_i64)
+            .bind(0_i64)
+            .bind(8_i64)
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+        let plan: Vec<String> = plan
+            .iter()
+            .map(|row| row.try_get::<String, _>("detail").unwrap())
+            .collect();
+        assert!(
+            plan.iter().all(|step| !step.contains("TEMP B-TREE")),
+            "the claim sorts: {plan:#?}"
+        );
+        assert!(
+            plan.iter()
+                .any(|step| step.contains("INDEX webhook_inbox_due (state=? AND run_at<?)")),
+            "the claim does not read the due index: {plan:#?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

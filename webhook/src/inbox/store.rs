@@ -137,7 +137,8 @@ pub trait Store: Send + Sync + 'static {
     /// idempotency keys; how many.
     fn purge(&self, state: EventState, before: i64) -> StoreFuture<'_, u64>;
 
-    /// The number of events in each state.
+    /// The number of events queued, running and dead (done events are not counted: the
+    /// store keeps them for days, and this is read every few seconds).
     fn depth(&self) -> StoreFuture<'_, Vec<(EventState, u64)>>;
 
     /// Whether the database answers.

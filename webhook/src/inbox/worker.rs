@@ -250,7 +250,12 @@ impl Attempt {
             AttemptOutcome::Failed("no durable route of this program has its name".to_owned())
         };
         let resolution = match outcome {
-            AttemptOutcome::Succeeded => Resolution::Done,
+            AttemptOutcome::Succeeded => {
+                if let Some(metrics) = &context.metrics {
+                    metrics.completed();
+                }
+                Resolution::Done
+            }
             AttemptOutcome::Failed(error) if policy.retry.gives_up_after(counted) => {
                 tracing::warn!(id, attempt, %error, "dead letter: the last attempt failed");
                 if let Some(metrics) = &context.metrics {

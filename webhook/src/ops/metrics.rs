@@ -7,7 +7,8 @@
 //! | `webhook_request_duration_seconds` | histogram | `route` |
 //! | `webhook_rejections_total` | counter | `stage` ([`RejectionStage`]) |
 //! | `webhook_requests_in_flight` | gauge | |
-//! | `webhook_inbox_events` | gauge | `state` (`queued`, `running`, `done`, `dead`): the durable routes' events in the store, read every few seconds |
+//! | `webhook_inbox_events` | gauge | `state` (`queued`, `running`, `dead`): the durable routes' events in the store, read every few seconds (done events are not counted: the store keeps days of them) |
+//! | `webhook_inbox_completed_total` | counter | |
 //! | `webhook_inbox_retries_total` | counter | |
 //! | `webhook_inbox_dead_letters_total` | counter | |
 //!
@@ -16,7 +17,7 @@
 //! has the path: never the raw path, so the number of series stays bounded.
 //!
 //! The inbox series exist in every webhook (at `0` without durable routes); the retries and dead
-//! letters are those of this process's workers, the events by state those of the whole store.
+//! letters are those of this process's workers (and the completed events), the events by state those of the whole store.
 
 use std::sync::{Arc, OnceLock};
 
@@ -244,6 +245,7 @@ impl EncodeLabelSet for StateLabel {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct InboxMetrics {
     events: Family<StateLabel, Gauge>,
+    completed: Counter,
     retries: Counter,
     dead_letters: Counter,
 }
@@ -251,13 +253,18 @@ pub(crate) struct InboxMetrics {
 #[cfg_attr(not(feature = "durable"), allow(dead_code))]
 impl InboxMetrics {
     fn register(&self, registry: &mut Registry) {
-        for state in ["queued", "running", "done", "dead"] {
+        for state in ["queued", "running", "dead"] {
             let _ = self.events.get_or_create(&StateLabel(state));
         }
         registry.register(
             "webhook_inbox_events",
             "Events of the durable routes in the store, by state",
             self.events.clone(),
+        );
+        registry.register(
+            "webhook_inbox_completed",
+            "Durable events whose attempt succeeded, by this process's workers",
+            self.completed.clone(),
         );
         registry.register(
             "webhook_inbox_retries",
@@ -276,6 +283,11 @@ impl InboxMetrics {
         self.events
             .get_or_create(&StateLabel(state))
             .set(i64::try_from(count).unwrap_or(i64::MAX));
+    }
+
+    /// Counts an event done.
+    pub(crate) fn completed(&self) {
+        self.completed.inc();
     }
 
     /// Counts a retry.
@@ -328,6 +340,7 @@ mod tests {
             "webhook_requests_in_flight 0",
             r#"webhook_inbox_events{state="dead"} 0"#,
             "webhook_inbox_retries_total 0",
+            "webhook_inbox_completed_total 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }
