@@ -20,6 +20,8 @@
 mod cel;
 #[cfg(feature = "cel")]
 mod cel_data;
+#[cfg(feature = "cel")]
+mod cel_regex;
 mod dispatch;
 mod event;
 mod path;
