@@ -4,10 +4,11 @@
 //! that matches against a pattern taken from the request (`data.body.json.a.matches(
 //! data.body.json.b)`) let a sender make one request cost seconds of CPU with a 4 KiB pattern
 //! of a few thousand `.` (found by the `cel` fuzz target: 1.7 s an evaluation). This one is
-//! registered instead (the crate's `regex` feature is off): the compiled program is capped at
-//! [`SIZE_LIMIT`] and its nesting at [`NEST_LIMIT`] (a pattern past them is an evaluation error,
-//! so no match), and compiled patterns are kept in a small cache, so that a filter's literal
-//! pattern is compiled once rather than at every request.
+//! registered instead (the crate's `regex` feature is off): a pattern is at most
+//! [`MAX_PATTERN_LENGTH`] bytes, its compiled program at most [`SIZE_LIMIT`], its nesting at most
+//! [`NEST_LIMIT`] (a pattern past them is an evaluation error, so no match), and compiled
+//! patterns are kept in a small cache, so that a filter's literal pattern is compiled once
+//! rather than at every request.
 
 use std::sync::LazyLock;
 
@@ -17,18 +18,18 @@ use cel::ExecutionError;
 use quick_cache::sync::Cache;
 use regex::{Regex, RegexBuilder};
 
+/// The longest pattern accepted, in bytes: longer ones are refused before they are parsed.
+pub(crate) const MAX_PATTERN_LENGTH: usize = 1024;
+
 /// The largest compiled program a pattern may take (the regex crate's `size_limit`; its
 /// default is 10 MiB).
-pub(crate) const SIZE_LIMIT: usize = 256 * 1024;
+pub(crate) const SIZE_LIMIT: usize = 64 * 1024;
 
 /// The deepest nesting of groups and repetitions a pattern may have.
 pub(crate) const NEST_LIMIT: u32 = 64;
 
 /// How many patterns (and refusals) are kept compiled.
 const CACHED_PATTERNS: usize = 512;
-
-/// Patterns longer than this are not cached (they are compiled, within the limits, each time).
-const CACHED_PATTERN_LENGTH: usize = 1024;
 
 static COMPILED: LazyLock<Cache<String, Result<Regex, String>>> =
     LazyLock::new(|| Cache::new(CACHED_PATTERNS));
@@ -43,10 +44,13 @@ fn compile(pattern: &str) -> Result<Regex, String> {
         .map_err(|error| error.to_string())
 }
 
-/// The compiled `pattern`, from the cache when it is short enough to be kept.
+/// The compiled `pattern`, from the cache when it was compiled before.
 fn compiled(pattern: &str) -> Result<Regex, String> {
-    if pattern.len() > CACHED_PATTERN_LENGTH {
-        return compile(pattern);
+    if pattern.len() > MAX_PATTERN_LENGTH {
+        return Err(format!(
+            "the pattern is {} bytes long, more than the {MAX_PATTERN_LENGTH} accepted",
+            pattern.len()
+        ));
     }
     if let Some(known) = COMPILED.get(pattern) {
         return known;
@@ -83,11 +87,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pattern_past_the_size_limit_is_refused_quickly() {
+    fn a_pattern_past_the_limits_is_refused_quickly() {
         // What the fuzz target found, in substance: thousands of Unicode `.`.
         let pattern = "......\u{0}$......".repeat(300);
         let started = std::time::Instant::now();
-        let refused = compile(&pattern).unwrap_err();
+        let refused = compiled(&pattern).unwrap_err();
+        assert!(refused.contains("more than the 1024 accepted"), "{refused}");
+        // Within the length, past the compiled size.
+        let refused = compiled(&".".repeat(1000)).unwrap_err();
         assert!(refused.contains("size limit"), "{refused}");
         assert!(
             started.elapsed() < std::time::Duration::from_millis(500),
