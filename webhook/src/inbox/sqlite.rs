@@ -69,8 +69,29 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|source| open_error(file, source))?;
-        migrator().run(&pool).await?;
+        migrate(&pool).await?;
         Ok(Self { pool })
+    }
+}
+
+/// Runs the migrations, again when another process on the same file ran them at the same
+/// time: sqlx locks the migrations of PostgreSQL, not those of SQLite, so two replicas starting
+/// together both apply the first one, and the second's bookkeeping row fails (`UNIQUE
+/// constraint failed: _sqlx_migrations.version`). The schema statements are idempotent
+/// (`IF NOT EXISTS`): reading the applied migrations again settles it.
+async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
+    const ATTEMPTS: u64 = 5;
+    let mut attempt = 1;
+    loop {
+        match migrator().run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(error) if attempt < ATTEMPTS => {
+                tracing::debug!(%error, attempt, "migrating the inbox again (another process migrated it)");
+                tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
+                attempt += 1;
+            }
+            Err(error) => return Err(error.into()),
+        }
     }
 }
 
@@ -158,6 +179,33 @@ mod tests {
     use sqlx::Row as _;
 
     use super::*;
+
+    /// Two processes opening one new file at once both migrate it: neither fails.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_stores_opening_one_new_file_at_once_both_open() {
+        let dir = std::env::temp_dir().join(format!(
+            "webhook-migrate-race-{}-{}",
+            std::process::id(),
+            super::super::record::now_ms()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        for round in 0..20 {
+            let file = dir.join(format!("inbox-{round}.sqlite3"));
+            let (a, b) = tokio::join!(
+                tokio::spawn({
+                    let file = file.clone();
+                    async move { SqliteStore::open(&file).await }
+                }),
+                tokio::spawn({
+                    let file = file.clone();
+                    async move { SqliteStore::open(&file).await }
+                }),
+            );
+            a.unwrap().unwrap();
+            b.unwrap().unwrap();
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// The claim reads the due events in the order of the `(state, run_at)` index and stops at
     /// its limit: no sort of every queued event (a temporary B-tree), which made each claim
