@@ -1,14 +1,13 @@
 //! [`PostgresStore`]: the store shared by several replicas, on PostgreSQL (through sqlx).
 
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::record::{encode_headers, Inserted, NewEvent};
-use super::sql::{claim_statement, sql_store, FIND_DUPLICATE, FINISHED_INDEX};
+use super::sql::{claim_statement, sql_store, FIND_DUPLICATE};
 use super::store::StoreError;
 
 /// The schema, version by version.
@@ -139,25 +138,7 @@ static POSTGRES_CLAIM: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| claim_statement(" FOR UPDATE SKIP LOCKED"));
 
 fn migrator() -> Migrator {
-    Migrator {
-        migrations: Cow::Owned(vec![
-            Migration::new(
-                1,
-                Cow::Borrowed("webhook inbox"),
-                MigrationType::Simple,
-                Cow::Borrowed(SCHEMA_V1),
-                false,
-            ),
-            Migration::new(
-                2,
-                Cow::Borrowed("webhook inbox: finished events by time"),
-                MigrationType::Simple,
-                Cow::Borrowed(FINISHED_INDEX),
-                false,
-            ),
-        ]),
-        ..Migrator::DEFAULT
-    }
+    super::sql::migrator(SCHEMA_V1)
 }
 
 sql_store!(

@@ -42,6 +42,29 @@ pub(crate) fn claim_statement(lock: &str) -> String {
     )
 }
 
+/// The migrations of a store whose first schema is `schema_v1` (the stores differ only there):
+/// 1, the table and its due index; 2, [`FINISHED_INDEX`].
+pub(crate) fn migrator(schema_v1: &'static str) -> sqlx::migrate::Migrator {
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    use std::borrow::Cow;
+    let migration = |version, description, sql| {
+        Migration::new(
+            version,
+            Cow::Borrowed(description),
+            MigrationType::Simple,
+            Cow::Borrowed(sql),
+            false,
+        )
+    };
+    Migrator {
+        migrations: Cow::Owned(vec![
+            migration(1, "webhook inbox", schema_v1),
+            migration(2, "webhook inbox: finished events by time", FINISHED_INDEX),
+        ]),
+        ..Migrator::DEFAULT
+    }
+}
+
 /// The index the purge reads (done or dead events by the time they finished): without it,
 /// each purge read every event of the state (the second migration of both stores).
 pub(crate) const FINISHED_INDEX: &str =

@@ -1,18 +1,17 @@
 //! [`SqliteStore`]: the embedded store, a SQLite file in WAL mode (through sqlx, as
 //! PostgreSQL is: one SQL layer for both).
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
 use super::record::{encode_headers, Inserted, NewEvent};
-use super::sql::{claim_statement, sql_store, FIND_DUPLICATE, FINISHED_INDEX, INSERT};
+use super::sql::{claim_statement, sql_store, FIND_DUPLICATE, INSERT};
 use super::store::StoreError;
 
 /// The schema, version by version.
@@ -144,25 +143,7 @@ async fn insert_batch(
 static SQLITE_CLAIM: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| claim_statement(""));
 
 fn migrator() -> Migrator {
-    Migrator {
-        migrations: Cow::Owned(vec![
-            Migration::new(
-                1,
-                Cow::Borrowed("webhook inbox"),
-                MigrationType::Simple,
-                Cow::Borrowed(SCHEMA_V1),
-                false,
-            ),
-            Migration::new(
-                2,
-                Cow::Borrowed("webhook inbox: finished events by time"),
-                MigrationType::Simple,
-                Cow::Borrowed(FINISHED_INDEX),
-                false,
-            ),
-        ]),
-        ..Migrator::DEFAULT
-    }
+    super::sql::migrator(SCHEMA_V1)
 }
 
 sql_store!(
