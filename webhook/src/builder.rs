@@ -779,8 +779,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 .find(|route| route.durable_options().is_some())
             {
                 panic!(
-                    "the HTTP route {:?} is durable: it is served by `Webhook::serve` or \
-                     `main!()`, which open its store{}",
+                    "the HTTP route {:?} is durable: it is served by `Webhook::serve`, \
+                     `main!()`, `TestServer::spawn` or `Webhook::into_router_with_inbox`, \
+                     which open its store{}",
                     route.route_name(),
                     if cfg!(feature = "durable") {
                         ""
@@ -912,32 +913,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         F: Future<Output = ()> + Send + 'static,
     {
         #[cfg(feature = "durable")]
-        let (built, workers) = {
-            let mut webhook = self;
-            let inbox = if webhook.has_durable_routes() {
-                webhook.check_durable_names()?;
-                let inbox = crate::inbox::Inbox::open(webhook.inbox.clone()).await?;
-                let store = Arc::clone(&inbox.store);
-                webhook.ops.readiness.add_check("store".into(), move || {
-                    let store = Arc::clone(&store);
-                    async move { store.ping().await }
-                });
-                Some(inbox)
-            } else {
-                None
-            };
-            let metrics = webhook.ops.metrics.as_ref().map(Metrics::inbox);
-            let built = webhook.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()))?;
-            let workers = match (&inbox, &built.durable) {
-                (Some(inbox), Some(durable)) => Some(inbox.start_workers(
-                    durable.replay.clone(),
-                    durable.policies.clone(),
-                    metrics,
-                )),
-                _ => None,
-            };
-            (built, workers)
-        };
+        let (built, workers) = self.build_with_inbox().await?;
         #[cfg(not(feature = "durable"))]
         let built = self.build()?;
         let admin = match built.admin {
@@ -981,6 +957,85 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             let _ = task.await;
         }
         served
+    }
+
+    /// The router, as [`into_router`](Webhook::into_router), and the running inbox of the
+    /// durable routes (the `durable` feature): their store is opened (its schema created or
+    /// migrated), `/readyz` checks it, and the workers that run their handlers are started.
+    /// This is how an application that serves the webhook inside its own axum server, with
+    /// its own listener, uses durable routes; a webhook without durable routes gets idle
+    /// [`InboxWorkers`](crate::inbox::InboxWorkers).
+    ///
+    /// Keep the workers while the router serves, and call
+    /// [`InboxWorkers::shutdown`](crate::inbox::InboxWorkers::shutdown) when the application
+    /// stops: running attempts finish (or their events go back to the queue). Dropping them
+    /// stops the claiming: the events stay stored for the next start.
+    ///
+    /// ```no_run
+    /// use webhook::prelude::*;
+    /// use webhook::inbox::Durable;
+    ///
+    /// async fn store_it(event: HttpEvent) -> StatusCode {
+    ///     StatusCode::OK
+    /// }
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let stripe = HttpRoute::new(Method::POST, "/stripe", store_it)
+    ///     .durable(Durable::new().idempotency_json("id"));
+    /// let webhook = Webhook::new().http_route(stripe);
+    /// let (hooks, workers) = webhook.into_router_with_inbox().await?;
+    /// let app = axum::Router::new().nest_service("/hooks", hooks);
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+    /// axum::serve(listener, app).with_graceful_shutdown(webhook::shutdown_signal()).await?;
+    /// workers.shutdown(Some(std::time::Duration::from_secs(25))).await;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The store cannot be opened, two durable routes have one name, or a [`PathConflict`].
+    ///
+    /// # Panics
+    ///
+    /// As [`into_router`](Webhook::into_router), for a missing state.
+    #[cfg(feature = "durable")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
+    pub async fn into_router_with_inbox(
+        self,
+    ) -> Result<(Router, crate::inbox::InboxWorkers), ServeError> {
+        let (built, workers) = self.build_with_inbox().await?;
+        built.readiness.ready();
+        Ok((built.router, crate::inbox::InboxWorkers::new(workers)))
+    }
+
+    /// The router and what the server needs to run it, with the inbox of the durable routes
+    /// open and its workers started (none without durable routes).
+    #[cfg(feature = "durable")]
+    pub(crate) async fn build_with_inbox(
+        mut self,
+    ) -> Result<(Built, Option<crate::inbox::Workers>), ServeError> {
+        let inbox = if self.has_durable_routes() {
+            self.check_durable_names()?;
+            let inbox = crate::inbox::Inbox::open(self.inbox.clone()).await?;
+            let store = Arc::clone(&inbox.store);
+            self.ops.readiness.add_check("store".into(), move || {
+                let store = Arc::clone(&store);
+                async move { store.ping().await }
+            });
+            Some(inbox)
+        } else {
+            None
+        };
+        let metrics = self.ops.metrics.as_ref().map(Metrics::inbox);
+        let built = self.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()))?;
+        let workers = match (&inbox, &built.durable) {
+            (Some(inbox), Some(durable)) => {
+                Some(inbox.start_workers(durable.replay.clone(), durable.policies.clone(), metrics))
+            }
+            _ => None,
+        };
+        Ok((built, workers))
     }
 
     /// Two durable routes with one name would share their events: refused at start.

@@ -30,4 +30,10 @@ fn bad_json_path() -> StatusCode {
     StatusCode::OK
 }
 
+// A CEL key is checked as a filter is: `data` has no field `hedaers`.
+#[on(http(post), path = "/f", durable, idempotency_key = cel(r#"data.hedaers["Webhook-Id"]"#))]
+fn bad_cel_key() -> StatusCode {
+    StatusCode::OK
+}
+
 fn main() {}

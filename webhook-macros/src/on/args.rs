@@ -141,8 +141,8 @@ pub const ARGUMENTS: &[Argument] = &[
     Argument::new(Key::Verify,         "verify",           "`verify = function`",             Routes::Http),
     Argument::new(Key::Durable,        "durable",          "`durable`",                       Routes::Http)
         .usage("as a word, without a value: `#[on(http(post), path = \"/stripe\", durable)]`"),
-    Argument::new(Key::Idempotency, "idempotency_key",  "`idempotency_key = header(\"…\")` or `json(\"…\")`", Routes::Http)
-        .usage("`idempotency_key = header(\"Webhook-Id\")` or `idempotency_key = json(\"data.object.id\")` (where the value that identifies an event is)"),
+    Argument::new(Key::Idempotency, "idempotency_key",  "`idempotency_key = header(\"…\")`, `json(\"…\")` or `cel(\"…\")`", Routes::Http)
+        .usage("`idempotency_key = header(\"Webhook-Id\")`, `idempotency_key = json(\"data.object.id\")` or `idempotency_key = cel(\"<CEL>\")` (where the value that identifies an event is)"),
     Argument::new(Key::MaxAttempts,    "max_attempts",     "`max_attempts = N`",              Routes::Http),
     Argument::new(Key::Auth,           "auth",             "`auth = function`",               Routes::Notifications),
 ];
@@ -214,7 +214,8 @@ mod tests {
              `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
              `filter = function`, `priority = N`, `auth = function`; for an HTTP route: `http` or \
              `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`, \
-             `durable`, `idempotency_key = header(\"…\")` or `json(\"…\")`, `max_attempts = N`"
+             `durable`, `idempotency_key = header(\"…\")`, `json(\"…\")` or `cel(\"…\")`, \
+             `max_attempts = N`"
         );
         assert_eq!(
             names(),

@@ -53,13 +53,15 @@ pub enum KeySource {
     Header(LitStr),
     /// `json("data.object.id")`, checked.
     Json(LitStr),
+    /// `cel("data.headers[\"X-Shop\"] + \":\" + data.body.json.id")`, checked.
+    Cel(LitStr),
 }
 
 impl KeySource {
     /// The literal, for spans.
     pub fn literal(&self) -> &LitStr {
         match self {
-            Self::Header(literal) | Self::Json(literal) => literal,
+            Self::Header(literal) | Self::Json(literal) | Self::Cel(literal) => literal,
         }
     }
 }

@@ -47,7 +47,7 @@ pub struct CelFilter {
 /// Why a CEL filter is refused: its syntax, or the names it uses (the `cel` feature).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
-#[error("invalid CEL filter `{expression}`:\n{}", display_problems(.problems))]
+#[error("invalid CEL expression `{expression}`:\n{}", display_problems(.problems))]
 pub struct CelFilterError {
     /// The expression.
     pub expression: String,
@@ -99,12 +99,17 @@ impl CelFilter {
 
     /// Evaluates the filter for `request`.
     pub fn evaluate(&self, request: &Request) -> Result<bool, CelEvalError> {
-        let mut context = Context::with_env(Arc::clone(&ENV));
-        context.add_variable_as_val("data", Box::new(Data(request)));
-        match self.program.execute(&context)? {
+        match self.value(request)? {
             Value::Bool(result) => Ok(result),
             other => Err(CelEvalError::NotABool(other)),
         }
+    }
+
+    /// The value of the expression for `request`, whatever its type (an idempotency key's).
+    pub(crate) fn value(&self, request: &Request) -> Result<Value, cel::ExecutionError> {
+        let mut context = Context::with_env(Arc::clone(&ENV));
+        context.add_variable_as_val("data", Box::new(Data(request)));
+        self.program.execute(&context)
     }
 }
 
@@ -119,6 +124,15 @@ impl Filter for CelFilter {
         }
     }
 }
+
+/// Two filters are equal when their expressions are: one source compiles to one program.
+impl PartialEq for CelFilter {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Eq for CelFilter {}
 
 impl fmt::Debug for CelFilter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -333,7 +347,7 @@ mod tests {
         let error = CelFilter::new("data.url.pth == \"/\"").unwrap_err();
         assert_eq!(error.problems.len(), 1);
         assert_eq!((error.problems[0].line, error.problems[0].column), (1, 9));
-        assert!(error.to_string().starts_with("invalid CEL filter `data.url.pth == \"/\"`:\n`data.url` has no field `pth`; did you mean `data.url.path`?"));
+        assert!(error.to_string().starts_with("invalid CEL expression `data.url.pth == \"/\"`:\n`data.url` has no field `pth`; did you mean `data.url.path`?"));
         let error = CelFilter::new("data.method ==").unwrap_err();
         assert!(error.problems[0].message.starts_with("syntax error"));
     }

@@ -61,6 +61,19 @@ impl Durable {
         self.idempotency_key(IdempotencyKey::json(path))
     }
 
+    /// Deduplicates events on the value of the CEL expression `source` over the request's
+    /// `data` (a string or an integer; see [`IdempotencyKey::Cel`]).
+    ///
+    /// # Panics
+    ///
+    /// When `source` is not a valid expression over `data`.
+    #[cfg(feature = "cel")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
+    #[must_use]
+    pub fn idempotency_cel(self, source: &str) -> Self {
+        self.idempotency_key(IdempotencyKey::cel(source))
+    }
+
     /// This route's retry policy, instead of the webhook's.
     #[must_use]
     pub fn retry(mut self, policy: RetryPolicy) -> Self {

@@ -28,6 +28,14 @@ pub enum IdempotencyKey {
     /// A string or a number at a path of the JSON body (`id`, `data.event.id`: Stripe's event
     /// id). A body without it has no key.
     Json(JsonPath),
+    /// The value of a CEL expression over the request's `data`, as a route's CEL filter reads
+    /// it (the `cel` feature): a key made of several fields
+    /// (`data.headers["X-Shopify-Shop-Domain"] + ":" + data.body.json.id`), or found where a
+    /// path cannot say. A string (not empty) or an integer is the key; any other value, or an
+    /// expression that fails on the request (a missing field), is no key.
+    #[cfg(feature = "cel")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
+    Cel(crate::http::CelFilter),
 }
 
 impl IdempotencyKey {
@@ -65,6 +73,37 @@ impl IdempotencyKey {
         }
     }
 
+    /// The key is the value of the CEL expression `source` over the request's `data` (the
+    /// `cel` feature; `#[on]` checks the expression at compile time).
+    ///
+    /// # Panics
+    ///
+    /// When `source` is not a valid expression over `data`: a bug in the program, found at
+    /// start.
+    ///
+    /// ```
+    /// use webhook::inbox::IdempotencyKey;
+    /// use webhook::Request;
+    ///
+    /// let key = IdempotencyKey::cel(r#"data.headers["X-Shop"] + ":" + string(data.body.json.id)"#);
+    /// let request = Request::from_request(
+    ///     http::Request::builder()
+    ///         .header("x-shop", "acme")
+    ///         .header("content-type", "application/json")
+    ///         .body(r#"{"id": 42}"#)
+    ///         .unwrap(),
+    /// );
+    /// assert_eq!(key.read(&request).as_deref(), Some("acme:42"));
+    /// ```
+    #[cfg(feature = "cel")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
+    pub fn cel(source: &str) -> Self {
+        match crate::http::CelFilter::new(source) {
+            Ok(expression) => Self::Cel(expression),
+            Err(error) => panic!("invalid idempotency key: {error}"),
+        }
+    }
+
     /// The key of `request`, if it has one.
     pub fn read(&self, request: &Request) -> Option<String> {
         match self {
@@ -79,6 +118,20 @@ impl IdempotencyKey {
                 Some(Value::String(text)) if !text.is_empty() => Some(text.clone()),
                 Some(Value::Number(number)) => Some(number.to_string()),
                 _ => None,
+            },
+            #[cfg(feature = "cel")]
+            Self::Cel(expression) => match expression.value(request) {
+                Ok(cel::Value::String(text)) if !text.is_empty() => Some(text.as_str().to_owned()),
+                Ok(cel::Value::Int(number)) => Some(number.to_string()),
+                Ok(cel::Value::UInt(number)) => Some(number.to_string()),
+                Ok(other) => {
+                    tracing::debug!(key = %expression.source(), value = ?other, "the CEL idempotency key is not a string or an integer: no key");
+                    None
+                }
+                Err(error) => {
+                    tracing::debug!(key = %expression.source(), %error, "the CEL idempotency key failed: no key");
+                    None
+                }
             },
         }
     }
@@ -100,6 +153,41 @@ mod tests {
         assert_eq!(read(serde_json::json!({"id": ""})), None);
         assert_eq!(read(serde_json::json!({"id": {"a": 1}})), None);
         assert_eq!(read(serde_json::json!({"other": 1})), None);
+    }
+
+    #[cfg(feature = "cel")]
+    #[test]
+    fn a_cel_key_is_a_string_or_an_integer() {
+        let read = |source: &str, json| IdempotencyKey::cel(source).read(&Request::from_json(json));
+        let order = serde_json::json!({"shop": "acme", "id": 7, "big": 18446744073709551615_u64, "f": 1.5, "empty": ""});
+        assert_eq!(
+            read(
+                r#"data.body.json.shop + "/" + string(data.body.json.id)"#,
+                order.clone()
+            )
+            .as_deref(),
+            Some("acme/7")
+        );
+        assert_eq!(
+            read("data.body.json.id", order.clone()).as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            read("data.body.json.big", order.clone()).as_deref(),
+            Some("18446744073709551615")
+        );
+        // Not a key: a double, a bool, an empty string, a missing field.
+        assert_eq!(read("data.body.json.f", order.clone()), None);
+        assert_eq!(read("data.body.json.id == 7", order.clone()), None);
+        assert_eq!(read("data.body.json.empty", order.clone()), None);
+        assert_eq!(read("data.body.json.missing", order), None);
+    }
+
+    #[cfg(feature = "cel")]
+    #[test]
+    #[should_panic(expected = "invalid idempotency key: invalid CEL expression")]
+    fn a_malformed_cel_key_panics_at_start() {
+        let _ = IdempotencyKey::cel("data.hedaers[\"Webhook-Id\"]");
     }
 
     #[test]

@@ -32,6 +32,10 @@ mod batcher;
 #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
 pub mod cli;
 #[cfg(feature = "durable")]
+mod group;
+#[cfg(feature = "durable")]
+mod handle;
+#[cfg(feature = "durable")]
 mod postgres;
 #[cfg(feature = "durable")]
 pub(crate) mod record;
@@ -60,6 +64,8 @@ pub use retry::RetryPolicy;
 
 #[cfg(feature = "durable")]
 pub(crate) use batcher::Batcher;
+#[cfg(feature = "durable")]
+pub use handle::InboxWorkers;
 #[cfg(feature = "durable")]
 pub use postgres::PostgresStore;
 #[cfg(feature = "durable")]

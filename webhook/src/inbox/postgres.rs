@@ -43,6 +43,11 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
+/// How many batches of events are written at once: while one commits (waiting for the disk),
+/// the next fills and starts, and PostgreSQL flushes the commits that come together at once.
+/// The pool holds these connections on top of the ones it is opened with.
+pub(crate) const CONCURRENT_BATCHES: usize = 4;
+
 impl PostgresStore {
     /// Connects to `url` (`postgres://user@host:port/database`), and creates or migrates the
     /// schema.
@@ -57,7 +62,7 @@ impl PostgresStore {
             source,
         })?;
         let pool = PgPoolOptions::new()
-            .max_connections(connections.max(2))
+            .max_connections(connections.max(2).saturating_add(CONCURRENT_BATCHES as u32))
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await
@@ -146,5 +151,6 @@ sql_store!(
     POSTGRES_CLAIM.as_str(),
     insert: insert_batch,
     durable: "SET synchronous_commit = on",
-    relaxed: "SET synchronous_commit = off"
+    relaxed: "SET synchronous_commit = off",
+    writers: CONCURRENT_BATCHES
 );

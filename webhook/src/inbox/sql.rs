@@ -144,14 +144,15 @@ where
 /// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool, with its
 /// claim statement (`$1` worker, `$2` lease until, `$3` now, `$4` limit), and the statements
 /// that make a connection's commits durable (`$durable`: on disk before they return) or not
-/// (`$relaxed`), and its function inserting a batch in a transaction (`$insert`).
+/// (`$relaxed`), its function inserting a batch in a transaction (`$insert`), and how many
+/// batches may be written at once (`$writers`).
 ///
 /// Storing events is durable: the `202` follows. The workers' bookkeeping (claims, outcomes,
 /// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
 /// which puts an event back where it was, to be run again: at-least-once holds, and a commit
 /// an event does not wait for the disk.
 macro_rules! sql_store {
-    ($store:ty, $claim:expr, insert: $insert:path, durable: $durable:expr, relaxed: $relaxed:expr) => {
+    ($store:ty, $claim:expr, insert: $insert:path, durable: $durable:expr, relaxed: $relaxed:expr, writers: $writers:expr) => {
         impl $crate::inbox::Store for $store {
             fn insert_batch<'a>(
                 &'a self,
@@ -403,6 +404,10 @@ macro_rules! sql_store {
                     sqlx::query("SELECT 1").execute(&self.pool).await?;
                     Ok(())
                 })
+            }
+
+            fn concurrent_writes(&self) -> usize {
+                $writers
             }
         }
     };

@@ -49,10 +49,33 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating it) the store in `file`, and creates or migrates its schema.
     ///
+    /// Replicas starting together on one new file race: switching it to WAL can answer
+    /// `database is locked` at once (SQLite does not wait on that lock), and sqlx locks the
+    /// migrations of PostgreSQL, not those of SQLite, so both apply the first one and the
+    /// second's bookkeeping row fails (`UNIQUE constraint failed: _sqlx_migrations.version`).
+    /// The schema statements are idempotent (`IF NOT EXISTS`): opening again settles both, so
+    /// a failed open is tried again, up to 8 times within about a second.
+    ///
     /// # Errors
     ///
     /// The file cannot be opened, or the schema cannot be created.
     pub async fn open(file: &Path) -> Result<Self, StoreError> {
+        const ATTEMPTS: u64 = 8;
+        let mut attempt = 1;
+        loop {
+            match Self::open_once(file).await {
+                Ok(store) => return Ok(store),
+                Err(error) if attempt < ATTEMPTS => {
+                    tracing::debug!(%error, attempt, "opening the inbox again (another process is opening it)");
+                    tokio::time::sleep(Duration::from_millis(25 * attempt)).await;
+                    attempt += 1;
+                }
+                Err(error) => return Err(error),
+            }
+        }
+    }
+
+    async fn open_once(file: &Path) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str("sqlite:")
             .map_err(|source| open_error(file, source))?
             .filename(file)
@@ -68,29 +91,8 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|source| open_error(file, source))?;
-        migrate(&pool).await?;
+        migrator().run(&pool).await?;
         Ok(Self { pool })
-    }
-}
-
-/// Runs the migrations, again when another process on the same file ran them at the same
-/// time: sqlx locks the migrations of PostgreSQL, not those of SQLite, so two replicas starting
-/// together both apply the first one, and the second's bookkeeping row fails (`UNIQUE
-/// constraint failed: _sqlx_migrations.version`). The schema statements are idempotent
-/// (`IF NOT EXISTS`): reading the applied migrations again settles it.
-async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
-    const ATTEMPTS: u64 = 5;
-    let mut attempt = 1;
-    loop {
-        match migrator().run(pool).await {
-            Ok(()) => return Ok(()),
-            Err(error) if attempt < ATTEMPTS => {
-                tracing::debug!(%error, attempt, "migrating the inbox again (another process migrated it)");
-                tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
-                attempt += 1;
-            }
-            Err(error) => return Err(error.into()),
-        }
     }
 }
 
@@ -152,7 +154,9 @@ sql_store!(
     insert: insert_batch,
     // WAL with FULL: the commit's WAL frames are synced; with NORMAL, at the next checkpoint.
     durable: "PRAGMA synchronous = FULL",
-    relaxed: "PRAGMA synchronous = NORMAL"
+    relaxed: "PRAGMA synchronous = NORMAL",
+    // One connection: a second batch would wait for it.
+    writers: 1
 );
 
 #[cfg(test)]

@@ -143,4 +143,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Whether the database answers.
     fn ping(&self) -> StoreFuture<'_, ()>;
+
+    /// How many [`insert_batch`](Store::insert_batch) transactions the batch writer keeps in
+    /// flight at once: 1 for a store with one writer (SQLite); more where concurrent
+    /// transactions commit together (PostgreSQL flushes the WAL of several commits at once).
+    fn concurrent_writes(&self) -> usize {
+        1
+    }
 }

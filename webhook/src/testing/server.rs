@@ -26,12 +26,29 @@ impl TestServer {
     /// timeout. The metrics are served on the webhook's address even with a
     /// [`metrics_addr`](Webhook::metrics_addr).
     ///
+    /// Durable routes (the `durable` feature) work as under `serve`: their store is opened
+    /// from the webhook's [`inbox`](Webhook::inbox) settings (give a test its own data
+    /// directory) and their workers run until the shutdown.
+    ///
+    /// # Errors
+    ///
+    /// The loopback port cannot be bound, or the durable routes' store cannot be opened (an
+    /// `io::Error` from [`ServeError`](crate::ServeError)).
+    ///
     /// # Panics
     ///
     /// As [`Webhook::into_router`]: on a [`PathConflict`](crate::PathConflict) or a
     /// missing state.
     pub async fn spawn<S: Send + Sync + 'static>(webhook: Webhook<S>) -> std::io::Result<Self> {
-        let built = match webhook.metrics_addr(None).build() {
+        let webhook = webhook.metrics_addr(None);
+        #[cfg(feature = "durable")]
+        let (built, workers) = match webhook.build_with_inbox().await {
+            Ok(built) => built,
+            Err(crate::ServeError::Conflict(conflict)) => panic!("{conflict}"),
+            Err(error) => return Err(error.into()),
+        };
+        #[cfg(not(feature = "durable"))]
+        let built = match webhook.build() {
             Ok(built) => built,
             Err(conflict) => panic!("{conflict}"),
         };
@@ -43,7 +60,7 @@ impl TestServer {
                 readiness: Some(built.readiness),
                 in_flight: Some(built.in_flight),
                 #[cfg(feature = "durable")]
-                workers: None,
+                workers,
             },
         )
         .await

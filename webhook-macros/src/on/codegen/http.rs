@@ -55,6 +55,7 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
                 quote_spanned!(header.span()=> .idempotency_header(#header))
             }
             KeySource::Json(path) => quote_spanned!(path.span()=> .idempotency_json(#path)),
+            KeySource::Cel(source) => quote_spanned!(source.span()=> .idempotency_cel(#source)),
         });
         let attempts = route
             .max_attempts

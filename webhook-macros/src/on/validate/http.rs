@@ -31,7 +31,7 @@ pub struct HttpArgs {
     pub verify: Option<syn::Path>,
     /// `durable`, spanned on the word.
     pub durable: Option<proc_macro2::Span>,
-    /// `idempotency_key = header("Webhook-Id")` or `json("id")`.
+    /// `idempotency_key = header("Webhook-Id")`, `json("id")` or `cel("...")`.
     pub idempotency_key: Option<KeySource>,
     /// `max_attempts = N`, spanned on the number.
     pub max_attempts: Option<syn::LitInt>,
@@ -139,16 +139,17 @@ impl HttpArgs {
         self.durable = Some(name.span());
     }
 
-    /// `idempotency_key = header("Webhook-Id")` (a header name) or `json("data.object.id")` (a
-    /// JSON path), checked now.
+    /// `idempotency_key = header("Webhook-Id")` (a header name), `json("data.object.id")` (a
+    /// JSON path) or `cel("<CEL>")` (an expression over `data`, as a filter's), checked now.
     pub fn idempotency_key(&mut self, name: &Sp<String>, value: &Expr, errors: &mut Errors) {
         if self.idempotency_key.is_some() {
             errors.at(name.span(), "duplicated argument `idempotency_key`");
             return;
         }
         let usage = "`idempotency_key` is written `idempotency_key = header(\"Webhook-Id\")` \
-                     (a header) or `idempotency_key = json(\"data.object.id\")` (a JSON path \
-                     of the body): where the value that identifies an event is";
+                     (a header), `idempotency_key = json(\"data.object.id\")` (a JSON path \
+                     of the body) or `idempotency_key = cel(\"<CEL>\")` (an expression over \
+                     `data`): where the value that identifies an event is";
         let Expr::Call(call) = value else {
             errors.at(value.span(), usage);
             return;
@@ -156,10 +157,11 @@ impl HttpArgs {
         let source = match &*call.func {
             Expr::Path(path) if path.path.is_ident("header") => "header",
             Expr::Path(path) if path.path.is_ident("json") => "json",
+            Expr::Path(path) if path.path.is_ident("cel") => "cel",
             _ => {
                 errors.at(
                     call.func.span(),
-                    format!("{usage} (a key comes from `header` or `json`)"),
+                    format!("{usage} (a key comes from `header`, `json` or `cel`)"),
                 );
                 return;
             }
@@ -173,24 +175,50 @@ impl HttpArgs {
             return;
         };
         let text = literal.value();
-        if source == "header" {
-            if text.is_empty() || !text.bytes().all(is_token_byte) {
-                errors.at(
-                    literal.span(),
-                    format!("{text:?} is not a header name: letters, digits and `-` (such as \"Webhook-Id\")"),
-                );
+        let key = match source {
+            "header" => {
+                if text.is_empty() || !text.bytes().all(is_token_byte) {
+                    errors.at(
+                        literal.span(),
+                        format!("{text:?} is not a header name: letters, digits and `-` (such as \"Webhook-Id\")"),
+                    );
+                }
+                KeySource::Header(literal.clone())
             }
-            self.idempotency_key = Some(KeySource::Header(literal.clone()));
-        } else {
-            if let Err((position, reason)) = webhook_core::json_path::parse_path(&text) {
-                errors.at(
-                    literal.span(),
-                    format!("invalid JSON path `{text}`: {reason} (at position {position})\n  a path is dotted fields with optional indexes, e.g. \"data.object.id\""),
-                );
+            "json" => {
+                if let Err((position, reason)) = webhook_core::json_path::parse_path(&text) {
+                    errors.at(
+                        literal.span(),
+                        format!("invalid JSON path `{text}`: {reason} (at position {position})\n  a path is dotted fields with optional indexes, e.g. \"data.object.id\""),
+                    );
+                }
+                KeySource::Json(literal.clone())
             }
-            self.idempotency_key = Some(KeySource::Json(literal.clone()));
+            _ => {
+                cel_key(literal, errors);
+                KeySource::Cel(literal.clone())
+            }
+        };
+        self.idempotency_key = Some(key);
+    }
+}
+
+/// `idempotency_key = cel("<CEL>")`: parsed and checked as a filter is.
+fn cel_key(source: &LitStr, errors: &mut Errors) {
+    #[cfg(feature = "cel")]
+    if let Err(problems) = check(&source.value()) {
+        for problem in problems {
+            errors.at(
+                source.span(),
+                format!("invalid CEL idempotency key: {problem}"),
+            );
         }
     }
+    #[cfg(not(feature = "cel"))]
+    errors.at(
+        source.span(),
+        "a CEL idempotency key needs the `cel` feature of the `webhook` crate (on by default): enable it, or read the key with `header(\"...\")` or `json(\"...\")`",
+    );
 }
 
 impl HttpArgs {
