@@ -7,6 +7,9 @@
 #   WEBHOOK_INBOX_BATCH_SIZE=1 benches/durable/run.sh        (the batch size's effect)
 #   CONNECTIONS=256 benches/durable/run.sh                   (wrk's connections, default 32:
 #                                                              more events share a commit)
+#   BASELINE=path/to/durable_hook benches/durable/run.sh     (another build of the example, such
+#                                                              as the previous commit's, benched
+#                                                              after this one on each store)
 #
 # PostgreSQL: a throwaway cluster (scripts/postgres.sh) with fsync on, as in production: a
 # commit reaches the disk before the 202, on both stores.
@@ -36,7 +39,7 @@ free_port() {
 }
 
 bench_store() {
-  local label="$1" store="$2" port addr
+  local label="$1" store="$2" program="${3:-$program}" port addr
   port="$(free_port)"
   addr="127.0.0.1:$port"
   mkdir -p "$work/$label"
@@ -69,4 +72,12 @@ bench_store() {
 }
 
 bench_store sqlite ""
-bench_store postgres "$WEBHOOK_TEST_POSTGRES_URL"
+[ -n "${BASELINE:-}" ] && bench_store sqlite-baseline "" "$BASELINE"
+# Each PostgreSQL run on a database of its own (the cluster's URL names `postgres`).
+fresh_database() {
+  psql -q "$WEBHOOK_TEST_POSTGRES_URL" -c "CREATE DATABASE $1" >/dev/null
+  echo "${WEBHOOK_TEST_POSTGRES_URL%/*}/$1"
+}
+bench_store postgres "$(fresh_database bench_current)"
+[ -n "${BASELINE:-}" ] && bench_store postgres-baseline "$(fresh_database bench_baseline)" "$BASELINE"
+exit 0

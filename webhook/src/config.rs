@@ -25,6 +25,7 @@
 //! | `store` | `--store` | `WEBHOOK_STORE` | the embedded store (`postgres://…`: PostgreSQL) |
 //! | `data_dir` | `--data-dir` | `WEBHOOK_DATA_DIR` | the working directory (the embedded store's file) |
 //! | `retry_backoff` | `--retry-backoff` | `WEBHOOK_RETRY_BACKOFF` | `1s` (first retry delay; `50ms`, `2s`, `5m`...) |
+//! | `retry_factor` | `--retry-factor` | `WEBHOOK_RETRY_FACTOR` | `2` (each delay over the last, at least 1) |
 //! | `retry_max_delay` | `--retry-max-delay` | `WEBHOOK_RETRY_MAX_DELAY` | `1h` |
 //! | `max_attempts` | `--max-attempts` | `WEBHOOK_MAX_ATTEMPTS` | `10` (the first attempt included) |
 //! | `inbox_lease` | `--inbox-lease` | `WEBHOOK_INBOX_LEASE` | `5m` (longer than the timeout) |
@@ -385,6 +386,9 @@ pub struct Settings {
         default_value = "1s"
     )]
     pub retry_backoff: Span,
+    /// Factor between a retry's delay and the next one's (at least 1; 1 keeps the first delay)
+    #[arg(long, env = "WEBHOOK_RETRY_FACTOR", value_name = "FACTOR", default_value = "2", value_parser = parse_factor)]
+    pub retry_factor: Factor,
     /// Longest delay between two attempts of a durable event
     #[arg(
         long,
@@ -438,6 +442,19 @@ fn parse_attempts(value: &str) -> Result<u32, String> {
     }
 }
 
+/// A growth factor of retry delays: a finite number, at least 1 (so never NaN, hence `Eq`).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Factor(pub f64);
+
+impl Eq for Factor {}
+
+fn parse_factor(value: &str) -> Result<Factor, String> {
+    match value.trim().parse::<f64>() {
+        Ok(factor) if factor.is_finite() && factor >= 1.0 => Ok(Factor(factor)),
+        _ => Err("a number at least 1, such as 2 or 1.5".to_owned()),
+    }
+}
+
 fn parse_count(value: &str) -> Result<usize, String> {
     match value.trim().parse::<usize>() {
         Ok(count) if count >= 1 => Ok(count),
@@ -471,6 +488,7 @@ impl fmt::Debug for Settings {
             .field("store", &redacted(&self.store))
             .field("data_dir", &self.data_dir)
             .field("retry_backoff", &self.retry_backoff)
+            .field("retry_factor", &self.retry_factor)
             .field("retry_max_delay", &self.retry_max_delay)
             .field("max_attempts", &self.max_attempts)
             .field("inbox_lease", &self.inbox_lease)
@@ -509,6 +527,7 @@ impl Default for Settings {
             store: None,
             data_dir: None,
             retry_backoff: Span(Some(RetryPolicy::DEFAULT_FIRST_DELAY)),
+            retry_factor: Factor(RetryPolicy::DEFAULT_FACTOR),
             retry_max_delay: Span(Some(RetryPolicy::DEFAULT_MAX_DELAY)),
             max_attempts: RetryPolicy::DEFAULT_MAX_ATTEMPTS,
             inbox_lease: Span(Some(InboxOptions::DEFAULT_LEASE)),
@@ -595,6 +614,7 @@ impl Settings {
             store,
             retry: RetryPolicy::default()
                 .first_delay(self.retry_backoff.or(RetryPolicy::DEFAULT_FIRST_DELAY))
+                .factor(self.retry_factor.0)
                 .max_delay(self.retry_max_delay.or(RetryPolicy::DEFAULT_MAX_DELAY))
                 .max_attempts(self.max_attempts),
             lease: self.inbox_lease.or(InboxOptions::DEFAULT_LEASE),
@@ -816,6 +836,17 @@ impl SettingValue<u32> for u32 {
     fn set(&mut self, value: u32) -> Result<(), String> {
         *self = value;
         Ok(())
+    }
+}
+
+impl SettingValue<f64> for Factor {
+    fn set(&mut self, value: f64) -> Result<(), String> {
+        if value.is_finite() && value >= 1.0 {
+            *self = Factor(value);
+            Ok(())
+        } else {
+            Err(format!("must be a number at least 1, not {value}"))
+        }
     }
 }
 
@@ -1065,5 +1096,23 @@ mod tests {
         );
         settings.private_key.set("key").unwrap();
         assert_eq!(settings.private_key.as_deref(), Some("key"));
+        settings.retry_factor.set(1.5).unwrap();
+        assert!(settings.retry_factor.set(0.5).is_err());
+        assert_eq!(settings.retry_factor, Factor(1.5));
+    }
+
+    #[test]
+    fn the_retry_factor_reaches_the_inbox_policy() {
+        let settings =
+            Settings::from_args(["bot", "--retry-factor", "3", "--retry-backoff", "1s"]).unwrap();
+        let retry = settings.inbox_options().unwrap().retry;
+        // After the third attempt: 1 s × 3², less its jitter (up to half).
+        let delay = retry.delay(3);
+        assert!(
+            delay > Duration::from_millis(4_499) && delay <= Duration::from_secs(9),
+            "{delay:?}"
+        );
+        assert!(Settings::from_args(["bot", "--retry-factor", "0.5"]).is_err());
+        assert!(Settings::from_args(["bot", "--retry-factor", "NaN"]).is_err());
     }
 }
