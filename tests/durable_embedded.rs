@@ -171,6 +171,16 @@ async fn an_application_serves_durable_routes_from_its_own_server() {
     assert_eq!(version.text(), "1.0");
     let ready = client.request(Method::GET, "/hooks/readyz").send().await;
     assert_eq!(ready.status(), StatusCode::OK, "{}", ready.text());
+    // The metrics name the route by its pattern in the webhook, under the application's prefix.
+    let metrics = client
+        .request(Method::GET, "/hooks/metrics")
+        .send()
+        .await
+        .text();
+    assert!(
+        metrics.contains(r#"webhook_requests_total{route="/orders",status="202"} 3"#),
+        "{metrics}"
+    );
 
     let _ = stop.send(());
     server.await.unwrap().unwrap();

@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::MatchedPath;
+use axum::extract::{MatchedPath, NestedPath};
 use axum::response::Response;
 use http::Request;
 use tower::{Layer, Service};
@@ -83,12 +83,23 @@ impl Observed {
         }
     }
 
-    /// The route the request matched (axum's `MatchedPath`), or `<none>`.
+    /// The route the request matched (axum's `MatchedPath`), or `<none>`. Under an
+    /// application's prefix (`nest_service("/hooks", webhook_router)`) the matched path starts
+    /// with the prefix (`NestedPath`): the route is the webhook's pattern after it.
     fn route_of(&self, request: &Request<Body>) -> usize {
-        request
-            .extensions()
-            .get::<MatchedPath>()
-            .and_then(|matched| self.by_pattern.get(matched.as_str()).copied())
+        let extensions = request.extensions();
+        let matched = extensions.get::<MatchedPath>().map(MatchedPath::as_str);
+        let unnested = matched.and_then(|matched| {
+            let prefix = extensions
+                .get::<NestedPath>()?
+                .as_str()
+                .trim_end_matches('/');
+            matched.strip_prefix(prefix)
+        });
+        [matched, unnested]
+            .into_iter()
+            .flatten()
+            .find_map(|pattern| self.by_pattern.get(pattern).copied())
             .unwrap_or(self.routes.len() - 1)
     }
 }
