@@ -750,7 +750,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// When an HTTP route is on the path of the Clustaar notifications, two HTTP route
     /// paths conflict (`/hooks/{a}` and `/hooks/{b}`), an endpoint takes the path of a probe or
     /// of the metrics ([`check_paths`](Webhook::check_paths)), or a handler reads state the
-    /// webhook does not hold ([`check_state`](Webhook::check_state)).
+    /// webhook does not hold ([`check_state`](Webhook::check_state)), or a route is durable:
+    /// its store and workers are started by
+    /// [`into_router_with_inbox`](Webhook::into_router_with_inbox).
     pub fn into_router(self) -> Router {
         match self.build() {
             Ok(built) => {
