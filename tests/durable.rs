@@ -357,7 +357,7 @@ fn duplicates_are_processed_once_even_on_another_replica() {
 fn a_killed_replica_loses_no_acknowledged_event() {
     for store in stores("killed") {
         let log = store.dir.join("processed.log");
-        // Short lease (it must outlast the timeout): the survivor takes the events over soon.
+        // Short lease: the survivor takes the events over soon.
         let settings = [
             ("WEBHOOK_INBOX_LEASE", "4s"),
             ("WEBHOOK_INBOX_TIMEOUT", "3s"),
@@ -427,6 +427,46 @@ fn two_replicas_never_run_one_event_at_once() {
         assert_eq!(keys.len(), 60, "{}: {keys:?}", store.kind);
         for (key, attempts) in keys_after {
             assert_eq!(attempts, [1], "{}: {key} run once", store.kind);
+        }
+    }
+}
+
+#[test]
+fn a_handler_longer_than_its_lease_runs_once() {
+    for store in stores("renewed") {
+        let log = store.dir.join("processed.log");
+        // A 1 s lease, renewed every third of a second, for handlers of 2.5 s: without the
+        // renewals, the other replica would take each event over after a second and run it
+        // again.
+        let settings = [
+            ("WEBHOOK_INBOX_LEASE", "1s"),
+            ("WEBHOOK_INBOX_TIMEOUT", "10s"),
+            ("WEBHOOK_INBOX_WORKERS", "4"),
+        ];
+        let a = replica(&store, &log, "a", &settings);
+        let b = replica(&store, &log, "b", &settings);
+        for n in 0..6 {
+            let addr = if n % 2 == 0 { &a.addr } else { &b.addr };
+            let body = format!(r#"{{"key":"l{n}","sleep_ms":2500}}"#);
+            assert_eq!(
+                post(addr, &format!("long-{n}"), &body).0,
+                202,
+                "{}",
+                store.kind
+            );
+        }
+        let keys = wait_for(&log, Duration::from_secs(30), |keys| keys.len() == 6);
+        // Time for a second run of any of them to show.
+        std::thread::sleep(Duration::from_millis(3000));
+        let keys_after = processed(&log);
+        assert_eq!(keys.len(), 6, "{}: {keys:?}", store.kind);
+        for (key, attempts) in keys_after {
+            assert_eq!(
+                attempts,
+                [1],
+                "{}: {key} run once, at its first attempt",
+                store.kind
+            );
         }
     }
 }

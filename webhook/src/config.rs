@@ -28,7 +28,7 @@
 //! | `retry_factor` | `--retry-factor` | `WEBHOOK_RETRY_FACTOR` | `2` (each delay over the last, at least 1) |
 //! | `retry_max_delay` | `--retry-max-delay` | `WEBHOOK_RETRY_MAX_DELAY` | `1h` |
 //! | `max_attempts` | `--max-attempts` | `WEBHOOK_MAX_ATTEMPTS` | `10` (the first attempt included) |
-//! | `inbox_lease` | `--inbox-lease` | `WEBHOOK_INBOX_LEASE` | `5m` (longer than the timeout) |
+//! | `inbox_lease` | `--inbox-lease` | `WEBHOOK_INBOX_LEASE` | `30s` (renewed every third; at least `1s`) |
 //! | `inbox_timeout` | `--inbox-timeout` | `WEBHOOK_INBOX_TIMEOUT` | `60s` (a durable handler's attempt) |
 //! | `inbox_workers` | `--inbox-workers` | `WEBHOOK_INBOX_WORKERS` | `8` |
 //! | `inbox_batch_size` | `--inbox-batch-size` | `WEBHOOK_INBOX_BATCH_SIZE` | `128` events a transaction |
@@ -400,12 +400,12 @@ pub struct Settings {
     /// Attempts of a durable event (the first included) before it is dead-lettered
     #[arg(long, env = "WEBHOOK_MAX_ATTEMPTS", value_name = "N", default_value = "10", value_parser = parse_attempts)]
     pub max_attempts: u32,
-    /// How long a worker holds a durable event (longer than the inbox timeout)
+    /// How long a worker holds a durable event unless renewed (every third of it; at least 1s)
     #[arg(
         long,
         env = "WEBHOOK_INBOX_LEASE",
         value_name = "DURATION",
-        default_value = "5m"
+        default_value = "30s"
     )]
     pub inbox_lease: Span,
     /// How long a durable handler's attempt may run
@@ -723,7 +723,7 @@ pub(crate) fn explain(error: clap::Error) -> ConfigError {
 #[diagnostic::on_unimplemented(
     message = "`{V}` cannot set this setting",
     label = "not a value of this setting",
-    note = "timeouts, delays and the request's maximum age take whole seconds (`30`), a `Duration` or `None`; `addr` and `metrics_addr` take an address (`\"127.0.0.1:8000\"`); keys and credentials take text; paths take text (`\"/healthz\"`); `log_format` takes `\"text\"`, `\"json\"` or a `LogFormat`; `body_limit` a number of bytes; `strict`, `probes`, `metrics` and `request_spans` a `bool`; the inbox's durations take a `Duration` or text (`\"50ms\"`, `\"5m\"`), `store` a URL, `data_dir` a path, `max_attempts` and the inbox's counts a number"
+    note = "timeouts, delays and the request's maximum age take whole seconds (`30`), a `Duration` or `None`; `addr` and `metrics_addr` take an address (`\"127.0.0.1:8000\"`); keys and credentials take text; paths take text (`\"/healthz\"`); `log_format` takes `\"text\"`, `\"json\"` or a `LogFormat`; `body_limit` a number of bytes; `strict`, `probes`, `metrics` and `request_spans` a `bool`; the inbox's durations take a `Duration` or text (`\"50ms\"`, `\"5m\"`), `retry_factor` a number (`2.0`), `store` a URL, `data_dir` a path, `max_attempts` and the inbox's counts a number"
 )]
 pub trait SettingValue<V> {
     /// Sets the setting to `value`; an error says why it cannot be.

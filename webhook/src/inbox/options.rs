@@ -76,16 +76,19 @@ impl StoreLocation {
 /// The settings of the durable routes of a webhook ([`Webhook::inbox`](crate::Webhook::inbox);
 /// `main!()` reads them from the settings table).
 ///
-/// The lease must be longer than the handler timeout: a worker holds an event for at most the
-/// timeout, and a lease is not renewed, so a lease that expired means the worker (or its
-/// process) is gone, and another worker may take the event.
+/// A worker holds the event it runs under a lease, renewed every third of the lease while the
+/// handler runs: a lease that expired means the worker (or its process, or its connection to
+/// the store) is gone, and another worker may take the event; a worker that cannot renew its
+/// lease stops the attempt. The lease is how long a dead replica's events wait; the timeout,
+/// how long a handler may run, is independent of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InboxOptions {
     /// Where the events are stored.
     pub store: StoreLocation,
     /// The retry policy of the routes that have none of their own.
     pub retry: RetryPolicy,
-    /// How long a worker holds an event before another may take it.
+    /// How long a worker holds an event before another may take it, unless renewed (every
+    /// third of it while the attempt runs).
     pub lease: Duration,
     /// How long a handler may run before its attempt counts as failed.
     pub timeout: Duration,
@@ -103,8 +106,9 @@ pub struct InboxOptions {
 }
 
 impl InboxOptions {
-    /// The default lease: 5 minutes.
-    pub const DEFAULT_LEASE: Duration = Duration::from_secs(300);
+    /// The default lease: 30 seconds (renewed every 10 s while the attempt runs; a dead
+    /// replica's events are taken over 30 s after its last renewal).
+    pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
     /// The default handler timeout: 60 seconds.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
     /// The default number of workers: 8.
@@ -118,18 +122,20 @@ impl InboxOptions {
     /// The default retention of finished events: 7 days.
     pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 86_400);
 
-    /// Checks that the lease outlasts the timeout.
+    /// The shortest lease: renewed every third of it, a lease shorter than a second would
+    /// have the workers renew more than they work.
+    pub const MIN_LEASE: Duration = Duration::from_secs(1);
+
+    /// Checks the settings.
     ///
     /// # Errors
     ///
-    /// A lease not longer than the handler timeout, or no worker.
+    /// A lease shorter than [`MIN_LEASE`](Self::MIN_LEASE), or a batch size of 0.
     pub fn check(&self) -> Result<(), String> {
-        if self.lease <= self.timeout {
+        if self.lease < Self::MIN_LEASE {
             return Err(format!(
-                "WEBHOOK_INBOX_LEASE ({} s) must be longer than WEBHOOK_INBOX_TIMEOUT ({} s): \
-                 a lease is not renewed while the handler runs",
+                "WEBHOOK_INBOX_LEASE ({} s) must be at least 1 s: it is renewed every third of it",
                 self.lease.as_secs_f64(),
-                self.timeout.as_secs_f64()
             ));
         }
         if self.batch_size == 0 {

@@ -90,18 +90,6 @@ impl Inbox {
             .into_iter()
             .map(|(name, durable)| (name, route_policy(default_policy, &durable)))
             .collect();
-        if let Some((name, policy)) = policies
-            .iter()
-            .find(|(_, policy)| policy.timeout >= self.options.lease)
-        {
-            tracing::warn!(
-                route = %name,
-                timeout_s = policy.timeout.as_secs_f64(),
-                lease_s = self.options.lease.as_secs_f64(),
-                "a durable route's timeout is not shorter than the lease: another replica may \
-                 take its events while they run"
-            );
-        }
         tokio::spawn(janitor(
             Arc::clone(&self.store),
             self.options.retention,
@@ -121,6 +109,7 @@ impl Inbox {
                 .max(Duration::from_millis(10)),
             committed: Arc::clone(&self.committed),
             metrics,
+            running: std::sync::Mutex::default(),
         });
         Workers::start(context, self.options.workers, self.options.batch_size)
     }

@@ -74,6 +74,10 @@ pub(crate) const FINISHED_INDEX: &str =
 pub(crate) const COMPLETE: &str = "UPDATE webhook_inbox SET state = 'done', lease_owner = NULL, \
      lease_until = NULL, finished_at = $3 WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
 
+/// `$1` id, `$2` worker, `$3` lease until, `$4` now: a lease held and not expired, extended.
+pub(crate) const RENEW: &str = "UPDATE webhook_inbox SET lease_until = $3 \
+     WHERE id = $1 AND lease_owner = $2 AND state = 'running' AND lease_until > $4";
+
 /// `$1` id, `$2` worker, `$3` due at, `$4` error.
 pub(crate) const RETRY: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $3, \
      last_error = $4, lease_owner = NULL, lease_until = NULL \
@@ -247,6 +251,36 @@ macro_rules! sql_store {
                         .execute(&self.pool)
                         .await?;
                     Ok(released.rows_affected() == 1)
+                })
+            }
+
+            fn renew<'a>(
+                &'a self,
+                worker: &'a str,
+                ids: &'a [i64],
+                lease: std::time::Duration,
+            ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
+                Box::pin(async move {
+                    let now = $crate::inbox::record::now_ms();
+                    let until = now.saturating_add($crate::inbox::record::duration_ms(lease));
+                    let mut connection = self.pool.acquire().await?;
+                    // Durable: a renewal lost by a database crash would hand a running event to
+                    // another worker; renewals are a transaction every third of a lease.
+                    sqlx::query($durable).execute(&mut *connection).await?;
+                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
+                    let mut held = Vec::with_capacity(ids.len());
+                    for id in ids {
+                        let renewed = sqlx::query($crate::inbox::sql::RENEW)
+                            .bind(*id)
+                            .bind(worker)
+                            .bind(until)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                        held.push(renewed.rows_affected() == 1);
+                    }
+                    tx.commit().await?;
+                    Ok(held)
                 })
             }
 

@@ -119,6 +119,16 @@ pub trait Store: Send + Sync + 'static {
     /// `release` do one at a time); for each, whether the worker still held the lease.
     fn finish<'a>(&'a self, attempts: &'a [Finished]) -> StoreFuture<'a, Vec<bool>>;
 
+    /// Extends the leases `worker` holds on the running events `ids` to `lease` from now, in
+    /// one transaction; for each, whether it was still held (owned by `worker` and not expired:
+    /// an expired lease may be another worker's already, and is not renewed).
+    fn renew<'a>(
+        &'a self,
+        worker: &'a str,
+        ids: &'a [i64],
+        lease: Duration,
+    ) -> StoreFuture<'a, Vec<bool>>;
+
     /// Up to `limit` events, in the state given (every state: `None`), oldest first.
     fn list(&self, state: Option<EventState>, limit: u32) -> StoreFuture<'_, Vec<EventRecord>>;
 

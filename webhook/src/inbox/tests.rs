@@ -197,6 +197,48 @@ async fn an_expired_lease_is_claimable_again() {
 }
 
 #[tokio::test]
+async fn a_held_lease_is_renewed_and_an_expired_or_taken_one_is_not() {
+    for (kind, store) in both("renew").await {
+        store
+            .insert_batch(&[event(None), event(None)])
+            .await
+            .unwrap();
+        let held = store
+            .claim("w1", Duration::from_millis(400), 1)
+            .await
+            .unwrap();
+        let expired = store.claim("w1", Duration::ZERO, 1).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let ids = [held[0].id, expired[0].id];
+        assert_eq!(
+            store
+                .renew("w1", &ids, Duration::from_secs(60))
+                .await
+                .unwrap(),
+            [true, false],
+            "{kind}: the held lease is renewed, the expired one is not"
+        );
+        assert_eq!(
+            store
+                .renew("w2", &ids[..1], Duration::from_secs(60))
+                .await
+                .unwrap(),
+            [false],
+            "{kind}: another worker's lease is not renewed"
+        );
+        // Renewed for a minute: past its first 400 ms nobody takes it; the expired one is taken.
+        tokio::time::sleep(Duration::from_millis(450)).await;
+        let taken = store.claim("w2", Duration::from_secs(60), 2).await.unwrap();
+        assert_eq!(
+            taken.iter().map(|event| event.id).collect::<Vec<_>>(),
+            [expired[0].id],
+            "{kind}"
+        );
+        assert!(store.complete(held[0].id, "w1").await.unwrap(), "{kind}");
+    }
+}
+
+#[tokio::test]
 async fn ends_of_attempts_are_recorded_in_one_batch() {
     for (kind, store) in both("finish").await {
         store

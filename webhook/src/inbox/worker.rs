@@ -1,6 +1,8 @@
 //! The workers: due events are claimed under a lease (as many at once as there are idle
 //! workers), each attempt runs its route's handler with a timeout, and its outcome (done, retry
-//! later, dead letter) is recorded, in batches. They stop claiming at the shutdown
+//! later, dead letter) is recorded, in batches. The leases of the running attempts are renewed
+//! every third of a lease; an attempt whose lease could not be renewed (expired, or taken) is
+//! stopped, unrecorded: its event is another worker's. They stop claiming at the shutdown
 //! signal, let the running attempts finish within the shutdown timeout, and release the events
 //! of the attempts cut.
 
@@ -39,6 +41,9 @@ pub(crate) struct WorkerContext {
     pub(crate) poll_interval: Duration,
     pub(crate) committed: Arc<Notify>,
     pub(crate) metrics: Option<InboxMetrics>,
+    /// The running attempts of this process, by event id, each with the signal that its lease
+    /// was lost.
+    pub(crate) running: std::sync::Mutex<HashMap<i64, Arc<Notify>>>,
 }
 
 /// The pool of workers: one dispatcher claims as many due events as there are idle workers, in
@@ -130,6 +135,7 @@ struct Dispatcher {
 impl Dispatcher {
     async fn run(mut self) {
         let context = Arc::clone(&self.context);
+        let renewer = tokio::spawn(renew_leases(Arc::clone(&context), self.worker.clone()));
         let mut attempts = tokio::task::JoinSet::new();
         loop {
             if *self.stopped.borrow() {
@@ -198,6 +204,74 @@ impl Dispatcher {
             }
         }
         while attempts.join_next().await.is_some() {}
+        renewer.abort();
+    }
+}
+
+/// Renews the leases of this process's running attempts every third of a lease. An attempt
+/// whose lease is not renewed (it expired, and another worker may have the event) is told to
+/// stop; so are all of them when no renewal succeeded for a whole lease (the store out of
+/// reach: their leases are expiring).
+async fn renew_leases(context: Arc<WorkerContext>, worker: String) {
+    let mut ticks = tokio::time::interval((context.lease / 3).max(Duration::from_millis(20)));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticks.tick().await;
+    let mut renewed_at = tokio::time::Instant::now();
+    loop {
+        ticks.tick().await;
+        let running: Vec<(i64, Arc<Notify>)> = match context.running.lock() {
+            Ok(running) => running
+                .iter()
+                .map(|(id, lost)| (*id, Arc::clone(lost)))
+                .collect(),
+            Err(_) => return,
+        };
+        if running.is_empty() {
+            renewed_at = tokio::time::Instant::now();
+            continue;
+        }
+        let ids: Vec<i64> = running.iter().map(|(id, _)| *id).collect();
+        match context.store.renew(&worker, &ids, context.lease).await {
+            Ok(held) => {
+                renewed_at = tokio::time::Instant::now();
+                for ((id, lost), held) in running.into_iter().zip(held) {
+                    if !held {
+                        tracing::warn!(id, "the event's lease was lost: its attempt is stopped");
+                        lost.notify_one();
+                    }
+                }
+            }
+            Err(error) if renewed_at.elapsed() >= context.lease => {
+                tracing::error!(%error, "cannot renew the leases for a whole lease: the running attempts are stopped");
+                for (_, lost) in running {
+                    lost.notify_one();
+                }
+            }
+            Err(error) => tracing::warn!(%error, "cannot renew the leases; trying again"),
+        }
+    }
+}
+
+/// An attempt, registered as running (its lease renewed) until dropped.
+struct Registered<'a> {
+    context: &'a WorkerContext,
+    id: i64,
+}
+
+impl<'a> Registered<'a> {
+    fn new(context: &'a WorkerContext, id: i64, lost: Arc<Notify>) -> Self {
+        if let Ok(mut running) = context.running.lock() {
+            running.insert(id, lost);
+        }
+        Self { context, id }
+    }
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.context.running.lock() {
+            running.remove(&self.id);
+        }
     }
 }
 
@@ -225,6 +299,8 @@ impl Attempt {
         let counted = attempt.saturating_sub(event.attempts_before_replay);
         tracing::debug!(id, attempt, route = %event.route, "running a stored event");
         let known = context.policies.contains_key(&event.route);
+        let lost = Arc::new(Notify::new());
+        let registered = Registered::new(&context, id, Arc::clone(&lost));
         let run = tokio::spawn(run_handler(context.replay.clone(), event, policy.timeout));
         let mut run = std::pin::pin!(run);
         let outcome = tokio::select! {
@@ -243,7 +319,14 @@ impl Attempt {
                 }
                 return;
             }
+            () = lost.notified() => {
+                // Another worker may run the event now: this attempt's outcome is not ours to
+                // record.
+                run.abort();
+                return;
+            }
         };
+        drop(registered);
         let outcome = if known {
             outcome
         } else {
