@@ -28,6 +28,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=benches/lib.sh
+. "$here/lib.sh"
 
 DURATION="${DURATION:-600}"
 WINDOW="${WINDOW:-10}"
@@ -92,27 +94,14 @@ bin="${CARGO_TARGET_DIR:-$root/target}/$PROFILE/examples"
 start_server() { # name port workdir binary [VAR=value...]
     local name="$1" port="$2" dir="$3" binary="$4"
     shift 4
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if listening "$port"; then
         echo "soak.sh: 127.0.0.1:$port is already in use" >&2
         exit 1
     fi
     (cd "$dir" && exec env WEBHOOK_ADDR="127.0.0.1:$port" RUST_LOG=warn "$@" "$binary") \
         >"$work/$name.log" 2>&1 &
     server_pid=$!
-    local try
-    for try in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 0
-        fi
-        if ! kill -0 "$server_pid" 2>/dev/null; then
-            echo "soak.sh: $name exited:" >&2
-            cat "$work/$name.log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
-    echo "soak.sh: $name does not listen on 127.0.0.1:$port after 10 s" >&2
-    exit 1
+    wait_listening soak.sh "$name" "$port" "$server_pid" "$work/$name.log"
 }
 
 stop_server() {
@@ -122,15 +111,6 @@ stop_server() {
 }
 
 # wrk's latency figures (10.5us, 1.2ms, 2.00s) in milliseconds.
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-        else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-        else { printf "%s", v }
-    }'
-}
 
 # Parses a wrk report: "requests errors rps p99_ms".
 parse_wrk() {

@@ -22,6 +22,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
+# shellcheck source=benches/lib.sh
+. "$here/../lib.sh"
 
 DURATION="${DURATION:-10}"
 THREADS="${THREADS:-2}"
@@ -114,7 +116,7 @@ started_pid=""
 start_server() { # name binary port [VAR=value...]; sets started_pid
     local name="$1" binary="$2" port="$3"
     shift 3
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if listening "$port"; then
         echo "run.sh: 127.0.0.1:$port is already in use; set BASELINE_PORT / ECHO_PORT" >&2
         exit 1
     fi
@@ -122,20 +124,7 @@ start_server() { # name binary port [VAR=value...]; sets started_pid
         RUST_LOG=warn "$@" "$binary" >"$work/$name.log" 2>&1 &
     started_pid=$!
     pids+=("$started_pid")
-    local try
-    for try in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 0
-        fi
-        if ! kill -0 "$started_pid" 2>/dev/null; then
-            echo "run.sh: $name exited (try $try):" >&2
-            cat "$work/$name.log" >&2
-            exit 1
-        fi
-        sleep 0.1
-    done
-    echo "run.sh: $name does not listen on 127.0.0.1:$port after 10 s" >&2
-    exit 1
+    wait_listening run.sh "$name" "$port" "$started_pid" "$work/$name.log"
 }
 
 echo "== starting the servers on 127.0.0.1:$BASELINE_PORT (baseline) and 127.0.0.1:$ECHO_PORT (echo_bot)"
@@ -192,15 +181,6 @@ fi
 echo "   all answer the signed fixture with the echo, and refuse a wrong signature"
 
 # wrk's latency figures, in milliseconds
-to_ms() {
-    awk -v v="$1" 'BEGIN {
-        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-        else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
-        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-        else { printf "nan" }
-    }'
-}
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 run_wrk() { # name port round

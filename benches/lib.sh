@@ -1,0 +1,38 @@
+# Helpers shared by the benchmark scripts (benches/load/run.sh, benches/soak.sh): source it.
+
+# Whether something listens on 127.0.0.1:PORT.
+listening() { # port
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Waits (10 s at most) until the server NAME, process PID, listens on PORT; exits with its log
+# (LOG) when it died or never listened. SCRIPT names the caller in messages.
+wait_listening() { # script name port pid log
+    local script="$1" name="$2" port="$3" pid="$4" log="$5" try
+    for try in $(seq 1 100); do
+        if listening "$port"; then
+            return 0
+        fi
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "$script: $name exited (try $try):" >&2
+            cat "$log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    echo "$script: $name does not listen on 127.0.0.1:$port after 10 s" >&2
+    exit 1
+}
+
+# A wrk duration (`850.00us`, `1.20ms`, `2.00s`, `1.00m`) in milliseconds; a bare number is
+# kept; anything else is `nan`.
+to_ms() { # value
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+        else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.3f", v * 60000 }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+        else if (v ~ /^[0-9.]+$/) { printf "%s", v }
+        else { printf "nan" }
+    }'
+}
