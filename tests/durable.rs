@@ -403,6 +403,45 @@ fn a_killed_replica_loses_no_acknowledged_event() {
     }
 }
 
+/// Posts `count` events (keys `{prefix}{n}`, each sleeping `sleep_ms`) alternately to the
+/// replicas `a` and `b`, each acknowledged `202`.
+fn post_alternately(
+    store: &Store,
+    a: &Replica,
+    b: &Replica,
+    prefix: &str,
+    count: usize,
+    sleep_ms: u64,
+) {
+    for n in 0..count {
+        let addr = if n % 2 == 0 { &a.addr } else { &b.addr };
+        let body = format!(r#"{{"key":"{prefix}{n}","sleep_ms":{sleep_ms}}}"#);
+        assert_eq!(
+            post(addr, &format!("{prefix}-{n}"), &body).0,
+            202,
+            "{}",
+            store.kind
+        );
+    }
+}
+
+/// Waits until `count` keys are processed, then `settle` more (for a second run to show), and
+/// checks that each ran once, at its first attempt.
+fn assert_each_ran_once(store: &Store, log: &Path, count: usize, settle: Duration) {
+    let keys = wait_for(log, Duration::from_secs(30), |keys| keys.len() == count);
+    std::thread::sleep(settle);
+    let keys_after = processed(log);
+    assert_eq!(keys.len(), count, "{}: {keys:?}", store.kind);
+    for (key, attempts) in keys_after {
+        assert_eq!(
+            attempts,
+            [1],
+            "{}: {key} run once, at its first attempt",
+            store.kind
+        );
+    }
+}
+
 #[test]
 fn two_replicas_never_run_one_event_at_once() {
     for store in stores("concurrent") {
@@ -411,23 +450,8 @@ fn two_replicas_never_run_one_event_at_once() {
         let b = replica(&store, &log, "b", &[]);
         // Both replicas claim from one store, each with 8 workers; every event takes 30 ms.
         // An event run twice would be in the log twice.
-        for n in 0..60 {
-            let addr = if n % 2 == 0 { &a.addr } else { &b.addr };
-            let body = format!(r#"{{"key":"c{n}","sleep_ms":30}}"#);
-            assert_eq!(
-                post(addr, &format!("conc-{n}"), &body).0,
-                202,
-                "{}",
-                store.kind
-            );
-        }
-        let keys = wait_for(&log, Duration::from_secs(30), |keys| keys.len() == 60);
-        std::thread::sleep(Duration::from_millis(300));
-        let keys_after = processed(&log);
-        assert_eq!(keys.len(), 60, "{}: {keys:?}", store.kind);
-        for (key, attempts) in keys_after {
-            assert_eq!(attempts, [1], "{}: {key} run once", store.kind);
-        }
+        post_alternately(&store, &a, &b, "c", 60, 30);
+        assert_each_ran_once(&store, &log, 60, Duration::from_millis(300));
     }
 }
 
@@ -445,29 +469,8 @@ fn a_handler_longer_than_its_lease_runs_once() {
         ];
         let a = replica(&store, &log, "a", &settings);
         let b = replica(&store, &log, "b", &settings);
-        for n in 0..6 {
-            let addr = if n % 2 == 0 { &a.addr } else { &b.addr };
-            let body = format!(r#"{{"key":"l{n}","sleep_ms":2500}}"#);
-            assert_eq!(
-                post(addr, &format!("long-{n}"), &body).0,
-                202,
-                "{}",
-                store.kind
-            );
-        }
-        let keys = wait_for(&log, Duration::from_secs(30), |keys| keys.len() == 6);
-        // Time for a second run of any of them to show.
-        std::thread::sleep(Duration::from_millis(3000));
-        let keys_after = processed(&log);
-        assert_eq!(keys.len(), 6, "{}: {keys:?}", store.kind);
-        for (key, attempts) in keys_after {
-            assert_eq!(
-                attempts,
-                [1],
-                "{}: {key} run once, at its first attempt",
-                store.kind
-            );
-        }
+        post_alternately(&store, &a, &b, "l", 6, 2500);
+        assert_each_ran_once(&store, &log, 6, Duration::from_secs(3));
     }
 }
 
