@@ -16,8 +16,9 @@
 //!
 //! Guarantees: an answered `202` means the event is committed; each event is processed at least
 //! once (a worker that dies mid-attempt leaves its lease to expire, and the event runs again);
-//! no two workers run one event at the same time as long as handlers finish within the lease;
-//! there is no order between events.
+//! no two workers run one event at the same time (a worker renews its lease every third of it
+//! while the handler runs, and stops an attempt whose lease it lost); there is no order
+//! between events.
 
 mod delivery;
 mod durable;
