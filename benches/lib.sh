@@ -36,3 +36,35 @@ to_ms() { # value
         else { printf "nan" }
     }'
 }
+
+# The `X-Hub-Signature` of the notification FIXTURE dated DATE, with KEY: HMAC-SHA1 of
+# `date=<DATE>\n` and the body, as Clustaar signs.
+notification_signature() { # key date fixture
+    echo "sha1=$({ printf 'date=%s\n' "$2"; cat "$3"; } |
+        openssl dgst -sha1 -hmac "$1" -r | cut -d' ' -f1)"
+}
+
+# The lines of a wrk script that POST the notification FIXTURE to `/`, dated DATE and signed
+# with KEY (`notification_signature`).
+# Lua drops the newline right after '[==[' and keeps everything else: the body sent is the
+# fixture byte for byte, its final newline included (the servers check the signature, so a
+# difference shows as non-2xx answers). Exits when the fixture cannot be written so.
+signed_notification_lua() { # key date fixture
+    local key="$1" date="$2" fixture="$3" signature
+    if grep -qF ']==]' "$fixture" || grep -q $'\r' "$fixture" ||
+        [[ "$(tail -c1 "$fixture" | od -An -tx1)" != " 0a" ]]; then
+        echo "the fixture $fixture cannot be written as a Lua long string (']==]', CR, or no final newline)" >&2
+        exit 1
+    fi
+    signature="$(notification_signature "$key" "$date" "$fixture")"
+    cat <<LUA
+wrk.method = "POST"
+wrk.path = "/"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Date"] = "$date"
+wrk.headers["X-Hub-Signature"] = "$signature"
+wrk.body = [==[
+$(cat "$fixture")
+]==]
+LUA
+}

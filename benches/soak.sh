@@ -132,22 +132,14 @@ sample_fds() { ls "/proc/$1/fd" | wc -l; }
 write_lua() { # target file
     local target="$1" file="$2"
     if [[ "$target" == echo ]]; then
-        local signature
-        signature="sha1=$({ printf 'date=%s\n' "$DATE"; cat "$FIXTURE"; } |
-            openssl dgst -sha1 -hmac "$KEY" -r | cut -d' ' -f1)"
-        cat >"$file" <<EOF
-wrk.method = "POST"
-wrk.path = "/"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Date"] = "$DATE"
-wrk.headers["X-Hub-Signature"] = "$signature"
-wrk.body = [==[
-$(cat "$FIXTURE")
-]==]
+        {
+            signed_notification_lua "$KEY" "$DATE" "$FIXTURE"
+            cat <<'EOF'
 local pause = 0
 function init(args) pause = tonumber(args[1]) or 0 end
 function delay() return pause end
 EOF
+        } >"$file"
     else
         cat >"$file" <<'EOF'
 local threads = 0
