@@ -6,6 +6,9 @@ clustaar.webhook's mapper) and through the Rust models (`examples/models_dump.rs
 - On every dump (and echo) the Rust models produce, the Rust validation and the reference's
   agree: the same documents accepted, the same refused; every error the reference finds is
   found (the Rust validation finds more: lupin stops at the first bad item of a list).
+- Every text a schema checks with a pattern is also tried with trailing newlines, non-ASCII
+  digits and letters, white space of every Unicode class and case-insensitive look-alikes
+  (`pattern_variants`): the verdicts must be Python's `re`'s.
 - For every document the reference's validation accepts, the two laws: (1) the dump is valid
   by the reference and by the Rust validation; (2) the reference, loading the dump, reads what
   it reads from the document (keys holding null or [] aside). For a step (a notification, or
@@ -99,6 +102,54 @@ def single_edits(document, rng, limit=40):
             del parent[path[-1]]
         else:
             parent[path[-1]] = rng.choice(GROWING)
+        out.append(edited)
+    return out
+
+
+# The string fields the schemas check with a pattern (`v.Match`, `ObjectID`) or compile
+# (`match_regexp`), and the texts that tell Python's `re` from another engine: `$` before a final
+# newline, Python's `\d`, `\w` and `\s` (non-ASCII digits and letters, white space of every
+# Unicode class), case-insensitive equivalences (`ı`, `İ`, `ſ`, `K`).
+PATTERN_KEYS = {"key", "assigneeID", "groupID", "id", "fromEmail", "pattern"}
+WHITESPACE = [" ", "\t", "\x0b", "\x0c", "\r", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u00a0",
+              "\u1680", "\u2000", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000",
+              "\u200b", "\u180e", "\ufeff"]
+SUFFIXES = ["\n", "\n\n", "\r\n"] + WHITESPACE
+REPLACEMENTS = [
+    "4242", "4242\n", "\u0664\u0662", "\uff14\uff12", "\u00b2", "\u2160", "pr\u00e9nom", "\u01c5x",
+    "e\u0301", "a\u200db", "id", "ID\n", "\u0131d", "\u0130D", "id_client", "\u017f", "\u212a",
+    "5a1b2c3d4e5f6a7b8c9d0e1f", "\u0130a1b2c3d4e5f6a7b8c9d0e1f", "\u212aa1b2c3d4e5f6a7b8c9d0e1f",
+    "\u0660a1b2c3d4e5f6a7b8c9d0e1f", "bot@clu\u017ftaar.com", "bot@CLUSTAAR.io", "a\nb@example.com",
+    "a{2,1}", "\\p{L}", "(?<n>a)", "\\1", "(a)\\1", "a{,3}$", "(?i)\u0130", "[\\w-]+\\Z",
+]
+
+
+def pattern_variants(document, rng, limit=60):
+    """Copies of `document` with one pattern-checked text changed to a text where Python's
+    `re` and another engine could disagree."""
+    edits = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in PATTERN_KEYS and isinstance(item, str):
+                    edits.extend((path + [key], item + suffix) for suffix in SUFFIXES)
+                    edits.extend((path + [key], text) for text in REPLACEMENTS)
+                else:
+                    walk(item, path + [key])
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, path + [index])
+
+    walk(document, [])
+    rng.shuffle(edits)
+    out = []
+    for path, text in edits[:limit]:
+        edited = copy.deepcopy(document)
+        parent = edited
+        for segment in path[:-1]:
+            parent = parent[segment]
+        parent[path[-1]] = text
         out.append(edited)
     return out
 
@@ -282,6 +333,8 @@ def main(fixtures, binary, variations):
             documents.append((f"{entry['name']} variation {index}", entry["schema"], mutate(document, rng)))
         for index, edited in enumerate(single_edits(document, rng)):
             documents.append((f"{entry['name']} edit {index}", entry["schema"], edited))
+        for index, edited in enumerate(pattern_variants(document, rng)):
+            documents.append((f"{entry['name']} pattern {index}", entry["schema"], edited))
     documents += [(name, "WEBHOOK_REQUEST", doc) for name, doc in notifications_of_actions(manifest, fixtures, documents)]
     rich = fixtures.parent.parent.parent.parent / "tests/fixtures/step_reached_rich.json"
     documents.append(("the rich step of the models benchmark", "WEBHOOK_REQUEST", json.loads(rich.read_text())))

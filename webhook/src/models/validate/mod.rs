@@ -22,6 +22,7 @@
 
 pub mod limits;
 mod models;
+pub(crate) mod pyre;
 mod rules;
 
 use std::fmt;

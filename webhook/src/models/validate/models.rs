@@ -681,12 +681,7 @@ impl Validate for SetUserAttributeAction {
     fn check(&self, c: &mut Checker) {
         c.text("key", self.key.as_deref(), true, |c, key| {
             c.length(key, 1, SET_USER_ATTRIBUTE_ACTION_KEY_MAX_LENGTH);
-            c.word(key);
-            if key.eq_ignore_ascii_case("id") {
-                c.error(Rule::Pattern {
-                    pattern: r"(?i)^(?!(id)$)[\w\d_]+$",
-                });
-            }
+            c.user_attribute_key(key);
         });
         message(
             c,
@@ -788,19 +783,11 @@ impl Validate for SendAiTaskAction {
     }
 }
 
-fn email_not_clustaar(c: &mut Checker, email: &str) {
-    if email.to_lowercase().contains("@clustaar.") {
-        c.error(Rule::Pattern {
-            pattern: r"^((?!@clustaar\.).)*$",
-        });
-    }
-}
-
 impl Validate for SendEmailAction {
     fn check(&self, c: &mut Checker) {
         c.text("fromEmail", self.from_email.dumped(), false, |c, email| {
             c.length(email, 0, SEND_EMAIL_ACTION_FROM_EMAIL_MAX_LENGTH);
-            email_not_clustaar(c, email);
+            c.not_clustaar(email);
         });
         let fields = [
             (

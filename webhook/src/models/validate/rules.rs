@@ -3,8 +3,7 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use super::pyre::{Flags, PyRegex};
 use super::{Validate, ValidationError, ValidationErrors};
 use crate::models::view::Origin;
 
@@ -149,12 +148,29 @@ fn quoted(values: &[&str]) -> String {
 pub(crate) const WORD: &str = r"^[\w\d_]+$";
 /// `^\d*$`: Intercom and Zendesk ids.
 pub(crate) const DIGITS: &str = r"^\d*$";
+/// `^[a-z0-9]{24}$` with `re.I`: the reference's `ObjectID` validator.
+pub(crate) const OBJECT_ID: &str = r"^[a-z0-9]{24}$";
+/// `^[\w\d]+$`: the keys of `customAttributes`.
+pub(crate) const KEY: &str = r"^[\w\d]+$";
+/// A user attribute key: a word, and not `id` in any case.
+pub(crate) const USER_ATTRIBUTE_KEY: &str = r"(?i)^(?!(id)$)[\w\d_]+$";
+/// An e-mail address the platform sends from: not at a `clustaar.` domain (with `re.I`).
+pub(crate) const NOT_CLUSTAAR: &str = r"^((?!@clustaar\.).)*$";
 
-static WORD_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(WORD).expect("valid"));
-static DIGITS_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(DIGITS).expect("valid"));
-static OBJECT_ID_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^[a-z0-9]{24}$").expect("valid"));
-static KEY_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\w\d]+$").expect("valid"));
+/// The schemas' patterns, compiled as Python compiles them (see [`super::pyre`]): each is
+/// judged as the platform's `re.match` judges it.
+fn python(pattern: &'static str, flags: Flags) -> PyRegex {
+    PyRegex::new(pattern, flags).unwrap_or_else(|error| panic!("{pattern}: {error}"))
+}
+
+static WORD_RE: LazyLock<PyRegex> = LazyLock::new(|| python(WORD, Flags::default()));
+static DIGITS_RE: LazyLock<PyRegex> = LazyLock::new(|| python(DIGITS, Flags::default()));
+static OBJECT_ID_RE: LazyLock<PyRegex> = LazyLock::new(|| python(OBJECT_ID, Flags::IGNORECASE));
+static KEY_RE: LazyLock<PyRegex> = LazyLock::new(|| python(KEY, Flags::default()));
+static USER_ATTRIBUTE_KEY_RE: LazyLock<PyRegex> =
+    LazyLock::new(|| python(USER_ATTRIBUTE_KEY, Flags::default()));
+static NOT_CLUSTAAR_RE: LazyLock<PyRegex> =
+    LazyLock::new(|| python(NOT_CLUSTAAR, Flags::IGNORECASE));
 
 /// How many `match_regexp` verdicts are kept.
 pub(crate) const PATTERN_VERDICTS: usize = 1024;
@@ -290,6 +306,24 @@ impl Checker {
         }
     }
 
+    /// A user attribute key (`^[\w\d_]+$`, and not `id` in any case, as Python compares).
+    pub(crate) fn user_attribute_key(&mut self, text: &str) {
+        if !USER_ATTRIBUTE_KEY_RE.is_match(text) {
+            self.error(Rule::Pattern {
+                pattern: USER_ATTRIBUTE_KEY,
+            });
+        }
+    }
+
+    /// An e-mail address not at a `clustaar.` domain.
+    pub(crate) fn not_clustaar(&mut self, text: &str) {
+        if !NOT_CLUSTAAR_RE.is_match(text) {
+            self.error(Rule::Pattern {
+                pattern: NOT_CLUSTAAR,
+            });
+        }
+    }
+
     pub(crate) fn object_id(&mut self, text: &str) {
         if !OBJECT_ID_RE.is_match(text) {
             self.error(Rule::ObjectId);
@@ -317,10 +351,10 @@ impl Checker {
         }
     }
 
-    /// A pattern that parses as a regular expression of the Python/PCRE family (the platform
-    /// compiles it with Python's `re`: look-around and back-references are fine). Parsing is
-    /// what tells a malformed pattern; compiling an automaton would cost a thousand times more
-    /// and add size limits that Python does not have.
+    /// A pattern that `re.compile` accepts (the platform compiles it with Python 3's `re`):
+    /// parsed with Python's rules ([`super::pyre::check`]), with Python's message when it is
+    /// refused. Parsing is what tells a malformed pattern; compiling an automaton would cost a
+    /// thousand times more and add size limits that Python does not have.
     ///
     /// The verdicts of up to [`PATTERN_VERDICTS`] patterns (of up to [`CACHED_PATTERN_LEN`]
     /// bytes) are kept: a bot's steps send the same patterns on every request.
@@ -328,7 +362,7 @@ impl Checker {
         static VERDICTS: LazyLock<quick_cache::sync::Cache<Box<str>, Option<String>>> =
             LazyLock::new(|| quick_cache::sync::Cache::new(PATTERN_VERDICTS));
         let parse = |pattern: &str| {
-            fancy_regex::Expr::parse_tree(pattern)
+            super::pyre::check(pattern)
                 .err()
                 .map(|error| error.to_string())
         };
@@ -361,9 +395,7 @@ impl Checker {
         for (key, value) in map {
             self.field(key, |c| {
                 if !KEY_RE.is_match(key) {
-                    c.error(Rule::Pattern {
-                        pattern: r"^[\w\d]+$",
-                    });
+                    c.error(Rule::Pattern { pattern: KEY });
                 }
                 if !value.is_string() {
                     c.error(Rule::NotAString);
