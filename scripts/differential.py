@@ -350,7 +350,9 @@ def main(fixtures, binary, variations):
     compared = [case for case in cases if case[3] is not None or reference_valid(case[1], case[2])]
     lines = "".join(json.dumps({"schema": s, "document": d}) + "\n" for _, s, d, _ in compared)
     output = subprocess.run([binary], input=lines, capture_output=True, text=True, check=True)
-    answers = [json.loads(line) for line in output.stdout.splitlines()]
+    # One answer a line, split on "\n" only: `splitlines` also splits at U+2028, U+0085...,
+    # which the answers hold raw inside their strings.
+    answers = [json.loads(line) for line in output.stdout.split("\n") if line]
     report = Report()
     print(f"{len(documents)} documents: {known} with a known difference, "
           f"{len(cases) - len(compared)} that the reference cannot load or dump (nor accepts), "

@@ -7,6 +7,7 @@
 //!   default).
 //! - [`object_id`]: the form of the platform's step ids, MongoDB ObjectIDs.
 //! - [`route_path`]: HTTP route paths such as `/hooks/{slug}`.
+//! - [`senders`]: the sender presets' names, key kinds and event catalogues.
 //!
 //! Use these through the `webhook` crate; this crate is its implementation detail, versioned
 //! with it.
@@ -18,3 +19,4 @@ pub mod cel;
 pub mod json_path;
 pub mod object_id;
 pub mod route_path;
+pub mod senders;

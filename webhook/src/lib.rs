@@ -89,6 +89,7 @@ mod request;
 pub mod routing;
 mod runner;
 pub mod security;
+pub mod senders;
 mod serve;
 pub mod state;
 #[cfg(feature = "testing")]
@@ -157,6 +158,13 @@ pub mod __private {
         function: fn() -> V,
     ) -> Box<dyn crate::http::Verify> {
         Box::new(function())
+    }
+
+    /// `sender = preset(secret = env("VARIABLE"))`: the preset (checked at compile time) with
+    /// its key from the environment. A missing or invalid key stops the program at start,
+    /// naming the variable (never the key).
+    pub fn sender_from_env(preset: &str, variable: &str) -> crate::senders::Sender {
+        crate::senders::Sender::from_env(preset, variable).unwrap_or_else(|error| panic!("{error}"))
     }
 
     /// What `#[on(http, filter = "<CEL>")]` is: a CEL source that becomes a filter. Implemented

@@ -78,6 +78,7 @@ pub enum Key {
     Http,
     Path,
     Verify,
+    Sender,
     Durable,
     Idempotency,
     MaxAttempts,
@@ -134,11 +135,12 @@ pub const ARGUMENTS: &[Argument] = &[
     Argument::new(Key::JsonKeyExists,  "json_key_exists",  "`json_key_exists(path)`",         Routes::Both),
     Argument::new(Key::Filter,         "filter",           "`filter = function`",             Routes::Both),
     Argument::new(Key::Priority,       "priority",         "`priority = N`",                  Routes::Both),
-    Argument::new(Key::Event,          "event",            "`event = \"topic\"`",             Routes::Notifications),
+    Argument::new(Key::Event,          "event",            "`event = \"topic\"`",             Routes::Both),
     Argument::new(Key::Http,           "http",             "`http` or `http(post)`",          Routes::Http),
     Argument::new(Key::Path,           "path",             "`path = \"/github\"`",            Routes::Http),
     Argument::new(Key::Filter,         "filter",           "`filter = \"<CEL>\"`",            Routes::Http),
     Argument::new(Key::Verify,         "verify",           "`verify = function`",             Routes::Http),
+    Argument::new(Key::Sender,         "sender",           "`sender = stripe(secret = env(\"…\"))`", Routes::Http),
     Argument::new(Key::Durable,        "durable",          "`durable`",                       Routes::Http)
         .usage("as a word, without a value: `#[on(http(post), path = \"/stripe\", durable)]`"),
     Argument::new(Key::Idempotency, "idempotency_key",  "`idempotency_key = header(\"…\")`, `json(\"…\")` or `cel(\"…\")`", Routes::Http)
@@ -198,7 +200,7 @@ pub fn accepted() -> String {
         "accepted: an event ({} or {event_form}), {}; for an HTTP route: {}",
         events.join(", "),
         forms(|argument| argument.routes != Routes::Http && argument.key != Key::Event),
-        forms(|argument| argument.routes == Routes::Http),
+        forms(|argument| argument.routes == Routes::Http || argument.key == Key::Event),
     )
 }
 
@@ -214,7 +216,7 @@ mod tests {
              `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
              `filter = function`, `priority = N`, `auth = function`; for an HTTP route: `http` or \
              `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`, \
-             `durable`, `idempotency_key = header(\"…\")`, `json(\"…\")` or `cel(\"…\")`, \
+             `sender = stripe(secret = env(\"…\"))`, `event = \"topic\"`, `durable`, `idempotency_key = header(\"…\")`, `json(\"…\")` or `cel(\"…\")`, \
              `max_attempts = N`"
         );
         assert_eq!(
@@ -230,6 +232,7 @@ mod tests {
                 "http",
                 "path",
                 "verify",
+                "sender",
                 "durable",
                 "idempotency_key",
                 "max_attempts",

@@ -40,10 +40,23 @@ pub struct HttpRoute {
     pub cel: Option<LitStr>,
     /// A function returning the route's signature check.
     pub verify: Option<syn::Path>,
+    /// A provider's preset, with the variable holding its key.
+    pub sender: Option<SenderSpec>,
+    /// The sender's event type the route takes.
+    pub event: Option<String>,
     /// Durable, with its idempotency key, if any.
     pub durable: Option<Option<KeySource>>,
     /// A durable route's own number of attempts.
     pub max_attempts: Option<syn::LitInt>,
+}
+
+/// `sender = stripe(secret = env("STRIPE_WEBHOOK_SECRET"))`, checked.
+#[derive(Clone)]
+pub struct SenderSpec {
+    /// The preset's name (`lemon-squeezy`), spanned on its identifier.
+    pub preset: crate::on::spanned::Sp<String>,
+    /// The environment variable holding its key.
+    pub variable: LitStr,
 }
 
 /// Where a durable route reads its idempotency key.

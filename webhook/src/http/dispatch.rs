@@ -10,9 +10,10 @@ use axum::Router;
 use http::{header, HeaderValue, Method, StatusCode};
 
 use super::route::HttpRoute;
-use super::signature::VerifyError;
+use super::signature::{SignedRequest, VerifyError};
 use crate::error::{status_title, ApiError, RejectionStage};
 use crate::pipeline::body::IngestedPayload;
+use crate::senders::{Reply, SenderEvent};
 use crate::Request;
 
 /// No route of the path accepts the request (its filters refused it): `404`.
@@ -137,12 +138,58 @@ pub(crate) fn router<S: Send + Sync + 'static>(
 }
 
 /// The endpoint: the first route, in precedence order, that accepts the method, the signature
-/// and the filter handles the request.
+/// and the filter handles the request. A sender's handshakes are answered first; a signed event
+/// that no route takes is answered as the routes say (`200`).
 async fn endpoint<S: Send + Sync + 'static>(
     State(table): State<Arc<PathRoutes<S>>>,
     request: HttpRequest,
 ) -> Response {
     let method = request.method().clone();
+    let (mut parts, _) = request.into_parts();
+    // The ingestion middleware (`crate::pipeline`) read, limited and decoded the body, and
+    // built the request; it is always in front of these routes.
+    let Some(IngestedPayload { payload, received }) = parts.extensions.remove::<IngestedPayload>()
+    else {
+        tracing::error!("an HTTP route was reached without the ingestion stages");
+        return ApiError::internal("The request was not ingested.").into_response();
+    };
+    // What the sender addressed: the path before any nesting (`OriginalUri`), with its query.
+    let path_and_query = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0)
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(|authority| authority.to_string()));
+    let mut request = Request::from_head(parts, payload);
+    // Signatures cover the bytes as the sender sent them, before any decoding.
+    let received = received.unwrap_or_else(|| request.body().clone());
+    let signed = |sender: Option<&crate::senders::Sender>, url: &'_ mut String| {
+        if let Some(sender) = sender {
+            *url = sender.url(host.as_deref(), &path_and_query);
+        }
+    };
+    let mut url = path_and_query.clone();
+    // Handshakes that come before any signature (`GET` challenges), whatever the method.
+    for sender in table.routes.iter().filter_map(HttpRoute::sender_ref) {
+        signed(Some(sender), &mut url);
+        let head = SignedRequest {
+            method: &method,
+            url: &url,
+            headers: request.headers(),
+            body: &received,
+        };
+        match sender.handshake_unsigned(&head) {
+            Some(Ok(reply)) => return reply_response(reply),
+            Some(Err(error)) => return ApiError::from(error).into_response(),
+            None => {}
+        }
+    }
     if let Some(allowed) = &table.allowed {
         if !allowed.iter().any(|known| known == method.as_str()) {
             return MethodNotAllowed {
@@ -153,40 +200,81 @@ async fn endpoint<S: Send + Sync + 'static>(
             .into_response();
         }
     }
-    let (mut parts, _) = request.into_parts();
-    // The ingestion middleware (`crate::pipeline`) read, limited and decoded the body, and
-    // built the request; it is always in front of these routes.
-    let Some(IngestedPayload { payload, received }) = parts.extensions.remove::<IngestedPayload>()
-    else {
-        tracing::error!("an HTTP route was reached without the ingestion stages");
-        return ApiError::internal("The request was not ingested.").into_response();
-    };
-    let request = Request::from_head(parts, payload);
-    // Signatures cover the bytes as the sender sent them, before any decoding.
-    let received = received.unwrap_or_else(|| request.body().clone());
     let mut refused: Option<VerifyError> = None;
+    // The first sender that accepted the request, with what it read: for a signed event no
+    // route takes.
+    let mut unhandled: Option<(SenderEvent, StatusCode)> = None;
     for route in table
         .routes
         .iter()
         .filter(|route| route.methods().accepts(&method))
     {
+        url.clone_from(&path_and_query);
+        signed(route.sender_ref(), &mut url);
+        let head = SignedRequest {
+            method: &method,
+            url: &url,
+            headers: request.headers(),
+            body: &received,
+        };
         if let Some(verifier) = route.verifier() {
-            if let Err(error) = verifier.verify(request.headers(), &received) {
+            if let Err(error) = verifier.verify(&head) {
                 tracing::debug!(route = route.route_name(), %error, "signature refused");
                 refused.get_or_insert(error);
                 continue;
             }
+        }
+        let mut facts = None;
+        if let Some(sender) = route.sender_ref() {
+            if let Some(reply) = sender.handshake_signed(&head) {
+                return reply_response(reply);
+            }
+            let event = sender.event(&head);
+            if route
+                .event_name()
+                .is_some_and(|wanted| event.event.as_deref() != Some(wanted))
+            {
+                unhandled.get_or_insert((event, route.unhandled()));
+                continue;
+            }
+            facts = Some(event);
         }
         if route
             .filter_ref()
             .is_none_or(|filter| filter.matches(&request))
         {
             tracing::debug!(%method, path = %table.path, route = route.route_name(), "routing HTTP request");
+            let delivery_id = facts.as_ref().and_then(|facts| facts.id.clone());
+            if let Some(facts) = facts {
+                request.head_mut().extensions.insert(facts);
+            }
             if let Some(durable) = route.durable_options() {
-                return accept(route.route_name(), durable, request, table.inbox.as_ref()).await;
+                return accept(
+                    route.route_name(),
+                    durable,
+                    request,
+                    delivery_id,
+                    table.inbox.as_ref(),
+                )
+                .await;
             }
             return route.handler().call(request, &table.state).await;
         }
+        if let Some(facts) = facts {
+            unhandled.get_or_insert((facts, route.unhandled()));
+        }
+    }
+    if let Some((event, status)) = unhandled {
+        tracing::debug!(sender = event.sender, event = ?event.event, "no route takes this event");
+        return (
+            status,
+            axum::Json(serde_json::json!({
+                "status": "ignored",
+                "sender": event.sender,
+                "event": event.event,
+            })),
+        )
+            .into_response();
     }
     match refused {
         Some(error) => ApiError::from(error).into_response(),
@@ -201,6 +289,17 @@ async fn endpoint<S: Send + Sync + 'static>(
     }
 }
 
+/// A handshake's answer, as the provider expects it.
+fn reply_response(reply: Reply) -> Response {
+    let mut response = (reply.status, reply.body).into_response();
+    // The body's default content type is replaced by the provider's.
+    response.headers_mut().remove(header::CONTENT_TYPE);
+    for (name, value) in reply.headers {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}
+
 /// Stores the request of a durable route: `202` with the event's id once committed, `200` for a
 /// duplicate, `503` when the store fails (the sender retries).
 #[cfg(feature = "durable")]
@@ -208,6 +307,7 @@ async fn accept(
     name: &str,
     durable: &crate::inbox::Durable,
     request: Request,
+    delivery_id: Option<String>,
     inbox: Option<&Inbox>,
 ) -> Response {
     use crate::inbox::{Inserted, NewEvent};
@@ -222,7 +322,11 @@ async fn accept(
         headers: request.headers().clone(),
         body: request.body().clone(),
         received_at: crate::inbox::record::now_ms(),
-        idempotency_key: durable.key_source().and_then(|key| key.read(&request)),
+        // The route's own key, else its sender's delivery id.
+        idempotency_key: match durable.key_source() {
+            Some(key) => key.read(&request),
+            None => delivery_id,
+        },
     };
     match inbox.store(event).await {
         Ok(Inserted::New(id)) => (
@@ -244,7 +348,13 @@ async fn accept(
 
 /// Without the `durable` feature no durable route is served (the webhook refuses to start).
 #[cfg(not(feature = "durable"))]
-async fn accept(_: &str, _: &crate::inbox::Durable, _: Request, inbox: Option<&Inbox>) -> Response {
+async fn accept(
+    _: &str,
+    _: &crate::inbox::Durable,
+    _: Request,
+    _: Option<String>,
+    inbox: Option<&Inbox>,
+) -> Response {
     match inbox {
         Some(never) => match *never {},
         None => ApiError::internal("Durable routes need the `durable` feature.").into_response(),

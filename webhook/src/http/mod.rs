@@ -39,7 +39,7 @@ pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};
 pub use path::Path;
 pub use registry::HttpRegistration;
 pub use route::{HttpRoute, Methods};
-pub use signature::{Digest, Encoding, HmacVerifier, Verify, VerifyError};
+pub use signature::{Digest, Encoding, HmacVerifier, SignedRequest, Verify, VerifyError};
 pub use standard_webhooks::{InvalidSecret, StandardWebhooks};
 #[cfg(feature = "cel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cel")))]

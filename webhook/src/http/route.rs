@@ -5,13 +5,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use http::Method;
+use http::{Method, StatusCode};
 use webhook_core::route_path::check_path;
 
 use super::signature::Verify;
 use crate::filter::{Filter, IntoFilter};
 use crate::handler::{erase, ErasedHandler, Handler};
 use crate::inbox::Durable;
+use crate::senders::Sender;
 
 /// The methods a route accepts: one, several, or any.
 ///
@@ -102,6 +103,9 @@ pub struct HttpRoute<S = ()> {
     location: Option<&'static str>,
     required_state: Vec<crate::handler_checks::StateRequirement>,
     durable: Option<Durable>,
+    sender: Option<Sender>,
+    event: Option<Cow<'static, str>>,
+    unhandled: StatusCode,
 }
 
 impl<S: Send + Sync + 'static> HttpRoute<S> {
@@ -137,6 +141,9 @@ impl<S: Send + Sync + 'static> HttpRoute<S> {
             location: None,
             required_state: Vec::new(),
             durable: None,
+            sender: None,
+            event: None,
+            unhandled: StatusCode::OK,
         }
     }
 }
@@ -153,6 +160,46 @@ impl<S> HttpRoute<S> {
     pub fn verify(mut self, verifier: impl Verify) -> Self {
         self.verifier = Some(Arc::new(verifier));
         self
+    }
+
+    /// Takes the webhooks of a provider ([`Sender`]): its signature is the route's check, its
+    /// handshakes are answered before the handler runs, its delivery id is a durable route's
+    /// idempotency key (unless the route names another), and the handler may read the
+    /// [`SenderEvent`](crate::senders::SenderEvent).
+    pub fn sender(mut self, sender: Sender) -> Self {
+        self.verifier = Some(Arc::new(sender.clone()));
+        self.sender = Some(sender);
+        self
+    }
+
+    /// Takes only the events of this type, as the route's sender reads it (`invoice.paid`,
+    /// `push`): several routes on one path split a provider's events. A signed event that no
+    /// route of the path takes is answered [`unhandled_status`](Self::unhandled_status)
+    /// (`200` by default: providers disable an endpoint that keeps failing).
+    pub fn event(mut self, event: impl Into<Cow<'static, str>>) -> Self {
+        self.event = Some(event.into());
+        self
+    }
+
+    /// The status of a signed event that no route of the path takes (default `200`).
+    pub fn unhandled_status(mut self, status: StatusCode) -> Self {
+        self.unhandled = status;
+        self
+    }
+
+    /// The route's sender, if any.
+    pub fn sender_ref(&self) -> Option<&Sender> {
+        self.sender.as_ref()
+    }
+
+    /// The event type the route takes, if it names one.
+    pub fn event_name(&self) -> Option<&str> {
+        self.event.as_deref()
+    }
+
+    /// The status of a signed event no route takes.
+    pub(crate) fn unhandled(&self) -> StatusCode {
+        self.unhandled
     }
 
     /// Sets the priority (default `0`): among the routes of a path that all have filters (or
@@ -256,7 +303,11 @@ impl<S> HttpRoute<S> {
 
     /// The sort key of the precedence rules, those of the Clustaar routes.
     pub(crate) fn precedence(&self, registration: usize) -> (bool, i32, usize) {
-        crate::routing::precedence(self.filter.is_some(), self.priority, registration)
+        crate::routing::precedence(
+            self.filter.is_some() || self.event.is_some(),
+            self.priority,
+            registration,
+        )
     }
 }
 
@@ -271,6 +322,8 @@ impl<S> fmt::Debug for HttpRoute<S> {
             .field("verifier", &self.verifier)
             .field("location", &self.location)
             .field("durable", &self.durable)
+            .field("sender", &self.sender)
+            .field("event", &self.event)
             .finish()
     }
 }

@@ -27,26 +27,81 @@ use std::sync::Arc;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use http::{HeaderMap, HeaderName, StatusCode};
+use http::{HeaderMap, HeaderName, Method, StatusCode};
 use sha1::Sha1;
 use sha2::Sha256;
 
 use crate::error::{ApiError, RejectionStage};
 
+/// A received request as its sender signed it: the head (method, the URL the sender addressed,
+/// headers) and the raw body. Some schemes sign only the body; others the URL and the form
+/// fields (Twilio), the method and the URI (HubSpot), or the notification URL (Square).
+///
+/// ```
+/// use http::{HeaderMap, Method};
+/// use webhook::http::SignedRequest;
+///
+/// let headers = HeaderMap::new();
+/// let request = SignedRequest {
+///     method: &Method::POST,
+///     url: "https://bot.example.com/twilio?a=1",
+///     headers: &headers,
+///     body: b"Body=hi",
+/// };
+/// assert_eq!(request.path_and_query(), "/twilio?a=1");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct SignedRequest<'a> {
+    /// The method.
+    pub method: &'a Method,
+    /// The URL the sender addressed, absolute: `https://bot.example.com/twilio?a=1`. Behind a
+    /// proxy it is the public URL (the `public_url` setting), not what the server saw.
+    pub url: &'a str,
+    /// The headers.
+    pub headers: &'a HeaderMap,
+    /// The raw body, as received (before any content decoding or parsing).
+    pub body: &'a [u8],
+}
+
+impl<'a> SignedRequest<'a> {
+    /// A `POST` to `/` with `headers` and `body`: for the schemes that sign only those.
+    pub fn of(headers: &'a HeaderMap, body: &'a [u8]) -> Self {
+        static POST: Method = Method::POST;
+        Self {
+            method: &POST,
+            url: "/",
+            headers,
+            body,
+        }
+    }
+
+    /// The path and query of the URL (`/twilio?a=1`), or the URL itself when it is relative.
+    pub fn path_and_query(&self) -> &'a str {
+        let url = self.url;
+        match url.find("://") {
+            Some(scheme_end) => {
+                let rest = &url[scheme_end + 3..];
+                rest.find('/').map_or("/", |path| &rest[path..])
+            }
+            None => url,
+        }
+    }
+}
+
 /// A signature check of an HTTP webhook route. Implement it for a scheme of your own.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a signature check",
     label = "not a signature check",
-    note = "use `HmacVerifier::github(secret)`, `HmacVerifier::new(secret, Digest::Sha256).header(...)`, `StandardWebhooks::new(secret)?`, or implement `webhook::http::Verify`"
+    note = "use a sender preset (`Sender::from_env(\"stripe\", \"STRIPE_SECRET\")`), `HmacVerifier::github(secret)`, `HmacVerifier::new(secret, Digest::Sha256).header(...)`, `StandardWebhooks::new(secret)?`, or implement `webhook::http::Verify`"
 )]
 pub trait Verify: fmt::Debug + Send + Sync + 'static {
-    /// Checks the request's headers against its raw body.
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError>;
+    /// Checks the request: its head and its raw body.
+    fn verify(&self, request: &SignedRequest<'_>) -> Result<(), VerifyError>;
 }
 
 impl Verify for Box<dyn Verify> {
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
-        (**self).verify(headers, body)
+    fn verify(&self, request: &SignedRequest<'_>) -> Result<(), VerifyError> {
+        (**self).verify(request)
     }
 }
 
@@ -225,7 +280,8 @@ impl HmacVerifier {
 }
 
 impl Verify for HmacVerifier {
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
+    fn verify(&self, request: &SignedRequest<'_>) -> Result<(), VerifyError> {
+        let (headers, body) = (request.headers, request.body);
         let header = || self.header.as_str().to_owned();
         let value = headers
             .get(&self.header)
@@ -277,18 +333,21 @@ mod tests {
         let verifier = HmacVerifier::github(SECRET);
         assert_eq!(verifier.sign(b"Hello, World!"), GITHUB);
         assert_eq!(
-            verifier.verify(&headers("X-Hub-Signature-256", GITHUB), b"Hello, World!"),
+            verifier.verify(&SignedRequest::of(
+                &headers("X-Hub-Signature-256", GITHUB),
+                b"Hello, World!"
+            )),
             Ok(())
         );
         // Uppercase hex is the same MAC.
         assert_eq!(
-            verifier.verify(
+            verifier.verify(&SignedRequest::of(
                 &headers(
                     "x-hub-signature-256",
                     &GITHUB.replace("757107ea", "757107EA")
                 ),
                 b"Hello, World!"
-            ),
+            )),
             Ok(())
         );
     }
@@ -300,7 +359,7 @@ mod tests {
             let headers = value.map_or_else(HeaderMap::new, |value| {
                 headers("X-Hub-Signature-256", value)
             });
-            verifier.verify(&headers, body)
+            verifier.verify(&SignedRequest::of(&headers, body))
         };
         let header = "x-hub-signature-256".to_owned();
         assert_eq!(
@@ -345,7 +404,10 @@ mod tests {
         let body = b"The quick brown fox jumps over the lazy dog";
         assert_eq!(verifier.sign(body), BASE64.encode(&mac));
         assert_eq!(
-            verifier.verify(&headers("X-Sig", &BASE64.encode(&mac)), body),
+            verifier.verify(&SignedRequest::of(
+                &headers("X-Sig", &BASE64.encode(&mac)),
+                body
+            )),
             Ok(())
         );
         assert!(format!("{verifier:?}").contains("<redacted>"));

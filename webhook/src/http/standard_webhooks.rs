@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine;
 use http::HeaderMap;
 
-use super::signature::{hmac, same_mac, Digest, Verify, VerifyError};
+use super::signature::{hmac, same_mac, Digest, SignedRequest, Verify, VerifyError};
 
 /// The header carrying the message id.
 pub const ID_HEADER: &str = "webhook-id";
@@ -160,8 +160,8 @@ impl StandardWebhooks {
 }
 
 impl Verify for StandardWebhooks {
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), VerifyError> {
-        self.verify_at(headers, body, SystemTime::now())
+    fn verify(&self, request: &SignedRequest<'_>) -> Result<(), VerifyError> {
+        self.verify_at(request.headers, request.body, SystemTime::now())
     }
 }
 

@@ -69,7 +69,14 @@ impl Stages {
             guard.check(&parts.headers).map_err(reject)?;
         }
         if let Some(verifier) = &self.signature {
-            verifier.verify(&parts.headers, &wire).map_err(reject)?;
+            let url = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+            let signed = crate::http::SignedRequest {
+                method: &parts.method,
+                url,
+                headers: &parts.headers,
+                body: &wire,
+            };
+            verifier.verify(&signed).map_err(reject)?;
         }
         if let Some(auth) = &self.basic_auth {
             auth.verify(&parts.headers).map_err(|error| {

@@ -14,6 +14,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 use super::signer::{http_date, Signer};
+use crate::senders::{Outgoing, Preset, SigningKey};
 use crate::Webhook;
 
 #[derive(Clone)]
@@ -91,7 +92,61 @@ impl TestClient {
             body: body.into(),
             date: DateMode::Now,
             signed: true,
+            sender: None,
+            tampered: None,
         }
+    }
+
+    /// A `POST` to `path` with `body`, signed as the sender preset `preset` signs with `key`
+    /// (a secret, or Discord's and SendGrid's private key): a signed Stripe event in one line.
+    /// Its content type is JSON when the body is an object or an array, a form otherwise.
+    ///
+    /// ```
+    /// # async fn run() {
+    /// use webhook::http::HttpRoute;
+    /// use webhook::senders::{Sender, SenderEvent};
+    /// use webhook::testing::TestClient;
+    /// use webhook::{StatusCode, Webhook};
+    ///
+    /// let route = HttpRoute::new(http::Method::POST, "/stripe", |event: SenderEvent| async move {
+    ///     event.event.unwrap_or_default()
+    /// })
+    /// .sender(Sender::new("stripe", ["whsec_test"]).unwrap());
+    /// let client = TestClient::new(Webhook::new().http_route(route));
+    /// let body = r#"{"id": "evt_1", "type": "invoice.paid"}"#;
+    /// let response = client.post_as("stripe", "whsec_test", "/stripe", body).send().await;
+    /// assert_eq!(response.status(), StatusCode::OK);
+    /// assert_eq!(response.text(), "invoice.paid");
+    /// # }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(run());
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When no preset is called `preset`: a bug in the test.
+    pub fn post_as(
+        &self,
+        preset: &str,
+        key: impl Into<SigningKey>,
+        path: &str,
+        body: impl Into<Bytes>,
+    ) -> TestRequest<'_> {
+        let preset = crate::senders::preset(preset)
+            .unwrap_or_else(|| panic!("no sender preset is called {preset:?}"));
+        let body = body.into();
+        // Providers send JSON, or forms (Twilio); `.header` sets another type.
+        let content_type = match body.iter().find(|byte| !byte.is_ascii_whitespace()) {
+            Some(b'{' | b'[') => "application/json",
+            _ => "application/x-www-form-urlencoded",
+        };
+        let mut request = self
+            .post(body)
+            .unsigned()
+            .path(path)
+            .without_date()
+            .header(header::CONTENT_TYPE, content_type);
+        request.sender = Some((preset, key.into(), SystemTime::now()));
+        request
     }
 
     /// A request with any method and path, without body.
@@ -128,6 +183,10 @@ pub struct TestRequest<'a> {
     body: Bytes,
     date: DateMode,
     signed: bool,
+    /// Signed as a provider signs, at a time, when sent.
+    sender: Option<(&'static Preset, SigningKey, SystemTime)>,
+    /// Sent instead of the signed body.
+    tampered: Option<Bytes>,
 }
 
 impl TestRequest<'_> {
@@ -192,6 +251,22 @@ impl TestRequest<'_> {
         self
     }
 
+    /// Signs as the sender preset at `time` instead of now (a stale timestamp, a recorded
+    /// vector). Only for requests made with [`TestClient::post_as`].
+    pub fn signed_at(mut self, time: SystemTime) -> Self {
+        if let Some((_, _, at)) = &mut self.sender {
+            *at = time;
+        }
+        self
+    }
+
+    /// Sends `body` in place of the body that was signed: a body changed in transit. Only for
+    /// requests made with [`TestClient::post_as`].
+    pub fn tampered_body(mut self, body: impl Into<Bytes>) -> Self {
+        self.tampered = Some(body.into());
+        self
+    }
+
     /// Sets the path (default `/`).
     pub fn path(mut self, path: &str) -> Self {
         self.path = path.to_owned();
@@ -231,9 +306,36 @@ impl TestRequest<'_> {
                 }
             }
         }
+        let base = match &self.client.transport {
+            // In process there is no `Host`: the webhook takes the URL as `http://localhost`.
+            Transport::InProcess(_) => "http://localhost",
+            Transport::Http { base, .. } => base.as_str(),
+        };
+        let mut path = self.path.clone();
+        let mut body = self.body;
+        if let Some((preset, key, at)) = &self.sender {
+            // The provider's headers, and its URL and body where it rewrites them.
+            let mut outgoing = Outgoing {
+                method: self.method.clone(),
+                url: format!("{base}{path}"),
+                headers: headers.clone(),
+                body: body.to_vec(),
+            };
+            (preset.sign)(key, &mut outgoing, *at);
+            path = outgoing
+                .url
+                .strip_prefix(base)
+                .map_or_else(|| outgoing.url.clone(), str::to_owned);
+            body = self.tampered.unwrap_or_else(|| Bytes::from(outgoing.body));
+            for (name, value) in &outgoing.headers {
+                if !self.headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+        }
         let uri = match &self.client.transport {
-            Transport::InProcess(_) => self.path.clone(),
-            Transport::Http { base, .. } => format!("{base}{}", self.path),
+            Transport::InProcess(_) => path,
+            Transport::Http { base, .. } => format!("{base}{path}"),
         };
         let uri = uri
             .parse::<Uri>()
@@ -241,7 +343,7 @@ impl TestRequest<'_> {
         let mut request = http::Request::builder()
             .method(self.method)
             .uri(uri)
-            .body(Body::from(self.body))
+            .body(Body::from(body))
             .map_err(|error| SendError(error.to_string()))?;
         *request.headers_mut() = headers;
         let (status, headers, body) = match &self.client.transport {

@@ -30,6 +30,10 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     if let Some(cel) = &route.cel {
         keys.push(format!("filter = {:?}", cel.value()));
     }
+    // Routes of one path split a sender's events: two of them take different requests.
+    if let Some(event) = &route.event {
+        keys.push(format!("event = {event:?}"));
+    }
     keys.sort();
     let filters_text = keys.join(", ");
     let mut filter_values = Vec::new();
@@ -49,6 +53,12 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     let verify = route.verify.as_ref().map(
         |function| quote_spanned!(function.span()=> .verify(#private::call_verify(#function))),
     );
+    let sender = route.sender.as_ref().map(|sender| {
+        let preset = sender.preset.as_str();
+        let variable = &sender.variable;
+        quote_spanned!(sender.preset.span()=> .sender(#private::sender_from_env(#preset, #variable)))
+    });
+    let event = route.event.as_ref().map(|event| quote!(.event(#event)));
     let durable = route.durable.as_ref().map(|key| {
         let key = key.iter().map(|key| match key {
             KeySource::Header(header) => {
@@ -81,6 +91,8 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
                 #private::HttpRoute::new(#methods, #path, #handler_expr)
                     .filter(filters)
                     #verify
+                    #sender
+                    #event
                     #durable
                     #identity
                     #requirements

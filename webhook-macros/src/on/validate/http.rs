@@ -13,7 +13,7 @@ use super::literals::string;
 use crate::ctxt::Errors;
 use crate::on::args::Form;
 use crate::on::spanned::Sp;
-use crate::on::spec::KeySource;
+use crate::on::spec::{KeySource, SenderSpec};
 use crate::suggest::did_you_mean;
 
 /// The methods an `http(...)` argument may name.
@@ -29,6 +29,10 @@ pub struct HttpArgs {
     pub path: Option<LitStr>,
     pub cel: Option<LitStr>,
     pub verify: Option<syn::Path>,
+    /// `sender = stripe(secret = env("..."))`, when valid.
+    pub sender: Option<SenderSpec>,
+    /// Where `sender` was written (valid or not).
+    pub sender_given: Option<proc_macro2::Span>,
     /// `durable`, spanned on the word.
     pub durable: Option<proc_macro2::Span>,
     /// `idempotency_key = header("Webhook-Id")`, `json("id")` or `cel("...")`.

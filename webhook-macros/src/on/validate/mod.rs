@@ -12,6 +12,7 @@ mod json;
 mod literals;
 mod options;
 mod route;
+mod sender;
 
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit};
@@ -77,6 +78,14 @@ fn read(given: &mut Given, RawArg { name, form }: RawArg, errors: &mut Errors) {
         (Key::Http, form) => given.http.methods(&name, form, errors),
         (Key::Path, Form::Assign(value)) => given.http.path(&name, &value, errors),
         (Key::Verify, Form::Assign(value)) => given.http.verify(&name, &value, errors),
+        (Key::Sender, Form::Assign(value)) => {
+            if given.http.sender.is_some() {
+                errors.at(name.span(), "duplicated argument `sender`");
+            } else {
+                given.http.sender = sender::sender(&value, errors);
+                given.http.sender_given = Some(name.span());
+            }
+        }
         (Key::Durable, Form::Bare) => given.http.durable(&name, errors),
         (Key::MaxAttempts, Form::Assign(value)) => {
             given.http.max_attempts(&name, &value, errors);

@@ -47,6 +47,12 @@ fn notification(
             "`path` is for HTTP routes: add `http` (any method) or `http(post)`",
         );
     }
+    if let Some(sender) = http.sender_given {
+        errors.at(
+            sender,
+            "`sender` is for HTTP routes: add `http(post)` and `path = \"...\"`",
+        );
+    }
     if let Some(verify) = &http.verify {
         errors.at(
             verify.span(),
@@ -102,8 +108,24 @@ fn http_route(
     http: HttpArgs,
     errors: &mut Errors,
 ) -> Validated {
-    if let Some(event) = &event.topic {
-        errors.at(event.span(), "an HTTP route handles the requests to its path, not Clustaar notifications: remove the event, or the `http` argument");
+    // On an HTTP route, `event` is the sender's event type.
+    let sender_event = match (&event.topic, &http.sender) {
+        (Some(topic), Some(sender)) => {
+            super::sender::event(&sender.preset, topic, errors);
+            Some(topic.as_str().to_owned())
+        }
+        (Some(_), None) if http.sender_given.is_some() => None,
+        (Some(topic), None) => {
+            errors.at(topic.span(), "an HTTP route handles the requests to its path, not Clustaar notifications: `event` names a sender's event type, with `sender = ...`; or remove the `http` argument");
+            None
+        }
+        (None, _) => None,
+    };
+    if let (Some(verify), Some(_)) = (&http.verify, http.sender_given) {
+        errors.at(
+            verify.span(),
+            "a route has one signature check: its `sender` checks it; remove `verify`",
+        );
     }
     for filter in &filters {
         if let Filter::StepId(ids) = filter {
@@ -143,6 +165,8 @@ fn http_route(
             path,
             cel: http.cel,
             verify: http.verify,
+            sender: http.sender,
+            event: sender_event,
             durable,
             max_attempts: http.max_attempts,
         }),

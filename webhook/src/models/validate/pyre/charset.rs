@@ -168,7 +168,10 @@ mod tests {
     fn python_case_equivalences() {
         let closed = CharSet::char('i').case_closed(false);
         // i, I, İ (its lowercase is i) and ı (one of `re`'s extra cases).
-        assert_eq!(closed, CharSet::from_ranges([(0x49, 0x49), (0x69, 0x69), (0x130, 0x131)]));
+        assert_eq!(
+            closed,
+            CharSet::from_ranges([(0x49, 0x49), (0x69, 0x69), (0x130, 0x131)])
+        );
         let closed = CharSet::char('k').case_closed(true);
         assert_eq!(closed, CharSet::from_ranges([(0x4B, 0x4B), (0x6B, 0x6B)]));
         assert!(CharSet::char('s').case_closed(false).contains(0x17F));

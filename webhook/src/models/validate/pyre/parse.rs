@@ -647,11 +647,9 @@ impl Parser<'_> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
                 {
-                    return Err(error_at(
-                        format!("undefined character name '{name}'"),
-                        start,
-                    )
-                    .into());
+                    return Err(
+                        error_at(format!("undefined character name '{name}'"), start).into(),
+                    );
                 }
                 // Stands for a character the translation refuses.
                 '\u{FFFF}' as u32
@@ -870,9 +868,11 @@ impl Parser<'_> {
                             return Err(error_at("looks too much behind", start).into());
                         }
                         if lo != hi {
-                            return Err(
-                                error_at("look-behind requires fixed-width pattern", start).into()
-                            );
+                            return Err(error_at(
+                                "look-behind requires fixed-width pattern",
+                                start,
+                            )
+                            .into());
                         }
                     }
                     return Ok(Some(Node::Look {
@@ -886,33 +886,29 @@ impl Parser<'_> {
                     capture = false;
                     atomic = true;
                 }
-                c if Flags::of(c).is_some() || c == '-' => {
-                    match self.flags(c)? {
-                        None => {
-                            if !first {
-                                return Err(error_at(
-                                    "global flags not at the start of the expression",
-                                    start,
-                                )
-                                .into());
-                            }
-                            let now_verbose = self.state.flags.contains(Flags::VERBOSE);
-                            if now_verbose && !*verbose {
-                                return Err(Restart::Verbose);
-                            }
-                            *verbose = now_verbose;
-                            return Ok(None);
+                c if Flags::of(c).is_some() || c == '-' => match self.flags(c)? {
+                    None => {
+                        if !first {
+                            return Err(error_at(
+                                "global flags not at the start of the expression",
+                                start,
+                            )
+                            .into());
                         }
-                        Some((on, off)) => {
-                            add = on;
-                            remove = off;
-                            capture = false;
+                        let now_verbose = self.state.flags.contains(Flags::VERBOSE);
+                        if now_verbose && !*verbose {
+                            return Err(Restart::Verbose);
                         }
+                        *verbose = now_verbose;
+                        return Ok(None);
                     }
-                }
-                c => {
-                    return Err(error_at(format!("unknown extension ?{c}"), self.index).into())
-                }
+                    Some((on, off)) => {
+                        add = on;
+                        remove = off;
+                        capture = false;
+                    }
+                },
+                c => return Err(error_at(format!("unknown extension ?{c}"), self.index).into()),
             }
         }
         let index = if capture {
@@ -937,8 +933,8 @@ impl Parser<'_> {
         } else {
             None
         };
-        let inner_verbose = (*verbose || add.contains(Flags::VERBOSE))
-            && !remove.contains(Flags::VERBOSE);
+        let inner_verbose =
+            (*verbose || add.contains(Flags::VERBOSE)) && !remove.contains(Flags::VERBOSE);
         let body = self.parse_sub(inner_verbose, nested + 1)?;
         if !self.eat(')')? {
             return Err(unterminated(start));
@@ -962,9 +958,11 @@ impl Parser<'_> {
     fn conditional(&mut self, verbose: bool, nested: usize, start: usize) -> Result<Node> {
         let name = self.until(')', "group name")?;
         let group = if is_identifier(&name) {
-            *self.state.names.get(&name).ok_or_else(|| {
-                error_at(format!("unknown group name '{name}'"), self.index)
-            })?
+            *self
+                .state
+                .names
+                .get(&name)
+                .ok_or_else(|| error_at(format!("unknown group name '{name}'"), self.index))?
         } else {
             let group = name
                 .parse::<usize>()
@@ -977,7 +975,9 @@ impl Parser<'_> {
                 return Err(error_at("bad group number", self.index).into());
             }
             if group >= MAX_GROUPS {
-                return Err(error_at(format!("invalid group reference {group}"), self.index).into());
+                return Err(
+                    error_at(format!("invalid group reference {group}"), self.index).into(),
+                );
             }
             self.state.condition_refs.push((group, self.index));
             group
@@ -1009,7 +1009,8 @@ impl Parser<'_> {
         let mut add = Flags::default();
         let mut remove = Flags::default();
         let mut char = Some(first);
-        let err = |parser: &Self, message: &str| -> Restart { error_at(message, parser.index).into() };
+        let err =
+            |parser: &Self, message: &str| -> Restart { error_at(message, parser.index).into() };
         let next_char = |parser: &mut Self| -> Result<Option<char>> {
             Ok(match parser.next()? {
                 Some(Token::Char(c)) => Some(c),
@@ -1019,13 +1020,21 @@ impl Parser<'_> {
         };
         if first != '-' {
             loop {
-                let Some(flag) = char.and_then(Flags::of) else { break };
+                let Some(flag) = char.and_then(Flags::of) else {
+                    break;
+                };
                 if flag == LOCALE {
-                    return Err(err(self, "bad inline flags: cannot use 'L' flag with a str pattern"));
+                    return Err(err(
+                        self,
+                        "bad inline flags: cannot use 'L' flag with a str pattern",
+                    ));
                 }
                 add = add.with(flag);
                 if flag.intersects(TYPE_FLAGS) && Flags(add.0 & TYPE_FLAGS.0) != flag {
-                    return Err(err(self, "bad inline flags: flags 'a', 'u' and 'L' are incompatible"));
+                    return Err(err(
+                        self,
+                        "bad inline flags: flags 'a', 'u' and 'L' are incompatible",
+                    ));
                 }
                 char = next_char(self)?;
                 match char {
@@ -1034,7 +1043,11 @@ impl Parser<'_> {
                     Some(c) if Flags::of(c).is_none() => {
                         return Err(err(
                             self,
-                            if c.is_alphabetic() { "unknown flag" } else { "missing -, : or )" },
+                            if c.is_alphabetic() {
+                                "unknown flag"
+                            } else {
+                                "missing -, : or )"
+                            },
                         ))
                     }
                     Some(_) => {}
@@ -1053,14 +1066,26 @@ impl Parser<'_> {
             match char {
                 None => return Err(err(self, "missing flag")),
                 Some(c) if Flags::of(c).is_none() => {
-                    return Err(err(self, if c.is_alphabetic() { "unknown flag" } else { "missing flag" }))
+                    return Err(err(
+                        self,
+                        if c.is_alphabetic() {
+                            "unknown flag"
+                        } else {
+                            "missing flag"
+                        },
+                    ))
                 }
                 Some(_) => {}
             }
             loop {
-                let Some(flag) = char.and_then(Flags::of) else { break };
+                let Some(flag) = char.and_then(Flags::of) else {
+                    break;
+                };
                 if flag.intersects(TYPE_FLAGS) {
-                    return Err(err(self, "bad inline flags: cannot turn off flags 'a', 'u' and 'L'"));
+                    return Err(err(
+                        self,
+                        "bad inline flags: cannot turn off flags 'a', 'u' and 'L'",
+                    ));
                 }
                 remove = remove.with(flag);
                 char = next_char(self)?;
@@ -1068,7 +1093,14 @@ impl Parser<'_> {
                     None => return Err(err(self, "missing :")),
                     Some(':') => break,
                     Some(c) if Flags::of(c).is_none() => {
-                        return Err(err(self, if c.is_alphabetic() { "unknown flag" } else { "missing :" }))
+                        return Err(err(
+                            self,
+                            if c.is_alphabetic() {
+                                "unknown flag"
+                            } else {
+                                "missing :"
+                            },
+                        ))
                     }
                     Some(_) => {}
                 }
@@ -1088,10 +1120,10 @@ impl Parser<'_> {
         let (mut lo, mut hi) = (0u128, 0u128);
         for node in seq {
             let (i, j) = match node {
-                Node::Branch(items) => items.iter().map(|item| self.width(item)).fold(
-                    (MAX_WIDTH, 0),
-                    |(i, j), (l, h)| (i.min(l), j.max(h)),
-                ),
+                Node::Branch(items) => items
+                    .iter()
+                    .map(|item| self.width(item))
+                    .fold((MAX_WIDTH, 0), |(i, j), (l, h)| (i.min(l), j.max(h))),
                 Node::Atomic(body) | Node::Group { body, .. } => self.width(body),
                 Node::Repeat { min, max, body, .. } => {
                     let (i, j) = self.width(body);

@@ -14,11 +14,19 @@ fn compile_verdicts_are_python_s() {
             wrong.push(format!("{pattern:?}: python {python:?}, ours {ours:?}"));
         } else if let (Err(ours), Err(python)) = (&ours, python) {
             if ours.message != python {
-                wrong.push(format!("{pattern:?}: python {python:?}, ours {:?}", ours.message));
+                wrong.push(format!(
+                    "{pattern:?}: python {python:?}, ours {:?}",
+                    ours.message
+                ));
             }
         }
     }
-    assert!(wrong.is_empty(), "{} disagreements:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} disagreements:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -27,22 +35,29 @@ fn match_verdicts_are_python_s() {
     let mut compiled: std::collections::HashMap<(&str, &str), PyRegex> = Default::default();
     for &(pattern, flags, text, python) in MATCH {
         let key = (pattern, flags);
-        let flags = flags
-            .chars()
-            .fold(Flags::default(), |all, c| all.with(match c {
+        let flags = flags.chars().fold(Flags::default(), |all, c| {
+            all.with(match c {
                 'i' => Flags::IGNORECASE,
                 's' => Flags::DOTALL,
                 'm' => Flags::MULTILINE,
                 'a' => Flags::ASCII,
                 'x' => Flags::VERBOSE,
                 _ => unreachable!("{c}"),
-            }));
+            })
+        });
         let regex = compiled.entry(key).or_insert_with(|| {
             PyRegex::new(pattern, flags).unwrap_or_else(|e| panic!("{pattern:?}: {e}"))
         });
         if regex.is_match(text) != python {
-            wrong.push(format!("{pattern:?} {flags:?} on {text:?}: python {python}"));
+            wrong.push(format!(
+                "{pattern:?} {flags:?} on {text:?}: python {python}"
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} disagreements:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} disagreements:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -30,7 +30,11 @@ enum Tail {
 
 fn sequence(out: &mut String, nodes: &[Node], flags: Flags, tail: Tail) -> Result<(), Unsupported> {
     for (index, node) in nodes.iter().enumerate() {
-        let tail = if index + 1 == nodes.len() { tail } else { Tail::No };
+        let tail = if index + 1 == nodes.len() {
+            tail
+        } else {
+            Tail::No
+        };
         self::node(out, node, flags, tail)?;
     }
     Ok(())

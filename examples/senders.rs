@@ -1,0 +1,98 @@
+//! One route per sender preset: `POST /stripe`, `/github`, `/slack`... each verified exactly as
+//! its provider signs, its handshakes answered, answering
+//! `{"sender": "<preset>", "event": <event type or null>, "id": <delivery id or null>}`.
+//!
+//! ```sh
+//! STRIPE_SECRET=whsec_test GITHUB_SECRET=s cargo run --example senders
+//! # sign a sample event as Stripe would, and send it:
+//! STRIPE_SECRET=whsec_test cargo run --example senders -- send stripe --to http://127.0.0.1:8000/stripe
+//! ```
+//!
+//! Each preset's secret is read from its name in upper snake case + `_SECRET`
+//! (`STRIPE_SECRET`, `STANDARD_WEBHOOKS_SECRET`, `LEMON_SQUEEZY_SECRET`...), except
+//! `DISCORD_PUBLIC_KEY` (hexadecimal) and `SENDGRID_PUBLIC_KEY` (base64, as SendGrid shows it);
+//! Meta's `GET` challenge is checked against `META_VERIFY_TOKEN`. A preset whose variable is not
+//! set is left out (said at start). Several secrets separated by spaces are a rotation. Twilio,
+//! HubSpot and Square sign the URL: with no `WEBHOOK_PUBLIC_URL`, it is taken from the request's
+//! `Host` and path. Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
+//! variables of `webhook::config::Settings`.
+
+use serde_json::json;
+use webhook::config::Settings;
+use webhook::prelude::*;
+use webhook::senders::{presets, Preset, Sender, SenderEvent};
+
+/// The variable holding `preset`'s key.
+pub(crate) fn variable(preset: &Preset) -> String {
+    match preset.name {
+        "discord" => "DISCORD_PUBLIC_KEY".to_owned(),
+        "sendgrid" => "SENDGRID_PUBLIC_KEY".to_owned(),
+        name => format!("{}_SECRET", name.to_uppercase().replace('-', "_")),
+    }
+}
+
+/// What every route answers: what its sender read.
+async fn answer(event: SenderEvent) -> Json<serde_json::Value> {
+    Json(json!({"sender": event.sender, "event": event.event, "id": event.id}))
+}
+
+/// The webhook: a route for each preset whose key is in the environment, and the names of
+/// the others.
+pub(crate) fn senders(public_url: Option<&str>) -> Result<(Webhook, Vec<String>), String> {
+    let mut webhook = Webhook::new();
+    let mut missing = Vec::new();
+    for preset in presets::ALL {
+        let sender = match Sender::from_env(preset.name, &variable(preset)) {
+            Ok(sender) => sender,
+            Err(webhook::senders::SenderError::MissingVariable { variable, .. }) => {
+                missing.push(variable);
+                continue;
+            }
+            Err(error) => return Err(error.to_string()),
+        };
+        let sender = match public_url {
+            Some(url) => sender.public_url(url),
+            None => sender,
+        };
+        webhook = webhook.http_route(
+            HttpRoute::new(Method::POST, format!("/{}", preset.name), answer)
+                .sender(sender)
+                .name(preset.name),
+        );
+    }
+    Ok((webhook, missing))
+}
+
+#[tokio::main]
+async fn main() {
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("senders: {error}");
+            std::process::exit(2);
+        }
+    };
+    let _logging = webhook::logging::init(settings.log_format);
+    let public_url = std::env::var("WEBHOOK_PUBLIC_URL").ok();
+    let (webhook, missing) = match senders(public_url.as_deref()) {
+        Ok(built) => built,
+        Err(error) => {
+            eprintln!("senders: {error}");
+            std::process::exit(2);
+        }
+    };
+    if webhook.http_routes().is_empty() {
+        eprintln!(
+            "senders: no preset's key is set; set one of {}",
+            missing.join(", ")
+        );
+        std::process::exit(2);
+    }
+    if !missing.is_empty() {
+        tracing::info!(unset = %missing.join(" "), "presets left out: their keys are not set");
+    }
+    if let Err(error) = settings.apply(webhook).serve(settings.addr).await {
+        eprintln!("senders: {error}");
+        std::process::exit(1);
+    }
+}

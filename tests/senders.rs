@@ -1,0 +1,226 @@
+//! Sender presets over real HTTP: routes written with `#[on(..., sender = ..., event = ...)]`
+//! split a provider's events, a signed event no route takes is answered `200`, handshakes are
+//! answered as the provider expects, refusals are `401` with the reason, and `TestClient` signs
+//! as each provider signs. (Each preset is judged by its provider's SDK in
+//! `scripts/senders_sdk.sh`; its scheme is unit-tested in `webhook::senders::presets`.)
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::{json, Value};
+use webhook::http::HttpRoute;
+use webhook::prelude::*;
+use webhook::senders::{Sender, SenderEvent};
+use webhook::testing::TestServer;
+
+const STRIPE_SECRET: &str = "whsec_test_for_the_senders_tests";
+const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+
+/// The variables `#[on]`'s senders read their secrets from, set before the routes are built.
+fn set_secrets() {
+    std::env::set_var("WEBHOOK_TEST_STRIPE_SECRET", STRIPE_SECRET);
+    std::env::set_var("WEBHOOK_TEST_SLACK_SECRET", SLACK_SECRET);
+}
+
+#[on(
+    http(post),
+    path = "/stripe",
+    sender = stripe(secret = env("WEBHOOK_TEST_STRIPE_SECRET")),
+    event = "invoice.paid"
+)]
+async fn invoice_paid(event: SenderEvent, Json(body): Json<Value>) -> Json<Value> {
+    Json(
+        json!({"handler": "invoice_paid", "event": event, "amount": body["data"]["object"]["amount_paid"]}),
+    )
+}
+
+#[on(
+    http(post),
+    path = "/stripe",
+    sender = stripe(secret = env("WEBHOOK_TEST_STRIPE_SECRET")),
+    event = "customer.created"
+)]
+async fn customer_created(event: SenderEvent) -> Json<Value> {
+    Json(json!({"handler": "customer_created", "id": event.id}))
+}
+
+#[on(http(post), path = "/slack", sender = slack(secret = env("WEBHOOK_TEST_SLACK_SECRET")))]
+async fn slack_event(event: SenderEvent) -> Json<Value> {
+    Json(json!({"event": event.event, "id": event.id}))
+}
+
+async fn server() -> TestServer {
+    set_secrets();
+    TestServer::spawn(Webhook::from_registry().unwrap())
+        .await
+        .unwrap()
+}
+
+fn stripe_event(kind: &str) -> String {
+    json!({"id": format!("evt_{kind}"), "object": "event", "type": kind,
+           "data": {"object": {"id": "in_1", "amount_paid": 2000}}})
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_provider_s_events_are_split_between_handlers_and_the_others_answered_200() {
+    let server = server().await;
+    let client = server.client();
+    let paid = client
+        .post_as(
+            "stripe",
+            STRIPE_SECRET,
+            "/stripe",
+            stripe_event("invoice.paid"),
+        )
+        .send()
+        .await;
+    assert_eq!(paid.status(), 200, "{}", paid.text());
+    assert_eq!(
+        paid.json(),
+        json!({"handler": "invoice_paid", "amount": 2000, "event": {
+            "sender": "stripe", "event": "invoice.paid", "id": "evt_invoice.paid",
+            "timestamp": paid.json()["event"]["timestamp"]}})
+    );
+    assert!(paid.json()["event"]["timestamp"].as_i64().unwrap() > 1_700_000_000);
+    let created = client
+        .post_as(
+            "stripe",
+            STRIPE_SECRET,
+            "/stripe",
+            stripe_event("customer.created"),
+        )
+        .send()
+        .await;
+    assert_eq!(
+        created.json(),
+        json!({"handler": "customer_created", "id": "evt_customer.created"})
+    );
+    // Signed, but no handler takes it: 200, so that Stripe does not disable the endpoint.
+    let other = client
+        .post_as(
+            "stripe",
+            STRIPE_SECRET,
+            "/stripe",
+            stripe_event("charge.refunded"),
+        )
+        .send()
+        .await;
+    assert_eq!(other.status(), 200);
+    assert_eq!(
+        other.json(),
+        json!({"status": "ignored", "sender": "stripe", "event": "charge.refunded"})
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn refusals_are_401_with_the_reason() {
+    let server = server().await;
+    let client = server.client();
+    let body = stripe_event("invoice.paid");
+    let cases = [
+        (
+            client.post_as("stripe", "whsec_wrong", "/stripe", body.clone()),
+            "does not match",
+        ),
+        (
+            client
+                .post_as("stripe", STRIPE_SECRET, "/stripe", body.clone())
+                .signed_at(SystemTime::now() - Duration::from_secs(3600)),
+            "outside the tolerance of 300 seconds",
+        ),
+        (
+            client
+                .post_as("stripe", STRIPE_SECRET, "/stripe", body.clone())
+                .without_header(http::HeaderName::from_static("stripe-signature")),
+            "is missing",
+        ),
+        (
+            client.post(body.clone()).path("/stripe").unsigned(),
+            "is missing",
+        ),
+    ];
+    for (request, reason) in cases {
+        let response = request.send().await;
+        assert_eq!(response.status(), 401, "{}", response.text());
+        assert_eq!(response.json()["title"], "Invalid signature");
+        let description = response.json()["description"].as_str().unwrap().to_owned();
+        assert!(description.contains(reason), "{description}");
+        assert!(!description.contains(STRIPE_SECRET));
+    }
+    // A body changed after signing.
+    let tampered = client
+        .post_as("stripe", STRIPE_SECRET, "/stripe", body.clone())
+        .tampered_body(body.replace("2000", "9000"))
+        .send()
+        .await;
+    assert_eq!(tampered.status(), 401);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn slack_s_url_verification_is_answered_with_its_challenge() {
+    let server = server().await;
+    let client = server.client();
+    let challenge = json!({"token": "Jhj5dZrVaK7ZwHHjRyZWjbDl", "type": "url_verification",
+                           "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"});
+    let response = client
+        .post_as("slack", SLACK_SECRET, "/slack", challenge.to_string())
+        .send()
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.text(),
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+    assert_eq!(response.headers()["content-type"], "text/plain");
+    // An unsigned challenge is refused: the handshake is answered only to Slack.
+    let forged = client
+        .post(challenge.to_string())
+        .path("/slack")
+        .unsigned()
+        .send()
+        .await;
+    assert_eq!(forged.status(), 401);
+    let event =
+        json!({"type": "event_callback", "event_id": "Ev1", "event": {"type": "app_mention"}});
+    let response = client
+        .post_as("slack", SLACK_SECRET, "/slack", event.to_string())
+        .send()
+        .await;
+    assert_eq!(
+        response.json(),
+        json!({"event": "app_mention", "id": "Ev1"})
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rotated_secret_is_accepted_beside_the_new_one() {
+    let route: HttpRoute =
+        HttpRoute::new(Method::POST, "/github", |event: SenderEvent| async move {
+            event.event.unwrap_or_default()
+        })
+        .sender(Sender::new("github", ["new secret", "old secret"]).unwrap());
+    let server = TestServer::spawn(Webhook::new().http_route(route))
+        .await
+        .unwrap();
+    let client = server.client();
+    for secret in ["old secret", "new secret"] {
+        let response = client
+            .post_as("github", secret, "/github", r#"{"zen": "x"}"#)
+            .header("X-GitHub-Event", "ping")
+            .header("X-GitHub-Delivery", "d-1")
+            .send()
+            .await;
+        assert_eq!(response.status(), 200, "{secret}: {}", response.text());
+        assert_eq!(response.text(), "ping");
+    }
+    let response = client
+        .post_as("github", "another", "/github", "{}")
+        .header("X-GitHub-Event", "ping")
+        .send()
+        .await;
+    assert_eq!(response.status(), 401);
+    server.shutdown().await.unwrap();
+}
