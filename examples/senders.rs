@@ -4,8 +4,9 @@
 //!
 //! ```sh
 //! STRIPE_SECRET=whsec_test GITHUB_SECRET=s cargo run --example senders
-//! # sign a sample event as Stripe would, and send it:
-//! STRIPE_SECRET=whsec_test cargo run --example senders -- send stripe --to http://127.0.0.1:8000/stripe
+//! # print a sample event signed as Stripe signs it, with STRIPE_SECRET (a `main!()` bot has
+//! # `send` too, which also sends it):
+//! STRIPE_SECRET=whsec_test cargo run --example senders -- send stripe --print
 //! ```
 //!
 //! Each preset's secret is read from its name in upper snake case + `_SECRET`
@@ -63,8 +64,39 @@ pub(crate) fn senders(public_url: Option<&str>) -> Result<(Webhook, Vec<String>)
     Ok((webhook, missing))
 }
 
+/// `senders send <preset> [--event E] [--to URL] --print`: the preset's sample event signed
+/// with the preset's secret from the environment, printed as JSON.
+fn send(args: &[String]) -> Result<String, String> {
+    let name = args.first().ok_or("send: which preset?")?;
+    let preset = webhook::senders::preset(name).ok_or_else(|| format!("no preset {name:?}"))?;
+    let option = |flag: &str| {
+        args.iter()
+            .position(|arg| arg == flag)
+            .and_then(|at| args.get(at + 1))
+            .cloned()
+    };
+    let secret =
+        std::env::var(variable(preset)).map_err(|_| format!("{} is not set", variable(preset)))?;
+    let url = option("--to").unwrap_or_else(|| format!("http://127.0.0.1:8000/{name}"));
+    let key = webhook::senders::SigningKey::Secret(secret);
+    let event = option("--event");
+    let request = webhook::senders::sign_sample(preset, &key, &url, event.as_deref(), None);
+    Ok(webhook::senders::printed(&request))
+}
+
 #[tokio::main]
 async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("send") {
+        match send(&args[1..]) {
+            Ok(printed) => println!("{printed}"),
+            Err(error) => {
+                eprintln!("senders: {error}");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {

@@ -6,10 +6,13 @@
 //! bot inbox dead [--limit N]
 //! bot inbox replay ID | --dead
 //! bot inbox purge --done|--dead --older-than 7d
+//! bot send stripe [--event invoice.paid] [--to http://127.0.0.1:8000/stripe] [--body FILE] [--print]
 //! ```
 //!
-//! They read the store of the settings (`WEBHOOK_STORE`, `WEBHOOK_DATA_DIR`): run them in the
-//! bot's directory, with its environment.
+//! The `inbox` commands read the store of the settings (`WEBHOOK_STORE`, `WEBHOOK_DATA_DIR`): run
+//! them in the bot's directory, with its environment. `send` signs a sample event (or a body of
+//! your own) as the provider would, with the secret the bot's route is configured with, and
+//! sends it to the bot (as `stripe trigger` does).
 
 use crate::config::Span;
 
@@ -19,6 +22,27 @@ pub enum BotCommand {
     /// The events of the durable routes (list, show, dead letters, replay, purge)
     #[command(subcommand)]
     Inbox(InboxCommand),
+    /// Signs a sample event as a provider would, with the bot's secret, and sends it
+    Send(SendCommand),
+}
+
+/// `send <preset>`: a signed event, to try a route.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct SendCommand {
+    /// The sender preset of one of the bot's routes: stripe, github, slack...
+    pub preset: String,
+    /// The event type, put in the preset's sample in place of its own (JSON samples)
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Where to send it (default: the bot's address and the route's path)
+    #[arg(long)]
+    pub to: Option<String>,
+    /// The body to sign and send, from a file (default: the preset's sample event)
+    #[arg(long)]
+    pub body: Option<std::path::PathBuf>,
+    /// Prints the signed request (JSON: method, url, headers, body) instead of sending it
+    #[arg(long)]
+    pub print: bool,
 }
 
 /// The `inbox` subcommands.

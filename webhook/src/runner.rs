@@ -198,14 +198,36 @@ where
     })
 }
 
-/// Runs a bot's subcommand (`inbox ...`) with its settings.
-#[cfg(feature = "durable")]
+/// Runs a bot's subcommand (`inbox ...`, `send ...`) with its settings.
 async fn run_command(
     program: &str,
     command: &crate::cli::BotCommand,
     settings: &Settings,
 ) -> ExitCode {
-    let crate::cli::BotCommand::Inbox(command) = command;
+    match command {
+        crate::cli::BotCommand::Inbox(command) => run_inbox(program, command, settings).await,
+        crate::cli::BotCommand::Send(command) => {
+            match crate::senders::send::run(command, settings).await {
+                Ok(output) => {
+                    println!("{output}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("{program}: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// Runs an `inbox` command on the store of the settings.
+#[cfg(feature = "durable")]
+async fn run_inbox(
+    program: &str,
+    command: &crate::cli::InboxCommand,
+    settings: &Settings,
+) -> ExitCode {
     let options = match settings.inbox_options() {
         Ok(options) => options,
         Err(error) => {
@@ -240,7 +262,7 @@ async fn run_command(
 /// Without the `durable` feature there is no inbox to operate.
 #[cfg(not(feature = "durable"))]
 #[allow(clippy::unused_async)]
-async fn run_command(program: &str, _: &crate::cli::BotCommand, _: &Settings) -> ExitCode {
+async fn run_inbox(program: &str, _: &crate::cli::InboxCommand, _: &Settings) -> ExitCode {
     eprintln!("{program}: the inbox commands need the `durable` feature of the webhook crate");
     ExitCode::from(2)
 }

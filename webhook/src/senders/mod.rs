@@ -30,10 +30,12 @@
 mod event;
 pub mod presets;
 pub mod scheme;
+pub(crate) mod send;
 mod sender;
 
 pub use event::SenderEvent;
 pub use scheme::{Key, KeyError, KeyKind, Outgoing, Preset, Reply, SignedRequest, SigningKey};
+pub use send::{printed, sign_sample};
 pub use sender::{Sender, SenderError};
 
 /// The preset called `name` (`stripe`, `lemon-squeezy`...).

@@ -70,6 +70,8 @@ pub struct Sender {
     keys: Arc<[Key]>,
     tolerance: Option<Duration>,
     public_url: Option<Arc<str>>,
+    /// The environment variable the keys were read from.
+    variable: Option<Arc<str>>,
 }
 
 impl fmt::Debug for Sender {
@@ -114,7 +116,9 @@ impl Sender {
                 what,
                 variable: variable.to_owned(),
             })?;
-        Self::with_keys(preset, text.split_whitespace(), Some(variable))
+        let mut sender = Self::with_keys(preset, text.split_whitespace(), Some(variable))?;
+        sender.variable = Some(variable.into());
+        Ok(sender)
     }
 
     fn with_keys<K: AsRef<str>>(
@@ -145,12 +149,18 @@ impl Sender {
             keys: keys.into(),
             tolerance: preset.tolerance,
             public_url: None,
+            variable: None,
         })
     }
 
     /// The preset.
     pub fn preset(&self) -> &'static Preset {
         self.preset
+    }
+
+    /// The environment variable the keys were read from ([`Sender::from_env`]).
+    pub fn variable(&self) -> Option<&str> {
+        self.variable.as_deref()
     }
 
     /// How far a signed timestamp may be from now (default: the preset's); `None` disables the
