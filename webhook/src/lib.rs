@@ -89,6 +89,7 @@ mod request;
 pub mod routing;
 mod runner;
 pub mod security;
+pub mod senders;
 mod serve;
 pub mod state;
 #[cfg(feature = "testing")]

@@ -1,0 +1,33 @@
+//! Sender presets: how a given provider (Stripe, GitHub, Slack, Discord...) sends its webhooks.
+//!
+//! A [`Preset`] is a provider's way of sending webhooks, written as plain functions:
+//!
+//! - its **signature scheme**: which header (or body field) carries the signature, what is signed
+//!   (the body, a timestamp, the URL, a message id) and how (HMAC-SHA256 or SHA-1, hex or base64,
+//!   Ed25519, ECDSA P-256), and what kind of key is configured ([`KeyKind`]); `verify` accepts a
+//!   request when any of the configured keys (rotation) matches any of the signatures it carries,
+//!   and `sign` signs a request as the provider would (for tests and for sending samples);
+//! - its **tolerance**: how far a signed timestamp may be from now, for the schemes that sign one
+//!   (`Stripe-Signature`'s `t=`, `webhook-timestamp`...); a route may set its own;
+//! - its **event type** (`invoice.paid`, `push`) and **delivery id** (for idempotency), read from
+//!   a header or the body, and the signed timestamp;
+//! - its **handshake**, where the provider has one: answered before the signature check (Meta's
+//!   `hub.challenge`, Dropbox's `challenge`, Asana's `X-Hook-Secret`) or after it (Slack's
+//!   `url_verification`, Discord's `PING`, Zoom's `endpoint.url_validation`, Twitch's
+//!   `webhook_callback_verification`).
+//!
+//! [`presets::ALL`] lists every preset; [`preset`] finds one by name.
+
+pub mod presets;
+pub mod scheme;
+
+pub use scheme::{Key, KeyError, KeyKind, Outgoing, Preset, Reply, SignedRequest, SigningKey};
+
+/// The preset named `name` (lowercase, with dashes: `stripe`, `lemon-squeezy`,
+/// `standard-webhooks`, `coinbase-commerce`), if there is one.
+pub fn preset(name: &str) -> Option<&'static Preset> {
+    presets::ALL
+        .iter()
+        .copied()
+        .find(|preset| preset.name == name)
+}
