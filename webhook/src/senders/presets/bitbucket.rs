@@ -52,6 +52,7 @@ fn verify(
 fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
     common::sign_body_hmac(
         key,
+        common::parse_secret,
         request,
         "x-hub-signature",
         "sha256=",
@@ -71,7 +72,9 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/bitbucket";
 
@@ -79,10 +82,11 @@ mod tests {
     fn common_checks() {
         check_preset(
             &PRESET,
-            URL,
-            "application/json",
-            &[HEADER],
-            &[("X-Event-Key", "repo:push")],
+            &Case {
+                required: &[HEADER],
+                extra: &[("X-Event-Key", "repo:push")],
+                ..Case::secret(URL)
+            },
         );
     }
 
@@ -105,7 +109,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            "bitbucket_secret",
+            &secret("bitbucket_secret"),
             URL,
             "application/json",
             SAMPLE,

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::common;
+use super::common::{self, Unit};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
     no_handshake_signed, no_handshake_unsigned, none, Key, KeyKind, Outgoing, Preset,
@@ -49,17 +49,26 @@ fn verify(
             &[timed.timestamp_text.as_bytes(), b".", request.body],
         )]
     })?;
-    common::check_fresh(HEADER, timed.timestamp, now, tolerance)
+    common::check_fresh(
+        HEADER,
+        timed.timestamp,
+        Unit::Secs,
+        Unit::Millis,
+        now,
+        tolerance,
+    )
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, now: SystemTime) {
     let t = common::unix_secs(now).to_string();
-    let mac = common::hmac_sha256(
-        common::signing_secret(key),
-        &[t.as_bytes(), b".", &request.body],
+    common::sign_t_v1(
+        key,
+        common::parse_secret,
+        request,
+        "calendly-webhook-signature",
+        &t,
+        ",",
     );
-    let value = format!("t={t},v1={}", common::to_hex(&mac));
-    common::set_header(request, "calendly-webhook-signature", &value);
 }
 
 fn event(request: &SignedRequest<'_>) -> Option<String> {
@@ -67,21 +76,25 @@ fn event(request: &SignedRequest<'_>) -> Option<String> {
 }
 
 fn timestamp(request: &SignedRequest<'_>) -> Option<i64> {
-    let value = common::header(request, HEADER).ok()?;
-    let (_, t) = common::pairs(value, ',').find(|(key, _)| *key == "t")?;
-    t.parse().ok()
+    common::pair_int(request, HEADER, ',', "t")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, verify};
+    use crate::senders::presets::common::testing::{at, check_preset, post, secret, verify, Case};
 
     const URL: &str = "https://example.com/webhooks/calendly";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, "application/json", &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     /// No official Calendly SDK signs or verifies webhooks: reference value computed with
@@ -101,7 +114,7 @@ mod tests {
         assert_eq!((PRESET.timestamp)(&request.signed()), Some(1_700_000_000));
         let ours = crate::senders::presets::common::testing::sign(
             &PRESET,
-            "calendly_signing_key_1",
+            &secret("calendly_signing_key_1"),
             URL,
             "application/json",
             SAMPLE,

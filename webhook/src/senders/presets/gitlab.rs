@@ -47,7 +47,10 @@ fn verify(
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
-    let token = String::from_utf8_lossy(common::signing_secret(key)).into_owned();
+    let Some(secret) = common::signing_secret(key, common::parse_secret) else {
+        return;
+    };
+    let token = String::from_utf8_lossy(&secret).into_owned();
     common::set_header(request, "x-gitlab-token", &token);
 }
 
@@ -62,7 +65,7 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, post, sign, verify};
+    use crate::senders::presets::common::testing::{at, post, secret, sign, verify};
 
     const URL: &str = "https://example.com/webhooks/gitlab";
 
@@ -123,7 +126,7 @@ mod tests {
         );
         let signed = sign(
             &PRESET,
-            "my-secret-token",
+            &secret("my-secret-token"),
             URL,
             "application/json",
             SAMPLE,

@@ -7,7 +7,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::common;
+use super::common::{self, Unit};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
     no_handshake_signed, no_handshake_unsigned, Key, KeyKind, Outgoing, Preset, SignedRequest,
@@ -89,7 +89,7 @@ fn verify(
 ) -> Result<(), VerifyError> {
     let value = common::header(request, HEADER)?;
     let ts_text = common::header(request, TIMESTAMP_HEADER)?;
-    let ts_ms = common::parse_integer(TIMESTAMP_HEADER, ts_text)?;
+    let ts_ms = common::parse_int(TIMESTAMP_HEADER, ts_text)?;
     let signature = common::from_base64(HEADER, value)?;
     let uri = signed_uri(request.url);
     common::any_match(keys, HEADER, &[signature], |secret| {
@@ -98,14 +98,24 @@ fn verify(
             &content(request.method.as_str(), &uri, request.body, ts_text),
         )]
     })?;
-    common::check_fresh_millis(TIMESTAMP_HEADER, i128::from(ts_ms), now, tolerance)
+    common::check_fresh(
+        TIMESTAMP_HEADER,
+        ts_ms,
+        Unit::Millis,
+        Unit::Millis,
+        now,
+        tolerance,
+    )
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, now: SystemTime) {
+    let Some(secret) = common::signing_secret(key, common::parse_secret) else {
+        return;
+    };
     let ts = common::unix_millis(now).to_string();
     let uri = signed_uri(&request.url);
     let mac = common::hmac_sha256(
-        common::signing_secret(key),
+        &secret,
         &content(request.method.as_str(), &uri, &request.body, &ts),
     );
     common::set_header(request, "x-hubspot-request-timestamp", &ts);
@@ -131,7 +141,9 @@ fn timestamp(request: &SignedRequest<'_>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/hubspot";
 
@@ -139,10 +151,10 @@ mod tests {
     fn common_checks() {
         check_preset(
             &PRESET,
-            URL,
-            "application/json",
-            &[HEADER, TIMESTAMP_HEADER],
-            &[],
+            &Case {
+                required: &[HEADER, TIMESTAMP_HEADER],
+                ..Case::secret(URL)
+            },
         );
     }
 
@@ -179,7 +191,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            SECRET,
+            &secret(SECRET),
             URL,
             "application/json",
             SAMPLE,

@@ -45,6 +45,7 @@ fn verify(
 fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
     common::sign_body_hmac(
         key,
+        common::parse_secret,
         request,
         "x-hub-signature",
         "sha1=",
@@ -64,13 +65,21 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/intercom";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, "application/json", &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     /// No official SDK signs or verifies Intercom webhooks: reference value computed with Python's
@@ -89,7 +98,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            "intercom_client_secret",
+            &secret("intercom_client_secret"),
             URL,
             "application/json",
             SAMPLE,

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::common;
+use super::common::{self, Unit};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
     no_handshake_signed, no_handshake_unsigned, Key, KeyKind, Outgoing, Preset, SignedRequest,
@@ -57,12 +57,19 @@ fn verify(
             .as_i64()
             .ok_or_else(|| common::malformed(TIMESTAMP_FIELD, "it is not an integer"))?,
     };
-    common::check_fresh_millis(TIMESTAMP_FIELD, i128::from(ts), now, tolerance)
+    common::check_fresh(
+        TIMESTAMP_FIELD,
+        ts,
+        Unit::Millis,
+        Unit::Millis,
+        now,
+        tolerance,
+    )
 }
 
 /// Replaces the number after `"webhookTimestamp":` with `millis`, leaving every other byte as
 /// it was (Linear puts the time of sending there).
-fn restamp(body: &[u8], millis: i128) -> Option<Vec<u8>> {
+fn restamp(body: &[u8], millis: i64) -> Option<Vec<u8>> {
     let key = b"\"webhookTimestamp\"";
     let start = body.windows(key.len()).position(|window| window == key)? + key.len();
     let mut at = start;
@@ -88,6 +95,7 @@ fn sign(key: &SigningKey, request: &mut Outgoing, now: SystemTime) {
     }
     common::sign_body_hmac(
         key,
+        common::parse_secret,
         request,
         "linear-signature",
         "",
@@ -112,13 +120,21 @@ fn timestamp(request: &SignedRequest<'_>) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/linear";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, "application/json", &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     #[test]
@@ -177,7 +193,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            SECRET,
+            &secret(SECRET),
             URL,
             "application/json",
             SAMPLE,

@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::common;
+use super::common::{self, Unit};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
     no_handshake_signed, no_handshake_unsigned, Key, KeyKind, Outgoing, Preset, SignedRequest,
@@ -50,15 +50,22 @@ fn verify(
             &[timed.timestamp_text.as_bytes(), b":", request.body],
         )]
     })?;
-    common::check_fresh(HEADER, timed.timestamp, now, tolerance)
+    common::check_fresh(
+        HEADER,
+        timed.timestamp,
+        Unit::Secs,
+        Unit::Millis,
+        now,
+        tolerance,
+    )
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, now: SystemTime) {
+    let Some(secret) = common::signing_secret(key, common::parse_secret) else {
+        return;
+    };
     let ts = common::unix_secs(now).to_string();
-    let mac = common::hmac_sha256(
-        common::signing_secret(key),
-        &[ts.as_bytes(), b":", &request.body],
-    );
+    let mac = common::hmac_sha256(&secret, &[ts.as_bytes(), b":", &request.body]);
     let value = format!("ts={ts};h1={}", common::to_hex(&mac));
     common::set_header(request, "paddle-signature", &value);
 }
@@ -72,21 +79,27 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 }
 
 fn timestamp(request: &SignedRequest<'_>) -> Option<i64> {
-    let value = common::header(request, HEADER).ok()?;
-    let (_, ts) = common::pairs(value, ';').find(|(key, _)| *key == "ts")?;
-    ts.parse().ok()
+    common::pair_int(request, HEADER, ';', "ts")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/paddle";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, "application/json", &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     const SECRET: &str = "pdl_ntfset_01gkpjp8bkm3tm53kdgkx6sms7_6h3qd3uFSi9YCD3OLYAShQI90XTI5vEI";
@@ -102,7 +115,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            SECRET,
+            &secret(SECRET),
             URL,
             "application/json",
             SAMPLE,

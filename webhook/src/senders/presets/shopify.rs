@@ -57,6 +57,7 @@ fn verify(
 fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
     common::sign_body_hmac(
         key,
+        common::parse_secret,
         request,
         "x-shopify-hmac-sha256",
         "",
@@ -83,7 +84,9 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/shopify";
 
@@ -91,10 +94,11 @@ mod tests {
     fn common_checks() {
         check_preset(
             &PRESET,
-            URL,
-            "application/json",
-            &[HEADER],
-            &[("X-Shopify-Topic", "orders/create")],
+            &Case {
+                required: &[HEADER],
+                extra: &[("X-Shopify-Topic", "orders/create")],
+                ..Case::secret(URL)
+            },
         );
     }
 
@@ -125,7 +129,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            "hush_shopify_secret",
+            &secret("hush_shopify_secret"),
             URL,
             "application/json",
             SAMPLE,

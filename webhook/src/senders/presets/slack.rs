@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::common;
+use super::common::{self, Unit};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
     no_handshake_unsigned, Key, KeyKind, Outgoing, Preset, Reply, SignedRequest, SigningKey,
@@ -43,7 +43,7 @@ fn verify(
 ) -> Result<(), VerifyError> {
     let value = common::header(request, HEADER)?;
     let ts_text = common::header(request, TIMESTAMP_HEADER)?;
-    let ts = common::parse_integer(TIMESTAMP_HEADER, ts_text)?;
+    let ts = common::parse_int(TIMESTAMP_HEADER, ts_text)?;
     let signature = common::from_hex(HEADER, common::strip_scheme(HEADER, value, "v0=")?)?;
     common::any_match(keys, HEADER, &[signature], |secret| {
         [common::hmac_sha256(
@@ -51,15 +51,22 @@ fn verify(
             &[b"v0:", ts_text.as_bytes(), b":", request.body],
         )]
     })?;
-    common::check_fresh(TIMESTAMP_HEADER, ts, now, tolerance)
+    common::check_fresh(
+        TIMESTAMP_HEADER,
+        ts,
+        Unit::Secs,
+        Unit::Millis,
+        now,
+        tolerance,
+    )
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, now: SystemTime) {
+    let Some(secret) = common::signing_secret(key, common::parse_secret) else {
+        return;
+    };
     let ts = common::unix_secs(now).to_string();
-    let mac = common::hmac_sha256(
-        common::signing_secret(key),
-        &[b"v0:", ts.as_bytes(), b":", &request.body],
-    );
+    let mac = common::hmac_sha256(&secret, &[b"v0:", ts.as_bytes(), b":", &request.body]);
     common::set_header(request, "x-slack-request-timestamp", &ts);
     common::set_header(
         request,
@@ -100,13 +107,19 @@ fn handshake_signed(request: &SignedRequest<'_>, _keys: &[Key]) -> Option<Reply>
         return None;
     }
     let challenge = common::field(&body, "/challenge")?;
-    Some(common::ok_reply("text/plain", challenge.into_bytes()))
+    Some(common::reply(
+        http::StatusCode::OK,
+        Some("text/plain"),
+        challenge.as_bytes(),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/slack";
     const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -115,10 +128,10 @@ mod tests {
     fn common_checks() {
         check_preset(
             &PRESET,
-            URL,
-            "application/json",
-            &[HEADER, TIMESTAMP_HEADER],
-            &[],
+            &Case {
+                required: &[HEADER, TIMESTAMP_HEADER],
+                ..Case::secret(URL)
+            },
         );
     }
 
@@ -142,7 +155,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            SECRET,
+            &secret(SECRET),
             URL,
             "application/json",
             SAMPLE,

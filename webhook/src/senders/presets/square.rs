@@ -52,10 +52,10 @@ fn verify(
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
-    let mac = common::hmac_sha256(
-        common::signing_secret(key),
-        &[request.url.as_bytes(), &request.body],
-    );
+    let Some(secret) = common::signing_secret(key, common::parse_secret) else {
+        return;
+    };
+    let mac = common::hmac_sha256(&secret, &[request.url.as_bytes(), &request.body]);
     common::set_header(
         request,
         "x-square-hmacsha256-signature",
@@ -74,18 +74,33 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/square";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, "application/json", &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     #[test]
     fn the_url_is_signed() {
-        let signed = sign(&PRESET, "key", URL, "application/json", SAMPLE, at(0));
+        let signed = sign(
+            &PRESET,
+            &secret("key"),
+            URL,
+            "application/json",
+            SAMPLE,
+            at(0),
+        );
         let mut moved = signed.clone();
         moved.url = "https://example.com/webhooks/other".to_owned();
         assert_eq!(verify(&PRESET, &["key"], &signed, at(0)), Ok(()));
@@ -106,7 +121,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            "asdf1234asdf1234",
+            &secret("asdf1234asdf1234"),
             URL,
             "application/json",
             SAMPLE,

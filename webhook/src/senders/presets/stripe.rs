@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::common;
+use super::common::{self, Unit};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
     no_handshake_signed, no_handshake_unsigned, Key, KeyKind, Outgoing, Preset, SignedRequest,
@@ -48,17 +48,26 @@ fn verify(
             &[timed.timestamp_text.as_bytes(), b".", request.body],
         )]
     })?;
-    common::check_fresh(HEADER, timed.timestamp, now, tolerance)
+    common::check_fresh(
+        HEADER,
+        timed.timestamp,
+        Unit::Secs,
+        Unit::Millis,
+        now,
+        tolerance,
+    )
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, now: SystemTime) {
     let t = common::unix_secs(now).to_string();
-    let mac = common::hmac_sha256(
-        common::signing_secret(key),
-        &[t.as_bytes(), b".", &request.body],
+    common::sign_t_v1(
+        key,
+        common::parse_secret,
+        request,
+        "stripe-signature",
+        &t,
+        ",",
     );
-    let value = format!("t={t},v1={}", common::to_hex(&mac));
-    common::set_header(request, "stripe-signature", &value);
 }
 
 fn event(request: &SignedRequest<'_>) -> Option<String> {
@@ -70,22 +79,28 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 }
 
 fn timestamp(request: &SignedRequest<'_>) -> Option<i64> {
-    let value = common::header(request, HEADER).ok()?;
-    let (_, t) = common::pairs(value, ',').find(|(key, _)| *key == "t")?;
-    t.parse().ok()
+    common::pair_int(request, HEADER, ',', "t")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/stripe";
     const SECRET: &str = "whsec_5WbX5kEWLlfzsGNjH64I8lOOqUB6e8FH";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, "application/json", &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     /// Signed by stripe (npm) 23.1.0, `stripe.webhooks.generateTestHeaderString`.
@@ -126,7 +141,7 @@ mod tests {
     fn our_signature_is_the_one_stripe_accepts() {
         let signed = sign(
             &PRESET,
-            SECRET,
+            &secret(SECRET),
             URL,
             "application/json",
             SAMPLE,

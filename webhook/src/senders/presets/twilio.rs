@@ -152,6 +152,9 @@ fn verify(
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
+    let Some(secret) = common::signing_secret(key, common::parse_secret) else {
+        return;
+    };
     let content_type = request
         .headers
         .get(http::header::CONTENT_TYPE)
@@ -170,8 +173,9 @@ fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
         }
         String::new()
     };
-    let mac = common::hmac_sha1(
-        common::signing_secret(key),
+    let mac = common::hmac(
+        Hash::Sha1,
+        &secret,
         &[request.url.as_bytes(), params.as_bytes()],
     );
     common::set_header(request, "x-twilio-signature", &common::to_base64(&mac));
@@ -184,14 +188,23 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/twilio?source=sms";
     const FORM: &str = "application/x-www-form-urlencoded";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, FORM, &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                content_type: FORM,
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     #[test]
@@ -215,7 +228,14 @@ mod tests {
 
     #[test]
     fn json_body_without_hash_is_refused() {
-        let signed = sign(&PRESET, "token", URL, "application/json", "{}", at(0));
+        let signed = sign(
+            &PRESET,
+            &secret("token"),
+            URL,
+            "application/json",
+            "{}",
+            at(0),
+        );
         assert!(signed.url.contains("bodySHA256="));
         assert_eq!(verify(&PRESET, &["token"], &signed, at(0)), Ok(()));
         let mut unhashed = signed.clone();
@@ -255,7 +275,7 @@ mod tests {
             (PRESET.delivery_id)(&request.signed()).as_deref(),
             Some("7a1f1b1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b")
         );
-        let ours = sign(&PRESET, TOKEN, url, FORM, SAMPLE, at(0));
+        let ours = sign(&PRESET, &secret(TOKEN), url, FORM, SAMPLE, at(0));
         assert_eq!(ours.headers[HEADER], "Mh6vrQIY0AtmYWZE/n51xIclfjA=");
         // The SDK signed this one for the URL written with `:443`: accepted at the URL without.
         let port = request.with(HEADER, "7dM3ic1HkXS8/XA4B6murEA23bg=");
@@ -279,7 +299,7 @@ mod tests {
         assert_eq!(verify(&PRESET, &[TOKEN], &request, at(0)), Ok(()));
         let ours = sign(
             &PRESET,
-            TOKEN,
+            &secret(TOKEN),
             "https://example.com/webhooks/twilio",
             "application/json",
             body,

@@ -52,6 +52,7 @@ fn verify(
 fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
     common::sign_body_hmac(
         key,
+        common::parse_secret,
         request,
         "typeform-signature",
         "sha256=",
@@ -71,13 +72,21 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, sign, verify};
+    use crate::senders::presets::common::testing::{
+        at, check_preset, post, secret, sign, verify, Case,
+    };
 
     const URL: &str = "https://example.com/webhooks/typeform";
 
     #[test]
     fn common_checks() {
-        check_preset(&PRESET, URL, "application/json", &[HEADER], &[]);
+        check_preset(
+            &PRESET,
+            &Case {
+                required: &[HEADER],
+                ..Case::secret(URL)
+            },
+        );
     }
 
     /// No official SDK signs or verifies Typeform webhooks: reference value computed with Python's
@@ -91,7 +100,7 @@ mod tests {
         );
         let ours = sign(
             &PRESET,
-            "typeform_secret",
+            &secret("typeform_secret"),
             URL,
             "application/json",
             SAMPLE,

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::common;
+use super::common::{self, Unit};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
     no_handshake_unsigned, none, Key, KeyKind, Outgoing, Preset, Reply, SignedRequest, SigningKey,
@@ -44,7 +44,7 @@ fn verify(
 ) -> Result<(), VerifyError> {
     let value = common::header(request, HEADER)?;
     let ts_text = common::header(request, TIMESTAMP_HEADER)?;
-    let ts = common::parse_integer(TIMESTAMP_HEADER, ts_text)?;
+    let ts = common::parse_int(TIMESTAMP_HEADER, ts_text)?;
     let signature = common::from_hex(HEADER, common::strip_scheme(HEADER, value, "v0=")?)?;
     common::any_match(keys, HEADER, &[signature], |secret| {
         [common::hmac_sha256(
@@ -52,15 +52,22 @@ fn verify(
             &[b"v0:", ts_text.as_bytes(), b":", request.body],
         )]
     })?;
-    common::check_fresh(TIMESTAMP_HEADER, ts, now, tolerance)
+    common::check_fresh(
+        TIMESTAMP_HEADER,
+        ts,
+        Unit::Secs,
+        Unit::Millis,
+        now,
+        tolerance,
+    )
 }
 
 fn sign(key: &SigningKey, request: &mut Outgoing, now: SystemTime) {
+    let Some(secret) = common::signing_secret(key, common::parse_secret) else {
+        return;
+    };
     let ts = common::unix_secs(now).to_string();
-    let mac = common::hmac_sha256(
-        common::signing_secret(key),
-        &[b"v0:", ts.as_bytes(), b":", &request.body],
-    );
+    let mac = common::hmac_sha256(&secret, &[b"v0:", ts.as_bytes(), b":", &request.body]);
     common::set_header(request, "x-zm-request-timestamp", &ts);
     common::set_header(
         request,
@@ -92,13 +99,17 @@ fn handshake_signed(request: &SignedRequest<'_>, keys: &[Key]) -> Option<Reply> 
         serde_json::Value::String(plain),
         serde_json::Value::String(encrypted)
     );
-    Some(common::ok_reply("application/json", reply.into_bytes()))
+    Some(common::reply(
+        http::StatusCode::OK,
+        Some("application/json"),
+        reply.as_bytes(),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::senders::presets::common::testing::{at, check_preset, post, verify};
+    use crate::senders::presets::common::testing::{at, check_preset, post, secret, verify, Case};
 
     const URL: &str = "https://example.com/webhooks/zoom";
 
@@ -106,10 +117,10 @@ mod tests {
     fn common_checks() {
         check_preset(
             &PRESET,
-            URL,
-            "application/json",
-            &[HEADER, TIMESTAMP_HEADER],
-            &[],
+            &Case {
+                required: &[HEADER, TIMESTAMP_HEADER],
+                ..Case::secret(URL)
+            },
         );
     }
 
@@ -128,7 +139,7 @@ mod tests {
         );
         let ours = crate::senders::presets::common::testing::sign(
             &PRESET,
-            SECRET,
+            &secret(SECRET),
             URL,
             "application/json",
             SAMPLE,

@@ -440,8 +440,7 @@ impl Parser<'_> {
 
     fn parse_seq(&mut self, verbose: &mut bool, nested: usize, first: bool) -> Result<Sequence> {
         let mut seq: Sequence = Vec::new();
-        loop {
-            let Some(token) = self.peek()? else { break };
+        while let Some(token) = self.peek()? {
             if matches!(token, Token::Char('|' | ')')) {
                 break;
             }
@@ -1019,10 +1018,7 @@ impl Parser<'_> {
             })
         };
         if first != '-' {
-            loop {
-                let Some(flag) = char.and_then(Flags::of) else {
-                    break;
-                };
+            while let Some(flag) = char.and_then(Flags::of) {
                 if flag == LOCALE {
                     return Err(err(
                         self,
@@ -1077,10 +1073,7 @@ impl Parser<'_> {
                 }
                 Some(_) => {}
             }
-            loop {
-                let Some(flag) = char.and_then(Flags::of) else {
-                    break;
-                };
+            while let Some(flag) = char.and_then(Flags::of) {
                 if flag.intersects(TYPE_FLAGS) {
                     return Err(err(
                         self,
