@@ -265,6 +265,24 @@ mod tests {
         ));
     }
 
+    /// The macros check names and kinds of key against `webhook_core::senders`: the same presets.
+    #[test]
+    fn the_macros_know_every_preset_and_its_kind_of_key() {
+        use webhook_core::senders::{KeyKind as Core, PRESETS};
+        let names: Vec<&str> = super::super::presets::ALL.iter().map(|p| p.name).collect();
+        let core: Vec<&str> = PRESETS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, core);
+        for preset in super::super::presets::ALL {
+            let kind = webhook_core::senders::key_kind(preset.name).unwrap();
+            assert_eq!(
+                kind == Core::PublicKey,
+                preset.key_kind != KeyKind::Secret,
+                "{}",
+                preset.name
+            );
+        }
+    }
+
     #[test]
     fn urls_are_the_public_one_or_the_host_s() {
         let sender = Sender::new("twilio", ["t"]).unwrap();
