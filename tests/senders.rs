@@ -224,3 +224,56 @@ async fn a_rotated_secret_is_accepted_beside_the_new_one() {
     assert_eq!(response.status(), 401);
     server.shutdown().await.unwrap();
 }
+
+/// A durable route with a sender: the delivery id is its idempotency key, and the handler, run
+/// later by the inbox's workers, reads the same `SenderEvent` it would read inline.
+#[tokio::test]
+async fn a_durable_route_is_keyed_by_the_delivery_id_and_its_handler_reads_the_event() {
+    use std::sync::{Arc, Mutex};
+    use webhook::inbox::{Durable, InboxOptions, StoreLocation};
+
+    let seen: Arc<Mutex<Vec<SenderEvent>>> = Arc::default();
+    let record = Arc::clone(&seen);
+    let route: HttpRoute = HttpRoute::new(Method::POST, "/stripe", move |event: SenderEvent| {
+        let record = Arc::clone(&record);
+        async move {
+            record.lock().unwrap().push(event);
+            StatusCode::OK
+        }
+    })
+    .sender(Sender::new("stripe", [STRIPE_SECRET]).unwrap())
+    .durable(Durable::new());
+    let dir = std::env::temp_dir().join(format!("webhook-senders-durable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let webhook = Webhook::new().http_route(route).inbox(InboxOptions {
+        store: StoreLocation::Embedded(Some(dir.clone())),
+        poll_interval: Duration::from_millis(20),
+        ..InboxOptions::default()
+    });
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+    let body = stripe_event("invoice.paid");
+    let first = client
+        .post_as("stripe", STRIPE_SECRET, "/stripe", body.clone())
+        .send()
+        .await;
+    assert_eq!(first.status(), 202, "{}", first.text());
+    // Stripe's retry of the same event, signed again: a duplicate.
+    let retry = client
+        .post_as("stripe", STRIPE_SECRET, "/stripe", body)
+        .send()
+        .await;
+    assert_eq!(retry.status(), 200, "{}", retry.text());
+    assert_eq!(retry.json()["status"], "duplicate");
+    let mut waited = 0;
+    while seen.lock().unwrap().is_empty() && waited < 200 {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+        waited += 1;
+    }
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].event.as_deref(), Some("invoice.paid"));
+    assert_eq!(seen[0].id.as_deref(), Some("evt_invoice.paid"));
+    server.shutdown().await.unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

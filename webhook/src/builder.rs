@@ -185,6 +185,7 @@ impl DurableRoutes {
                             route.route_name().to_owned(),
                             route.path().to_owned(),
                             Arc::clone(route.handler()),
+                            route.sender_ref().cloned(),
                         )
                     })
                     .collect(),

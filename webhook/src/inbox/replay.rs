@@ -13,14 +13,20 @@ use axum::Router;
 
 use crate::error::ApiError;
 use crate::handler::ErasedHandler;
+use crate::http::SignedRequest;
+use crate::senders::Sender;
 use crate::Request;
 
 /// A request extension: the name of the route whose handler runs the event.
 #[derive(Debug, Clone)]
 pub(crate) struct ReplayTarget(pub(crate) Arc<str>);
 
-/// Handlers by route name.
-type ByName<S> = HashMap<String, Arc<dyn ErasedHandler<S>>>;
+/// Handlers by route name, with the route's sender (its `SenderEvent` is read again from the
+/// stored request).
+type ByName<S> = HashMap<String, (Arc<dyn ErasedHandler<S>>, Option<Sender>)>;
+
+/// A durable route as the replay router takes it: name, path, handler, sender.
+pub(crate) type DurableHandler<S> = (String, String, Arc<dyn ErasedHandler<S>>, Option<Sender>);
 
 /// The durable handlers of one path, by route name, and their state.
 struct PathHandlers<S> {
@@ -28,18 +34,18 @@ struct PathHandlers<S> {
     state: Arc<S>,
 }
 
-/// The router of the durable routes: `routes` are `(name, path, handler)`.
+/// The router of the durable routes: `routes` are `(name, path, handler, sender)`.
 pub(crate) fn replay_router<S: Send + Sync + 'static>(
-    routes: Vec<(String, String, Arc<dyn ErasedHandler<S>>)>,
+    routes: Vec<DurableHandler<S>>,
     state: &Arc<S>,
 ) -> Router {
     let mut by_path: Vec<(String, ByName<S>)> = Vec::new();
-    for (name, path, handler) in routes {
+    for (name, path, handler, sender) in routes {
         match by_path.iter_mut().find(|(known, _)| *known == path) {
             Some((_, handlers)) => {
-                handlers.insert(name, handler);
+                handlers.insert(name, (handler, sender));
             }
-            None => by_path.push((path, HashMap::from([(name, handler)]))),
+            None => by_path.push((path, HashMap::from([(name, (handler, sender))]))),
         }
     }
     let mut router = Router::new();
@@ -62,12 +68,29 @@ async fn run<S: Send + Sync + 'static>(
     let Some(ReplayTarget(name)) = parts.extensions.get::<ReplayTarget>().cloned() else {
         return ApiError::internal("A stored event has no route.").into_response();
     };
-    let Some(handler) = table.handlers.get(&*name) else {
+    let Some((handler, sender)) = table.handlers.get(&*name) else {
         return ApiError::internal(format!("No durable route is named {name:?}.")).into_response();
     };
     // The body is the stored one, in memory: no limit to apply again.
     let body = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
+    let mut parts = parts;
+    if let Some(sender) = sender {
+        // What the sender read when the request was accepted, read again from what was stored.
+        let host = parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|host| host.to_str().ok());
+        let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let url = sender.url(host, path_and_query);
+        let event = sender.event(&SignedRequest {
+            method: &parts.method,
+            url: &url,
+            headers: &parts.headers,
+            body: &body,
+        });
+        parts.extensions.insert(event);
+    }
     handler.call(Request::new(parts, body), &table.state).await
 }
