@@ -11,7 +11,8 @@
 //!
 //! Each preset's secret is read from its name in upper snake case + `_SECRET`
 //! (`STRIPE_SECRET`, `STANDARD_WEBHOOKS_SECRET`, `LEMON_SQUEEZY_SECRET`...), except
-//! `DISCORD_PUBLIC_KEY` (hexadecimal) and `SENDGRID_PUBLIC_KEY` (base64, as SendGrid shows it);
+//! `DISCORD_PUBLIC_KEY` (hexadecimal) and `SENDGRID_PUBLIC_KEY` (base64, as SendGrid shows it;
+//! `send` signs those two with `DISCORD_PRIVATE_KEY` and `SENDGRID_PRIVATE_KEY`);
 //! Meta's `GET` challenge is checked against `META_VERIFY_TOKEN`. A preset whose variable is not
 //! set is left out (said at start). Several secrets separated by spaces are a rotation. Twilio,
 //! HubSpot and Square sign the URL: with no `WEBHOOK_PUBLIC_URL`, it is taken from the request's
@@ -21,7 +22,7 @@
 use serde_json::json;
 use webhook::config::Settings;
 use webhook::prelude::*;
-use webhook::senders::{presets, Preset, Sender, SenderEvent};
+use webhook::senders::{presets, KeyKind, Preset, Sender, SenderEvent, SigningKey};
 
 /// The variable holding `preset`'s key.
 pub(crate) fn variable(preset: &Preset) -> String {
@@ -75,10 +76,16 @@ fn send(args: &[String]) -> Result<String, String> {
             .and_then(|at| args.get(at + 1))
             .cloned()
     };
-    let secret =
-        std::env::var(variable(preset)).map_err(|_| format!("{} is not set", variable(preset)))?;
+    // A secret is the route's own; Discord and SendGrid sign with a private key the bot does
+    // not have: `DISCORD_PRIVATE_KEY` (hex seed), `SENDGRID_PRIVATE_KEY` (base64 PKCS#8).
+    let name_of = match preset.key_kind {
+        KeyKind::Secret => variable(preset),
+        _ => format!("{}_PRIVATE_KEY", preset.name.to_uppercase()),
+    };
+    let text = std::env::var(&name_of).map_err(|_| format!("{name_of} is not set"))?;
+    let key =
+        SigningKey::from_text(preset.key_kind, &text).map_err(|e| format!("{name_of}: {e}"))?;
     let url = option("--to").unwrap_or_else(|| format!("http://127.0.0.1:8000/{name}"));
-    let key = webhook::senders::SigningKey::Secret(secret);
     let event = option("--event");
     let request = webhook::senders::sign_sample(preset, &key, &url, event.as_deref(), None);
     Ok(webhook::senders::printed(&request))
@@ -87,6 +94,15 @@ fn send(args: &[String]) -> Result<String, String> {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--help") {
+        println!(
+            "senders: one route per sender preset, at /<preset>, each key from <PRESET>_SECRET\n\n\
+             usage:\n  senders                 serve on WEBHOOK_ADDR (default 127.0.0.1:8000)\n  \
+             senders send <preset> [--event TYPE] [--to URL] --print\n                          \
+             print the preset's sample event signed with its secret"
+        );
+        return;
+    }
     if args.first().map(String::as_str) == Some("send") {
         match send(&args[1..]) {
             Ok(printed) => println!("{printed}"),

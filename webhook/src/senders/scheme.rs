@@ -57,6 +57,48 @@ pub enum SigningKey {
     P256(p256::ecdsa::SigningKey),
 }
 
+impl SigningKey {
+    /// The key a test or a tool signs with, from text: a secret as it is; for Discord an
+    /// Ed25519 private key (the 32-byte seed, hexadecimal); for SendGrid an ECDSA P-256 private
+    /// key (base64 PKCS#8 DER). The error never holds the key.
+    ///
+    /// ```
+    /// use webhook::senders::{KeyKind, SigningKey};
+    ///
+    /// assert!(SigningKey::from_text(KeyKind::Ed25519PublicKeyHex, &"07".repeat(32)).is_ok());
+    /// assert!(SigningKey::from_text(KeyKind::Ed25519PublicKeyHex, "zz").is_err());
+    /// ```
+    pub fn from_text(kind: KeyKind, text: &str) -> Result<Self, KeyError> {
+        let text = text.trim();
+        match kind {
+            KeyKind::Secret => Ok(SigningKey::Secret(text.to_owned())),
+            KeyKind::Ed25519PublicKeyHex => {
+                let seed: [u8; 32] = hex::decode(text)
+                    .ok()
+                    .and_then(|bytes| bytes.try_into().ok())
+                    .ok_or_else(|| {
+                        KeyError("an Ed25519 private key is 32 bytes in hexadecimal".into())
+                    })?;
+                Ok(SigningKey::Ed25519(ed25519_dalek::SigningKey::from_bytes(
+                    &seed,
+                )))
+            }
+            KeyKind::P256PublicKeyBase64 => {
+                use base64::Engine as _;
+                use p256::pkcs8::DecodePrivateKey as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(text)
+                    .ok()
+                    .and_then(|der| p256::ecdsa::SigningKey::from_pkcs8_der(&der).ok())
+                    .map(SigningKey::P256)
+                    .ok_or_else(|| {
+                        KeyError("an ECDSA P-256 private key is base64 PKCS#8 DER".into())
+                    })
+            }
+        }
+    }
+}
+
 impl From<&str> for SigningKey {
     /// A shared secret.
     fn from(secret: &str) -> Self {
