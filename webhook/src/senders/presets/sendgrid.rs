@@ -6,7 +6,7 @@
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
-use p256::ecdsa::signature::{Signer as _, Verifier as _};
+use p256::ecdsa::signature::Signer as _;
 use p256::pkcs8::DecodePublicKey as _;
 
 use super::common::{self, Unit, B64};
@@ -64,9 +64,21 @@ fn verify(
         )?;
     }
     let message = [ts.as_bytes(), request.body].concat();
-    let ok = keys
-        .iter()
-        .any(|k| matches!(k, Key::P256(vk) if vk.verify(&message, &signature).is_ok()));
+    // ring's P-256 verification (about 5 times faster than the pure-Rust arithmetic of `p256`,
+    // which still parses the keys and the DER signature): r || s, and the uncompressed point.
+    let fixed = signature.to_bytes();
+    let ok = keys.iter().any(|k| match k {
+        Key::P256(vk) => {
+            let point = vk.to_encoded_point(false);
+            ring::signature::UnparsedPublicKey::new(
+                &ring::signature::ECDSA_P256_SHA256_FIXED,
+                point.as_bytes(),
+            )
+            .verify(&message, &fixed)
+            .is_ok()
+        }
+        _ => false,
+    });
     if ok {
         Ok(())
     } else {
