@@ -277,3 +277,20 @@ async fn a_durable_route_is_keyed_by_the_delivery_id_and_its_handler_reads_the_e
     server.shutdown().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A sender whose secret is not in the environment stops the webhook at start, naming the
+/// variable (`main!()` bots print it and exit with status 2).
+#[test]
+fn a_missing_secret_is_reported_at_start_naming_the_variable() {
+    let route: HttpRoute =
+        HttpRoute::new(Method::POST, "/stripe", || async { StatusCode::OK }).sender_or_error(
+            Sender::from_env("stripe", "WEBHOOK_TEST_VARIABLE_NEVER_SET"),
+        );
+    let webhook = Webhook::new().http_route(route);
+    let error = webhook.check_senders().unwrap_err().to_string();
+    assert_eq!(
+        error,
+        "the stripe sender's secret is read from the environment variable \
+         WEBHOOK_TEST_VARIABLE_NEVER_SET, which is not set"
+    );
+}

@@ -737,6 +737,18 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         Ok(())
     }
 
+    /// Checks that every route's sender is configured (its secret was found and decodes).
+    ///
+    /// # Errors
+    ///
+    /// The first route's error: it names the environment variable, never the secret.
+    pub fn check_senders(&self) -> Result<(), crate::senders::SenderError> {
+        match self.http_routes.iter().find_map(HttpRoute::sender_error) {
+            Some(error) => Err(error.clone()),
+            None => Ok(()),
+        }
+    }
+
     /// The axum router serving this webhook, to mount in an application
     /// (`Router::new().nest_service("/clustaar", webhook.into_router())`), wrap in tower
     /// layers, or serve.
@@ -796,6 +808,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         }
         if let Err(missing) = self.check_state() {
             panic!("{missing}");
+        }
+        if let Err(error) = self.check_senders() {
+            panic!("{error}");
         }
         self.check_paths()?;
         let Self {

@@ -162,9 +162,12 @@ pub mod __private {
 
     /// `sender = preset(secret = env("VARIABLE"))`: the preset (checked at compile time) with
     /// its key from the environment. A missing or invalid key stops the program at start,
-    /// naming the variable (never the key).
-    pub fn sender_from_env(preset: &str, variable: &str) -> crate::senders::Sender {
-        crate::senders::Sender::from_env(preset, variable).unwrap_or_else(|error| panic!("{error}"))
+    /// naming the variable (never the key): `Webhook::check_senders`.
+    pub fn sender_from_env(
+        preset: &str,
+        variable: &str,
+    ) -> Result<crate::senders::Sender, crate::senders::SenderError> {
+        crate::senders::Sender::from_env(preset, variable)
     }
 
     /// What `#[on(http, filter = "<CEL>")]` is: a CEL source that becomes a filter. Implemented

@@ -169,6 +169,10 @@ where
             eprintln!("{program}: {missing}");
             return ExitCode::from(2);
         }
+        if let Err(error) = webhook.check_senders() {
+            eprintln!("{program}: {error}");
+            return ExitCode::from(2);
+        }
         if let Err(conflict) = webhook.check_paths() {
             eprintln!("{program}: {conflict}");
             return ExitCode::from(2);

@@ -104,6 +104,9 @@ pub struct HttpRoute<S = ()> {
     required_state: Vec<crate::handler_checks::StateRequirement>,
     durable: Option<Durable>,
     sender: Option<Sender>,
+    /// Why the route's sender could not be configured (`#[on(..., sender = ...)]`): reported
+    /// at start.
+    sender_error: Option<crate::senders::SenderError>,
     event: Option<Cow<'static, str>>,
     unhandled: StatusCode,
 }
@@ -142,6 +145,7 @@ impl<S: Send + Sync + 'static> HttpRoute<S> {
             required_state: Vec::new(),
             durable: None,
             sender: None,
+            sender_error: None,
             event: None,
             unhandled: StatusCode::OK,
         }
@@ -185,6 +189,23 @@ impl<S> HttpRoute<S> {
     pub fn unhandled_status(mut self, status: StatusCode) -> Self {
         self.unhandled = status;
         self
+    }
+
+    /// The route's sender, or why it could not be configured (a missing secret): the webhook
+    /// refuses to start with that error ([`Webhook::check_senders`](crate::Webhook::check_senders)).
+    pub fn sender_or_error(self, sender: Result<Sender, crate::senders::SenderError>) -> Self {
+        match sender {
+            Ok(sender) => self.sender(sender),
+            Err(error) => Self {
+                sender_error: Some(error),
+                ..self
+            },
+        }
+    }
+
+    /// Why the route's sender could not be configured, if it could not.
+    pub fn sender_error(&self) -> Option<&crate::senders::SenderError> {
+        self.sender_error.as_ref()
     }
 
     /// The route's sender, if any.

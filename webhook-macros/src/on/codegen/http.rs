@@ -56,7 +56,7 @@ pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> Tok
     let sender = route.sender.as_ref().map(|sender| {
         let preset = sender.preset.as_str();
         let variable = &sender.variable;
-        quote_spanned!(sender.preset.span()=> .sender(#private::sender_from_env(#preset, #variable)))
+        quote_spanned!(sender.preset.span()=> .sender_or_error(#private::sender_from_env(#preset, #variable)))
     });
     let event = route.event.as_ref().map(|event| quote!(.event(#event)));
     let durable = route.durable.as_ref().map(|key| {
