@@ -214,9 +214,10 @@ mod tests {
             accepted(),
             "accepted: an event (`step_reached` or `event = \"topic\"`), `step_id = \"…\"`, \
              `json_key_equals(path, value)`, `json_key_in(path, [values])`, `json_key_exists(path)`, \
-             `filter = function`, `priority = N`, `auth = function`; for an HTTP route: `http` or \
-             `http(post)`, `path = \"/github\"`, `filter = \"<CEL>\"`, `verify = function`, \
-             `sender = stripe(secret = env(\"…\"))`, `event = \"topic\"`, `durable`, `idempotency_key = header(\"…\")`, `json(\"…\")` or `cel(\"…\")`, \
+             `filter = function`, `priority = N`, `auth = function`; for an HTTP route: \
+             `event = \"topic\"`, `http` or `http(post)`, `path = \"/github\"`, \
+             `filter = \"<CEL>\"`, `verify = function`, `sender = stripe(secret = env(\"…\"))`, \
+             `durable`, `idempotency_key = header(\"…\")`, `json(\"…\")` or `cel(\"…\")`, \
              `max_attempts = N`"
         );
         assert_eq!(
