@@ -75,6 +75,8 @@ struct PathRoutes<S> {
     state: Arc<S>,
     /// Where durable routes store their events.
     inbox: Option<Inbox>,
+    /// Whether a route of the path has a sender (then the URL it addressed is read).
+    has_senders: bool,
 }
 
 /// The inbox of the durable routes, as the endpoint sees it.
@@ -125,8 +127,10 @@ pub(crate) fn router<S: Send + Sync + 'static>(
                 (super::Methods::Only(_), None) => {}
             }
         }
+        let has_senders = routes.iter().any(|route| route.sender_ref().is_some());
         let table = Arc::new(PathRoutes {
             path: path.clone(),
+            has_senders,
             routes,
             allowed,
             state: Arc::clone(state),
@@ -153,31 +157,41 @@ async fn endpoint<S: Send + Sync + 'static>(
         tracing::error!("an HTTP route was reached without the ingestion stages");
         return ApiError::internal("The request was not ingested.").into_response();
     };
-    // What the sender addressed: the path before any nesting (`OriginalUri`), with its query.
-    let path_and_query = parts
-        .extensions
-        .get::<axum::extract::OriginalUri>()
-        .map_or(&parts.uri, |original| &original.0)
-        .path_and_query()
-        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|host| host.to_str().ok())
-        .map(str::to_owned)
-        .or_else(|| parts.uri.authority().map(|authority| authority.to_string()));
+    // What the sender addressed: the path before any nesting (`OriginalUri`), with its query,
+    // and the host, read only for the paths whose routes have senders (no copy otherwise).
+    let addressed = table.has_senders.then(|| {
+        let path_and_query = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(&parts.uri, |original| &original.0)
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| parts.uri.authority().map(|authority| authority.to_string()));
+        (host, path_and_query)
+    });
     let mut request = Request::from_head(parts, payload);
     // Signatures cover the bytes as the sender sent them, before any decoding.
     let received = received.unwrap_or_else(|| request.body().clone());
-    let signed = |sender: Option<&crate::senders::Sender>, url: &'_ mut String| {
-        if let Some(sender) = sender {
-            *url = sender.url(host.as_deref(), &path_and_query);
+    // The URL a route's check sees: its sender's idea of the public URL, or the request's path.
+    let url_for = |sender: Option<&crate::senders::Sender>, request: &Request| -> String {
+        match (sender, &addressed) {
+            (Some(sender), Some((host, path_and_query))) => {
+                sender.url(host.as_deref(), path_and_query)
+            }
+            _ => request
+                .uri()
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
         }
     };
-    let mut url = path_and_query.clone();
     // Handshakes that come before any signature (`GET` challenges), whatever the method.
     for sender in table.routes.iter().filter_map(HttpRoute::sender_ref) {
-        signed(Some(sender), &mut url);
+        let url = url_for(Some(sender), &request);
         let head = SignedRequest {
             method: &method,
             url: &url,
@@ -209,8 +223,12 @@ async fn endpoint<S: Send + Sync + 'static>(
         .iter()
         .filter(|route| route.methods().accepts(&method))
     {
-        url.clone_from(&path_and_query);
-        signed(route.sender_ref(), &mut url);
+        // Only a route with a check reads the URL.
+        let url = if route.verifier().is_some() {
+            url_for(route.sender_ref(), &request)
+        } else {
+            String::new()
+        };
         let head = SignedRequest {
             method: &method,
             url: &url,
