@@ -79,7 +79,7 @@ impl Payload {
         if self.json.get().is_some() {
             return None;
         }
-        serde_json::from_slice(&self.body).ok()
+        crate::models::load::from_json_slice(&self.body).ok()
     }
 }
 

