@@ -16,7 +16,8 @@
 //! Meta's `GET` challenge is checked against `META_VERIFY_TOKEN`. A preset whose variable is not
 //! set is left out (said at start). Several secrets separated by spaces are a rotation. Twilio,
 //! HubSpot and Square sign the URL: with no `WEBHOOK_PUBLIC_URL`, it is taken from the request's
-//! `Host` and path. Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
+//! `Host` and path. `SENDERS_UNSIGNED_CONTROL=1` adds `POST /unsigned`, a route without a sender
+//! (the load test's control). Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
 //! variables of `webhook::config::Settings`.
 
 use serde_json::json;
@@ -61,6 +62,13 @@ pub(crate) fn senders(public_url: Option<&str>) -> Result<(Webhook, Vec<String>)
                 .sender(sender)
                 .name(preset.name),
         );
+    }
+    // A route without a sender answering the same shape, for the load test of what a
+    // signature costs (`benches/senders/run.sh`); off unless asked for.
+    if std::env::var("SENDERS_UNSIGNED_CONTROL").is_ok_and(|on| on == "1") {
+        webhook = webhook.http_route(HttpRoute::new(Method::POST, "/unsigned", || async {
+            Json(json!({"sender": null, "event": null, "id": null}))
+        }));
     }
     Ok((webhook, missing))
 }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# What a sender's signature check costs under load: examples/senders.rs serving `POST /github`
+# (GitHub's HMAC-SHA256 of a 2 kB body, checked on every request) beside `POST /unsigned` (the
+# same server and answer, no sender), with wrk over loopback, side by side in each round.
+#
+#   benches/senders/run.sh                      # 8 s per run, 2 threads, 32 connections, 2 rounds
+#   DURATION=10 CONNECTIONS=64 ROUNDS=3 benches/senders/run.sh
+#
+# Environment: DURATION (seconds, default 8), THREADS (default 2), CONNECTIONS (default 32),
+# ROUNDS (default 2, at most 10), PORT (default 18010), PROFILE (default release). Only
+# 127.0.0.1 is targeted. The server runs with its default settings (access log on).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+# shellcheck source=benches/lib.sh
+. "$here/../lib.sh"
+
+DURATION="${DURATION:-8}"
+THREADS="${THREADS:-2}"
+CONNECTIONS="${CONNECTIONS:-32}"
+ROUNDS="${ROUNDS:-2}"
+PORT="${PORT:-18010}"
+PROFILE="${PROFILE:-release}"
+[ "$ROUNDS" -le 10 ] || { echo "run.sh: ROUNDS is at most 10" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "run.sh: wrk is needed (apt-get install wrk)" >&2; exit 2; }
+
+secret="a-benchmark-secret"
+# A 2 kB JSON body and its GitHub signature (GitHub signs no timestamp: wrk may replay it).
+body="$(python3 -c 'import json; print(json.dumps({"ref": "refs/heads/main", "padding": "x" * 1990}), end="")')"
+signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)"
+
+cd "$root"
+cargo build --quiet --profile "$PROFILE" --example senders
+binary="$root/target/$PROFILE/examples/senders"
+[ "$PROFILE" = dev ] && binary="$root/target/debug/examples/senders"
+
+work="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+printf '%s' "$body" > "$work/body.json"
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+local f = io.open("$work/body.json", "rb"); wrk.body = f:read("*a"); f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-GitHub-Event"] = "push"
+wrk.headers["X-GitHub-Delivery"] = "d-1"
+wrk.headers["X-Hub-Signature-256"] = "$signature"
+LUA
+
+WEBHOOK_ADDR="127.0.0.1:$PORT" GITHUB_SECRET="$secret" SENDERS_UNSIGNED_CONTROL=1 \
+  "$binary" > "$work/server.log" 2>&1 &
+server=$!
+wait_listening run.sh senders "$PORT" "$server" "$work/server.log"
+
+# One request each first: both must answer 200 (a refused signature would make the test void).
+for path in github unsigned; do
+  status="$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/$path" \
+    -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' -H 'X-GitHub-Delivery: d-1' \
+    -H "X-Hub-Signature-256: $signature" --data-binary @"$work/body.json")"
+  [ "$status" = 200 ] || { echo "run.sh: /$path answered $status" >&2; exit 1; }
+done
+
+run() { # path -> requests/s and p99 (ms)
+  local out
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/post.lua" \
+    "http://127.0.0.1:$PORT/$1")"
+  if grep -q "Non-2xx" <<<"$out"; then
+    echo "run.sh: /$1 had non-2xx answers" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  local rps p99
+  rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
+  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  echo "$rps $p99"
+}
+
+echo "round  signed req/s (p99 ms)  unsigned req/s (p99 ms)  signed/unsigned"
+for round in $(seq 1 "$ROUNDS"); do
+  read -r s_rps s_p99 < <(run github)
+  read -r u_rps u_p99 < <(run unsigned)
+  ratio="$(awk -v s="$s_rps" -v u="$u_rps" 'BEGIN {printf "%.1f %%", 100 * s / u}')"
+  printf '%5d  %12s (%s)  %14s (%s)  %s\n' "$round" "$s_rps" "$s_p99" "$u_rps" "$u_p99" "$ratio"
+done
