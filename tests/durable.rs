@@ -302,6 +302,44 @@ fn dead_letters_are_listed_and_replayed() {
             store.kind
         );
         assert!(inbox(&store, &["dead"]).trim().is_empty());
+        // Its history: failed twice (a retry, then a dead letter), then done, each attempt with
+        // its error, worker and times.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let shown = loop {
+            let shown: serde_json::Value =
+                serde_json::from_str(&inbox(&store, &["show", &id.to_string()])).unwrap();
+            if shown["state"] == "done" || Instant::now() > deadline {
+                break shown;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let history = shown["history"].as_array().expect("a history");
+        let ends: Vec<(i64, &str)> = history
+            .iter()
+            .map(|a| (a["attempt"].as_i64().unwrap(), a["end"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            ends,
+            [(1, "retry"), (2, "dead"), (3, "done")],
+            "{}: {shown}",
+            store.kind
+        );
+        for (attempt, error) in history
+            .iter()
+            .zip(["fails its attempt 1", "fails its attempt 2"])
+        {
+            assert!(
+                attempt["error"].as_str().unwrap().contains(error),
+                "{}: {attempt}",
+                store.kind
+            );
+        }
+        assert!(history[2]["error"].is_null());
+        assert!(history
+            .iter()
+            .all(|a| a["worker"].as_str().is_some_and(|w| !w.is_empty())
+                && a["duration_ms"].as_i64().is_some_and(|ms| ms >= 0)
+                && a["started_at"].as_str().is_some_and(|t| t.ends_with('Z'))));
         // `replay --dead` re-queues every dead letter.
         assert_eq!(post(&server.addr, "d2", r#"{"key":"d2","fail":9}"#).0, 202);
         let deadline = Instant::now() + Duration::from_secs(20);

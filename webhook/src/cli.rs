@@ -57,7 +57,8 @@ pub enum InboxCommand {
         #[arg(long, default_value = "1000")]
         limit: u32,
     },
-    /// One event, with its request, as JSON
+    /// One event, with its request and its attempts (start, end, duration, outcome, error,
+    /// worker), as JSON
     Show {
         /// The event's id
         id: i64,

@@ -70,6 +70,13 @@ pub async fn run(
                     })
                     .collect();
                 fields.insert("headers".to_owned(), headers.into());
+                let history: Vec<serde_json::Value> = store
+                    .history(*id)
+                    .await?
+                    .iter()
+                    .map(super::AttemptRecord::to_json)
+                    .collect();
+                fields.insert("history".to_owned(), history.into());
             }
             writeln!(
                 out,

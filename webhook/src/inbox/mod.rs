@@ -20,6 +20,8 @@
 //! while the handler runs, and stops an attempt whose lease it lost); there is no order
 //! between events.
 
+#[cfg(feature = "durable")]
+mod attempt;
 mod delivery;
 mod durable;
 mod key;
@@ -55,6 +57,8 @@ mod store;
 #[cfg(feature = "durable")]
 mod worker;
 
+#[cfg(feature = "durable")]
+pub use attempt::{AttemptEnd, AttemptRecord};
 pub use delivery::Delivery;
 pub use durable::Durable;
 pub use key::IdempotencyKey;

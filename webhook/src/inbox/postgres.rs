@@ -7,8 +7,17 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
 use super::record::{encode_headers, Inserted, NewEvent};
-use super::sql::{claim_statement, sql_store, FIND_DUPLICATE};
+use super::sql::{sql_store, Statements, FIND_DUPLICATE};
 use super::store::StoreError;
+
+/// The database's clock, in milliseconds since the epoch: the time the statement started
+/// (`statement_timestamp()` is stable within a statement, so that the claim's comparisons read
+/// the due index; `clock_timestamp()`, volatile, would not).
+macro_rules! now {
+    () => {
+        "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT"
+    };
+}
 
 /// The schema, version by version.
 const SCHEMA_V1: &str = "
@@ -88,14 +97,15 @@ async fn insert_batch(
     .bind(count)
     .fetch_all(&mut *tx)
     .await?;
-    let inserted: Vec<i64> = sqlx::query_scalar(
+    let inserted: Vec<i64> = sqlx::query_scalar(concat!(
         "INSERT INTO webhook_inbox (id, route, method, uri, headers, body, received_at, \
          idempotency_key, state, attempts, run_at) OVERRIDING SYSTEM VALUE \
-         SELECT id, route, method, uri, headers, body, received_at, key, 'queued', 0, received_at \
-         FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], \
+         SELECT id, route, method, uri, headers, body, received_at, key, 'queued', 0, ",
+        now!(),
+        " FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], \
          $7::int8[], $8::text[]) AS t(id, route, method, uri, headers, body, received_at, key) \
          ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id",
-    )
+    ))
     .bind(&ids)
     .bind(events.iter().map(|e| e.route.clone()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.method.clone()).collect::<Vec<_>>())
@@ -138,17 +148,33 @@ async fn insert_batch(
     Ok(outcomes)
 }
 
-/// The claim statement (see [`claim_statement`]).
-static POSTGRES_CLAIM: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| claim_statement(" FOR UPDATE SKIP LOCKED"));
+/// The store's statements (see [`Statements`]): claims lock what they select and skip what
+/// another replica's claim holds.
+static STATEMENTS: std::sync::LazyLock<Statements> =
+    std::sync::LazyLock::new(|| Statements::new(now!(), " FOR UPDATE SKIP LOCKED"));
+
+/// The attempts' history (the third migration).
+const ATTEMPTS_V3: &str = "
+CREATE TABLE IF NOT EXISTS webhook_inbox_attempts (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id BIGINT NOT NULL,
+    attempt BIGINT NOT NULL,
+    worker TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    finished_at BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_inbox_attempts_event ON webhook_inbox_attempts (event_id);
+";
 
 fn migrator() -> Migrator {
-    super::sql::migrator(SCHEMA_V1)
+    super::sql::migrator(SCHEMA_V1, ATTEMPTS_V3)
 }
 
 sql_store!(
     PostgresStore,
-    POSTGRES_CLAIM.as_str(),
+    STATEMENTS,
     insert: insert_batch,
     durable: "SET synchronous_commit = on",
     relaxed: "SET synchronous_commit = off",

@@ -9,42 +9,130 @@
 pub(crate) const COLUMNS: &str = "id, route, method, uri, headers, body, received_at, \
      idempotency_key, state, attempts, attempts_before_replay, run_at, lease_owner, lease_until, last_error, finished_at";
 
-/// `$1` route, `$2` method, `$3` URI, `$4` headers, `$5` body, `$6` received (and due) at,
-/// `$7` key. Returns the id; no row for a duplicate.
-pub(crate) const INSERT: &str = "INSERT INTO webhook_inbox \
-     (route, method, uri, headers, body, received_at, idempotency_key, state, attempts, run_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $6) \
-     ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id";
+/// The statements of a store, written once for both with the store's expression of the
+/// database's clock (`now`, milliseconds since the epoch) and its claim's lock.
+///
+/// Every time a lease, a due time or a finish time is compared with or written is read from the
+/// database's clock, not the replica's: two replicas whose clocks disagree by a second would
+/// otherwise each see the other's leases expire a second early or late. (`received_at` is the
+/// replica's: it is when the request arrived, and no decision reads it.)
+///
+/// Every write of a running event is fenced on the lease's owner and the attempt number: a
+/// process may claim back its own expired event while the first attempt still runs, and that
+/// first attempt must then change nothing.
+#[derive(Debug)]
+pub(crate) struct Statements {
+    /// `$1` route, `$2` method, `$3` URI, `$4` headers, `$5` body, `$6` received at, `$7`
+    /// key. Returns the id; no row for a duplicate.
+    pub(crate) insert: String,
+    /// `$1` worker, `$2` lease (ms), `$3` limit: see [`claim_statement`].
+    pub(crate) claim: String,
+    /// `$1` id, `$2` worker, `$3` attempt.
+    pub(crate) complete: String,
+    /// `$1` id, `$2` worker, `$3` attempt, `$4` delay (ms), `$5` error.
+    pub(crate) retry: String,
+    /// `$1` id, `$2` worker, `$3` attempt, `$4` error.
+    pub(crate) dead: String,
+    /// `$1` id, `$2` worker, `$3` attempt.
+    pub(crate) release: String,
+    /// `$1` id, `$2` worker, `$3` attempt, `$4` lease (ms): a lease held and not expired,
+    /// extended.
+    pub(crate) renew: String,
+    /// `$1` event, `$2` attempt, `$3` worker, `$4` started at, `$5` end, `$6` error.
+    pub(crate) record_attempt: String,
+    /// `$1` id.
+    pub(crate) replay: String,
+    /// No parameter.
+    pub(crate) replay_dead: String,
+}
+
+impl Statements {
+    /// The statements of a store whose clock is the SQL expression `now` and whose claim
+    /// locks its selections with `lock`.
+    pub(crate) fn new(now: &str, lock: &str) -> Self {
+        let fence = "id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'running'";
+        let unleased = "lease_owner = NULL, lease_until = NULL";
+        Self {
+            insert: format!(
+                "INSERT INTO webhook_inbox (route, method, uri, headers, body, received_at, \
+                 idempotency_key, state, attempts, run_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, {now}) \
+                 ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id"
+            ),
+            claim: claim_statement(now, lock),
+            complete: format!(
+                "UPDATE webhook_inbox SET state = 'done', {unleased}, finished_at = {now} \
+                 WHERE {fence}"
+            ),
+            retry: format!(
+                "UPDATE webhook_inbox SET state = 'queued', run_at = {now} + $4, \
+                 last_error = $5, {unleased} WHERE {fence}"
+            ),
+            dead: format!(
+                "UPDATE webhook_inbox SET state = 'dead', finished_at = {now}, \
+                 last_error = $4, {unleased} WHERE {fence}"
+            ),
+            release: format!(
+                "UPDATE webhook_inbox SET state = 'queued', run_at = {now}, \
+                 attempts = attempts - 1, {unleased} WHERE {fence}"
+            ),
+            renew: format!(
+                "UPDATE webhook_inbox SET lease_until = {now} + $4 \
+                 WHERE {fence} AND lease_until > {now}"
+            ),
+            record_attempt: format!(
+                "INSERT INTO webhook_inbox_attempts \
+                 (event_id, attempt, worker, started_at, finished_at, outcome, error) \
+                 VALUES ($1, $2, $3, $4, {now}, $5, $6)"
+            ),
+            replay: format!(
+                "UPDATE webhook_inbox SET state = 'queued', run_at = {now}, \
+                 attempts_before_replay = attempts, finished_at = NULL \
+                 WHERE id = $1 AND state IN ('done', 'dead')"
+            ),
+            replay_dead: format!(
+                "UPDATE webhook_inbox SET state = 'queued', run_at = {now}, \
+                 attempts_before_replay = attempts, finished_at = NULL WHERE state = 'dead'"
+            ),
+        }
+    }
+}
 
 /// The id of the event of a route (`$1`) and key (`$2`).
 pub(crate) const FIND_DUPLICATE: &str =
     "SELECT id FROM webhook_inbox WHERE route = $1 AND idempotency_key = $2";
 
-/// The claim (`$1` worker, `$2` lease until, `$3` now, `$4` limit), with `lock` after each of
-/// its two selections (PostgreSQL: ` FOR UPDATE SKIP LOCKED`; SQLite, one writer: nothing).
+/// The claim (`$1` worker, `$2` lease in ms, `$3` limit), the time read from `now`, with
+/// `lock` after each of its two selections (PostgreSQL: ` FOR UPDATE SKIP LOCKED`; SQLite, one
+/// writer: nothing).
 ///
 /// The due events are selected in two parts, each read in the order of an index and cut at
 /// the limit: the queued events due, oldest due first (`(state, run_at)`), and the running
-/// ones whose lease expired, in no order (few: at most the workers' of every replica). One condition `(queued AND due) OR (running AND
-/// expired)` ordered by due time made both databases collect and sort *every* queued event
-/// at each claim: with a backlog of 200,000 events a claim took about 100 ms, the workers fell
-/// further behind as the queue grew (found by `benches/soak.sh durable`).
-pub(crate) fn claim_statement(lock: &str) -> String {
+/// ones whose lease expired, in no order (few: at most the workers' of every replica). One
+/// condition `(queued AND due) OR (running AND expired)` ordered by due time made both
+/// databases collect and sort *every* queued event at each claim: with a backlog of 200,000
+/// events a claim took about 100 ms, the workers fell further behind as the queue grew (found
+/// by `benches/soak.sh durable`).
+pub(crate) fn claim_statement(now: &str, lock: &str) -> String {
     format!(
-        "WITH queued AS (SELECT id FROM webhook_inbox WHERE state = 'queued' AND run_at <= $3 \
-         ORDER BY run_at LIMIT $4{lock}), \
-         expired AS (SELECT id FROM webhook_inbox WHERE state = 'running' AND lease_until <= $3 \
-         LIMIT $4{lock}) \
+        "WITH queued AS (SELECT id FROM webhook_inbox WHERE state = 'queued' AND run_at <= {now} \
+         ORDER BY run_at LIMIT $3{lock}), \
+         expired AS (SELECT id FROM webhook_inbox WHERE state = 'running' AND lease_until <= {now} \
+         LIMIT $3{lock}) \
          UPDATE webhook_inbox SET state = 'running', attempts = attempts + 1, \
-         lease_owner = $1, lease_until = $2 \
-         WHERE id IN (SELECT id FROM expired UNION ALL SELECT id FROM queued LIMIT $4) \
+         lease_owner = $1, lease_until = {now} + $2 \
+         WHERE id IN (SELECT id FROM expired UNION ALL SELECT id FROM queued LIMIT $3) \
          RETURNING {COLUMNS}"
     )
 }
 
-/// The migrations of a store whose first schema is `schema_v1` (the stores differ only there):
-/// 1, the table and its due index; 2, [`FINISHED_INDEX`].
-pub(crate) fn migrator(schema_v1: &'static str) -> sqlx::migrate::Migrator {
+/// The migrations of a store whose first schema is `schema_v1` and whose attempts' history
+/// table is `attempts_v3` (the stores differ only there): 1, the table and its due index; 2,
+/// [`FINISHED_INDEX`]; 3, the attempts' history.
+pub(crate) fn migrator(
+    schema_v1: &'static str,
+    attempts_v3: &'static str,
+) -> sqlx::migrate::Migrator {
     use sqlx::migrate::{Migration, MigrationType, Migrator};
     use std::borrow::Cow;
     let migration = |version, description, sql| {
@@ -60,6 +148,7 @@ pub(crate) fn migrator(schema_v1: &'static str) -> sqlx::migrate::Migrator {
         migrations: Cow::Owned(vec![
             migration(1, "webhook inbox", schema_v1),
             migration(2, "webhook inbox: finished events by time", FINISHED_INDEX),
+            migration(3, "webhook inbox: the attempts' history", attempts_v3),
         ]),
         ..Migrator::DEFAULT
     }
@@ -70,37 +159,13 @@ pub(crate) fn migrator(schema_v1: &'static str) -> sqlx::migrate::Migrator {
 pub(crate) const FINISHED_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS webhook_inbox_finished ON webhook_inbox (state, finished_at)";
 
-/// `$1` id, `$2` worker, `$3` now.
-pub(crate) const COMPLETE: &str = "UPDATE webhook_inbox SET state = 'done', lease_owner = NULL, \
-     lease_until = NULL, finished_at = $3 WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
+/// The attempts of an event (`$1`), first first.
+pub(crate) const HISTORY: &str = "SELECT event_id, attempt, worker, started_at, finished_at, \
+     outcome, error FROM webhook_inbox_attempts WHERE event_id = $1 ORDER BY id";
 
-/// `$1` id, `$2` worker, `$3` lease until, `$4` now: a lease held and not expired, extended.
-pub(crate) const RENEW: &str = "UPDATE webhook_inbox SET lease_until = $3 \
-     WHERE id = $1 AND lease_owner = $2 AND state = 'running' AND lease_until > $4";
-
-/// `$1` id, `$2` worker, `$3` due at, `$4` error.
-pub(crate) const RETRY: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $3, \
-     last_error = $4, lease_owner = NULL, lease_until = NULL \
-     WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
-
-/// `$1` id, `$2` worker, `$3` now, `$4` error.
-pub(crate) const DEAD: &str = "UPDATE webhook_inbox SET state = 'dead', finished_at = $3, \
-     last_error = $4, lease_owner = NULL, lease_until = NULL \
-     WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
-
-/// `$1` id, `$2` worker, `$3` now.
-pub(crate) const RELEASE: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $3, \
-     attempts = attempts - 1, lease_owner = NULL, lease_until = NULL \
-     WHERE id = $1 AND lease_owner = $2 AND state = 'running'";
-
-/// `$1` id, `$2` now.
-pub(crate) const REPLAY: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $2, \
-     attempts_before_replay = attempts, finished_at = NULL \
-     WHERE id = $1 AND state IN ('done', 'dead')";
-
-/// `$1` now.
-pub(crate) const REPLAY_DEAD: &str = "UPDATE webhook_inbox SET state = 'queued', run_at = $1, \
-     attempts_before_replay = attempts, finished_at = NULL WHERE state = 'dead'";
+/// `$1` state, `$2` finished before: the history of the events [`PURGE`] deletes.
+pub(crate) const PURGE_HISTORY: &str = "DELETE FROM webhook_inbox_attempts WHERE event_id IN \
+     (SELECT id FROM webhook_inbox WHERE state = $1 AND finished_at < $2)";
 
 /// `$1` state, `$2` finished before.
 pub(crate) const PURGE: &str = "DELETE FROM webhook_inbox WHERE state = $1 AND finished_at < $2";
@@ -110,6 +175,28 @@ pub(crate) const PURGE: &str = "DELETE FROM webhook_inbox WHERE state = $1 AND f
 /// other states are read from the `(state, run_at)` index, in proportion to their size.
 pub(crate) const DEPTH: &str = "SELECT state, COUNT(*) AS n FROM webhook_inbox \
      WHERE state IN ('queued', 'running', 'dead') GROUP BY state";
+
+/// An attempt of a row read by [`HISTORY`].
+pub(crate) fn attempt_from_row<R>(row: &R) -> Result<super::AttemptRecord, super::StoreError>
+where
+    R: sqlx::Row,
+    for<'r> &'r str: sqlx::ColumnIndex<R>,
+    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let attempt: i64 = row.try_get("attempt")?;
+    let end: String = row.try_get("outcome")?;
+    Ok(super::AttemptRecord {
+        event_id: row.try_get("event_id")?,
+        attempt: u32::try_from(attempt).unwrap_or(0),
+        worker: row.try_get("worker")?,
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        end: end.parse().map_err(super::StoreError::Corrupt)?,
+        error: row.try_get("error")?,
+    })
+}
 
 /// An event of a row holding [`COLUMNS`].
 pub(crate) fn record_from_row<R>(row: &R) -> Result<super::EventRecord, super::StoreError>
@@ -146,17 +233,17 @@ where
 }
 
 /// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool, with its
-/// claim statement (`$1` worker, `$2` lease until, `$3` now, `$4` limit), and the statements
-/// that make a connection's commits durable (`$durable`: on disk before they return) or not
-/// (`$relaxed`), its function inserting a batch in a transaction (`$insert`), and how many
-/// batches may be written at once (`$writers`).
+/// [`Statements`] (`$statements`, a `&'static Statements`), and the statements that make a
+/// connection's commits durable (`$durable`: on disk before they return) or not (`$relaxed`),
+/// its function inserting a batch in a transaction (`$insert`), and how many batches may be
+/// written at once (`$writers`).
 ///
 /// Storing events is durable: the `202` follows. The workers' bookkeeping (claims, outcomes,
 /// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
 /// which puts an event back where it was, to be run again: at-least-once holds, and a commit
 /// an event does not wait for the disk.
 macro_rules! sql_store {
-    ($store:ty, $claim:expr, insert: $insert:path, durable: $durable:expr, relaxed: $relaxed:expr, writers: $writers:expr) => {
+    ($store:ty, $statements:expr, insert: $insert:path, durable: $durable:expr, relaxed: $relaxed:expr, writers: $writers:expr) => {
         impl $crate::inbox::Store for $store {
             fn insert_batch<'a>(
                 &'a self,
@@ -181,11 +268,9 @@ macro_rules! sql_store {
                 Box::pin(async move {
                     let mut connection = self.pool.acquire().await?;
                     sqlx::query($relaxed).execute(&mut *connection).await?;
-                    let now = $crate::inbox::record::now_ms();
-                    let rows = sqlx::query($claim)
+                    let rows = sqlx::query(&$statements.claim)
                         .bind(worker)
-                        .bind(now.saturating_add($crate::inbox::record::duration_ms(lease)))
-                        .bind(now)
+                        .bind($crate::inbox::record::duration_ms(lease))
                         .bind(i64::from(limit))
                         .fetch_all(&mut *connection)
                         .await?;
@@ -195,86 +280,26 @@ macro_rules! sql_store {
                 })
             }
 
-            fn complete<'a>(
-                &'a self,
-                id: i64,
-                worker: &'a str,
-            ) -> $crate::inbox::StoreFuture<'a, bool> {
-                Box::pin(async move {
-                    let done = sqlx::query($crate::inbox::sql::COMPLETE)
-                        .bind(id)
-                        .bind(worker)
-                        .bind($crate::inbox::record::now_ms())
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(done.rows_affected() == 1)
-                })
-            }
-
-            fn fail<'a>(
-                &'a self,
-                id: i64,
-                worker: &'a str,
-                failure: $crate::inbox::Failure,
-            ) -> $crate::inbox::StoreFuture<'a, bool> {
-                Box::pin(async move {
-                    let query = match &failure {
-                        $crate::inbox::Failure::Retry { at, error } => {
-                            sqlx::query($crate::inbox::sql::RETRY)
-                                .bind(id)
-                                .bind(worker)
-                                .bind(*at)
-                                .bind(error.as_str())
-                        }
-                        $crate::inbox::Failure::Dead { error } => {
-                            sqlx::query($crate::inbox::sql::DEAD)
-                                .bind(id)
-                                .bind(worker)
-                                .bind($crate::inbox::record::now_ms())
-                                .bind(error.as_str())
-                        }
-                    };
-                    Ok(query.execute(&self.pool).await?.rows_affected() == 1)
-                })
-            }
-
-            fn release<'a>(
-                &'a self,
-                id: i64,
-                worker: &'a str,
-            ) -> $crate::inbox::StoreFuture<'a, bool> {
-                Box::pin(async move {
-                    let released = sqlx::query($crate::inbox::sql::RELEASE)
-                        .bind(id)
-                        .bind(worker)
-                        .bind($crate::inbox::record::now_ms())
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(released.rows_affected() == 1)
-                })
-            }
-
             fn renew<'a>(
                 &'a self,
                 worker: &'a str,
-                ids: &'a [i64],
+                attempts: &'a [(i64, u32)],
                 lease: std::time::Duration,
             ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
                 Box::pin(async move {
-                    let now = $crate::inbox::record::now_ms();
-                    let until = now.saturating_add($crate::inbox::record::duration_ms(lease));
+                    let lease = $crate::inbox::record::duration_ms(lease);
                     let mut connection = self.pool.acquire().await?;
                     // Durable: a renewal lost by a database crash would hand a running event to
                     // another worker; renewals are a transaction every third of a lease.
                     sqlx::query($durable).execute(&mut *connection).await?;
                     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-                    let mut held = Vec::with_capacity(ids.len());
-                    for id in ids {
-                        let renewed = sqlx::query($crate::inbox::sql::RENEW)
+                    let mut held = Vec::with_capacity(attempts.len());
+                    for (id, attempt) in attempts {
+                        let renewed = sqlx::query(&$statements.renew)
                             .bind(*id)
                             .bind(worker)
-                            .bind(until)
-                            .bind(now)
+                            .bind(i64::from(*attempt))
+                            .bind(lease)
                             .execute(&mut *tx)
                             .await?;
                         held.push(renewed.rows_affected() == 1);
@@ -289,38 +314,73 @@ macro_rules! sql_store {
                 attempts: &'a [$crate::inbox::Finished],
             ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
                 Box::pin(async move {
-                    use $crate::inbox::{Failure, Resolution};
-                    let now = $crate::inbox::record::now_ms();
+                    use $crate::inbox::{AttemptEnd, Failure, Resolution};
+                    let statements = &*$statements;
                     let mut connection = self.pool.acquire().await?;
                     sqlx::query($relaxed).execute(&mut *connection).await?;
                     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
                     let mut held = Vec::with_capacity(attempts.len());
                     for attempt in attempts {
-                        let query = match &attempt.resolution {
-                            Resolution::Done => sqlx::query($crate::inbox::sql::COMPLETE)
+                        let number = i64::from(attempt.attempt);
+                        let fenced = |sql| {
+                            sqlx::query(sql)
                                 .bind(attempt.id)
                                 .bind(attempt.worker.as_str())
-                                .bind(now),
-                            Resolution::Failed(Failure::Retry { at, error }) => {
-                                sqlx::query($crate::inbox::sql::RETRY)
-                                    .bind(attempt.id)
-                                    .bind(attempt.worker.as_str())
-                                    .bind(*at)
-                                    .bind(error.as_str())
-                            }
-                            Resolution::Failed(Failure::Dead { error }) => {
-                                sqlx::query($crate::inbox::sql::DEAD)
-                                    .bind(attempt.id)
-                                    .bind(attempt.worker.as_str())
-                                    .bind(now)
-                                    .bind(error.as_str())
-                            }
-                            Resolution::Released => sqlx::query($crate::inbox::sql::RELEASE)
-                                .bind(attempt.id)
-                                .bind(attempt.worker.as_str())
-                                .bind(now),
+                                .bind(number)
                         };
-                        held.push(query.execute(&mut *tx).await?.rows_affected() == 1);
+                        let (query, end, error) = match &attempt.resolution {
+                            Resolution::Done => {
+                                (Some(fenced(&statements.complete)), AttemptEnd::Done, None)
+                            }
+                            Resolution::Failed(Failure::Retry { after, error }) => (
+                                Some(
+                                    fenced(&statements.retry)
+                                        .bind($crate::inbox::record::duration_ms(*after))
+                                        .bind(error.as_str()),
+                                ),
+                                AttemptEnd::Retry,
+                                Some(error.clone()),
+                            ),
+                            Resolution::Failed(Failure::Dead { error }) => (
+                                Some(fenced(&statements.dead).bind(error.as_str())),
+                                AttemptEnd::Dead,
+                                Some(error.clone()),
+                            ),
+                            Resolution::Released => {
+                                (Some(fenced(&statements.release)), AttemptEnd::Released, None)
+                            }
+                            Resolution::Lost => (
+                                None,
+                                AttemptEnd::Lost,
+                                Some("the lease was lost while the attempt ran".to_owned()),
+                            ),
+                        };
+                        let applied = match query {
+                            Some(query) => query.execute(&mut *tx).await?.rows_affected() == 1,
+                            None => false,
+                        };
+                        let (end, error) = if applied || end == AttemptEnd::Lost {
+                            (end, error)
+                        } else {
+                            let lost = format!(
+                                "the lease was lost before the attempt's end ({end}) was recorded"
+                            );
+                            let error = match error {
+                                Some(error) => format!("{lost}: {error}"),
+                                None => lost,
+                            };
+                            (AttemptEnd::Lost, Some(error))
+                        };
+                        sqlx::query(&statements.record_attempt)
+                            .bind(attempt.id)
+                            .bind(number)
+                            .bind(attempt.worker.as_str())
+                            .bind(attempt.started_at)
+                            .bind(end.as_str())
+                            .bind(error)
+                            .execute(&mut *tx)
+                            .await?;
+                        held.push(applied);
                     }
                     tx.commit().await?;
                     Ok(held)
@@ -378,11 +438,25 @@ macro_rules! sql_store {
                 })
             }
 
+            fn history(
+                &self,
+                id: i64,
+            ) -> $crate::inbox::StoreFuture<'_, Vec<$crate::inbox::AttemptRecord>> {
+                Box::pin(async move {
+                    let rows = sqlx::query($crate::inbox::sql::HISTORY)
+                        .bind(id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map($crate::inbox::sql::attempt_from_row)
+                        .collect()
+                })
+            }
+
             fn replay(&self, id: i64) -> $crate::inbox::StoreFuture<'_, bool> {
                 Box::pin(async move {
-                    let replayed = sqlx::query($crate::inbox::sql::REPLAY)
+                    let replayed = sqlx::query(&$statements.replay)
                         .bind(id)
-                        .bind($crate::inbox::record::now_ms())
                         .execute(&self.pool)
                         .await?;
                     Ok(replayed.rows_affected() == 1)
@@ -391,8 +465,7 @@ macro_rules! sql_store {
 
             fn replay_dead(&self) -> $crate::inbox::StoreFuture<'_, u64> {
                 Box::pin(async move {
-                    let replayed = sqlx::query($crate::inbox::sql::REPLAY_DEAD)
-                        .bind($crate::inbox::record::now_ms())
+                    let replayed = sqlx::query(&$statements.replay_dead)
                         .execute(&self.pool)
                         .await?;
                     Ok(replayed.rows_affected())
@@ -405,11 +478,18 @@ macro_rules! sql_store {
                 before: i64,
             ) -> $crate::inbox::StoreFuture<'_, u64> {
                 Box::pin(async move {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query($crate::inbox::sql::PURGE_HISTORY)
+                        .bind(state.as_str())
+                        .bind(before)
+                        .execute(&mut *tx)
+                        .await?;
                     let purged = sqlx::query($crate::inbox::sql::PURGE)
                         .bind(state.as_str())
                         .bind(before)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await?;
+                    tx.commit().await?;
                     Ok(purged.rows_affected())
                 })
             }

@@ -11,7 +11,7 @@ use sqlx::sqlite::{
 };
 
 use super::record::{encode_headers, Inserted, NewEvent};
-use super::sql::{claim_statement, sql_store, FIND_DUPLICATE, INSERT};
+use super::sql::{sql_store, Statements, FIND_DUPLICATE};
 use super::store::StoreError;
 
 /// The schema, version by version.
@@ -111,7 +111,7 @@ async fn insert_batch(
     use sqlx::Row as _;
     let mut inserted = Vec::with_capacity(events.len());
     for event in events {
-        let row = sqlx::query(INSERT)
+        let row = sqlx::query(&STATEMENTS.insert)
             .bind(&event.route)
             .bind(&event.method)
             .bind(&event.uri)
@@ -141,16 +141,34 @@ async fn insert_batch(
     Ok(inserted)
 }
 
-/// The claim statement (see [`claim_statement`]).
-static SQLITE_CLAIM: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| claim_statement(""));
+/// The store's statements (see [`Statements`]), the clock read as milliseconds since the
+/// epoch (SQLite ≥ 3.42's `unixepoch('subsec')`, constant within a statement); the claim takes
+/// no lock: SQLite has one writer at a time.
+static STATEMENTS: std::sync::LazyLock<Statements> =
+    std::sync::LazyLock::new(|| Statements::new("CAST(unixepoch('subsec') * 1000 AS INTEGER)", ""));
+
+/// The attempts' history (the third migration).
+const ATTEMPTS_V3: &str = "
+CREATE TABLE IF NOT EXISTS webhook_inbox_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    worker TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_inbox_attempts_event ON webhook_inbox_attempts (event_id);
+";
 
 fn migrator() -> Migrator {
-    super::sql::migrator(SCHEMA_V1)
+    super::sql::migrator(SCHEMA_V1, ATTEMPTS_V3)
 }
 
 sql_store!(
     SqliteStore,
-    SQLITE_CLAIM.as_str(),
+    STATEMENTS,
     insert: insert_batch,
     // WAL with FULL: the commit's WAL frames are synced; with NORMAL, at the next checkpoint.
     durable: "PRAGMA synchronous = FULL",
@@ -204,9 +222,8 @@ mod tests {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
-        let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {}", SQLITE_CLAIM.as_str()))
+        let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {}", STATEMENTS.claim))
             .bind("worker")
-            .bind(0_i64)
             .bind(0_i64)
             .bind(8_i64)
             .fetch_all(&store.pool)

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use super::attempt::AttemptRecord;
 use super::record::{EventRecord, EventState, Inserted, NewEvent};
 
 /// The future a [`Store`] method returns.
@@ -48,10 +49,10 @@ pub enum StoreError {
 /// How a failed attempt ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Failure {
-    /// Queued again, due at this time (ms since the epoch).
+    /// Queued again, due after a delay (from the database's clock).
     Retry {
-        /// When the next attempt is due.
-        at: i64,
+        /// How long after now the next attempt is due.
+        after: Duration,
         /// The attempt's error.
         error: String,
     },
@@ -71,6 +72,9 @@ pub enum Resolution {
     Failed(Failure),
     /// Not run to its end (shutdown): queued again, the attempt not counted.
     Released,
+    /// Stopped because its lease was lost (another attempt may hold the event): only the
+    /// attempt's history is written.
+    Lost,
 }
 
 /// An attempt's end, for [`Store::finish`].
@@ -80,17 +84,43 @@ pub struct Finished {
     pub id: i64,
     /// The worker holding its lease.
     pub worker: String,
+    /// The attempt's number, as its claim returned it ([`EventRecord::attempts`]): with the
+    /// worker, the fence every write of a running event checks.
+    pub attempt: u32,
+    /// When the attempt started (ms since the epoch), for its history.
+    pub started_at: i64,
     /// How the attempt ended.
     pub resolution: Resolution,
+}
+
+impl Finished {
+    /// The end of the attempt `claimed` (an event as [`Store::claim`] returned it) run by
+    /// `worker` from `started_at`.
+    pub fn of(
+        claimed: &EventRecord,
+        worker: &str,
+        started_at: i64,
+        resolution: Resolution,
+    ) -> Self {
+        Self {
+            id: claimed.id,
+            worker: worker.to_owned(),
+            attempt: claimed.attempts,
+            started_at,
+            resolution,
+        }
+    }
 }
 
 /// A database holding the events of the durable routes: one table, one row an event, with its
 /// state, attempts, due time and lease (the shape of the PostgreSQL job queues: graphile-worker,
 /// river, Oban). Implemented by the embedded SQLite store and PostgreSQL.
 ///
-/// Each method that moves a running event (`complete`, `fail`, `release`) applies only while
-/// `worker` holds its lease: a worker whose lease expired, and whose event another worker took,
-/// changes nothing (`false`).
+/// Each write of a running event ([`finish`](Store::finish), [`renew`](Store::renew)) is
+/// fenced on the lease's owner *and* the attempt number its claim gave: an attempt whose lease
+/// expired, and whose event another claim took (another replica's, or this process's own),
+/// changes nothing (`false`). Times (due times, leases, finish times) are read from the
+/// database's clock, so that replicas with skewed clocks agree on when a lease expires.
 pub trait Store: Send + Sync + 'static {
     /// Stores `events` in one transaction: each is new, or a duplicate of the stored event
     /// with its route and idempotency key. Nothing is stored when it fails.
@@ -105,27 +135,19 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreFuture<'a, Vec<EventRecord>>;
 
-    /// The attempt succeeded: the event is done.
-    fn complete<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool>;
-
-    /// The attempt failed: the event is queued again or dead.
-    fn fail<'a>(&'a self, id: i64, worker: &'a str, failure: Failure) -> StoreFuture<'a, bool>;
-
-    /// The attempt did not run to its end (shutdown): the event is queued again, due now, and
-    /// the attempt is not counted.
-    fn release<'a>(&'a self, id: i64, worker: &'a str) -> StoreFuture<'a, bool>;
-
-    /// Records the ends of several attempts in one transaction (what `complete`, `fail` and
-    /// `release` do one at a time); for each, whether the worker still held the lease.
+    /// Records the ends of several attempts in one transaction, each with its row in the
+    /// attempts' history: for each, whether the attempt still held its lease (when it did not,
+    /// the event is left as it is and the history says `lost`).
     fn finish<'a>(&'a self, attempts: &'a [Finished]) -> StoreFuture<'a, Vec<bool>>;
 
-    /// Extends the leases `worker` holds on the running events `ids` to `lease` from now, in
-    /// one transaction; for each, whether it was still held (owned by `worker` and not expired:
-    /// an expired lease may be another worker's already, and is not renewed).
+    /// Extends the leases `worker` holds on the running attempts `attempts` (event id, attempt
+    /// number) to `lease` from now, in one transaction; for each, whether it was still held
+    /// (owned by `worker`, at that attempt, and not expired: an expired lease may be another
+    /// worker's already, and is not renewed).
     fn renew<'a>(
         &'a self,
         worker: &'a str,
-        ids: &'a [i64],
+        attempts: &'a [(i64, u32)],
         lease: Duration,
     ) -> StoreFuture<'a, Vec<bool>>;
 
@@ -134,6 +156,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// The event `id`.
     fn show(&self, id: i64) -> StoreFuture<'_, Option<EventRecord>>;
+
+    /// The attempts of the event `id` that ended, first first.
+    fn history(&self, id: i64) -> StoreFuture<'_, Vec<AttemptRecord>>;
 
     /// Queues the done or dead event `id` again, with the retry policy's attempts again (its
     /// attempt number goes on from where it was); `false`: no such event, or
@@ -144,7 +169,7 @@ pub trait Store: Send + Sync + 'static {
     fn replay_dead(&self) -> StoreFuture<'_, u64>;
 
     /// Deletes the events in `state` finished before `before` (ms since the epoch), with their
-    /// idempotency keys; how many.
+    /// idempotency keys and their attempts' history; how many.
     fn purge(&self, state: EventState, before: i64) -> StoreFuture<'_, u64>;
 
     /// The number of events queued, running and dead (done events are not counted: the

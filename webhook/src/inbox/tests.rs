@@ -64,6 +64,21 @@ async fn postgres(name: &str) -> Option<Arc<dyn Store>> {
     )
 }
 
+/// Ends the attempt `claimed` as `worker` with `resolution` (one [`Store::finish`]): whether
+/// the attempt still held its lease.
+async fn end(
+    store: &Arc<dyn Store>,
+    claimed: &EventRecord,
+    worker: &str,
+    resolution: Resolution,
+) -> bool {
+    let ended = store
+        .finish(&[Finished::of(claimed, worker, now_ms(), resolution)])
+        .await
+        .unwrap();
+    ended[0]
+}
+
 async fn both(name: &str) -> Vec<(&'static str, Arc<dyn Store>)> {
     let mut stores = vec![("sqlite", sqlite(name).await)];
     if let Some(store) = postgres(name).await {
@@ -125,25 +140,31 @@ async fn claims_leases_retries_and_dead_letters() {
             "{kind}"
         );
         // Only the holder moves an event.
-        assert!(!store.complete(first[0].id, "w2").await.unwrap(), "{kind}");
-        assert!(store.complete(first[0].id, "w1").await.unwrap(), "{kind}");
+        assert!(
+            !end(&store, &first[0], "w2", Resolution::Done).await,
+            "{kind}"
+        );
+        assert!(
+            end(&store, &first[0], "w1", Resolution::Done).await,
+            "{kind}"
+        );
         let retry = Failure::Retry {
-            at: now_ms() - 1,
+            after: Duration::ZERO,
             error: "boom".to_owned(),
         };
-        assert!(store.fail(second[0].id, "w2", retry).await.unwrap());
+        assert!(end(&store, &second[0], "w2", Resolution::Failed(retry)).await);
         let again = store.claim("w3", lease, 10).await.unwrap();
         assert_eq!(again.len(), 1, "{kind}: a due retry is claimed");
         assert_eq!(again[0].attempts, 2);
         assert_eq!(again[0].last_error.as_deref(), Some("boom"));
         // A released attempt does not count.
-        assert!(store.release(again[0].id, "w3").await.unwrap());
+        assert!(end(&store, &again[0], "w3", Resolution::Released).await);
         let again = store.claim("w4", lease, 10).await.unwrap();
         assert_eq!(again[0].attempts, 2, "{kind}");
         let dead = Failure::Dead {
             error: "gave up".to_owned(),
         };
-        assert!(store.fail(again[0].id, "w4", dead).await.unwrap());
+        assert!(end(&store, &again[0], "w4", Resolution::Failed(dead)).await);
         let dead = store.list(Some(EventState::Dead), 10).await.unwrap();
         assert_eq!(dead.len(), 1, "{kind}");
         assert_eq!(dead[0].last_error.as_deref(), Some("gave up"));
@@ -161,7 +182,7 @@ async fn claims_leases_retries_and_dead_letters() {
             replayed[0].attempts_before_replay, 2,
             "{kind}: the policy counts from here"
         );
-        assert!(store.complete(replayed[0].id, "w5").await.unwrap());
+        assert!(end(&store, &replayed[0], "w5", Resolution::Done).await);
         let depth = store.depth().await.unwrap();
         assert_eq!(depth, [], "{kind}: done events are not counted");
         assert_eq!(
@@ -189,10 +210,17 @@ async fn an_expired_lease_is_claimable_again() {
         assert_eq!(retaken.len(), 1, "{kind}: the expired lease is taken over");
         assert_eq!(retaken[0].attempts, 2);
         assert!(
-            !store.complete(taken[0].id, "dead-worker").await.unwrap(),
+            !end(&store, &taken[0], "dead-worker", Resolution::Done).await,
             "{kind}"
         );
-        assert!(store.complete(taken[0].id, "w2").await.unwrap(), "{kind}");
+        assert!(
+            !end(&store, &taken[0], "w2", Resolution::Done).await,
+            "{kind}: the first attempt's number is not the holder's"
+        );
+        assert!(
+            end(&store, &retaken[0], "w2", Resolution::Done).await,
+            "{kind}"
+        );
     }
 }
 
@@ -209,7 +237,7 @@ async fn a_held_lease_is_renewed_and_an_expired_or_taken_one_is_not() {
             .unwrap();
         let expired = store.claim("w1", Duration::ZERO, 1).await.unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let ids = [held[0].id, expired[0].id];
+        let ids = [(held[0].id, 1), (expired[0].id, 1)];
         assert_eq!(
             store
                 .renew("w1", &ids, Duration::from_secs(60))
@@ -234,7 +262,10 @@ async fn a_held_lease_is_renewed_and_an_expired_or_taken_one_is_not() {
             [expired[0].id],
             "{kind}"
         );
-        assert!(store.complete(held[0].id, "w1").await.unwrap(), "{kind}");
+        assert!(
+            end(&store, &held[0], "w1", Resolution::Done).await,
+            "{kind}"
+        );
     }
 }
 
@@ -248,29 +279,18 @@ async fn ends_of_attempts_are_recorded_in_one_batch() {
         let claimed = store.claim("w", Duration::from_secs(60), 3).await.unwrap();
         assert_eq!(claimed.len(), 3, "{kind}");
         let ends = [
-            Finished {
-                id: claimed[0].id,
-                worker: "w".to_owned(),
-                resolution: Resolution::Done,
-            },
-            Finished {
-                id: claimed[1].id,
-                worker: "w".to_owned(),
-                resolution: Resolution::Failed(Failure::Dead {
+            Finished::of(&claimed[0], "w", now_ms(), Resolution::Done),
+            Finished::of(
+                &claimed[1],
+                "w",
+                now_ms(),
+                Resolution::Failed(Failure::Dead {
                     error: "no".to_owned(),
                 }),
-            },
-            Finished {
-                id: claimed[2].id,
-                worker: "w".to_owned(),
-                resolution: Resolution::Released,
-            },
+            ),
+            Finished::of(&claimed[2], "w", now_ms(), Resolution::Released),
             // Not the holder: nothing changes.
-            Finished {
-                id: claimed[0].id,
-                worker: "other".to_owned(),
-                resolution: Resolution::Released,
-            },
+            Finished::of(&claimed[0], "other", now_ms(), Resolution::Released),
         ];
         assert_eq!(
             store.finish(&ends).await.unwrap(),
@@ -288,6 +308,112 @@ async fn ends_of_attempts_are_recorded_in_one_batch() {
         assert_eq!(
             released.attempts, 0,
             "{kind}: a released attempt is not counted"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_stale_attempt_of_the_same_worker_changes_nothing() {
+    // One process claims back its own expired event while the first attempt still runs: the
+    // two attempts share the worker id, and only the newer one may move the event.
+    for (kind, store) in both("fence").await {
+        store.insert_batch(&[event(None)]).await.unwrap();
+        let first = store.claim("w1", Duration::ZERO, 1).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let second = store.claim("w1", Duration::from_secs(60), 1).await.unwrap();
+        assert_eq!(
+            second.len(),
+            1,
+            "{kind}: the expired lease is claimed again"
+        );
+        assert_eq!((first[0].attempts, second[0].attempts), (1, 2), "{kind}");
+        let id = first[0].id;
+        assert_eq!(
+            store
+                .renew("w1", &[(id, 1), (id, 2)], Duration::from_secs(60))
+                .await
+                .unwrap(),
+            [false, true],
+            "{kind}: only the newer attempt's lease is renewed"
+        );
+        assert!(
+            !end(&store, &first[0], "w1", Resolution::Done).await,
+            "{kind}: the stale attempt's outcome is not recorded"
+        );
+        let event = store.show(id).await.unwrap().unwrap();
+        assert_eq!(event.state, EventState::Running, "{kind}");
+        assert_eq!(event.attempts, 2, "{kind}");
+        let retry = Failure::Retry {
+            after: Duration::from_secs(60),
+            error: "boom".to_owned(),
+        };
+        assert!(
+            end(&store, &second[0], "w1", Resolution::Failed(retry)).await,
+            "{kind}: the newer attempt's outcome is"
+        );
+        let event = store.show(id).await.unwrap().unwrap();
+        assert_eq!(event.state, EventState::Queued, "{kind}");
+        assert!(
+            event.run_at >= now_ms() + 50_000,
+            "{kind}: due in a minute, by the database's clock"
+        );
+        let history = store.history(id).await.unwrap();
+        let ends: Vec<(u32, AttemptEnd)> = history.iter().map(|a| (a.attempt, a.end)).collect();
+        assert_eq!(
+            ends,
+            [(1, AttemptEnd::Lost), (2, AttemptEnd::Retry)],
+            "{kind}"
+        );
+        assert!(
+            history[0]
+                .error
+                .as_deref()
+                .is_some_and(|error| error.contains("(done)")),
+            "{kind}: {history:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_attempt_is_kept_with_its_error_and_purged_with_its_event() {
+    for (kind, store) in both("history").await {
+        let id = store.insert_batch(&[event(Some("h"))]).await.unwrap()[0].id();
+        for error in ["first failure", "second failure"] {
+            let claimed = store.claim("w1", Duration::from_secs(60), 1).await.unwrap();
+            let retry = Failure::Retry {
+                after: Duration::ZERO,
+                error: error.to_owned(),
+            };
+            assert!(end(&store, &claimed[0], "w1", Resolution::Failed(retry)).await);
+        }
+        let claimed = store.claim("w2", Duration::from_secs(60), 1).await.unwrap();
+        let started = now_ms();
+        assert!(end(&store, &claimed[0], "w2", Resolution::Done).await);
+        let history = store.history(id).await.unwrap();
+        assert_eq!(history.len(), 3, "{kind}: {history:?}");
+        let seen: Vec<(u32, &str, AttemptEnd, Option<&str>)> = history
+            .iter()
+            .map(|a| (a.attempt, a.worker.as_str(), a.end, a.error.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (1, "w1", AttemptEnd::Retry, Some("first failure")),
+                (2, "w1", AttemptEnd::Retry, Some("second failure")),
+                (3, "w2", AttemptEnd::Done, None),
+            ],
+            "{kind}"
+        );
+        assert!(history.iter().all(|a| a.event_id == id));
+        assert!(history[2].started_at <= started + 1 && history[2].finished_at >= started - 1_000);
+        assert!(store.history(id + 1_000).await.unwrap().is_empty());
+        store
+            .purge(EventState::Done, now_ms() + 1_000)
+            .await
+            .unwrap();
+        assert!(
+            store.history(id).await.unwrap().is_empty(),
+            "{kind}: the history goes with its event"
         );
     }
 }

@@ -41,9 +41,9 @@ pub(crate) struct WorkerContext {
     pub(crate) poll_interval: Duration,
     pub(crate) committed: Arc<Notify>,
     pub(crate) metrics: Option<InboxMetrics>,
-    /// The running attempts of this process, by event id, each with the signal that its lease
-    /// was lost.
-    pub(crate) running: std::sync::Mutex<HashMap<i64, Arc<Notify>>>,
+    /// The running attempts of this process, by event id, each with its attempt number and the
+    /// signal that its lease was lost.
+    pub(crate) running: std::sync::Mutex<HashMap<i64, (u32, Arc<Notify>)>>,
 }
 
 /// The pool of workers: one dispatcher claims as many due events as there are idle workers, in
@@ -219,10 +219,10 @@ async fn renew_leases(context: Arc<WorkerContext>, worker: String) {
     let mut renewed_at = tokio::time::Instant::now();
     loop {
         ticks.tick().await;
-        let running: Vec<(i64, Arc<Notify>)> = match context.running.lock() {
+        let running: Vec<((i64, u32), Arc<Notify>)> = match context.running.lock() {
             Ok(running) => running
                 .iter()
-                .map(|(id, lost)| (*id, Arc::clone(lost)))
+                .map(|(id, (attempt, lost))| ((*id, *attempt), Arc::clone(lost)))
                 .collect(),
             Err(_) => return,
         };
@@ -230,11 +230,11 @@ async fn renew_leases(context: Arc<WorkerContext>, worker: String) {
             renewed_at = tokio::time::Instant::now();
             continue;
         }
-        let ids: Vec<i64> = running.iter().map(|(id, _)| *id).collect();
-        match context.store.renew(&worker, &ids, context.lease).await {
+        let attempts: Vec<(i64, u32)> = running.iter().map(|(attempt, _)| *attempt).collect();
+        match context.store.renew(&worker, &attempts, context.lease).await {
             Ok(held) => {
                 renewed_at = tokio::time::Instant::now();
-                for ((id, lost), held) in running.into_iter().zip(held) {
+                for (((id, _), lost), held) in running.into_iter().zip(held) {
                     if !held {
                         tracing::warn!(id, "the event's lease was lost: its attempt is stopped");
                         lost.notify_one();
@@ -256,21 +256,42 @@ async fn renew_leases(context: Arc<WorkerContext>, worker: String) {
 struct Registered<'a> {
     context: &'a WorkerContext,
     id: i64,
+    attempt: u32,
 }
 
 impl<'a> Registered<'a> {
-    fn new(context: &'a WorkerContext, id: i64, lost: Arc<Notify>) -> Self {
+    /// Registers attempt `attempt` of event `id`. An older attempt of the event still running
+    /// here (this process claimed back its own expired lease) has lost its lease to this one:
+    /// it is told to stop at once, and its end changes nothing in the store (the fence).
+    fn new(context: &'a WorkerContext, id: i64, attempt: u32, lost: Arc<Notify>) -> Self {
         if let Ok(mut running) = context.running.lock() {
-            running.insert(id, lost);
+            if let Some((older, superseded)) = running.insert(id, (attempt, lost)) {
+                tracing::warn!(
+                    id,
+                    attempt = older,
+                    "the event's lease expired while its attempt ran, and a new attempt took it: the old attempt is stopped"
+                );
+                superseded.notify_one();
+            }
         }
-        Self { context, id }
+        Self {
+            context,
+            id,
+            attempt,
+        }
     }
 }
 
 impl Drop for Registered<'_> {
     fn drop(&mut self) {
         if let Ok(mut running) = self.context.running.lock() {
-            running.remove(&self.id);
+            // A newer attempt of the event keeps its registration.
+            if running
+                .get(&self.id)
+                .is_some_and(|(attempt, _)| *attempt == self.attempt)
+            {
+                running.remove(&self.id);
+            }
         }
     }
 }
@@ -295,12 +316,13 @@ impl Attempt {
             .unwrap_or(context.default_policy);
         let id = event.id;
         let attempt = event.attempts;
+        let started_at = now_ms();
         // Attempts since the last replay, which the retry policy counts.
         let counted = attempt.saturating_sub(event.attempts_before_replay);
         tracing::debug!(id, attempt, route = %event.route, "running a stored event");
         let known = context.policies.contains_key(&event.route);
         let lost = Arc::new(Notify::new());
-        let registered = Registered::new(&context, id, Arc::clone(&lost));
+        let registered = Registered::new(&context, id, attempt, Arc::clone(&lost));
         let run = tokio::spawn(run_handler(context.replay.clone(), event, policy.timeout));
         let mut run = std::pin::pin!(run);
         let outcome = tokio::select! {
@@ -313,16 +335,20 @@ impl Attempt {
             },
             () = until_aborted(&mut aborted) => {
                 run.abort();
-                match self.end(id, Resolution::Released).await {
+                match self.end(id, attempt, started_at, Resolution::Released).await {
                     Ok(_) => tracing::info!(id, "released an event cut by the shutdown"),
                     Err(error) => tracing::error!(id, %error, "cannot release an event; its lease will expire"),
                 }
                 return;
             }
             () = lost.notified() => {
-                // Another worker may run the event now: this attempt's outcome is not ours to
-                // record.
+                // Another attempt may run the event now: this attempt's outcome is not ours to
+                // record; only its history says how it ended.
                 run.abort();
+                drop(registered);
+                if let Err(error) = self.end(id, attempt, started_at, Resolution::Lost).await {
+                    tracing::warn!(id, %error, "cannot record a lost attempt in the history");
+                }
                 return;
             }
         };
@@ -356,8 +382,10 @@ impl Attempt {
                 if let Some(metrics) = &context.metrics {
                     metrics.retry();
                 }
-                let at = now_ms().saturating_add(super::record::duration_ms(delay));
-                Resolution::Failed(Failure::Retry { at, error })
+                Resolution::Failed(Failure::Retry {
+                    after: delay,
+                    error,
+                })
             }
             AttemptOutcome::Permanent(error) => {
                 tracing::warn!(id, attempt, %error, "dead letter: permanent failure");
@@ -367,7 +395,7 @@ impl Attempt {
                 Resolution::Failed(Failure::Dead { error })
             }
         };
-        match self.end(id, resolution).await {
+        match self.end(id, attempt, started_at, resolution).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
                 id,
@@ -379,11 +407,19 @@ impl Attempt {
         }
     }
 
-    async fn end(&self, id: i64, resolution: Resolution) -> Result<bool, Arc<StoreError>> {
+    async fn end(
+        &self,
+        id: i64,
+        attempt: u32,
+        started_at: i64,
+        resolution: Resolution,
+    ) -> Result<bool, Arc<StoreError>> {
         self.recorder
             .record(Finished {
                 id,
                 worker: self.worker.clone(),
+                attempt,
+                started_at,
                 resolution,
             })
             .await
