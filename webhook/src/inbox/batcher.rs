@@ -3,14 +3,19 @@
 //! transaction is committed. On a store that takes concurrent writes (PostgreSQL), several
 //! batches are in flight at once: the next batch fills while the last one commits.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, Notify, Semaphore};
 
 use super::group::{answer_each, next_batch, Pending, Submitter};
-use super::record::{Inserted, NewEvent};
-use super::store::{Store, StoreError};
+use super::handoff::Handoff;
+use super::record::{now_ms, EventRecord, Inserted, NewEvent};
+use super::store::{Finished, InsertLease, Resolution, Store, StoreError};
+
+/// Where the workers' [`Handoff`] is set once they start (the writer starts before them, and
+/// a webhook without workers has none).
+pub(crate) type HandoffSlot = Arc<OnceLock<Arc<Handoff>>>;
 
 /// The sending side of the writer: cloned into each durable route's endpoint.
 #[derive(Debug, Clone)]
@@ -21,16 +26,24 @@ pub(crate) struct Batcher {
 impl Batcher {
     /// Starts the writer on `store`: it writes up to `batch_size` events a transaction,
     /// waiting up to `wait` for more once it has one, with up to the store's
-    /// [`concurrent_writes`](Store::concurrent_writes) transactions in flight, and wakes
-    /// `committed`'s waiters after each commit (the local workers).
+    /// [`concurrent_writes`](Store::concurrent_writes) transactions in flight. The first
+    /// events of a batch, as many as the local workers have idle ones, are leased to them in
+    /// the insert and handed over through `handoff`; when others were stored queued, the
+    /// writer wakes `committed`'s waiters (the local workers, who claim them).
     pub(crate) fn start(
         store: Arc<dyn Store>,
         batch_size: usize,
         wait: Duration,
         committed: Arc<Notify>,
+        handoff: HandoffSlot,
     ) -> (Self, tokio::task::JoinHandle<()>) {
         let (submitter, receiver) = Submitter::channel(batch_size.saturating_mul(8).max(64));
-        let task = tokio::spawn(write(store, receiver, batch_size.max(1), wait, committed));
+        let writer = Writer {
+            store,
+            committed,
+            handoff,
+        };
+        let task = tokio::spawn(writer.run(receiver, batch_size.max(1), wait));
         (Self { submitter }, task)
     }
 
@@ -40,46 +53,108 @@ impl Batcher {
     }
 }
 
-/// The writer's loop: until every sender is gone, then until the batches in flight end.
-async fn write(
+/// The writer task's state.
+struct Writer {
     store: Arc<dyn Store>,
-    mut receiver: mpsc::Receiver<Pending<NewEvent, Inserted>>,
-    batch_size: usize,
-    wait: Duration,
     committed: Arc<Notify>,
-) {
-    let writers = Arc::new(Semaphore::new(store.concurrent_writes().max(1)));
-    let mut in_flight = tokio::task::JoinSet::new();
-    loop {
-        // A free writer first: while every writer is busy, the events wait in the channel and
-        // make the next batch larger.
-        let Ok(writer) = Arc::clone(&writers).acquire_owned().await else {
-            break;
-        };
-        let Some(mut batch) = next_batch(&mut receiver, batch_size, wait).await else {
-            break;
-        };
-        // Every transaction takes the keys' locks in one order, so that two batches in flight
-        // (of this replica or another) holding one key each cannot wait for each other.
-        batch.sort_by(|(a, _), (b, _)| {
-            (&a.route, &a.idempotency_key).cmp(&(&b.route, &b.idempotency_key))
-        });
-        let store = Arc::clone(&store);
-        let committed = Arc::clone(&committed);
-        in_flight.spawn(async move {
-            let (events, answers): (Vec<NewEvent>, Vec<_>) = batch.into_iter().unzip();
-            let written = store.insert_batch(&events).await;
-            match &written {
-                Ok(_) => committed.notify_waiters(),
-                Err(error) => {
-                    tracing::error!(%error, events = events.len(), "cannot store a batch of events");
-                }
-            }
-            answer_each(answers, written);
-            drop(writer);
-        });
-        // Reap the batches that ended.
-        while in_flight.try_join_next().is_some() {}
+    handoff: HandoffSlot,
+}
+
+impl Writer {
+    /// The writer's loop: until every sender is gone, then until the batches in flight end.
+    async fn run(
+        self,
+        mut receiver: mpsc::Receiver<Pending<NewEvent, Inserted>>,
+        batch_size: usize,
+        wait: Duration,
+    ) {
+        let writer = Arc::new(self);
+        let writers = Arc::new(Semaphore::new(writer.store.concurrent_writes().max(1)));
+        let mut in_flight = tokio::task::JoinSet::new();
+        loop {
+            // A free writer first: while every writer is busy, the events wait in the channel
+            // and make the next batch larger.
+            let Ok(permit) = Arc::clone(&writers).acquire_owned().await else {
+                break;
+            };
+            let Some(mut batch) = next_batch(&mut receiver, batch_size, wait).await else {
+                break;
+            };
+            // Every transaction takes the keys' locks in one order, so that two batches in
+            // flight (of this replica or another) holding one key each cannot wait for each
+            // other.
+            batch.sort_by(|(a, _), (b, _)| {
+                (&a.route, &a.idempotency_key).cmp(&(&b.route, &b.idempotency_key))
+            });
+            let writer = Arc::clone(&writer);
+            in_flight.spawn(async move {
+                writer.write(batch).await;
+                drop(permit);
+            });
+            // Reap the batches that ended.
+            while in_flight.try_join_next().is_some() {}
+        }
+        while in_flight.join_next().await.is_some() {}
     }
-    while in_flight.join_next().await.is_some() {}
+
+    /// Stores one batch, answers its requests, and hands its leased events to the workers.
+    async fn write(&self, batch: Vec<Pending<NewEvent, Inserted>>) {
+        let (events, answers): (Vec<NewEvent>, Vec<_>) = batch.into_iter().unzip();
+        let handoff = self.handoff.get();
+        let mut reservation = handoff.and_then(|handoff| handoff.reserve(events.len()));
+        let lease = handoff
+            .zip(reservation.as_ref())
+            .map(|(handoff, reservation)| InsertLease {
+                worker: handoff.worker(),
+                lease: handoff.lease(),
+                count: reservation.count(),
+            });
+        let inserted = match self.store.insert_batch(&events, lease).await {
+            Ok(inserted) => inserted,
+            Err(error) => {
+                tracing::error!(%error, events = events.len(), "cannot store a batch of events");
+                answer_each(answers, Err(error));
+                return;
+            }
+        };
+        answer_each(answers, Ok(inserted.clone()));
+        let leased = lease.map_or(0, |lease| lease.count);
+        let mut queued = false;
+        let mut back = Vec::new();
+        for (index, (event, inserted)) in events.into_iter().zip(inserted).enumerate() {
+            match (inserted, handoff, reservation.as_mut()) {
+                (Inserted::New(id), Some(handoff), Some(reservation)) if index < leased => {
+                    let event = EventRecord::leased(event, id, handoff.worker());
+                    if let Err(event) = handoff.hand(reservation, event) {
+                        back.push(event);
+                    }
+                }
+                (Inserted::New(_), ..) => queued = true,
+                (Inserted::Duplicate(_), ..) => {}
+            }
+        }
+        if queued {
+            self.committed.notify_waiters();
+        }
+        if let (Some(handoff), false) = (handoff, back.is_empty()) {
+            self.release(handoff, &back).await;
+        }
+    }
+
+    /// Puts back in the queue the leased events the workers did not take (they stopped).
+    async fn release(&self, handoff: &Handoff, events: &[EventRecord]) {
+        let ends: Vec<Finished> = events
+            .iter()
+            .map(|event| Finished::of(event, handoff.worker(), now_ms(), Resolution::Released))
+            .collect();
+        match self.store.finish(&ends).await {
+            Ok(_) => tracing::info!(
+                events = ends.len(),
+                "stored events released: the workers stopped"
+            ),
+            Err(error) => {
+                tracing::warn!(%error, "cannot release stored events; their leases will expire")
+            }
+        }
+    }
 }

@@ -39,6 +39,8 @@ mod group;
 #[cfg(feature = "durable")]
 mod handle;
 #[cfg(feature = "durable")]
+mod handoff;
+#[cfg(feature = "durable")]
 mod postgres;
 #[cfg(feature = "durable")]
 pub(crate) mod record;
@@ -82,7 +84,7 @@ pub(crate) use runtime::Inbox;
 #[cfg(feature = "durable")]
 pub use sqlite::SqliteStore;
 #[cfg(feature = "durable")]
-pub use store::{Failure, Finished, Resolution, Store, StoreError, StoreFuture};
+pub use store::{Failure, Finished, InsertLease, Resolution, Store, StoreError, StoreFuture};
 #[cfg(feature = "durable")]
 pub(crate) use worker::Workers;
 #[cfg(all(test, feature = "durable"))]

@@ -6,9 +6,9 @@ use std::time::Duration;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 
-use super::record::{encode_headers, Inserted, NewEvent};
+use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::sql::{sql_store, Statements, FIND_DUPLICATE};
-use super::store::StoreError;
+use super::store::{InsertLease, StoreError};
 
 /// The database's clock, in milliseconds since the epoch: the time the statement started
 /// (`statement_timestamp()` is stable within a statement, so that the claim's comparisons read
@@ -87,6 +87,7 @@ impl PostgresStore {
 async fn insert_batch(
     tx: &mut sqlx::PgConnection,
     events: &[NewEvent],
+    lease: Option<InsertLease<'_>>,
 ) -> Result<Vec<Inserted>, StoreError> {
     use sqlx::Row as _;
     let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
@@ -99,11 +100,17 @@ async fn insert_batch(
     .await?;
     let inserted: Vec<i64> = sqlx::query_scalar(concat!(
         "INSERT INTO webhook_inbox (id, route, method, uri, headers, body, received_at, \
-         idempotency_key, state, attempts, run_at) OVERRIDING SYSTEM VALUE \
-         SELECT id, route, method, uri, headers, body, received_at, key, 'queued', 0, ",
+         idempotency_key, state, attempts, run_at, lease_owner, lease_until) \
+         OVERRIDING SYSTEM VALUE \
+         SELECT id, route, method, uri, headers, body, received_at, key, \
+         CASE WHEN leased THEN 'running' ELSE 'queued' END, CASE WHEN leased THEN 1 ELSE 0 END, ",
         now!(),
-        " FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], \
-         $7::int8[], $8::text[]) AS t(id, route, method, uri, headers, body, received_at, key) \
+        ", CASE WHEN leased THEN $10::text END, CASE WHEN leased THEN ",
+        now!(),
+        " + $11::int8 END \
+         FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], \
+         $7::int8[], $8::text[], $9::bool[]) \
+         AS t(id, route, method, uri, headers, body, received_at, key, leased) \
          ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id",
     ))
     .bind(&ids)
@@ -124,6 +131,13 @@ async fn insert_batch(
             .map(|e| e.idempotency_key.clone())
             .collect::<Vec<_>>(),
     )
+    .bind(
+        (0..events.len())
+            .map(|index| lease.is_some_and(|lease| index < lease.count))
+            .collect::<Vec<bool>>(),
+    )
+    .bind(lease.map_or("", |lease| lease.worker))
+    .bind(lease.map_or(0, |lease| duration_ms(lease.lease)))
     .fetch_all(&mut *tx)
     .await?;
     let inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();

@@ -132,6 +132,29 @@ pub struct EventRecord {
 }
 
 impl EventRecord {
+    /// `event` as a leased insert stored it under `id`: running at its first attempt, its
+    /// lease `worker`'s (the lease's end is the database's, and not read here).
+    pub(crate) fn leased(event: NewEvent, id: i64, worker: &str) -> Self {
+        Self {
+            id,
+            route: event.route,
+            method: event.method,
+            uri: event.uri,
+            headers: event.headers,
+            body: event.body,
+            received_at: event.received_at,
+            idempotency_key: event.idempotency_key,
+            state: EventState::Running,
+            attempts: 1,
+            attempts_before_replay: 0,
+            run_at: event.received_at,
+            lease_owner: Some(worker.to_owned()),
+            lease_until: None,
+            last_error: None,
+            finished_at: None,
+        }
+    }
+
     /// The record as one JSON object: its fields, times as RFC 3339, the body as text when it is
     /// UTF-8 (`body`), else base64 (`body_base64`).
     pub fn to_json(&self) -> serde_json::Value {

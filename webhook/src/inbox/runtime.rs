@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use tokio::sync::Notify;
 
-use super::batcher::Batcher;
+use super::batcher::{Batcher, HandoffSlot};
 use super::options::{InboxOptions, StoreLocation, EMBEDDED_STORE_FILE};
 use super::postgres::PostgresStore;
 use super::record::{duration_ms, now_ms, EventState};
@@ -48,6 +48,8 @@ pub(crate) struct Inbox {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) batcher: Batcher,
     committed: Arc<Notify>,
+    /// The workers' handoff, once they start.
+    handoff: HandoffSlot,
     options: InboxOptions,
 }
 
@@ -60,16 +62,19 @@ impl Inbox {
         let store = open_store(&options.store, connections).await?;
         tracing::info!(store = %options.store.describe(), "inbox store open");
         let committed = Arc::new(Notify::new());
+        let handoff = HandoffSlot::default();
         let (batcher, _writer) = Batcher::start(
             Arc::clone(&store),
             options.batch_size,
             options.batch_wait,
             Arc::clone(&committed),
+            Arc::clone(&handoff),
         );
         Ok(Self {
             store,
             batcher,
             committed,
+            handoff,
             options,
         })
     }
@@ -111,7 +116,12 @@ impl Inbox {
             metrics,
             running: std::sync::Mutex::default(),
         });
-        Workers::start(context, self.options.workers, self.options.batch_size)
+        Workers::start(
+            context,
+            self.options.workers,
+            self.options.batch_size,
+            &self.handoff,
+        )
     }
 }
 

@@ -25,6 +25,9 @@ pub(crate) struct Statements {
     /// `$1` route, `$2` method, `$3` URI, `$4` headers, `$5` body, `$6` received at, `$7`
     /// key. Returns the id; no row for a duplicate.
     pub(crate) insert: String,
+    /// As `insert`, stored running at its first attempt under a lease: `$8` worker, `$9`
+    /// lease (ms).
+    pub(crate) insert_leased: String,
     /// `$1` worker, `$2` lease (ms), `$3` limit: see [`claim_statement`].
     pub(crate) claim: String,
     /// `$1` id, `$2` worker, `$3` attempt.
@@ -57,6 +60,12 @@ impl Statements {
                 "INSERT INTO webhook_inbox (route, method, uri, headers, body, received_at, \
                  idempotency_key, state, attempts, run_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, {now}) \
+                 ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id"
+            ),
+            insert_leased: format!(
+                "INSERT INTO webhook_inbox (route, method, uri, headers, body, received_at, \
+                 idempotency_key, state, attempts, run_at, lease_owner, lease_until) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', 1, {now}, $8, {now} + $9) \
                  ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id"
             ),
             claim: claim_statement(now, lock),
@@ -248,12 +257,13 @@ macro_rules! sql_store {
             fn insert_batch<'a>(
                 &'a self,
                 events: &'a [$crate::inbox::NewEvent],
+                lease: Option<$crate::inbox::InsertLease<'a>>,
             ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::Inserted>> {
                 Box::pin(async move {
                     let mut connection = self.pool.acquire().await?;
                     sqlx::query($durable).execute(&mut *connection).await?;
                     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-                    let inserted = $insert(&mut tx, events).await?;
+                    let inserted = $insert(&mut tx, events, lease).await?;
                     tx.commit().await?;
                     Ok(inserted)
                 })

@@ -10,9 +10,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-use super::record::{encode_headers, Inserted, NewEvent};
+use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::sql::{sql_store, Statements, FIND_DUPLICATE};
-use super::store::StoreError;
+use super::store::{InsertLease, StoreError};
 
 /// The schema, version by version.
 const SCHEMA_V1: &str = "
@@ -107,20 +107,28 @@ fn open_error(file: &Path, source: sqlx::Error) -> StoreError {
 async fn insert_batch(
     tx: &mut sqlx::SqliteConnection,
     events: &[NewEvent],
+    lease: Option<InsertLease<'_>>,
 ) -> Result<Vec<Inserted>, StoreError> {
     use sqlx::Row as _;
     let mut inserted = Vec::with_capacity(events.len());
-    for event in events {
-        let row = sqlx::query(&STATEMENTS.insert)
+    for (index, event) in events.iter().enumerate() {
+        let leased = lease.filter(|lease| index < lease.count);
+        let statement = match leased {
+            Some(_) => &STATEMENTS.insert_leased,
+            None => &STATEMENTS.insert,
+        };
+        let mut query = sqlx::query(statement)
             .bind(&event.route)
             .bind(&event.method)
             .bind(&event.uri)
             .bind(encode_headers(&event.headers))
             .bind(event.body.as_ref())
             .bind(event.received_at)
-            .bind(event.idempotency_key.as_deref())
-            .fetch_optional(&mut *tx)
-            .await?;
+            .bind(event.idempotency_key.as_deref());
+        if let Some(lease) = leased {
+            query = query.bind(lease.worker).bind(duration_ms(lease.lease));
+        }
+        let row = query.fetch_optional(&mut *tx).await?;
         inserted.push(match (row, &event.idempotency_key) {
             (Some(row), _) => Inserted::New(row.try_get("id")?),
             (None, Some(key)) => {

@@ -112,6 +112,17 @@ impl Finished {
     }
 }
 
+/// A lease taken by [`Store::insert_batch`] on the events it stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InsertLease<'a> {
+    /// The worker the lease is for.
+    pub worker: &'a str,
+    /// Its length, from the insert (the database's clock).
+    pub lease: Duration,
+    /// How many of the batch's first events take it.
+    pub count: usize,
+}
+
 /// A database holding the events of the durable routes: one table, one row an event, with its
 /// state, attempts, due time and lease (the shape of the PostgreSQL job queues: graphile-worker,
 /// river, Oban). Implemented by the embedded SQLite store and PostgreSQL.
@@ -123,8 +134,15 @@ impl Finished {
 /// database's clock, so that replicas with skewed clocks agree on when a lease expires.
 pub trait Store: Send + Sync + 'static {
     /// Stores `events` in one transaction: each is new, or a duplicate of the stored event
-    /// with its route and idempotency key. Nothing is stored when it fails.
-    fn insert_batch<'a>(&'a self, events: &'a [NewEvent]) -> StoreFuture<'a, Vec<Inserted>>;
+    /// with its route and idempotency key. Nothing is stored when it fails. With `lease`, the
+    /// first [`count`](InsertLease::count) events, when new, are stored running under the
+    /// lease, at their first attempt: the replica's own workers run them from memory, without
+    /// claiming them.
+    fn insert_batch<'a>(
+        &'a self,
+        events: &'a [NewEvent],
+        lease: Option<InsertLease<'a>>,
+    ) -> StoreFuture<'a, Vec<Inserted>>;
 
     /// Takes up to `limit` events that are due (queued and due, or running under an expired
     /// lease) for `worker`, under a lease of `lease`; each one's attempt count goes up by one.

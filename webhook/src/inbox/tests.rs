@@ -91,12 +91,15 @@ async fn both(name: &str) -> Vec<(&'static str, Arc<dyn Store>)> {
 async fn duplicates_are_found_in_a_batch_and_across_batches() {
     for (kind, store) in both("dedup").await {
         let inserted = store
-            .insert_batch(&[
-                event(Some("k1")),
-                event(Some("k1")),
-                event(None),
-                event(None),
-            ])
+            .insert_batch(
+                &[
+                    event(Some("k1")),
+                    event(Some("k1")),
+                    event(None),
+                    event(None),
+                ],
+                None,
+            )
             .await
             .unwrap();
         let first = inserted[0].id();
@@ -104,7 +107,10 @@ async fn duplicates_are_found_in_a_batch_and_across_batches() {
         assert_eq!(inserted[1], Inserted::Duplicate(first), "{kind}");
         assert!(matches!(inserted[2], Inserted::New(_)), "{kind}");
         assert!(matches!(inserted[3], Inserted::New(_)), "{kind}");
-        let again = store.insert_batch(&[event(Some("k1"))]).await.unwrap();
+        let again = store
+            .insert_batch(&[event(Some("k1"))], None)
+            .await
+            .unwrap();
         assert_eq!(again, [Inserted::Duplicate(first)], "{kind}");
         let stored = store.show(first).await.unwrap().unwrap();
         assert_eq!(stored.uri, "/events?x=1");
@@ -118,7 +124,7 @@ async fn duplicates_are_found_in_a_batch_and_across_batches() {
 async fn claims_leases_retries_and_dead_letters() {
     for (kind, store) in both("claims").await {
         let ids: Vec<i64> = store
-            .insert_batch(&[event(Some("a")), event(Some("b"))])
+            .insert_batch(&[event(Some("a")), event(Some("b"))], None)
             .await
             .unwrap()
             .into_iter()
@@ -191,7 +197,7 @@ async fn claims_leases_retries_and_dead_letters() {
         );
         assert!(store.show(ids[0]).await.unwrap().is_none(), "{kind}");
         // Its key is forgotten with it.
-        let inserted = store.insert_batch(&[event(Some("a"))]).await.unwrap();
+        let inserted = store.insert_batch(&[event(Some("a"))], None).await.unwrap();
         assert!(matches!(inserted[0], Inserted::New(_)), "{kind}");
         let depth = store.depth().await.unwrap();
         assert_eq!(depth, [(EventState::Queued, 1)], "{kind}");
@@ -202,7 +208,7 @@ async fn claims_leases_retries_and_dead_letters() {
 #[tokio::test]
 async fn an_expired_lease_is_claimable_again() {
     for (kind, store) in both("lease").await {
-        store.insert_batch(&[event(None)]).await.unwrap();
+        store.insert_batch(&[event(None)], None).await.unwrap();
         let taken = store.claim("dead-worker", Duration::ZERO, 1).await.unwrap();
         assert_eq!(taken.len(), 1, "{kind}");
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -228,7 +234,7 @@ async fn an_expired_lease_is_claimable_again() {
 async fn a_held_lease_is_renewed_and_an_expired_or_taken_one_is_not() {
     for (kind, store) in both("renew").await {
         store
-            .insert_batch(&[event(None), event(None)])
+            .insert_batch(&[event(None), event(None)], None)
             .await
             .unwrap();
         let held = store
@@ -273,7 +279,10 @@ async fn a_held_lease_is_renewed_and_an_expired_or_taken_one_is_not() {
 async fn ends_of_attempts_are_recorded_in_one_batch() {
     for (kind, store) in both("finish").await {
         store
-            .insert_batch(&[event(Some("x")), event(Some("y")), event(Some("z"))])
+            .insert_batch(
+                &[event(Some("x")), event(Some("y")), event(Some("z"))],
+                None,
+            )
             .await
             .unwrap();
         let claimed = store.claim("w", Duration::from_secs(60), 3).await.unwrap();
@@ -317,7 +326,7 @@ async fn a_stale_attempt_of_the_same_worker_changes_nothing() {
     // One process claims back its own expired event while the first attempt still runs: the
     // two attempts share the worker id, and only the newer one may move the event.
     for (kind, store) in both("fence").await {
-        store.insert_batch(&[event(None)]).await.unwrap();
+        store.insert_batch(&[event(None)], None).await.unwrap();
         let first = store.claim("w1", Duration::ZERO, 1).await.unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
         let second = store.claim("w1", Duration::from_secs(60), 1).await.unwrap();
@@ -377,7 +386,7 @@ async fn a_stale_attempt_of_the_same_worker_changes_nothing() {
 #[tokio::test]
 async fn every_attempt_is_kept_with_its_error_and_purged_with_its_event() {
     for (kind, store) in both("history").await {
-        let id = store.insert_batch(&[event(Some("h"))]).await.unwrap()[0].id();
+        let id = store.insert_batch(&[event(Some("h"))], None).await.unwrap()[0].id();
         for error in ["first failure", "second failure"] {
             let claimed = store.claim("w1", Duration::from_secs(60), 1).await.unwrap();
             let retry = Failure::Retry {
@@ -415,5 +424,48 @@ async fn every_attempt_is_kept_with_its_error_and_purged_with_its_event() {
             store.history(id).await.unwrap().is_empty(),
             "{kind}: the history goes with its event"
         );
+    }
+}
+
+#[tokio::test]
+async fn an_insert_leases_its_first_events_to_the_replica_that_stores_them() {
+    for (kind, store) in both("leased").await {
+        let lease = InsertLease {
+            worker: "w1",
+            lease: Duration::from_secs(60),
+            count: 2,
+        };
+        let events = [event(Some("l1")), event(Some("l1")), event(Some("l2"))];
+        let inserted = store.insert_batch(&events, Some(lease)).await.unwrap();
+        assert!(matches!(inserted[0], Inserted::New(_)), "{kind}");
+        assert_eq!(inserted[1], Inserted::Duplicate(inserted[0].id()), "{kind}");
+        let leased = store.show(inserted[0].id()).await.unwrap().unwrap();
+        assert_eq!(leased.state, EventState::Running, "{kind}");
+        assert_eq!(leased.attempts, 1, "{kind}: its first attempt begun");
+        assert_eq!(leased.lease_owner.as_deref(), Some("w1"), "{kind}");
+        assert!(
+            leased.lease_until.unwrap() >= now_ms() + 50_000,
+            "{kind}: {leased:?}"
+        );
+        let third = store.show(inserted[2].id()).await.unwrap().unwrap();
+        assert_eq!(
+            third.state,
+            EventState::Queued,
+            "{kind}: past the lease's count"
+        );
+        let claimed = store
+            .claim("w2", Duration::from_secs(60), 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            claimed.iter().map(|event| event.id).collect::<Vec<_>>(),
+            [inserted[2].id()],
+            "{kind}: the leased event is not claimed"
+        );
+        let handed = EventRecord::leased(events[0].clone(), inserted[0].id(), "w1");
+        assert!(end(&store, &handed, "w1", Resolution::Done).await, "{kind}");
+        let history = store.history(inserted[0].id()).await.unwrap();
+        assert_eq!(history.len(), 1, "{kind}");
+        assert_eq!((history[0].attempt, history[0].end), (1, AttemptEnd::Done));
     }
 }

@@ -12,10 +12,12 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::Router;
-use tokio::sync::{watch, Notify, Semaphore};
+use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
+use super::batcher::HandoffSlot;
 use super::delivery::Delivery;
+use super::handoff::{Handed, Handoff};
 use super::outcome::{classify, AttemptOutcome};
 use super::record::{from_ms, now_ms, EventRecord};
 use super::recorder::Recorder;
@@ -46,39 +48,60 @@ pub(crate) struct WorkerContext {
     pub(crate) running: std::sync::Mutex<HashMap<i64, (u32, Arc<Notify>)>>,
 }
 
-/// The pool of workers: one dispatcher claims as many due events as there are idle workers, in
-/// one statement, and runs each attempt in a task of its own; a [`Recorder`] commits their ends
-/// in batches.
+/// The pool of workers: one dispatcher runs the events the replica's writer hands over, and
+/// claims as many due events as there are idle workers, in one statement, for the rest
+/// (retries, other replicas' events, a backlog); each attempt runs in a task of its own, and a
+/// [`Recorder`] commits their ends in batches.
 pub(crate) struct Workers {
     /// `true`: stop claiming.
     stop: watch::Sender<bool>,
     /// `true`: the shutdown deadline passed; release what runs.
     abort: watch::Sender<bool>,
+    handoff: Arc<Handoff>,
     dispatcher: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Workers {
-    /// Starts `count` workers.
-    pub(crate) fn start(context: Arc<WorkerContext>, count: usize, batch_size: usize) -> Self {
+    /// Starts `count` workers, which take the events the writer hands over through `slot`.
+    pub(crate) fn start(
+        context: Arc<WorkerContext>,
+        count: usize,
+        batch_size: usize,
+        slot: &HandoffSlot,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let (abort, aborted) = watch::channel(false);
+        let worker = worker_id();
+        let idle = Arc::new(Semaphore::new(count.max(1)));
+        let (handoff, handed) = Handoff::new(worker.clone(), context.lease, Arc::clone(&idle));
+        let handoff = Arc::new(handoff);
+        if slot.set(Arc::clone(&handoff)).is_err() {
+            // One pool of workers an inbox (`Webhook::serve` starts one): a second one only
+            // claims.
+            tracing::debug!("the inbox's writer hands its events to another pool of workers");
+        }
         let dispatcher = Dispatcher {
-            worker: worker_id(),
-            recorder: Recorder::start(Arc::clone(&context.store), batch_size),
-            context,
-            idle: Arc::new(Semaphore::new(count.max(1))),
+            spawner: Spawner {
+                worker,
+                recorder: Recorder::start(Arc::clone(&context.store), batch_size),
+                context,
+                aborted,
+            },
+            idle,
             stopped,
-            aborted,
+            handed,
         };
         Self {
             stop,
             abort,
+            handoff,
             dispatcher: Some(tokio::spawn(dispatcher.run())),
         }
     }
 
-    /// Stops claiming events (the shutdown signal).
+    /// Stops claiming events and taking new ones from the writer (the shutdown signal).
     pub(crate) fn stop_claiming(&self) {
+        self.handoff.close();
         let _ = self.stop.send(true);
     }
 
@@ -121,34 +144,88 @@ fn worker_id() -> String {
     format!("{}-{:08x}", std::process::id(), hasher.finish() as u32)
 }
 
-/// Claims events for the idle workers and starts their attempts.
-struct Dispatcher {
+/// Starts attempts.
+struct Spawner {
     worker: String,
     context: Arc<WorkerContext>,
     recorder: Recorder,
+    aborted: watch::Receiver<bool>,
+}
+
+impl Spawner {
+    /// Runs the attempt of `event` in `attempts`, holding an idle worker's `permit` until it
+    /// ends.
+    fn spawn(
+        &self,
+        attempts: &mut tokio::task::JoinSet<()>,
+        event: EventRecord,
+        permit: OwnedSemaphorePermit,
+    ) {
+        let attempt = Attempt {
+            worker: self.worker.clone(),
+            context: Arc::clone(&self.context),
+            recorder: self.recorder.clone(),
+            aborted: self.aborted.clone(),
+        };
+        attempts.spawn(async move {
+            attempt.run(event).await;
+            drop(permit);
+        });
+    }
+}
+
+impl Spawner {
+    /// Puts `event`, claimed but left without a worker, back in the queue.
+    fn release(&self, attempts: &mut tokio::task::JoinSet<()>, event: EventRecord) {
+        let recorder = self.recorder.clone();
+        let end = Finished::of(&event, &self.worker, now_ms(), Resolution::Released);
+        attempts.spawn(async move {
+            if let Err(error) = recorder.record(end).await {
+                tracing::warn!(%error, "cannot release a claimed event; its lease will expire");
+            }
+        });
+    }
+}
+
+/// Runs the events handed over, and claims events for the idle workers.
+struct Dispatcher {
+    spawner: Spawner,
     /// A permit an idle worker.
     idle: Arc<Semaphore>,
     stopped: watch::Receiver<bool>,
-    aborted: watch::Receiver<bool>,
+    /// The events the writer leased to this replica in their insert.
+    handed: mpsc::UnboundedReceiver<Handed>,
 }
 
 impl Dispatcher {
     async fn run(mut self) {
-        let context = Arc::clone(&self.context);
-        let renewer = tokio::spawn(renew_leases(Arc::clone(&context), self.worker.clone()));
+        let context = Arc::clone(&self.spawner.context);
+        let renewer = tokio::spawn(renew_leases(
+            Arc::clone(&context),
+            self.spawner.worker.clone(),
+        ));
         let mut attempts = tokio::task::JoinSet::new();
-        loop {
+        'claims: loop {
             if *self.stopped.borrow() {
                 break;
             }
-            // Wait for an idle worker (or the stop).
-            let first = tokio::select! {
-                permit = Arc::clone(&self.idle).acquire_owned() => match permit {
-                    Ok(permit) => permit,
-                    Err(_) => break,
-                },
-                // The pool's handle gone without a stop: stop too.
-                changed = self.stopped.changed() => if changed.is_err() { break } else { continue },
+            // Wait for an idle worker (or the stop), running what is handed over meanwhile.
+            let first = loop {
+                tokio::select! {
+                    permit = Arc::clone(&self.idle).acquire_owned() => match permit {
+                        Ok(permit) => break permit,
+                        Err(_) => break 'claims,
+                    },
+                    Some(handed) = self.handed.recv() => {
+                        self.spawner.spawn(&mut attempts, handed.event, handed.permit);
+                    }
+                    // The pool's handle gone without a stop: stop too.
+                    changed = self.stopped.changed() => {
+                        if changed.is_err() || *self.stopped.borrow() {
+                            break 'claims;
+                        }
+                    }
+                }
             };
             let idle = 1 + self.idle.available_permits();
             // Listen for commits before claiming, so that one made meanwhile wakes us.
@@ -158,7 +235,7 @@ impl Dispatcher {
             let claimed = match context
                 .store
                 .claim(
-                    &self.worker,
+                    &self.spawner.worker,
                     context.lease,
                     u32::try_from(idle).unwrap_or(u32::MAX),
                 )
@@ -174,22 +251,15 @@ impl Dispatcher {
             let mut first = Some(first);
             for event in claimed {
                 let permit = match first.take() {
-                    Some(permit) => permit,
-                    None => match Arc::clone(&self.idle).try_acquire_owned() {
-                        Ok(permit) => permit,
-                        Err(_) => break,
-                    },
+                    Some(permit) => Ok(permit),
+                    None => Arc::clone(&self.idle).try_acquire_owned(),
                 };
-                let attempt = Attempt {
-                    worker: self.worker.clone(),
-                    context: Arc::clone(&context),
-                    recorder: self.recorder.clone(),
-                    aborted: self.aborted.clone(),
-                };
-                attempts.spawn(async move {
-                    attempt.run(event).await;
-                    drop(permit);
-                });
+                match permit {
+                    Ok(permit) => self.spawner.spawn(&mut attempts, event, permit),
+                    // The writer handed its events to the idle workers meanwhile: this one
+                    // goes back to the queue, its attempt not counted.
+                    Err(_) => self.spawner.release(&mut attempts, event),
+                }
             }
             // Reap the attempts that ended (their results are recorded already).
             while attempts.try_join_next().is_some() {}
@@ -197,11 +267,28 @@ impl Dispatcher {
             if full {
                 continue;
             }
-            tokio::select! {
-                () = committed => {}
-                () = tokio::time::sleep(context.poll_interval) => {}
-                changed = self.stopped.changed() => if changed.is_err() { break },
+            // Wait for events stored queued (every worker was busy), a due retry (the poll) or
+            // the stop, running what is handed over meanwhile.
+            let poll = tokio::time::sleep(context.poll_interval);
+            let mut poll = std::pin::pin!(poll);
+            loop {
+                tokio::select! {
+                    () = committed.as_mut() => break,
+                    () = poll.as_mut() => break,
+                    Some(handed) = self.handed.recv() => {
+                        self.spawner.spawn(&mut attempts, handed.event, handed.permit);
+                        while attempts.try_join_next().is_some() {}
+                    }
+                    changed = self.stopped.changed() => if changed.is_err() { break 'claims } else { break },
+                }
             }
+        }
+        // The events handed over before the stop run too; later ones go back to the writer,
+        // which releases them.
+        self.handed.close();
+        while let Some(handed) = self.handed.recv().await {
+            self.spawner
+                .spawn(&mut attempts, handed.event, handed.permit);
         }
         while attempts.join_next().await.is_some() {}
         renewer.abort();

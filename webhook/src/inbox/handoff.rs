@@ -1,0 +1,164 @@
+//! The in-memory handoff: the events a replica stores are leased to it in their insert and
+//! handed to its own idle workers from memory, so that they run without a claim query and
+//! without waiting for a poll. Claims remain for retries, for the events of a replica that
+//! died, and for the events stored while every worker was busy.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+
+use super::record::EventRecord;
+
+/// An event handed to the workers, with the idle worker reserved for it.
+pub(crate) struct Handed {
+    /// The event, stored running at its first attempt under this replica's lease.
+    pub(crate) event: EventRecord,
+    /// The worker's permit: released when its attempt ends.
+    pub(crate) permit: OwnedSemaphorePermit,
+}
+
+/// The writer's side of the handoff (the workers hold the receiving side).
+pub(crate) struct Handoff {
+    worker: String,
+    lease: Duration,
+    idle: Arc<Semaphore>,
+    sender: mpsc::UnboundedSender<Handed>,
+    closed: AtomicBool,
+}
+
+/// Idle workers reserved for the first `count` events of a batch.
+pub(crate) struct Reservation {
+    permit: OwnedSemaphorePermit,
+    count: usize,
+}
+
+impl Reservation {
+    /// How many events of the batch are leased.
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+}
+
+impl Handoff {
+    /// A handoff to the workers of `worker` (its lease id), who hold a permit of `idle` while
+    /// an attempt runs, and the receiving side, for them. The channel is unbounded but never
+    /// holds more events than `idle` has permits: each event comes with one.
+    pub(crate) fn new(
+        worker: String,
+        lease: Duration,
+        idle: Arc<Semaphore>,
+    ) -> (Self, mpsc::UnboundedReceiver<Handed>) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let handoff = Self {
+            worker,
+            lease,
+            idle,
+            sender,
+            closed: AtomicBool::new(false),
+        };
+        (handoff, receiver)
+    }
+
+    /// The worker id the leases are taken for.
+    pub(crate) fn worker(&self) -> &str {
+        &self.worker
+    }
+
+    /// The lease's length.
+    pub(crate) fn lease(&self) -> Duration {
+        self.lease
+    }
+
+    /// Reserves the idle workers for up to `count` events (`None`: none is idle, or the
+    /// workers stopped).
+    pub(crate) fn reserve(&self, count: usize) -> Option<Reservation> {
+        if self.closed.load(Ordering::Acquire) {
+            return None;
+        }
+        let count = self.idle.available_permits().min(count);
+        let permits = u32::try_from(count).ok().filter(|count| *count > 0)?;
+        let permit = Arc::clone(&self.idle)
+            .try_acquire_many_owned(permits)
+            .ok()?;
+        Some(Reservation { permit, count })
+    }
+
+    /// Hands `event` (leased by the insert) to the workers with one of `reservation`'s
+    /// permits; gives it back when the workers stopped (its lease must then be released).
+    pub(crate) fn hand(
+        &self,
+        reservation: &mut Reservation,
+        event: EventRecord,
+    ) -> Result<(), EventRecord> {
+        let Some(permit) = reservation.permit.split(1) else {
+            return Err(event);
+        };
+        self.sender
+            .send(Handed { event, permit })
+            .map_err(|refused| refused.0.event)
+    }
+
+    /// No more reservations: the workers are stopping.
+    pub(crate) fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::record::{EventState, NewEvent};
+
+    fn leased(id: i64) -> EventRecord {
+        let event = NewEvent {
+            route: "events".to_owned(),
+            method: "POST".to_owned(),
+            uri: "/events".to_owned(),
+            headers: http::HeaderMap::new(),
+            body: bytes::Bytes::from_static(b"{}"),
+            received_at: 1,
+            idempotency_key: None,
+        };
+        EventRecord::leased(event, id, "w")
+    }
+
+    #[test]
+    fn reservations_take_only_idle_workers_and_hand_one_event_each() {
+        let idle = Arc::new(Semaphore::new(3));
+        let (handoff, mut receiver) =
+            Handoff::new("w".to_owned(), Duration::from_secs(30), Arc::clone(&idle));
+        let mut reservation = handoff.reserve(10).expect("idle workers");
+        assert_eq!(reservation.count(), 3, "no more than the idle workers");
+        assert_eq!(idle.available_permits(), 0);
+        assert!(handoff.reserve(1).is_none(), "every worker is reserved");
+        handoff.hand(&mut reservation, leased(1)).ok().unwrap();
+        handoff.hand(&mut reservation, leased(2)).ok().unwrap();
+        // The batch's third event was a duplicate: its worker goes back to idle.
+        drop(reservation);
+        assert_eq!(idle.available_permits(), 1);
+        let first = receiver.try_recv().unwrap();
+        assert_eq!(first.event.id, 1);
+        assert_eq!(first.event.state, EventState::Running);
+        assert_eq!(first.event.attempts, 1);
+        drop(first);
+        assert_eq!(
+            idle.available_permits(),
+            2,
+            "an attempt's end frees its worker"
+        );
+        handoff.close();
+        assert!(handoff.reserve(1).is_none(), "closed");
+    }
+
+    #[test]
+    fn an_event_handed_to_stopped_workers_comes_back() {
+        let idle = Arc::new(Semaphore::new(1));
+        let (handoff, receiver) = Handoff::new("w".to_owned(), Duration::from_secs(30), idle);
+        let mut reservation = handoff.reserve(1).unwrap();
+        drop(receiver);
+        let back = handoff.hand(&mut reservation, leased(7)).unwrap_err();
+        assert_eq!(back.id, 7);
+    }
+}
