@@ -4,11 +4,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
-use super::sql::{sql_store, Statements, FIND_DUPLICATE};
-use super::store::{InsertLease, StoreError};
+use super::sql::{sql_store, Ending, Statements, FIND_DUPLICATE};
+use super::store::{Finished, InsertLease, StoreError};
 
 /// The database's clock, in milliseconds since the epoch: the time the statement started
 /// (`statement_timestamp()` is stable within a statement, so that the claim's comparisons read
@@ -43,13 +44,18 @@ CREATE TABLE IF NOT EXISTS webhook_inbox (
 CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 ";
 
-/// The PostgreSQL store: a pool of connections; stored events are committed with
-/// `synchronous_commit = on` (on disk before the `202`), the workers' bookkeeping with `off`; the schema migrated at start under sqlx's
-/// advisory lock (replicas starting together migrate once); events claimed with
-/// `FOR UPDATE SKIP LOCKED`.
+/// The PostgreSQL store: two pools of connections, one whose commits are durable
+/// (`synchronous_commit = on`: stored events are on disk before the `202`) and one for the
+/// workers' bookkeeping (`off`), each set once a connection; the schema migrated at start
+/// under sqlx's advisory lock (replicas starting together migrate once); events claimed with
+/// `FOR UPDATE SKIP LOCKED`. A batch of events is stored in one statement, and a batch of
+/// attempts' ends recorded in one: a round trip each, whatever their number.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
+    /// Durable commits; reads.
     pool: PgPool,
+    /// Relaxed commits: claims and attempts' ends.
+    relaxed: PgPool,
 }
 
 /// How many batches of events are written at once: while one commits (waiting for the disk),
@@ -70,65 +76,96 @@ impl PostgresStore {
             location: location.clone(),
             source,
         })?;
-        let pool = PgPoolOptions::new()
-            .max_connections(connections.max(2).saturating_add(CONCURRENT_BATCHES as u32))
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+        let open = |size: u32, commit: &'static str| {
+            // No ping before each acquire (a round trip a statement): a connection the server
+            // closed fails its statement, the pool drops it, and the work is retried (a
+            // request's writer answers 503; a worker's claim runs again at the next poll).
+            PgPoolOptions::new()
+                .max_connections(size)
+                .acquire_timeout(Duration::from_secs(5))
+                .test_before_acquire(false)
+                .after_connect(move |connection, _| {
+                    Box::pin(async move {
+                        sqlx::query(commit).execute(connection).await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(options.clone())
+        };
+        let pool = open(
+            connections.max(2).saturating_add(CONCURRENT_BATCHES as u32),
+            "SET synchronous_commit = on",
+        )
+        .await
+        .map_err(|source| StoreError::Open {
+            location: location.clone(),
+            source,
+        })?;
+        let relaxed = open(connections.clamp(2, 8), "SET synchronous_commit = off")
             .await
             .map_err(|source| StoreError::Open { location, source })?;
         migrator().run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, relaxed })
+    }
+
+    /// A connection whose commits are durable.
+    async fn durable(&self) -> Result<PoolConnection<Postgres>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// A connection whose commits are relaxed.
+    async fn relaxed(&self) -> Result<PoolConnection<Postgres>, StoreError> {
+        Ok(self.relaxed.acquire().await?)
     }
 }
 
-/// Inserts `events` in two round trips whatever their number: their ids are drawn from the
-/// table's sequence first, so that the ids the multi-row insert returns tell which events are
-/// new; each of the others is a duplicate, looked up by its key.
+/// Stores `events` in one statement, committed on its own: their ids are drawn from the
+/// table's sequence in the statement, so that it tells which events are new, and for each
+/// other the id of the event stored before with its key. (A duplicate of an event of the same
+/// batch, or of one committed while the statement ran, is looked up after.)
 async fn insert_batch(
-    tx: &mut sqlx::PgConnection,
+    store: &PostgresStore,
     events: &[NewEvent],
     lease: Option<InsertLease<'_>>,
 ) -> Result<Vec<Inserted>, StoreError> {
     use sqlx::Row as _;
-    let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) \
-         FROM generate_series(1, $1)",
-    )
-    .bind(count)
-    .fetch_all(&mut *tx)
-    .await?;
-    let inserted: Vec<i64> = sqlx::query_scalar(concat!(
-        "INSERT INTO webhook_inbox (id, route, method, uri, headers, body, received_at, \
-         idempotency_key, state, attempts, run_at, lease_owner, lease_until) \
+    let mut connection = store.durable().await?;
+    let rows = sqlx::query(concat!(
+        "WITH input AS (SELECT nextval(pg_get_serial_sequence('webhook_inbox', 'id')) AS id, t.* \
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bytea[], $6::int8[], \
+         $7::text[], $8::bool[]) WITH ORDINALITY \
+         AS t(route, method, uri, headers, body, received_at, key, leased, ord)), \
+         inserted AS (INSERT INTO webhook_inbox (id, route, method, uri, headers, body, \
+         received_at, idempotency_key, state, attempts, run_at, lease_owner, lease_until) \
          OVERRIDING SYSTEM VALUE \
          SELECT id, route, method, uri, headers, body, received_at, key, \
          CASE WHEN leased THEN 'running' ELSE 'queued' END, CASE WHEN leased THEN 1 ELSE 0 END, ",
         now!(),
-        ", CASE WHEN leased THEN $10::text END, CASE WHEN leased THEN ",
+        ", CASE WHEN leased THEN $9::text END, CASE WHEN leased THEN ",
         now!(),
-        " + $11::int8 END \
-         FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], \
-         $7::int8[], $8::text[], $9::bool[]) \
-         AS t(id, route, method, uri, headers, body, received_at, key, leased) \
-         ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id",
+        " + $10::int8 END FROM input ORDER BY ord \
+         ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id) \
+         SELECT input.id, inserted.id IS NOT NULL AS new, existing.id AS existing \
+         FROM input LEFT JOIN inserted ON inserted.id = input.id \
+         LEFT JOIN webhook_inbox existing ON inserted.id IS NULL \
+         AND existing.route = input.route AND existing.idempotency_key = input.key \
+         ORDER BY input.ord",
     ))
-    .bind(&ids)
-    .bind(events.iter().map(|e| e.route.clone()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.method.clone()).collect::<Vec<_>>())
-    .bind(events.iter().map(|e| e.uri.clone()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.route.as_str()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.method.as_str()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.uri.as_str()).collect::<Vec<_>>())
     .bind(
         events
             .iter()
             .map(|e| encode_headers(&e.headers))
             .collect::<Vec<_>>(),
     )
-    .bind(events.iter().map(|e| e.body.to_vec()).collect::<Vec<_>>())
+    .bind(events.iter().map(|e| e.body.as_ref()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.received_at).collect::<Vec<_>>())
     .bind(
         events
             .iter()
-            .map(|e| e.idempotency_key.clone())
+            .map(|e| e.idempotency_key.as_deref())
             .collect::<Vec<_>>(),
     )
     .bind(
@@ -138,28 +175,101 @@ async fn insert_batch(
     )
     .bind(lease.map_or("", |lease| lease.worker))
     .bind(lease.map_or(0, |lease| duration_ms(lease.lease)))
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *connection)
     .await?;
-    let inserted: std::collections::HashSet<i64> = inserted.into_iter().collect();
     let mut outcomes = Vec::with_capacity(events.len());
-    for (event, id) in events.iter().zip(ids) {
-        if inserted.contains(&id) {
-            outcomes.push(Inserted::New(id));
-            continue;
-        }
-        let Some(key) = &event.idempotency_key else {
-            return Err(StoreError::Corrupt(
-                "an event without key was not inserted".to_owned(),
-            ));
-        };
-        let row = sqlx::query(FIND_DUPLICATE)
-            .bind(&event.route)
-            .bind(key)
-            .fetch_one(&mut *tx)
-            .await?;
-        outcomes.push(Inserted::Duplicate(row.try_get("id")?));
+    for (event, row) in events.iter().zip(&rows) {
+        let id: i64 = row.try_get("id")?;
+        let new: bool = row.try_get("new")?;
+        let existing: Option<i64> = row.try_get("existing")?;
+        outcomes.push(match (new, existing, &event.idempotency_key) {
+            (true, ..) => Inserted::New(id),
+            (false, Some(existing), _) => Inserted::Duplicate(existing),
+            (false, None, Some(key)) => {
+                let row = sqlx::query(FIND_DUPLICATE)
+                    .bind(&event.route)
+                    .bind(key)
+                    .fetch_one(&mut *connection)
+                    .await?;
+                Inserted::Duplicate(row.try_get("id")?)
+            }
+            (false, None, None) => {
+                return Err(StoreError::Corrupt(
+                    "an event without key was not inserted".to_owned(),
+                ))
+            }
+        });
+    }
+    if outcomes.len() != events.len() {
+        return Err(StoreError::Corrupt(format!(
+            "{} events stored, {} answered",
+            events.len(),
+            outcomes.len()
+        )));
     }
     Ok(outcomes)
+}
+
+/// Records the ends of `attempts` in one statement: the fenced updates of the events, and their
+/// rows in the history (`lost` where the fence failed).
+async fn finish(store: &PostgresStore, attempts: &[Finished]) -> Result<Vec<bool>, StoreError> {
+    use sqlx::Row as _;
+    let endings: Vec<Ending> = attempts.iter().map(Ending::of).collect();
+    let lost: Vec<Option<String>> = endings
+        .iter()
+        .map(|ending| {
+            Ending {
+                end: ending.end,
+                delay_ms: ending.delay_ms,
+                error: ending.error.clone(),
+            }
+            .recorded(false)
+            .1
+        })
+        .collect();
+    let mut connection = store.relaxed().await?;
+    let rows = sqlx::query(concat!(
+        "WITH ends AS (SELECT * FROM UNNEST($1::int8[], $2::text[], $3::int8[], $4::int8[], \
+         $5::text[], $6::text[], $7::text[], $8::int8[]) WITH ORDINALITY \
+         AS e(id, worker, attempt, started_at, outcome, error, lost_error, delay, ord)), \
+         updated AS (UPDATE webhook_inbox w SET \
+         state = CASE e.outcome WHEN 'done' THEN 'done' WHEN 'dead' THEN 'dead' ELSE 'queued' END, \
+         run_at = CASE e.outcome WHEN 'retry' THEN ",
+        now!(),
+        " + e.delay WHEN 'released' THEN ",
+        now!(),
+        " ELSE w.run_at END, \
+         attempts = CASE e.outcome WHEN 'released' THEN w.attempts - 1 ELSE w.attempts END, \
+         finished_at = CASE WHEN e.outcome IN ('done', 'dead') THEN ",
+        now!(),
+        " ELSE w.finished_at END, \
+         last_error = CASE WHEN e.outcome IN ('retry', 'dead') THEN e.error ELSE w.last_error END, \
+         lease_owner = NULL, lease_until = NULL FROM ends e \
+         WHERE w.id = e.id AND w.lease_owner = e.worker AND w.attempts = e.attempt \
+         AND w.state = 'running' AND e.outcome <> 'lost' RETURNING e.ord), \
+         history AS (INSERT INTO webhook_inbox_attempts \
+         (event_id, attempt, worker, started_at, finished_at, outcome, error) \
+         SELECT e.id, e.attempt, e.worker, e.started_at, ",
+        now!(),
+        ", CASE WHEN u.ord IS NULL THEN 'lost' ELSE e.outcome END, \
+         CASE WHEN u.ord IS NULL THEN e.lost_error ELSE e.error END \
+         FROM ends e LEFT JOIN updated u ON u.ord = e.ord ORDER BY e.ord) \
+         SELECT u.ord IS NOT NULL AS held FROM ends e LEFT JOIN updated u ON u.ord = e.ord \
+         ORDER BY e.ord",
+    ))
+    .bind(attempts.iter().map(|a| a.id).collect::<Vec<_>>())
+    .bind(attempts.iter().map(|a| a.worker.as_str()).collect::<Vec<_>>())
+    .bind(attempts.iter().map(|a| i64::from(a.attempt)).collect::<Vec<_>>())
+    .bind(attempts.iter().map(|a| a.started_at).collect::<Vec<_>>())
+    .bind(endings.iter().map(|e| e.end.as_str()).collect::<Vec<_>>())
+    .bind(endings.iter().map(|e| e.error.as_deref()).collect::<Vec<_>>())
+    .bind(lost.iter().map(Option::as_deref).collect::<Vec<_>>())
+    .bind(endings.iter().map(|e| e.delay_ms).collect::<Vec<_>>())
+    .fetch_all(&mut *connection)
+    .await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get::<bool, _>("held")?))
+        .collect()
 }
 
 /// The store's statements (see [`Statements`]): claims lock what they select and skip what
@@ -190,7 +300,6 @@ sql_store!(
     PostgresStore,
     STATEMENTS,
     insert: insert_batch,
-    durable: "SET synchronous_commit = on",
-    relaxed: "SET synchronous_commit = off",
+    finish: finish,
     writers: CONCURRENT_BATCHES
 );

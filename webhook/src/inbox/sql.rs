@@ -107,6 +107,61 @@ impl Statements {
     }
 }
 
+/// An attempt's end as the stores write it: its outcome in the history, the retry's delay,
+/// the error.
+pub(crate) struct Ending {
+    /// The outcome, if the fence holds.
+    pub(crate) end: super::AttemptEnd,
+    /// A retry's delay (ms); 0 otherwise.
+    pub(crate) delay_ms: i64,
+    /// The attempt's error.
+    pub(crate) error: Option<String>,
+}
+
+impl Ending {
+    /// How `finished` is written.
+    pub(crate) fn of(finished: &super::Finished) -> Self {
+        use super::{AttemptEnd, Failure, Resolution};
+        let (end, delay_ms, error) = match &finished.resolution {
+            Resolution::Done => (AttemptEnd::Done, 0, None),
+            Resolution::Failed(Failure::Retry { after, error }) => (
+                AttemptEnd::Retry,
+                super::record::duration_ms(*after),
+                Some(error.clone()),
+            ),
+            Resolution::Failed(Failure::Dead { error }) => (AttemptEnd::Dead, 0, Some(error.clone())),
+            Resolution::Released => (AttemptEnd::Released, 0, None),
+            Resolution::Lost => (
+                AttemptEnd::Lost,
+                0,
+                Some("the lease was lost while the attempt ran".to_owned()),
+            ),
+        };
+        Self {
+            end,
+            delay_ms,
+            error,
+        }
+    }
+
+    /// What the history records once the fenced update `applied` or not: an end whose update
+    /// found the lease gone is `lost`, its error saying what was not recorded.
+    pub(crate) fn recorded(self, applied: bool) -> (super::AttemptEnd, Option<String>) {
+        if applied || self.end == super::AttemptEnd::Lost {
+            return (self.end, self.error);
+        }
+        let lost = format!(
+            "the lease was lost before the attempt's end ({}) was recorded",
+            self.end
+        );
+        let error = match self.error {
+            Some(error) => format!("{lost}: {error}"),
+            None => lost,
+        };
+        (super::AttemptEnd::Lost, Some(error))
+    }
+}
+
 /// The id of the event of a route (`$1`) and key (`$2`).
 pub(crate) const FIND_DUPLICATE: &str =
     "SELECT id FROM webhook_inbox WHERE route = $1 AND idempotency_key = $2";
@@ -242,31 +297,24 @@ where
 }
 
 /// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool, with its
-/// [`Statements`] (`$statements`, a `&'static Statements`), and the statements that make a
-/// connection's commits durable (`$durable`: on disk before they return) or not (`$relaxed`),
-/// its function inserting a batch in a transaction (`$insert`), and how many batches may be
-/// written at once (`$writers`).
+/// [`Statements`] (`$statements`, a `&'static Statements`), its functions storing a batch of
+/// events (`$insert`) and recording a batch of attempts' ends (`$finish`), and how many batches
+/// may be written at once (`$writers`). The store has two methods giving a connection whose
+/// commits are durable (`durable`: on disk before they return) or not (`relaxed`).
 ///
 /// Storing events is durable: the `202` follows. The workers' bookkeeping (claims, outcomes,
 /// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
 /// which puts an event back where it was, to be run again: at-least-once holds, and a commit
 /// an event does not wait for the disk.
 macro_rules! sql_store {
-    ($store:ty, $statements:expr, insert: $insert:path, durable: $durable:expr, relaxed: $relaxed:expr, writers: $writers:expr) => {
+    ($store:ty, $statements:expr, insert: $insert:path, finish: $finish:path, writers: $writers:expr) => {
         impl $crate::inbox::Store for $store {
             fn insert_batch<'a>(
                 &'a self,
                 events: &'a [$crate::inbox::NewEvent],
                 lease: Option<$crate::inbox::InsertLease<'a>>,
             ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::Inserted>> {
-                Box::pin(async move {
-                    let mut connection = self.pool.acquire().await?;
-                    sqlx::query($durable).execute(&mut *connection).await?;
-                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-                    let inserted = $insert(&mut tx, events, lease).await?;
-                    tx.commit().await?;
-                    Ok(inserted)
-                })
+                Box::pin($insert(self, events, lease))
             }
 
             fn claim<'a>(
@@ -276,8 +324,7 @@ macro_rules! sql_store {
                 limit: u32,
             ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::EventRecord>> {
                 Box::pin(async move {
-                    let mut connection = self.pool.acquire().await?;
-                    sqlx::query($relaxed).execute(&mut *connection).await?;
+                    let mut connection = self.relaxed().await?;
                     let rows = sqlx::query(&$statements.claim)
                         .bind(worker)
                         .bind($crate::inbox::record::duration_ms(lease))
@@ -298,10 +345,9 @@ macro_rules! sql_store {
             ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
                 Box::pin(async move {
                     let lease = $crate::inbox::record::duration_ms(lease);
-                    let mut connection = self.pool.acquire().await?;
                     // Durable: a renewal lost by a database crash would hand a running event to
                     // another worker; renewals are a transaction every third of a lease.
-                    sqlx::query($durable).execute(&mut *connection).await?;
+                    let mut connection = self.durable().await?;
                     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
                     let mut held = Vec::with_capacity(attempts.len());
                     for (id, attempt) in attempts {
@@ -323,78 +369,7 @@ macro_rules! sql_store {
                 &'a self,
                 attempts: &'a [$crate::inbox::Finished],
             ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
-                Box::pin(async move {
-                    use $crate::inbox::{AttemptEnd, Failure, Resolution};
-                    let statements = &*$statements;
-                    let mut connection = self.pool.acquire().await?;
-                    sqlx::query($relaxed).execute(&mut *connection).await?;
-                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-                    let mut held = Vec::with_capacity(attempts.len());
-                    for attempt in attempts {
-                        let number = i64::from(attempt.attempt);
-                        let fenced = |sql| {
-                            sqlx::query(sql)
-                                .bind(attempt.id)
-                                .bind(attempt.worker.as_str())
-                                .bind(number)
-                        };
-                        let (query, end, error) = match &attempt.resolution {
-                            Resolution::Done => {
-                                (Some(fenced(&statements.complete)), AttemptEnd::Done, None)
-                            }
-                            Resolution::Failed(Failure::Retry { after, error }) => (
-                                Some(
-                                    fenced(&statements.retry)
-                                        .bind($crate::inbox::record::duration_ms(*after))
-                                        .bind(error.as_str()),
-                                ),
-                                AttemptEnd::Retry,
-                                Some(error.clone()),
-                            ),
-                            Resolution::Failed(Failure::Dead { error }) => (
-                                Some(fenced(&statements.dead).bind(error.as_str())),
-                                AttemptEnd::Dead,
-                                Some(error.clone()),
-                            ),
-                            Resolution::Released => {
-                                (Some(fenced(&statements.release)), AttemptEnd::Released, None)
-                            }
-                            Resolution::Lost => (
-                                None,
-                                AttemptEnd::Lost,
-                                Some("the lease was lost while the attempt ran".to_owned()),
-                            ),
-                        };
-                        let applied = match query {
-                            Some(query) => query.execute(&mut *tx).await?.rows_affected() == 1,
-                            None => false,
-                        };
-                        let (end, error) = if applied || end == AttemptEnd::Lost {
-                            (end, error)
-                        } else {
-                            let lost = format!(
-                                "the lease was lost before the attempt's end ({end}) was recorded"
-                            );
-                            let error = match error {
-                                Some(error) => format!("{lost}: {error}"),
-                                None => lost,
-                            };
-                            (AttemptEnd::Lost, Some(error))
-                        };
-                        sqlx::query(&statements.record_attempt)
-                            .bind(attempt.id)
-                            .bind(number)
-                            .bind(attempt.worker.as_str())
-                            .bind(attempt.started_at)
-                            .bind(end.as_str())
-                            .bind(error)
-                            .execute(&mut *tx)
-                            .await?;
-                        held.push(applied);
-                    }
-                    tx.commit().await?;
-                    Ok(held)
-                })
+                Box::pin($finish(self, attempts))
             }
 
             fn list(

@@ -6,13 +6,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
-use super::sql::{sql_store, Statements, FIND_DUPLICATE};
-use super::store::{InsertLease, StoreError};
+use super::attempt::AttemptEnd;
+use super::sql::{sql_store, Ending, Statements, FIND_DUPLICATE};
+use super::store::{Finished, InsertLease, StoreError};
 
 /// The schema, version by version.
 const SCHEMA_V1: &str = "
@@ -86,8 +88,10 @@ impl SqliteStore {
         // One connection: SQLite has one writer, and waiting for the pool is fair where waiting
         // on SQLite's lock (its busy handler sleeps up to 100 ms a try) is not. Several
         // processes on one file still wait on the lock, within the busy timeout.
+        // No test before each acquire: a file's connection does not go stale as a server's can.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| open_error(file, source))?;
@@ -103,13 +107,38 @@ fn open_error(file: &Path, source: sqlx::Error) -> StoreError {
     }
 }
 
-/// Inserts `events` one statement each (SQLite runs them in process: no round trips to save).
+impl SqliteStore {
+    /// The connection, its commits durable (on disk before they return: in WAL mode, `FULL`
+    /// syncs the commit's frames; `NORMAL` leaves them to the next checkpoint).
+    async fn durable(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        sqlx::query("PRAGMA synchronous = FULL")
+            .execute(&mut *connection)
+            .await?;
+        Ok(connection)
+    }
+
+    /// The connection, its commits relaxed (WAL mode's `NORMAL`: a crash of the machine may
+    /// lose the last ones).
+    async fn relaxed(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut *connection)
+            .await?;
+        Ok(connection)
+    }
+}
+
+/// Inserts `events` in one transaction, one statement each (SQLite runs them in process: no
+/// round trips to save).
 async fn insert_batch(
-    tx: &mut sqlx::SqliteConnection,
+    store: &SqliteStore,
     events: &[NewEvent],
     lease: Option<InsertLease<'_>>,
 ) -> Result<Vec<Inserted>, StoreError> {
     use sqlx::Row as _;
+    let mut connection = store.durable().await?;
+    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
     let mut inserted = Vec::with_capacity(events.len());
     for (index, event) in events.iter().enumerate() {
         let leased = lease.filter(|lease| index < lease.count);
@@ -146,7 +175,56 @@ async fn insert_batch(
             }
         });
     }
+    tx.commit().await?;
     Ok(inserted)
+}
+
+/// Records the ends of `attempts` in one transaction, two statements each: the fenced update
+/// of the event, and its row in the history.
+async fn finish(store: &SqliteStore, attempts: &[Finished]) -> Result<Vec<bool>, StoreError> {
+    let mut connection = store.relaxed().await?;
+    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
+    let mut held = Vec::with_capacity(attempts.len());
+    for attempt in attempts {
+        let end = Ending::of(attempt);
+        let number = i64::from(attempt.attempt);
+        let statement = match end.end {
+            AttemptEnd::Done => Some(&STATEMENTS.complete),
+            AttemptEnd::Retry => Some(&STATEMENTS.retry),
+            AttemptEnd::Dead => Some(&STATEMENTS.dead),
+            AttemptEnd::Released => Some(&STATEMENTS.release),
+            AttemptEnd::Lost => None,
+        };
+        let applied = match statement {
+            Some(statement) => {
+                let mut query = sqlx::query(statement)
+                    .bind(attempt.id)
+                    .bind(attempt.worker.as_str())
+                    .bind(number);
+                if end.end == AttemptEnd::Retry {
+                    query = query.bind(end.delay_ms);
+                }
+                if matches!(end.end, AttemptEnd::Retry | AttemptEnd::Dead) {
+                    query = query.bind(end.error.as_deref());
+                }
+                query.execute(&mut *tx).await?.rows_affected() == 1
+            }
+            None => false,
+        };
+        let (recorded, error) = end.recorded(applied);
+        sqlx::query(&STATEMENTS.record_attempt)
+            .bind(attempt.id)
+            .bind(number)
+            .bind(attempt.worker.as_str())
+            .bind(attempt.started_at)
+            .bind(recorded.as_str())
+            .bind(error)
+            .execute(&mut *tx)
+            .await?;
+        held.push(applied);
+    }
+    tx.commit().await?;
+    Ok(held)
 }
 
 /// The store's statements (see [`Statements`]), the clock read as milliseconds since the
@@ -178,9 +256,7 @@ sql_store!(
     SqliteStore,
     STATEMENTS,
     insert: insert_batch,
-    // WAL with FULL: the commit's WAL frames are synced; with NORMAL, at the next checkpoint.
-    durable: "PRAGMA synchronous = FULL",
-    relaxed: "PRAGMA synchronous = NORMAL",
+    finish: finish,
     // One connection: a second batch would wait for it.
     writers: 1
 );
