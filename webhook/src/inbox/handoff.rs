@@ -1,7 +1,8 @@
 //! The in-memory handoff: the events a replica stores are leased to it in their insert and
-//! handed to its own idle workers from memory, so that they run without a claim query and
-//! without waiting for a poll. Claims remain for retries, for the events of a replica that
-//! died, and for the events stored while every worker was busy.
+//! handed to its own workers from memory, so that they run without a claim query and without
+//! waiting for a poll. A bounded number wait in memory for a worker (their leases renewed
+//! while they wait); claims remain for retries, for the events of a replica that died, and for
+//! the events stored while that queue was full.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -11,24 +12,25 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use super::record::EventRecord;
 
-/// An event handed to the workers, with the idle worker reserved for it.
+/// An event handed to the workers, with its place in the handoff.
 pub(crate) struct Handed {
     /// The event, stored running at its first attempt under this replica's lease.
     pub(crate) event: EventRecord,
-    /// The worker's permit: released when its attempt ends.
-    pub(crate) permit: OwnedSemaphorePermit,
+    /// Its place: released when its attempt ends.
+    pub(crate) place: OwnedSemaphorePermit,
 }
 
 /// The writer's side of the handoff (the workers hold the receiving side).
 pub(crate) struct Handoff {
     worker: String,
     lease: Duration,
-    idle: Arc<Semaphore>,
+    /// A permit a place: the events handed and not finished.
+    places: Arc<Semaphore>,
     sender: mpsc::UnboundedSender<Handed>,
     closed: AtomicBool,
 }
 
-/// Idle workers reserved for the first `count` events of a batch.
+/// Places reserved for the first `count` events of a batch.
 pub(crate) struct Reservation {
     permit: OwnedSemaphorePermit,
     count: usize,
@@ -42,19 +44,20 @@ impl Reservation {
 }
 
 impl Handoff {
-    /// A handoff to the workers of `worker` (its lease id), who hold a permit of `idle` while
-    /// an attempt runs, and the receiving side, for them. The channel is unbounded but never
-    /// holds more events than `idle` has permits: each event comes with one.
+    /// A handoff to the workers of `worker` (its lease id), holding at most `places` events
+    /// handed and not finished (running, or waiting for a worker), and the receiving side, for
+    /// the workers. The channel is unbounded but never holds more events than that: each comes
+    /// with a place.
     pub(crate) fn new(
         worker: String,
         lease: Duration,
-        idle: Arc<Semaphore>,
+        places: usize,
     ) -> (Self, mpsc::UnboundedReceiver<Handed>) {
         let (sender, receiver) = mpsc::unbounded_channel();
         let handoff = Self {
             worker,
             lease,
-            idle,
+            places: Arc::new(Semaphore::new(places.max(1))),
             sender,
             closed: AtomicBool::new(false),
         };
@@ -71,15 +74,15 @@ impl Handoff {
         self.lease
     }
 
-    /// Reserves the idle workers for up to `count` events (`None`: none is idle, or the
-    /// workers stopped).
+    /// Reserves places for up to `count` events (`None`: none is free, or the workers
+    /// stopped).
     pub(crate) fn reserve(&self, count: usize) -> Option<Reservation> {
         if self.closed.load(Ordering::Acquire) {
             return None;
         }
-        let count = self.idle.available_permits().min(count);
+        let count = self.places.available_permits().min(count);
         let permits = u32::try_from(count).ok().filter(|count| *count > 0)?;
-        let permit = Arc::clone(&self.idle)
+        let permit = Arc::clone(&self.places)
             .try_acquire_many_owned(permits)
             .ok()?;
         Some(Reservation { permit, count })
@@ -92,11 +95,11 @@ impl Handoff {
         reservation: &mut Reservation,
         event: EventRecord,
     ) -> Result<(), EventRecord> {
-        let Some(permit) = reservation.permit.split(1) else {
+        let Some(place) = reservation.permit.split(1) else {
             return Err(event);
         };
         self.sender
-            .send(Handed { event, permit })
+            .send(Handed { event, place })
             .map_err(|refused| refused.0.event)
     }
 
@@ -125,28 +128,25 @@ mod tests {
     }
 
     #[test]
-    fn reservations_take_only_idle_workers_and_hand_one_event_each() {
-        let idle = Arc::new(Semaphore::new(3));
-        let (handoff, mut receiver) =
-            Handoff::new("w".to_owned(), Duration::from_secs(30), Arc::clone(&idle));
-        let mut reservation = handoff.reserve(10).expect("idle workers");
-        assert_eq!(reservation.count(), 3, "no more than the idle workers");
-        assert_eq!(idle.available_permits(), 0);
-        assert!(handoff.reserve(1).is_none(), "every worker is reserved");
+    fn reservations_take_only_free_places_and_hand_one_event_each() {
+        let (handoff, mut receiver) = Handoff::new("w".to_owned(), Duration::from_secs(30), 3);
+        let mut reservation = handoff.reserve(10).expect("free places");
+        assert_eq!(reservation.count(), 3, "no more than the free places");
+        assert!(handoff.reserve(1).is_none(), "every place is reserved");
         handoff.hand(&mut reservation, leased(1)).ok().unwrap();
         handoff.hand(&mut reservation, leased(2)).ok().unwrap();
-        // The batch's third event was a duplicate: its worker goes back to idle.
+        // The batch's third event was a duplicate: its place is free again.
         drop(reservation);
-        assert_eq!(idle.available_permits(), 1);
+        assert_eq!(handoff.reserve(10).map(|r| r.count()), Some(1));
         let first = receiver.try_recv().unwrap();
         assert_eq!(first.event.id, 1);
         assert_eq!(first.event.state, EventState::Running);
         assert_eq!(first.event.attempts, 1);
         drop(first);
         assert_eq!(
-            idle.available_permits(),
-            2,
-            "an attempt's end frees its worker"
+            handoff.reserve(10).map(|r| r.count()),
+            Some(2),
+            "an attempt's end frees its place"
         );
         handoff.close();
         assert!(handoff.reserve(1).is_none(), "closed");
@@ -154,8 +154,7 @@ mod tests {
 
     #[test]
     fn an_event_handed_to_stopped_workers_comes_back() {
-        let idle = Arc::new(Semaphore::new(1));
-        let (handoff, receiver) = Handoff::new("w".to_owned(), Duration::from_secs(30), idle);
+        let (handoff, receiver) = Handoff::new("w".to_owned(), Duration::from_secs(30), 1);
         let mut reservation = handoff.reserve(1).unwrap();
         drop(receiver);
         let back = handoff.hand(&mut reservation, leased(7)).unwrap_err();

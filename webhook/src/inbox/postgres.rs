@@ -258,11 +258,26 @@ async fn finish(store: &PostgresStore, attempts: &[Finished]) -> Result<Vec<bool
          ORDER BY e.ord",
     ))
     .bind(attempts.iter().map(|a| a.id).collect::<Vec<_>>())
-    .bind(attempts.iter().map(|a| a.worker.as_str()).collect::<Vec<_>>())
-    .bind(attempts.iter().map(|a| i64::from(a.attempt)).collect::<Vec<_>>())
+    .bind(
+        attempts
+            .iter()
+            .map(|a| a.worker.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        attempts
+            .iter()
+            .map(|a| i64::from(a.attempt))
+            .collect::<Vec<_>>(),
+    )
     .bind(attempts.iter().map(|a| a.started_at).collect::<Vec<_>>())
     .bind(endings.iter().map(|e| e.end.as_str()).collect::<Vec<_>>())
-    .bind(endings.iter().map(|e| e.error.as_deref()).collect::<Vec<_>>())
+    .bind(
+        endings
+            .iter()
+            .map(|e| e.error.as_deref())
+            .collect::<Vec<_>>(),
+    )
     .bind(lost.iter().map(Option::as_deref).collect::<Vec<_>>())
     .bind(endings.iter().map(|e| e.delay_ms).collect::<Vec<_>>())
     .fetch_all(&mut *connection)

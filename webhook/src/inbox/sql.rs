@@ -129,7 +129,9 @@ impl Ending {
                 super::record::duration_ms(*after),
                 Some(error.clone()),
             ),
-            Resolution::Failed(Failure::Dead { error }) => (AttemptEnd::Dead, 0, Some(error.clone())),
+            Resolution::Failed(Failure::Dead { error }) => {
+                (AttemptEnd::Dead, 0, Some(error.clone()))
+            }
             Resolution::Released => (AttemptEnd::Released, 0, None),
             Resolution::Lost => (
                 AttemptEnd::Lost,

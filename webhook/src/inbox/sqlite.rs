@@ -8,11 +8,12 @@ use std::time::Duration;
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{
-    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 
-use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::attempt::AttemptEnd;
+use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::sql::{sql_store, Ending, Statements, FIND_DUPLICATE};
 use super::store::{Finished, InsertLease, StoreError};
 

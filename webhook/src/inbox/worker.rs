@@ -73,7 +73,9 @@ impl Workers {
         let (abort, aborted) = watch::channel(false);
         let worker = worker_id();
         let idle = Arc::new(Semaphore::new(count.max(1)));
-        let (handoff, handed) = Handoff::new(worker.clone(), context.lease, Arc::clone(&idle));
+        // The events handed over that wait for a worker: a batch's worth beyond the workers.
+        let places = count.max(1).saturating_add(batch_size.max(1));
+        let (handoff, handed) = Handoff::new(worker.clone(), context.lease, places);
         let handoff = Arc::new(handoff);
         if slot.set(Arc::clone(&handoff)).is_err() {
             // One pool of workers an inbox (`Webhook::serve` starts one): a second one only
@@ -153,24 +155,15 @@ struct Spawner {
 }
 
 impl Spawner {
-    /// Runs the attempt of `event` in `attempts`, holding an idle worker's `permit` until it
-    /// ends.
-    fn spawn(
-        &self,
-        attempts: &mut tokio::task::JoinSet<()>,
-        event: EventRecord,
-        permit: OwnedSemaphorePermit,
-    ) {
+    /// Runs the attempt of `event` in `attempts`, in `seat`.
+    fn spawn(&self, attempts: &mut tokio::task::JoinSet<()>, event: EventRecord, seat: Seat) {
         let attempt = Attempt {
             worker: self.worker.clone(),
             context: Arc::clone(&self.context),
             recorder: self.recorder.clone(),
             aborted: self.aborted.clone(),
         };
-        attempts.spawn(async move {
-            attempt.run(event).await;
-            drop(permit);
-        });
+        attempts.spawn(attempt.run(event, seat));
     }
 }
 
@@ -187,6 +180,18 @@ impl Spawner {
     }
 }
 
+/// How an attempt gets its worker.
+enum Seat {
+    /// A claimed event: the dispatcher took an idle worker's permit for it.
+    Taken(OwnedSemaphorePermit),
+    /// An event handed over: its attempt waits for an idle worker (its lease renewed
+    /// meanwhile), holding its place in the handoff until it ends.
+    Wait {
+        idle: Arc<Semaphore>,
+        place: OwnedSemaphorePermit,
+    },
+}
+
 /// Runs the events handed over, and claims events for the idle workers.
 struct Dispatcher {
     spawner: Spawner,
@@ -198,6 +203,14 @@ struct Dispatcher {
 }
 
 impl Dispatcher {
+    /// The seat of an event handed over in `place`.
+    fn seat(&self, place: OwnedSemaphorePermit) -> Seat {
+        Seat::Wait {
+            idle: Arc::clone(&self.idle),
+            place,
+        }
+    }
+
     async fn run(mut self) {
         let context = Arc::clone(&self.spawner.context);
         let renewer = tokio::spawn(renew_leases(
@@ -217,7 +230,7 @@ impl Dispatcher {
                         Err(_) => break 'claims,
                     },
                     Some(handed) = self.handed.recv() => {
-                        self.spawner.spawn(&mut attempts, handed.event, handed.permit);
+                        self.spawner.spawn(&mut attempts, handed.event, self.seat(handed.place));
                     }
                     // The pool's handle gone without a stop: stop too.
                     changed = self.stopped.changed() => {
@@ -255,7 +268,9 @@ impl Dispatcher {
                     None => Arc::clone(&self.idle).try_acquire_owned(),
                 };
                 match permit {
-                    Ok(permit) => self.spawner.spawn(&mut attempts, event, permit),
+                    Ok(permit) => self
+                        .spawner
+                        .spawn(&mut attempts, event, Seat::Taken(permit)),
                     // The writer handed its events to the idle workers meanwhile: this one
                     // goes back to the queue, its attempt not counted.
                     Err(_) => self.spawner.release(&mut attempts, event),
@@ -276,7 +291,7 @@ impl Dispatcher {
                     () = committed.as_mut() => break,
                     () = poll.as_mut() => break,
                     Some(handed) = self.handed.recv() => {
-                        self.spawner.spawn(&mut attempts, handed.event, handed.permit);
+                        self.spawner.spawn(&mut attempts, handed.event, self.seat(handed.place));
                         while attempts.try_join_next().is_some() {}
                     }
                     changed = self.stopped.changed() => if changed.is_err() { break 'claims } else { break },
@@ -288,7 +303,7 @@ impl Dispatcher {
         self.handed.close();
         while let Some(handed) = self.handed.recv().await {
             self.spawner
-                .spawn(&mut attempts, handed.event, handed.permit);
+                .spawn(&mut attempts, handed.event, self.seat(handed.place));
         }
         while attempts.join_next().await.is_some() {}
         renewer.abort();
@@ -393,7 +408,7 @@ struct Attempt {
 
 impl Attempt {
     /// Runs the attempt of `event` and records its outcome.
-    async fn run(self, event: EventRecord) {
+    async fn run(self, event: EventRecord, seat: Seat) {
         let context = Arc::clone(&self.context);
         let mut aborted = self.aborted.clone();
         let policy = context
@@ -403,13 +418,39 @@ impl Attempt {
             .unwrap_or(context.default_policy);
         let id = event.id;
         let attempt = event.attempts;
-        let started_at = now_ms();
         // Attempts since the last replay, which the retry policy counts.
         let counted = attempt.saturating_sub(event.attempts_before_replay);
-        tracing::debug!(id, attempt, route = %event.route, "running a stored event");
         let known = context.policies.contains_key(&event.route);
         let lost = Arc::new(Notify::new());
         let registered = Registered::new(&context, id, attempt, Arc::clone(&lost));
+        let _seat = match seat {
+            Seat::Taken(worker) => (worker, None),
+            Seat::Wait { idle, place } => {
+                let worker = tokio::select! {
+                    worker = idle.acquire_owned() => worker.ok(),
+                    () = until_aborted(&mut aborted) => None,
+                    () = lost.notified() => {
+                        drop(registered);
+                        if let Err(error) = self.end(id, attempt, now_ms(), Resolution::Lost).await {
+                            tracing::warn!(id, %error, "cannot record a lost attempt in the history");
+                        }
+                        return;
+                    }
+                };
+                let Some(worker) = worker else {
+                    // The shutdown came first: back to the queue, the attempt not counted.
+                    drop(registered);
+                    if let Err(error) = self.end(id, attempt, now_ms(), Resolution::Released).await
+                    {
+                        tracing::error!(id, %error, "cannot release an event; its lease will expire");
+                    }
+                    return;
+                };
+                (worker, Some(place))
+            }
+        };
+        let started_at = now_ms();
+        tracing::debug!(id, attempt, route = %event.route, "running a stored event");
         let run = tokio::spawn(run_handler(context.replay.clone(), event, policy.timeout));
         let mut run = std::pin::pin!(run);
         let outcome = tokio::select! {
