@@ -1047,7 +1047,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         };
         let metrics = self.ops.metrics.as_ref().map(Metrics::inbox);
         let built = self.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()))?;
-        let workers = match (&inbox, &built.durable) {
+        let workers = match (inbox, &built.durable) {
             (Some(inbox), Some(durable)) => {
                 Some(inbox.start_workers(durable.replay.clone(), durable.policies.clone(), metrics))
             }

@@ -33,6 +33,7 @@
 //! | `inbox_workers` | `--inbox-workers` | `WEBHOOK_INBOX_WORKERS` | `8` |
 //! | `inbox_batch_size` | `--inbox-batch-size` | `WEBHOOK_INBOX_BATCH_SIZE` | `128` events a transaction |
 //! | `inbox_retention` | `--inbox-retention` | `WEBHOOK_INBOX_RETENTION` | `7d` (done events and their keys; `none`: forever) |
+//! | `inbox_dead_retention` | `--inbox-dead-retention` | `WEBHOOK_INBOX_DEAD_RETENTION` | `30d` (dead letters, from their last attempt; `none`: forever) |
 //!
 //! Precedence, highest first: the command line, `main!(...)`, the environment, the default.
 
@@ -430,6 +431,15 @@ pub struct Settings {
         default_value = "7d"
     )]
     pub inbox_retention: Span,
+    /// How long dead letters (and their keys and attempts) are kept after their last attempt,
+    /// or "none"
+    #[arg(
+        long,
+        env = "WEBHOOK_INBOX_DEAD_RETENTION",
+        value_name = "DURATION",
+        default_value = "30d"
+    )]
+    pub inbox_dead_retention: Span,
     /// A command instead of serving (`inbox ...`: the durable routes' events)
     #[command(subcommand)]
     pub command: Option<crate::cli::BotCommand>,
@@ -496,6 +506,7 @@ impl fmt::Debug for Settings {
             .field("inbox_workers", &self.inbox_workers)
             .field("inbox_batch_size", &self.inbox_batch_size)
             .field("inbox_retention", &self.inbox_retention)
+            .field("inbox_dead_retention", &self.inbox_dead_retention)
             .field("command", &self.command)
             .finish()
     }
@@ -535,6 +546,7 @@ impl Default for Settings {
             inbox_workers: InboxOptions::DEFAULT_WORKERS,
             inbox_batch_size: InboxOptions::DEFAULT_BATCH_SIZE,
             inbox_retention: Span(Some(InboxOptions::DEFAULT_RETENTION)),
+            inbox_dead_retention: Span(Some(InboxOptions::DEFAULT_DEAD_RETENTION)),
             command: None,
         }
     }
@@ -622,6 +634,7 @@ impl Settings {
             workers: self.inbox_workers,
             batch_size: self.inbox_batch_size,
             retention: self.inbox_retention.0,
+            dead_retention: self.inbox_dead_retention.0,
             ..InboxOptions::default()
         })
     }

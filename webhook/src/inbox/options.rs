@@ -101,8 +101,12 @@ pub struct InboxOptions {
     /// How often an idle worker looks for events (besides being woken by this process's
     /// commits), to find retries that are due and the work of other replicas.
     pub poll_interval: Duration,
-    /// How long finished events (done) are kept, with their idempotency keys; `None`: forever.
+    /// How long finished events (done) are kept, with their idempotency keys and attempts;
+    /// `None`: forever.
     pub retention: Option<Duration>,
+    /// How long dead letters are kept after their last attempt, with their idempotency keys and
+    /// attempts; `None`: forever.
+    pub dead_retention: Option<Duration>,
 }
 
 impl InboxOptions {
@@ -121,6 +125,9 @@ impl InboxOptions {
     pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
     /// The default retention of finished events: 7 days.
     pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 86_400);
+    /// The default retention of dead letters: 30 days (they wait for a person to replay or
+    /// purge them: longer than done events, which nobody needs once done).
+    pub const DEFAULT_DEAD_RETENTION: Duration = Duration::from_secs(30 * 86_400);
 
     /// The shortest lease: renewed every third of it, a lease shorter than a second would
     /// have the workers renew more than they work.
@@ -157,6 +164,7 @@ impl Default for InboxOptions {
             batch_wait: Self::DEFAULT_BATCH_WAIT,
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
             retention: Some(Self::DEFAULT_RETENTION),
+            dead_retention: Some(Self::DEFAULT_DEAD_RETENTION),
         }
     }
 }

@@ -52,8 +52,10 @@ CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 /// attempts' ends recorded in one: a round trip each, whatever their number.
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
-    /// Durable commits; reads.
+    /// Durable commits.
     pool: PgPool,
+    /// Reads: the durable pool.
+    reads: PgPool,
     /// Relaxed commits: claims and attempts' ends.
     relaxed: PgPool,
 }
@@ -105,7 +107,11 @@ impl PostgresStore {
             .await
             .map_err(|source| StoreError::Open { location, source })?;
         migrator().run(&pool).await?;
-        Ok(Self { pool, relaxed })
+        Ok(Self {
+            reads: pool.clone(),
+            pool,
+            relaxed,
+        })
     }
 
     /// A connection whose commits are durable.

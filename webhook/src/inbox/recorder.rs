@@ -19,11 +19,15 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    /// Starts the recorder on `store`, up to `batch_size` ends a transaction.
-    pub(crate) fn start(store: Arc<dyn Store>, batch_size: usize) -> Self {
+    /// Starts the recorder on `store`, up to `batch_size` ends a transaction; its task ends
+    /// once every clone of the recorder is dropped and what they sent is recorded.
+    pub(crate) fn start(
+        store: Arc<dyn Store>,
+        batch_size: usize,
+    ) -> (Self, tokio::task::JoinHandle<()>) {
         let (submitter, receiver) = Submitter::channel(batch_size.max(1) * 4);
-        tokio::spawn(record(store, receiver, batch_size.max(1)));
-        Self { submitter }
+        let task = tokio::spawn(record(store, receiver, batch_size.max(1)));
+        (Self { submitter }, task)
     }
 
     /// Records `end`, answering once committed: whether the worker still held the lease.

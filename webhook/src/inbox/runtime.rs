@@ -50,6 +50,8 @@ pub(crate) struct Inbox {
     committed: Arc<Notify>,
     /// The workers' handoff, once they start.
     handoff: HandoffSlot,
+    /// The batch writer's task.
+    writer: tokio::task::JoinHandle<()>,
     options: InboxOptions,
 }
 
@@ -63,7 +65,7 @@ impl Inbox {
         tracing::info!(store = %options.store.describe(), "inbox store open");
         let committed = Arc::new(Notify::new());
         let handoff = HandoffSlot::default();
-        let (batcher, _writer) = Batcher::start(
+        let (batcher, writer) = Batcher::start(
             Arc::clone(&store),
             options.batch_size,
             options.batch_wait,
@@ -75,6 +77,7 @@ impl Inbox {
             batcher,
             committed,
             handoff,
+            writer,
             options,
         })
     }
@@ -82,7 +85,7 @@ impl Inbox {
     /// Starts the workers on the durable routes (`replay`, and each route's own policy by
     /// name), and the janitor.
     pub(crate) fn start_workers(
-        &self,
+        self,
         replay: Router,
         overrides: Vec<(String, super::Durable)>,
         metrics: Option<InboxMetrics>,
@@ -95,9 +98,12 @@ impl Inbox {
             .into_iter()
             .map(|(name, durable)| (name, route_policy(default_policy, &durable)))
             .collect();
-        tokio::spawn(janitor(
+        let janitor = tokio::spawn(janitor(
             Arc::clone(&self.store),
-            self.options.retention,
+            [
+                (EventState::Done, self.options.retention),
+                (EventState::Dead, self.options.dead_retention),
+            ],
             metrics.clone(),
         ));
         let context = Arc::new(WorkerContext {
@@ -122,6 +128,7 @@ impl Inbox {
             self.options.batch_size,
             &self.handoff,
         )
+        .with_background(vec![self.writer, janitor])
     }
 }
 
@@ -140,24 +147,25 @@ fn route_policy(default: RoutePolicy, durable: &super::Durable) -> RoutePolicy {
 /// How often the janitor purges and reads the depth.
 const JANITOR_PERIOD: Duration = Duration::from_secs(5);
 
-/// Purges the done events past `retention`, and sets the depth gauges.
+/// Purges the finished events past their state's retention (`None`: kept), and sets the
+/// depth gauges.
 async fn janitor(
     store: Arc<dyn Store>,
-    retention: Option<Duration>,
+    retentions: [(EventState, Option<Duration>); 2],
     metrics: Option<InboxMetrics>,
 ) {
     let mut ticks = tokio::time::interval(JANITOR_PERIOD);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Some(retention) = retention {
-            match store
-                .purge(EventState::Done, now_ms() - duration_ms(retention))
-                .await
-            {
+        for (state, retention) in retentions {
+            let Some(retention) = retention else { continue };
+            match store.purge(state, now_ms() - duration_ms(retention)).await {
                 Ok(0) => {}
-                Ok(purged) => tracing::info!(purged, "purged done events past their retention"),
-                Err(error) => tracing::warn!(%error, "cannot purge done events"),
+                Ok(purged) => {
+                    tracing::info!(purged, %state, "purged finished events past their retention");
+                }
+                Err(error) => tracing::warn!(%error, %state, "cannot purge finished events"),
             }
         }
         if let Some(metrics) = &metrics {
@@ -184,7 +192,70 @@ async fn janitor(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inbox::{Durable, RetryPolicy};
+    use crate::inbox::{Durable, Failure, Finished, NewEvent, Resolution, RetryPolicy};
+
+    #[tokio::test]
+    async fn the_janitor_purges_dead_letters_past_their_own_retention() {
+        let dir = std::env::temp_dir().join(format!("webhook-janitor-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = open_store(&StoreLocation::Embedded(Some(dir.clone())), 1)
+            .await
+            .unwrap();
+        let event = |key: &str| NewEvent {
+            route: "events".to_owned(),
+            method: "POST".to_owned(),
+            uri: "/events".to_owned(),
+            headers: http::HeaderMap::new(),
+            body: bytes::Bytes::from_static(b"{}"),
+            received_at: now_ms(),
+            idempotency_key: Some(key.to_owned()),
+        };
+        store
+            .insert_batch(&[event("dead"), event("done")], None)
+            .await
+            .unwrap();
+        let claimed = store.claim("w", Duration::from_secs(60), 2).await.unwrap();
+        let dead = Resolution::Failed(Failure::Dead {
+            error: "gave up".to_owned(),
+        });
+        let ends: Vec<Finished> = claimed
+            .iter()
+            .map(|event| {
+                let end = match event.idempotency_key.as_deref() {
+                    Some("dead") => dead.clone(),
+                    _ => Resolution::Done,
+                };
+                Finished::of(event, "w", now_ms(), end)
+            })
+            .collect();
+        store.finish(&ends).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        // Dead letters past a zero retention go; done events are kept (no retention).
+        let janitor = tokio::spawn(janitor(
+            Arc::clone(&store),
+            [
+                (EventState::Done, None),
+                (EventState::Dead, Some(Duration::ZERO)),
+            ],
+            None,
+        ));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !store
+            .list(Some(EventState::Dead), 10)
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            assert!(tokio::time::Instant::now() < deadline, "never purged");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        janitor.abort();
+        assert_eq!(
+            store.list(Some(EventState::Done), 10).await.unwrap().len(),
+            1
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_route_s_settings_override_the_webhook_s() {

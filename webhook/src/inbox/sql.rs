@@ -298,7 +298,8 @@ where
     })
 }
 
-/// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool, with its
+/// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool (its
+/// `reads` field the pool that lists, shows, counts and pings), with its
 /// [`Statements`] (`$statements`, a `&'static Statements`), its functions storing a batch of
 /// events (`$insert`) and recording a batch of attempts' ends (`$finish`), and how many batches
 /// may be written at once (`$writers`). The store has two methods giving a connection whose
@@ -389,7 +390,7 @@ macro_rules! sql_store {
                             ))
                             .bind(state.as_str())
                             .bind(i64::from(limit))
-                            .fetch_all(&self.pool)
+                            .fetch_all(&self.reads)
                             .await?
                         }
                         None => {
@@ -397,7 +398,7 @@ macro_rules! sql_store {
                                 "SELECT {columns} FROM webhook_inbox ORDER BY id LIMIT $1"
                             ))
                             .bind(i64::from(limit))
-                            .fetch_all(&self.pool)
+                            .fetch_all(&self.reads)
                             .await?
                         }
                     };
@@ -417,7 +418,7 @@ macro_rules! sql_store {
                         "SELECT {columns} FROM webhook_inbox WHERE id = $1"
                     ))
                     .bind(id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.reads)
                     .await?;
                     row.as_ref()
                         .map($crate::inbox::sql::record_from_row)
@@ -432,7 +433,7 @@ macro_rules! sql_store {
                 Box::pin(async move {
                     let rows = sqlx::query($crate::inbox::sql::HISTORY)
                         .bind(id)
-                        .fetch_all(&self.pool)
+                        .fetch_all(&self.reads)
                         .await?;
                     rows.iter()
                         .map($crate::inbox::sql::attempt_from_row)
@@ -487,7 +488,7 @@ macro_rules! sql_store {
                 Box::pin(async move {
                     use sqlx::Row as _;
                     let rows = sqlx::query($crate::inbox::sql::DEPTH)
-                        .fetch_all(&self.pool)
+                        .fetch_all(&self.reads)
                         .await?;
                     let mut depth = Vec::new();
                     for row in rows {
@@ -502,7 +503,7 @@ macro_rules! sql_store {
 
             fn ping(&self) -> $crate::inbox::StoreFuture<'_, ()> {
                 Box::pin(async move {
-                    sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    sqlx::query("SELECT 1").execute(&self.reads).await?;
                     Ok(())
                 })
             }

@@ -42,11 +42,15 @@ CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 ";
 
 /// The embedded store: one SQLite file, in WAL mode; stored events are committed with
-/// `synchronous = FULL` (on disk before the `202`), the workers' bookkeeping with `NORMAL`; through one connection a process, with a busy timeout so that
-/// several processes on one file wait for the lock instead of failing.
+/// `synchronous = FULL` (on disk before the `202`), the workers' bookkeeping with `NORMAL`;
+/// written through one connection a process, with a busy timeout so that several processes on
+/// one file wait for the lock instead of failing. Reads (the `inbox` commands, the depth, the
+/// readiness probe's ping) go through two read-only connections of their own: in WAL mode they
+/// do not wait for the writes.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    reads: SqlitePool,
 }
 
 impl SqliteStore {
@@ -93,11 +97,17 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|source| open_error(file, source))?;
         migrator().run(&pool).await?;
-        Ok(Self { pool })
+        let reads = SqlitePoolOptions::new()
+            .max_connections(2)
+            .test_before_acquire(false)
+            .connect_with(options.read_only(true))
+            .await
+            .map_err(|source| open_error(file, source))?;
+        Ok(Self { pool, reads })
     }
 }
 

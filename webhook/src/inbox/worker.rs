@@ -59,6 +59,10 @@ pub(crate) struct Workers {
     abort: watch::Sender<bool>,
     handoff: Arc<Handoff>,
     dispatcher: Option<tokio::task::JoinHandle<()>>,
+    /// The recorder's task: it ends once the attempts' ends are recorded.
+    recorder: Option<tokio::task::JoinHandle<()>>,
+    /// The inbox's other tasks (the batch writer, the janitor): stopped once the attempts end.
+    background: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Workers {
@@ -82,10 +86,11 @@ impl Workers {
             // claims.
             tracing::debug!("the inbox's writer hands its events to another pool of workers");
         }
+        let (recorder, recorder_task) = Recorder::start(Arc::clone(&context.store), batch_size);
         let dispatcher = Dispatcher {
             spawner: Spawner {
                 worker,
-                recorder: Recorder::start(Arc::clone(&context.store), batch_size),
+                recorder,
                 context,
                 aborted,
             },
@@ -98,7 +103,15 @@ impl Workers {
             abort,
             handoff,
             dispatcher: Some(tokio::spawn(dispatcher.run())),
+            recorder: Some(recorder_task),
+            background: Vec::new(),
         }
+    }
+
+    /// Gives the pool the inbox's other tasks to stop when it finishes.
+    pub(crate) fn with_background(mut self, tasks: Vec<tokio::task::JoinHandle<()>>) -> Self {
+        self.background.extend(tasks);
+        self
     }
 
     /// Stops claiming events and taking new ones from the writer (the shutdown signal).
@@ -128,6 +141,21 @@ impl Workers {
             let _ = self.abort.send(true);
             // Releasing is one short transaction.
             let _ = tokio::time::timeout(Duration::from_secs(5), dispatcher).await;
+        }
+        // Every attempt ended: the recorder commits what it holds, then stops.
+        if let Some(recorder) = self.recorder.take() {
+            if tokio::time::timeout(Duration::from_secs(5), recorder)
+                .await
+                .is_err()
+            {
+                tracing::warn!("the attempts' last ends were not recorded within 5 s; their leases will expire");
+            }
+        }
+        // The requests were answered (their events committed): the writer and the janitor
+        // have nothing left to do.
+        for task in self.background.drain(..) {
+            task.abort();
+            let _ = task.await;
         }
         finished
     }
