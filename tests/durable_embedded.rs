@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
-use webhook::inbox::{Delivery, Durable, InboxOptions, RetryPolicy, StoreLocation};
+use webhook::inbox::{
+    AttemptEnd, Delivery, Durable, EventState, InboxOptions, RetryPolicy, StoreLocation,
+};
 use webhook::prelude::*;
 use webhook::testing::{TestClient, TestServer};
 
@@ -187,6 +189,19 @@ async fn an_application_serves_durable_routes_from_its_own_server() {
     assert!(workers.shutdown(Some(Duration::from_secs(5))).await);
     // Nothing ran twice meanwhile.
     assert_eq!(processed_with("app-").len(), 3);
+    // Every attempt was recorded before the shutdown returned: the failing order's two.
+    let store = webhook::inbox::open_store(&StoreLocation::Embedded(Some(dir.clone())), 1)
+        .await
+        .unwrap();
+    let done = store.list(Some(EventState::Done), 10).await.unwrap();
+    assert_eq!(done.len(), 3);
+    let failing = done
+        .iter()
+        .find(|event| event.body.as_ref() == br#"{"id": 2, "fail_first": true}"#)
+        .expect("the failing order");
+    let history = store.history(failing.id).await.unwrap();
+    let ends: Vec<(u32, AttemptEnd)> = history.iter().map(|a| (a.attempt, a.end)).collect();
+    assert_eq!(ends, [(1, AttemptEnd::Retry), (2, AttemptEnd::Done)]);
     let _ = std::fs::remove_dir_all(dir);
 }
 
