@@ -13,7 +13,9 @@
 #
 # PostgreSQL: a throwaway cluster (scripts/postgres.sh) with fsync on, as in production: a
 # commit reaches the disk before the 202, on both stores.
-# Prints wrk's requests/s and latency percentiles, and the server's peak RSS.
+# Prints wrk's requests/s and latency percentiles, the server's peak RSS, the durable route's
+# best round against `/fast`'s, and against the ceiling the disk sets: the fsync latency L of
+# the store's directory measured in the same run, and connections / L.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-10}"
@@ -38,6 +40,38 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# The disk's commit latency L where a store keeps its files: a 4 KiB write and its fsync,
+# median of 200. A request is answered once its batch's commit is on disk, so at C connections
+# no durable store passes C / L events a second (each connection waits a commit a request).
+fsync_ms() {
+  python3 - "$1" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], ".fsync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+times = []
+for _ in range(200):
+    os.pwrite(fd, b"x" * 4096, 0)
+    start = time.perf_counter()
+    os.fsync(fd)
+    times.append(time.perf_counter() - start)
+os.close(fd)
+os.unlink(path)
+times.sort()
+print(f"{times[len(times) // 2] * 1000:.3f}")
+PY
+}
+
+# Prints the ceiling for `connections` with the fsync latency measured in directory $1, and the
+# durable route's best round against it.
+ceiling() {
+  local dir="$1" label="$2" best="$3" latency
+  latency="$(fsync_ms "$dir")"
+  awk -v c="$connections" -v l="$latency" -v b="$best" -v label="$label" 'BEGIN {
+    ceiling = c / (l / 1000)
+    printf "%s: fsync %.3f ms (median of 200, 4 KiB) -> ceiling %d connections / L = %.0f events/s; /events best round %.0f = %.0f %% of it\n", label, l, c, ceiling, b, 100 * b / ceiling
+  }'
+}
+
 bench_store() {
   local label="$1" store="$2" program="${3:-$program}" port addr
   port="$(free_port)"
@@ -54,10 +88,17 @@ bench_store() {
     sleep 0.1
   done
   echo "== $label (batch size ${WEBHOOK_INBOX_BATCH_SIZE:-128}, $connections connections, ${seconds}s a round)"
+  best_events=0
+  best_fast=0
   for round in $(seq "$rounds"); do
     for path in /fast /events; do
       result="$(wrk -t 2 -c "$connections" -d "${seconds}s" --latency -s "$script" "http://$addr$path")"
       rps="$(awk '/Requests\/sec/ {print $2}' <<<"$result")"
+      if [ "$path" = /events ]; then
+        best_events="$(awk -v a="$best_events" -v b="$rps" 'BEGIN { print (b > a ? b : a) }')"
+      else
+        best_fast="$(awk -v a="$best_fast" -v b="$rps" 'BEGIN { print (b > a ? b : a) }')"
+      fi
       p50="$(awk '$1 == "50%" {print $2}' <<<"$result")"
       p99="$(awk '$1 == "99%" {print $2}' <<<"$result")"
       errors="$(grep -E 'Non-2xx|Socket errors' <<<"$result" | tr '\n' ' ' || true)"
@@ -66,6 +107,13 @@ bench_store() {
     done
   done
   echo "$label peak RSS: $(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")"
+  awk -v e="$best_events" -v f="$best_fast" -v label="$label" \
+    'BEGIN { printf "%s: /events best round %.0f = %.1f %% of /fast best round %.0f\n", label, e, 100 * e / f, f }'
+  if [ -n "$store" ]; then
+    ceiling "$PG_SCRATCH_DIR" "$label" "$best_events"
+  else
+    ceiling "$work/$label" "$label" "$best_events"
+  fi
   kill "$server"
   wait "$server" 2>/dev/null || true
   server=""

@@ -71,17 +71,15 @@ impl Writer {
         let writer = Arc::new(self);
         let writers = Arc::new(Semaphore::new(writer.store.concurrent_writes().max(1)));
         let mut in_flight = tokio::task::JoinSet::new();
-        let mut last = 1;
         loop {
             // A free writer first: while every writer is busy, the events wait in the channel
             // and make the next batch larger.
             let Ok(permit) = Arc::clone(&writers).acquire_owned().await else {
                 break;
             };
-            let Some(mut batch) = next_batch(&mut receiver, batch_size, wait, last).await else {
+            let Some(mut batch) = next_batch(&mut receiver, batch_size, wait).await else {
                 break;
             };
-            last = batch.len();
             // Every transaction takes the keys' locks in one order, so that two batches in
             // flight (of this replica or another) holding one key each cannot wait for each
             // other.

@@ -43,7 +43,7 @@ async fn record(
     mut receiver: mpsc::Receiver<Pending<Finished, bool>>,
     batch_size: usize,
 ) {
-    while let Some(batch) = next_batch(&mut receiver, batch_size, Duration::ZERO, 1).await {
+    while let Some(batch) = next_batch(&mut receiver, batch_size, Duration::ZERO).await {
         let (ends, answers): (Vec<Finished>, Vec<_>) = batch.into_iter().unzip();
         answer_each(answers, store.finish(&ends).await);
     }
