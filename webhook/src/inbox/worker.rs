@@ -636,3 +636,59 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::{open_store, StoreLocation};
+
+    async fn context(name: &str) -> WorkerContext {
+        let dir =
+            std::env::temp_dir().join(format!("webhook-worker-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let store = open_store(&StoreLocation::Embedded(Some(dir)), 1)
+            .await
+            .unwrap();
+        let policy = RoutePolicy {
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(1),
+        };
+        WorkerContext {
+            store,
+            replay: Router::new(),
+            policies: HashMap::new(),
+            default_policy: policy,
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(100),
+            committed: Arc::new(Notify::new()),
+            metrics: None,
+            running: std::sync::Mutex::default(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_newer_attempt_of_an_event_stops_the_older_one_and_keeps_its_renewals() {
+        let context = context("supersede").await;
+        let older_lost = Arc::new(Notify::new());
+        let older = Registered::new(&context, 7, 1, Arc::clone(&older_lost));
+        let newer_lost = Arc::new(Notify::new());
+        let newer = Registered::new(&context, 7, 2, Arc::clone(&newer_lost));
+        // The older attempt was told at once that its lease is gone.
+        tokio::time::timeout(Duration::from_secs(1), older_lost.notified())
+            .await
+            .expect("the older attempt is stopped");
+        // Its end does not take the newer attempt out of the renewals.
+        drop(older);
+        assert_eq!(
+            context
+                .running
+                .lock()
+                .unwrap()
+                .get(&7)
+                .map(|(attempt, _)| *attempt),
+            Some(2)
+        );
+        drop(newer);
+        assert!(context.running.lock().unwrap().is_empty());
+    }
+}
