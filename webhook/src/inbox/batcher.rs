@@ -126,7 +126,7 @@ impl Writer {
                 (Inserted::New(id), Some(handoff), Some(reservation)) if index < leased => {
                     let event = EventRecord::leased(event, id, handoff.worker());
                     if let Err(event) = handoff.hand(reservation, event) {
-                        back.push(event);
+                        back.push(*event);
                     }
                 }
                 (Inserted::New(_), ..) => queued = true,

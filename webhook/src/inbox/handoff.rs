@@ -94,13 +94,13 @@ impl Handoff {
         &self,
         reservation: &mut Reservation,
         event: EventRecord,
-    ) -> Result<(), EventRecord> {
+    ) -> Result<(), Box<EventRecord>> {
         let Some(place) = reservation.permit.split(1) else {
-            return Err(event);
+            return Err(Box::new(event));
         };
         self.sender
             .send(Handed { event, place })
-            .map_err(|refused| refused.0.event)
+            .map_err(|refused| Box::new(refused.0.event))
     }
 
     /// No more reservations: the workers are stopping.
