@@ -223,15 +223,7 @@ async fn finish(store: &PostgresStore, attempts: &[Finished]) -> Result<Vec<bool
     let endings: Vec<Ending> = attempts.iter().map(Ending::of).collect();
     let lost: Vec<Option<String>> = endings
         .iter()
-        .map(|ending| {
-            Ending {
-                end: ending.end,
-                delay_ms: ending.delay_ms,
-                error: ending.error.clone(),
-            }
-            .recorded(false)
-            .1
-        })
+        .map(|ending| ending.recorded(false).1)
         .collect();
     let mut connection = store.relaxed().await?;
     let rows = sqlx::query(concat!(

@@ -148,15 +148,15 @@ impl Ending {
 
     /// What the history records once the fenced update `applied` or not: an end whose update
     /// found the lease gone is `lost`, its error saying what was not recorded.
-    pub(crate) fn recorded(self, applied: bool) -> (super::AttemptEnd, Option<String>) {
+    pub(crate) fn recorded(&self, applied: bool) -> (super::AttemptEnd, Option<String>) {
         if applied || self.end == super::AttemptEnd::Lost {
-            return (self.end, self.error);
+            return (self.end, self.error.clone());
         }
         let lost = format!(
             "the lease was lost before the attempt's end ({}) was recorded",
             self.end
         );
-        let error = match self.error {
+        let error = match &self.error {
             Some(error) => format!("{lost}: {error}"),
             None => lost,
         };
