@@ -32,8 +32,9 @@ signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -
 
 cd "$root"
 cargo build --quiet --profile "$PROFILE" --example senders
-binary="$root/target/$PROFILE/examples/senders"
-[ "$PROFILE" = dev ] && binary="$root/target/debug/examples/senders"
+target="${CARGO_TARGET_DIR:-$root/target}"
+binary="$target/$PROFILE/examples/senders"
+[ "$PROFILE" = dev ] && binary="$target/debug/examples/senders"
 
 work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT

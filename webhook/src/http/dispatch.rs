@@ -13,7 +13,7 @@ use super::route::HttpRoute;
 use super::signature::{SignedRequest, VerifyError};
 use crate::error::{status_title, ApiError, RejectionStage};
 use crate::pipeline::body::IngestedPayload;
-use crate::senders::{Reply, SenderEvent};
+use crate::senders::{Addressing, Reply, SenderEvent};
 use crate::Request;
 
 /// No route of the path accepts the request (its filters refused it): `404`.
@@ -77,6 +77,8 @@ struct PathRoutes<S> {
     inbox: Option<Inbox>,
     /// Whether a route of the path has a sender (then the URL it addressed is read).
     has_senders: bool,
+    /// How the URL a sender addressed is found behind a proxy.
+    addressing: Addressing,
 }
 
 /// The inbox of the durable routes, as the endpoint sees it.
@@ -96,6 +98,7 @@ pub(crate) fn router<S: Send + Sync + 'static>(
     routes: Vec<HttpRoute<S>>,
     state: &Arc<S>,
     inbox: Option<Inbox>,
+    addressing: &Addressing,
 ) -> Router {
     let mut by_path: Vec<(String, Registered<S>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -131,6 +134,7 @@ pub(crate) fn router<S: Send + Sync + 'static>(
         let table = Arc::new(PathRoutes {
             path: path.clone(),
             has_senders,
+            addressing: addressing.clone(),
             routes,
             allowed,
             state: Arc::clone(state),
@@ -158,7 +162,8 @@ async fn endpoint<S: Send + Sync + 'static>(
         return ApiError::internal("The request was not ingested.").into_response();
     };
     // What the sender addressed: the path before any nesting (`OriginalUri`), with its query,
-    // and the host, read only for the paths whose routes have senders (no copy otherwise).
+    // and the base (the public URL, the trusted forwarded headers' or the host), read only for
+    // the paths whose routes have senders (no copy otherwise).
     let addressed = table.has_senders.then(|| {
         let path_and_query = parts
             .extensions
@@ -166,13 +171,13 @@ async fn endpoint<S: Send + Sync + 'static>(
             .map_or(&parts.uri, |original| &original.0)
             .path_and_query()
             .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|host| host.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| parts.uri.authority().map(|authority| authority.to_string()));
-        (host, path_and_query)
+        let mut base = String::new();
+        table.addressing.write_base(
+            &mut base,
+            &parts.headers,
+            parts.uri.authority().map(|authority| authority.as_str()),
+        );
+        (base, path_and_query)
     });
     let mut request = Request::from_head(parts, payload);
     // Signatures cover the bytes as the sender sent them, before any decoding.
@@ -180,8 +185,10 @@ async fn endpoint<S: Send + Sync + 'static>(
     // The URL a route's check sees: its sender's idea of the public URL, or the request's path.
     let url_for = |sender: Option<&crate::senders::Sender>, request: &Request| -> String {
         match (sender, &addressed) {
-            (Some(sender), Some((host, path_and_query))) => {
-                sender.url(host.as_deref(), path_and_query)
+            (Some(sender), Some((base, path_and_query))) => {
+                let mut url = String::with_capacity(base.len() + path_and_query.len());
+                sender.write_url(&mut url, base, path_and_query);
+                url
             }
             _ => request
                 .uri()
