@@ -15,8 +15,9 @@
 //! `send` signs those two with `DISCORD_PRIVATE_KEY` and `SENDGRID_PRIVATE_KEY`);
 //! Meta's `GET` challenge is checked against `META_VERIFY_TOKEN`. A preset whose variable is not
 //! set is left out (said at start). Several secrets separated by spaces are a rotation. Twilio,
-//! HubSpot and Square sign the URL: with no `WEBHOOK_PUBLIC_URL`, it is taken from the request's
-//! `Host` and path. `SENDERS_UNSIGNED_CONTROL=1` adds `POST /unsigned`, a route without a sender
+//! HubSpot and Square sign the URL: it is `WEBHOOK_PUBLIC_URL` (or, with
+//! `WEBHOOK_TRUST_FORWARDED=1`, the proxy's `Forwarded` / `X-Forwarded-*` headers) followed by the
+//! request's path, else `http://` + the request's `Host` and path. `SENDERS_UNSIGNED_CONTROL=1` adds `POST /unsigned`, a route without a sender
 //! (the load test's control). Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
 //! variables of `webhook::config::Settings`.
 
@@ -41,7 +42,7 @@ async fn answer(event: SenderEvent) -> Json<serde_json::Value> {
 
 /// The webhook: a route for each preset whose key is in the environment, and the names of
 /// the others.
-pub(crate) fn senders(public_url: Option<&str>) -> Result<(Webhook, Vec<String>), String> {
+pub(crate) fn senders() -> Result<(Webhook, Vec<String>), String> {
     let mut webhook = Webhook::new();
     let mut missing = Vec::new();
     for preset in presets::ALL {
@@ -52,10 +53,6 @@ pub(crate) fn senders(public_url: Option<&str>) -> Result<(Webhook, Vec<String>)
                 continue;
             }
             Err(error) => return Err(error.to_string()),
-        };
-        let sender = match public_url {
-            Some(url) => sender.public_url(url),
-            None => sender,
         };
         webhook = webhook.http_route(
             HttpRoute::new(Method::POST, format!("/{}", preset.name), answer)
@@ -129,8 +126,7 @@ async fn main() {
         }
     };
     let _logging = webhook::logging::init(settings.log_format);
-    let public_url = std::env::var("WEBHOOK_PUBLIC_URL").ok();
-    let (webhook, missing) = match senders(public_url.as_deref()) {
+    let (webhook, missing) = match senders() {
         Ok(built) => built,
         Err(error) => {
             eprintln!("senders: {error}");

@@ -134,6 +134,16 @@ fn bad_configuration_exits_with_code_2_and_a_message() {
             "WEBHOOK_REQUEST_MAX_AGE must be",
         ),
         ("WEBHOOK_AUTH_USERNAME", "alone", "must be set together"),
+        (
+            "WEBHOOK_PUBLIC_URL",
+            "hooks.example.com",
+            "WEBHOOK_PUBLIC_URL must be an absolute URL such as https://hooks.example.com",
+        ),
+        (
+            "WEBHOOK_TRUST_FORWARDED",
+            "maybe",
+            "WEBHOOK_TRUST_FORWARDED must be true or false",
+        ),
     ] {
         let output = Command::new(example("echo_bot"))
             .env(name, value)

@@ -294,3 +294,118 @@ fn a_missing_secret_is_reported_at_start_naming_the_variable() {
          WEBHOOK_TEST_VARIABLE_NEVER_SET, which is not set"
     );
 }
+
+const TWILIO_TOKEN: &str = "twilio-auth-token-for-the-tests";
+const TWILIO_FORM: &str = "application/x-www-form-urlencoded";
+
+/// A webhook with `POST /twilio` (Twilio signs the URL), configured by `flags`.
+async fn twilio_server(flags: &[&str]) -> TestServer {
+    twilio_server_with(Sender::new("twilio", [TWILIO_TOKEN]).unwrap(), flags).await
+}
+
+/// A webhook with `POST /twilio` checked by `sender`, configured by `flags`.
+async fn twilio_server_with(sender: Sender, flags: &[&str]) -> TestServer {
+    let route: HttpRoute =
+        HttpRoute::new(Method::POST, "/twilio", |event: SenderEvent| async move {
+            Json(json!({"sender": event.sender, "id": event.id}))
+        })
+        .sender(sender);
+    let settings =
+        webhook::config::Settings::from_args(std::iter::once("bot").chain(flags.iter().copied()))
+            .unwrap();
+    TestServer::spawn(settings.apply(Webhook::new().http_route(route)))
+        .await
+        .unwrap()
+}
+
+/// Twilio's signature of its sample form for `url`, as Twilio signs it.
+fn twilio_signature(url: &str) -> (String, String) {
+    let preset = webhook::senders::preset("twilio").unwrap();
+    let mut headers = http::HeaderMap::new();
+    headers.insert(http::header::CONTENT_TYPE, TWILIO_FORM.parse().unwrap());
+    let mut outgoing = webhook::senders::Outgoing {
+        method: Method::POST,
+        url: url.to_owned(),
+        headers,
+        body: preset.sample_event.as_bytes().to_vec(),
+    };
+    (preset.sign)(&TWILIO_TOKEN.into(), &mut outgoing, SystemTime::now());
+    let signature = outgoing.headers["x-twilio-signature"].to_str().unwrap();
+    (signature.to_owned(), preset.sample_event.to_owned())
+}
+
+/// Sends the form Twilio signed for `https://hooks.example.com/twilio` with `headers`: the
+/// status and the JSON answer.
+async fn send_twilio(server: &TestServer, headers: &[(&'static str, &str)]) -> (u16, Value) {
+    let (signature, body) = twilio_signature("https://hooks.example.com/twilio");
+    let client = server.client();
+    let mut request = client
+        .request(Method::POST, "/twilio")
+        .unsigned()
+        .without_date()
+        .header(http::header::CONTENT_TYPE, TWILIO_FORM)
+        .header("x-twilio-signature", signature.as_str())
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await;
+    (response.status().as_u16(), response.json())
+}
+
+/// Behind a proxy, Twilio signed `https://hooks.example.com/twilio` while the server sees
+/// `http://127.0.0.1:<port>/twilio`: accepted only when `--public-url` (`WEBHOOK_PUBLIC_URL`) or
+/// trusted forwarded headers say that URL; refused with the signature's JSON error otherwise.
+#[tokio::test]
+async fn the_url_twilio_signed_is_the_public_url_or_the_trusted_forwarded_one() {
+    let forwarded_x = [
+        ("x-forwarded-proto", "https"),
+        ("x-forwarded-host", "hooks.example.com"),
+    ];
+    let forwarded = [(
+        "forwarded",
+        "for=192.0.2.1;proto=https;host=hooks.example.com",
+    )];
+    let refused = |(status, answer): (u16, Value)| {
+        assert_eq!(status, 401, "{answer}");
+        assert_eq!(answer["title"], "Invalid signature");
+        let description = answer["description"].as_str().unwrap();
+        assert!(description.contains("does not match"), "{description}");
+    };
+    let accepted = |(status, answer): (u16, Value)| {
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(answer["sender"], "twilio");
+    };
+
+    // No setting: the URL is the Host's; forwarded headers are not trusted by default.
+    let plain = twilio_server(&[]).await;
+    refused(send_twilio(&plain, &[]).await);
+    refused(send_twilio(&plain, &forwarded_x).await);
+    refused(send_twilio(&plain, &forwarded).await);
+    plain.shutdown().await.unwrap();
+
+    // The webhook's public URL (with a trailing slash), whatever the forwarded headers say.
+    let public = twilio_server(&["--public-url", "https://hooks.example.com/"]).await;
+    accepted(send_twilio(&public, &[]).await);
+    accepted(send_twilio(&public, &[("x-forwarded-host", "evil.example.com")]).await);
+    public.shutdown().await.unwrap();
+    let other = twilio_server(&["--public-url", "https://other.example.com"]).await;
+    refused(send_twilio(&other, &[]).await);
+    other.shutdown().await.unwrap();
+
+    // Trusted forwarded headers: RFC 7239's, or the X- ones.
+    let trusted = twilio_server(&["--trust-forwarded", "true"]).await;
+    accepted(send_twilio(&trusted, &forwarded_x).await);
+    accepted(send_twilio(&trusted, &forwarded).await);
+    refused(send_twilio(&trusted, &[]).await);
+    refused(send_twilio(&trusted, &[("x-forwarded-proto", "https")]).await);
+    trusted.shutdown().await.unwrap();
+
+    // A sender's own public URL comes first.
+    let own = Sender::new("twilio", [TWILIO_TOKEN])
+        .unwrap()
+        .public_url("https://hooks.example.com");
+    let first = twilio_server_with(own, &["--public-url", "https://other.example.com"]).await;
+    accepted(send_twilio(&first, &[]).await);
+    first.shutdown().await.unwrap();
+}

@@ -32,8 +32,9 @@ signature="sha256=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$secret" -
 
 cd "$root"
 cargo build --quiet --profile "$PROFILE" --example senders
-binary="$root/target/$PROFILE/examples/senders"
-[ "$PROFILE" = dev ] && binary="$root/target/debug/examples/senders"
+target="${CARGO_TARGET_DIR:-$root/target}"
+binary="$target/$PROFILE/examples/senders"
+[ "$PROFILE" = dev ] && binary="$target/debug/examples/senders"
 
 work="$(mktemp -d)"
 trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -60,25 +61,37 @@ for path in github unsigned; do
   [ "$status" = 200 ] || { echo "run.sh: /$path answered $status" >&2; exit 1; }
 done
 
-run() { # path -> requests/s and p99 (ms)
-  local out
+# The server's CPU time so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+ticks_per_sec="$(getconf CLK_TCK)"
+
+run() { # path -> requests/s, p99 (ms) and the server's CPU microseconds a request
+  local out before after
+  before="$(cpu_ticks)"
   out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/post.lua" \
     "http://127.0.0.1:$PORT/$1")"
+  after="$(cpu_ticks)"
   if grep -q "Non-2xx" <<<"$out"; then
     echo "run.sh: /$1 had non-2xx answers" >&2
     echo "$out" >&2
     exit 1
   fi
-  local rps p99
+  local rps p99 requests cpu
   rps="$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
-  echo "$rps $p99"
+  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+  cpu="$(awk -v t=$((after - before)) -v n="$requests" -v hz="$ticks_per_sec" \
+    'BEGIN {printf "%.1f", 1e6 * t / hz / n}')"
+  echo "$rps $p99 $cpu"
 }
 
-echo "round  signed req/s (p99 ms)  unsigned req/s (p99 ms)  signed/unsigned"
+# Throughput is what the target is about, but other processes on the machine make it noisy;
+# the server's CPU time a request (from /proc) depends much less on them.
+echo "round  signed req/s (p99 ms)  unsigned req/s (p99 ms)  signed/unsigned  server CPU us/req signed, unsigned, unsigned/signed"
 for round in $(seq 1 "$ROUNDS"); do
-  read -r s_rps s_p99 < <(run github)
-  read -r u_rps u_p99 < <(run unsigned)
+  read -r s_rps s_p99 s_cpu < <(run github)
+  read -r u_rps u_p99 u_cpu < <(run unsigned)
   ratio="$(awk -v s="$s_rps" -v u="$u_rps" 'BEGIN {printf "%.1f %%", 100 * s / u}')"
-  printf '%5d  %12s (%s)  %14s (%s)  %s\n' "$round" "$s_rps" "$s_p99" "$u_rps" "$u_p99" "$ratio"
+  cpu_ratio="$(awk -v s="$s_cpu" -v u="$u_cpu" 'BEGIN {printf "%.1f %%", 100 * u / s}')"
+  printf '%5d  %12s (%s)  %14s (%s)  %s  %s, %s, %s\n' "$round" "$s_rps" "$s_p99" "$u_rps" "$u_p99" "$ratio" "$s_cpu" "$u_cpu" "$cpu_ratio"
 done

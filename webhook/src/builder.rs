@@ -25,6 +25,7 @@ use crate::pipeline::stages::Stages;
 use crate::pipeline::Pipeline;
 use crate::routing::{Route, RouteTable};
 use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
+use crate::senders::{Addressing, PublicUrl};
 use crate::serve::shutdown_signal;
 use crate::state::StateMap;
 
@@ -251,6 +252,7 @@ pub struct Webhook<S = ()> {
     strict_notifications: bool,
     ops: OpsOptions,
     inbox: InboxOptions,
+    addressing: Addressing,
 }
 
 impl Webhook<()> {
@@ -282,6 +284,8 @@ impl<S> fmt::Debug for Webhook<S> {
             .field("strict_notifications", &self.strict_notifications)
             .field("ops", &self.ops)
             .field("inbox", &self.inbox)
+            .field("public_url", &self.addressing.public_url)
+            .field("trust_forwarded", &self.addressing.trust_forwarded)
             .field("routes", &self.routes)
             .field("http_routes", &self.http_routes)
             .finish()
@@ -308,6 +312,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             authenticator: None,
             ops: OpsOptions::default(),
             inbox: InboxOptions::default(),
+            addressing: Addressing::default(),
         }
     }
 
@@ -522,6 +527,35 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             })
             .chain(crate::http::describe_routes(&self.http_routes))
             .collect()
+    }
+
+    /// The public base URL the senders address (`https://hooks.example.com`, with an optional
+    /// path prefix), for the presets that sign the URL (Twilio, HubSpot, Square) behind a proxy:
+    /// the URL they are checked against is this base followed by the request's path and query.
+    /// A sender's own [`Sender::public_url`](crate::senders::Sender::public_url) comes first;
+    /// this comes before the [forwarded headers](Webhook::trust_forwarded) and the `Host`
+    /// header. `WEBHOOK_PUBLIC_URL` sets it (see [`senders::PublicUrl`](crate::senders::PublicUrl)).
+    ///
+    /// ```
+    /// use webhook::senders::PublicUrl;
+    /// use webhook::Webhook;
+    ///
+    /// let webhook = Webhook::new().public_url(PublicUrl::parse("https://hooks.example.com")?);
+    /// # Ok::<(), webhook::senders::PublicUrlError>(())
+    /// ```
+    pub fn public_url(mut self, url: impl Into<Option<PublicUrl>>) -> Self {
+        self.addressing.public_url = url.into();
+        self
+    }
+
+    /// Takes the URL senders addressed from the proxy's `Forwarded` header (RFC 7239: `proto`
+    /// and `host` of its first element), else from `X-Forwarded-Proto`, `X-Forwarded-Host` and
+    /// `X-Forwarded-Prefix` (default: off; `WEBHOOK_TRUST_FORWARDED`). Only behind a proxy that
+    /// overwrites these headers: otherwise a client chooses the URL a Twilio, HubSpot or Square
+    /// signature is checked against. A [public URL](Webhook::public_url) comes first.
+    pub fn trust_forwarded(mut self, trust: bool) -> Self {
+        self.addressing.trust_forwarded = trust;
+        self
     }
 
     /// Validates every `conversation.step_reached` notification against the platform's rules
@@ -830,6 +864,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             strict_notifications,
             ops,
             inbox: inbox_options,
+            addressing,
         } = self;
         if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
             panic!(
@@ -864,7 +899,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             http_paths,
             ops,
             in_flight: in_flight.clone(),
-            http: crate::http::router(http_routes, &state, inbox),
+            http: crate::http::router(http_routes, &state, inbox, &addressing),
             dispatcher: Dispatcher {
                 routes: RouteTable::new(routes),
                 state,

@@ -34,6 +34,8 @@
 //! | `inbox_batch_size` | `--inbox-batch-size` | `WEBHOOK_INBOX_BATCH_SIZE` | `128` events a transaction |
 //! | `inbox_retention` | `--inbox-retention` | `WEBHOOK_INBOX_RETENTION` | `7d` (done events and their keys; `none`: forever) |
 //! | `inbox_dead_retention` | `--inbox-dead-retention` | `WEBHOOK_INBOX_DEAD_RETENTION` | `30d` (dead letters, from their last attempt; `none`: forever) |
+//! | `public_url` | `--public-url` | `WEBHOOK_PUBLIC_URL` | the `Host` header (the URL Twilio, HubSpot and Square sign: `https://hooks.example.com[/prefix]`) |
+//! | `trust_forwarded` | `--trust-forwarded` | `WEBHOOK_TRUST_FORWARDED` | `false` (`true`: that URL from `Forwarded` / `X-Forwarded-*`; only behind a proxy that overwrites them) |
 //!
 //! Precedence, highest first: the command line, `main!(...)`, the environment, the default.
 
@@ -48,6 +50,7 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{CommandFactory, FromArgMatches, Parser};
 
 use crate::inbox::{InboxOptions, RetryPolicy, StoreLocation};
+use crate::senders::{PublicUrl, PublicUrlError};
 use crate::Webhook;
 
 /// A setting that cannot be used; programs print it and exit with code 2.
@@ -440,9 +443,20 @@ pub struct Settings {
         default_value = "30d"
     )]
     pub inbox_dead_retention: Span,
+    /// Public base URL senders address (https://hooks.example.com[/prefix]), for the signed URL
+    #[arg(long, env = "WEBHOOK_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<PublicUrl>,
+    /// Take that URL from the proxy's Forwarded / X-Forwarded-* headers (only behind a proxy
+    /// that overwrites them)
+    #[arg(long, env = "WEBHOOK_TRUST_FORWARDED", value_name = "BOOL", default_value = "false", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    pub trust_forwarded: bool,
     /// A command instead of serving (`inbox ...`: the durable routes' events)
     #[command(subcommand)]
     pub command: Option<crate::cli::BotCommand>,
+}
+
+fn parse_public_url(value: &str) -> Result<PublicUrl, PublicUrlError> {
+    PublicUrl::parse(value)
 }
 
 fn parse_attempts(value: &str) -> Result<u32, String> {
@@ -507,6 +521,8 @@ impl fmt::Debug for Settings {
             .field("inbox_batch_size", &self.inbox_batch_size)
             .field("inbox_retention", &self.inbox_retention)
             .field("inbox_dead_retention", &self.inbox_dead_retention)
+            .field("public_url", &self.public_url)
+            .field("trust_forwarded", &self.trust_forwarded)
             .field("command", &self.command)
             .finish()
     }
@@ -547,6 +563,8 @@ impl Default for Settings {
             inbox_batch_size: InboxOptions::DEFAULT_BATCH_SIZE,
             inbox_retention: Span(Some(InboxOptions::DEFAULT_RETENTION)),
             inbox_dead_retention: Span(Some(InboxOptions::DEFAULT_DEAD_RETENTION)),
+            public_url: None,
+            trust_forwarded: false,
             command: None,
         }
     }
@@ -672,6 +690,8 @@ impl Settings {
             .drain_delay(self.drain_delay.0.unwrap_or_default())
             .shutdown_timeout(self.shutdown_timeout.0)
             .inbox(self.inbox_options().unwrap_or_default())
+            .public_url(self.public_url.clone())
+            .trust_forwarded(self.trust_forwarded)
     }
 }
 
@@ -921,6 +941,29 @@ impl SettingValue<String> for SocketAddr {
     }
 }
 
+impl SettingValue<&str> for Option<PublicUrl> {
+    fn set(&mut self, value: &str) -> Result<(), String> {
+        *self = Some(
+            PublicUrl::parse(value)
+                .map_err(|expected| format!("must be {expected}, not {value:?}"))?,
+        );
+        Ok(())
+    }
+}
+
+impl SettingValue<String> for Option<PublicUrl> {
+    fn set(&mut self, value: String) -> Result<(), String> {
+        self.set(value.as_str())
+    }
+}
+
+impl SettingValue<PublicUrl> for Option<PublicUrl> {
+    fn set(&mut self, value: PublicUrl) -> Result<(), String> {
+        *self = Some(value);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1010,6 +1053,49 @@ mod tests {
             error(&["--auth-username", "u"]),
             ConfigError::HalfCredentials
         );
+    }
+
+    #[test]
+    fn reads_the_public_url_and_the_forwarded_headers_trust() {
+        let settings = Settings::from_args([
+            "bot",
+            "--public-url",
+            "https://hooks.example.com/bot/",
+            "--trust-forwarded=1",
+        ])
+        .unwrap();
+        assert_eq!(
+            settings.public_url.as_ref().map(PublicUrl::as_str),
+            Some("https://hooks.example.com/bot")
+        );
+        assert!(settings.trust_forwarded);
+        let described = format!("{:?}", settings.apply(crate::Webhook::new()));
+        assert!(
+            described.contains("public_url: Some(PublicUrl(\"https://hooks.example.com/bot\"))"),
+            "{described}"
+        );
+        assert!(described.contains("trust_forwarded: true"), "{described}");
+        let error = Settings::from_args(["bot", "--public-url", "hooks.example.com"]).unwrap_err();
+        assert!(
+            matches!(&error, ConfigError::Invalid { name, .. } if name == "--public-url"),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().starts_with(
+                "--public-url must be an absolute URL such as https://hooks.example.com"
+            ),
+            "{error}"
+        );
+        let mut option: Option<PublicUrl> = None;
+        assert_eq!(
+            option.set("ftp://example.com"),
+            Err(
+                "must be an http:// or https:// URL (not ftp://), not \"ftp://example.com\""
+                    .to_owned()
+            )
+        );
+        option.set("http://127.0.0.1:8000").unwrap();
+        assert_eq!(option.unwrap().as_str(), "http://127.0.0.1:8000");
     }
 
     #[test]

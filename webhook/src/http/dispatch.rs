@@ -1,5 +1,6 @@
 //! The endpoint of a path of HTTP routes: method, signature, filter, in precedence order.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use super::route::HttpRoute;
 use super::signature::{SignedRequest, VerifyError};
 use crate::error::{status_title, ApiError, RejectionStage};
 use crate::pipeline::body::IngestedPayload;
-use crate::senders::{Reply, SenderEvent};
+use crate::senders::{Addressing, Reply, Sender, SenderEvent};
 use crate::Request;
 
 /// No route of the path accepts the request (its filters refused it): `404`.
@@ -75,8 +76,8 @@ struct PathRoutes<S> {
     state: Arc<S>,
     /// Where durable routes store their events.
     inbox: Option<Inbox>,
-    /// Whether a route of the path has a sender (then the URL it addressed is read).
-    has_senders: bool,
+    /// How the URL a sender addressed is found behind a proxy.
+    addressing: Addressing,
 }
 
 /// The inbox of the durable routes, as the endpoint sees it.
@@ -96,6 +97,7 @@ pub(crate) fn router<S: Send + Sync + 'static>(
     routes: Vec<HttpRoute<S>>,
     state: &Arc<S>,
     inbox: Option<Inbox>,
+    addressing: &Addressing,
 ) -> Router {
     let mut by_path: Vec<(String, Registered<S>)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -127,10 +129,9 @@ pub(crate) fn router<S: Send + Sync + 'static>(
                 (super::Methods::Only(_), None) => {}
             }
         }
-        let has_senders = routes.iter().any(|route| route.sender_ref().is_some());
         let table = Arc::new(PathRoutes {
             path: path.clone(),
-            has_senders,
+            addressing: addressing.clone(),
             routes,
             allowed,
             state: Arc::clone(state),
@@ -157,41 +158,13 @@ async fn endpoint<S: Send + Sync + 'static>(
         tracing::error!("an HTTP route was reached without the ingestion stages");
         return ApiError::internal("The request was not ingested.").into_response();
     };
-    // What the sender addressed: the path before any nesting (`OriginalUri`), with its query,
-    // and the host, read only for the paths whose routes have senders (no copy otherwise).
-    let addressed = table.has_senders.then(|| {
-        let path_and_query = parts
-            .extensions
-            .get::<axum::extract::OriginalUri>()
-            .map_or(&parts.uri, |original| &original.0)
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
-        let host = parts
-            .headers
-            .get(header::HOST)
-            .and_then(|host| host.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| parts.uri.authority().map(|authority| authority.to_string()));
-        (host, path_and_query)
-    });
     let mut request = Request::from_head(parts, payload);
     // Signatures cover the bytes as the sender sent them, before any decoding.
     let received = received.unwrap_or_else(|| request.body().clone());
-    // The URL a route's check sees: its sender's idea of the public URL, or the request's path.
-    let url_for = |sender: Option<&crate::senders::Sender>, request: &Request| -> String {
-        match (sender, &addressed) {
-            (Some(sender), Some((host, path_and_query))) => {
-                sender.url(host.as_deref(), path_and_query)
-            }
-            _ => request
-                .uri()
-                .path_and_query()
-                .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned()),
-        }
-    };
+    let mut urls = Urls::of(&request, &table.addressing);
     // Handshakes that come before any signature (`GET` challenges), whatever the method.
     for sender in table.routes.iter().filter_map(HttpRoute::sender_ref) {
-        let url = url_for(Some(sender), &request);
+        let url = urls.for_check(Some(sender));
         let head = SignedRequest {
             method: &method,
             url: &url,
@@ -225,9 +198,9 @@ async fn endpoint<S: Send + Sync + 'static>(
     {
         // Only a route with a check reads the URL.
         let url = if route.verifier().is_some() {
-            url_for(route.sender_ref(), &request)
+            urls.for_check(route.sender_ref())
         } else {
-            String::new()
+            Cow::Borrowed("")
         };
         let head = SignedRequest {
             method: &method,
@@ -262,11 +235,11 @@ async fn endpoint<S: Send + Sync + 'static>(
             .is_none_or(|filter| filter.matches(&request))
         {
             tracing::debug!(%method, path = %table.path, route = route.route_name(), "routing HTTP request");
-            let delivery_id = facts.as_ref().and_then(|facts| facts.id.clone());
-            if let Some(facts) = facts {
-                request.head_mut().extensions.insert(facts);
-            }
             if let Some(durable) = route.durable_options() {
+                let delivery_id = facts.as_ref().and_then(|facts| facts.id.clone());
+                if let Some(facts) = facts {
+                    request.head_mut().extensions.insert(facts);
+                }
                 return accept(
                     route.route_name(),
                     durable,
@@ -275,6 +248,9 @@ async fn endpoint<S: Send + Sync + 'static>(
                     table.inbox.as_ref(),
                 )
                 .await;
+            }
+            if let Some(facts) = facts {
+                request.head_mut().extensions.insert(facts);
             }
             return route.handler().call(request, &table.state).await;
         }
@@ -304,6 +280,64 @@ async fn endpoint<S: Send + Sync + 'static>(
             })
             .into_response()
         }
+    }
+}
+
+/// The URL each signature check of a request sees ([`SignedRequest::url`]), borrowed from the
+/// request unless a sender signs the URL (Twilio, HubSpot, Square).
+struct Urls<'r> {
+    addressing: &'r Addressing,
+    head: &'r http::request::Parts,
+    /// The path and query before any nesting (`OriginalUri`): what a sender addressed.
+    original: &'r str,
+    /// The path and query the routes see.
+    nested: &'r str,
+    /// The webhook's base followed by `original`, built at its first need.
+    public: Option<String>,
+}
+
+impl<'r> Urls<'r> {
+    fn of(request: &'r Request, addressing: &'r Addressing) -> Self {
+        let path_and_query =
+            |uri: &'r http::Uri| uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let head = request.head();
+        let original = head
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map_or(&head.uri, |original| &original.0);
+        Self {
+            addressing,
+            head,
+            original: path_and_query(original),
+            nested: path_and_query(&head.uri),
+            public: None,
+        }
+    }
+
+    /// The URL `sender` (or a route's own check) sees: the absolute URL the sender addressed
+    /// for the presets that sign it (the sender's public URL, else the webhook's base), the
+    /// path and query for the other presets, the routes' path and query for other checks.
+    fn for_check(&mut self, sender: Option<&Sender>) -> Cow<'_, str> {
+        let Some(sender) = sender else {
+            return Cow::Borrowed(self.nested);
+        };
+        if !sender.preset().signs_url {
+            return Cow::Borrowed(self.original);
+        }
+        if let Some(own) = sender.public_base() {
+            return Cow::Owned(format!("{own}{}", self.original));
+        }
+        let (addressing, head, original) = (self.addressing, self.head, self.original);
+        Cow::Borrowed(self.public.get_or_insert_with(|| {
+            let mut url = String::with_capacity(64 + original.len());
+            addressing.write_base(
+                &mut url,
+                &head.headers,
+                head.uri.authority().map(|authority| authority.as_str()),
+            );
+            url.push_str(original);
+            url
+        }))
     }
 }
 

@@ -54,8 +54,11 @@ use crate::error::{ApiError, RejectionStage};
 pub struct SignedRequest<'a> {
     /// The method.
     pub method: &'a Method,
-    /// The URL the sender addressed, absolute: `https://bot.example.com/twilio?a=1`. Behind a
-    /// proxy it is the public URL (the `public_url` setting), not what the server saw.
+    /// The URL the sender addressed. For the presets that sign it (Twilio, HubSpot, Square:
+    /// [`Preset::signs_url`](crate::senders::Preset::signs_url)) it is absolute,
+    /// `https://bot.example.com/twilio?a=1`, and behind a proxy the public URL (the
+    /// `public_url` settings), not what the server saw; for the other checks it is the path and
+    /// query, `/twilio?a=1` (see [`SignedRequest::path_and_query`]).
     pub url: &'a str,
     /// The headers.
     pub headers: &'a HeaderMap,

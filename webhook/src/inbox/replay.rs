@@ -78,12 +78,12 @@ async fn run<S: Send + Sync + 'static>(
     let mut parts = parts;
     if let Some(sender) = sender {
         // What the sender read when the request was accepted, read again from what was stored.
-        let host = parts
-            .headers
-            .get(http::header::HOST)
-            .and_then(|host| host.to_str().ok());
-        let path_and_query = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-        let url = sender.url(host, path_and_query);
+        // The facts are read from the head and the body: the URL's path is enough.
+        let url = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |pq| pq.as_str())
+            .to_owned();
         let event = sender.event(&SignedRequest {
             method: &parts.method,
             url: &url,

@@ -42,11 +42,14 @@
 
 mod event;
 pub mod presets;
+mod public_url;
 pub mod scheme;
 pub(crate) mod send;
 mod sender;
 
 pub use event::SenderEvent;
+pub(crate) use public_url::Addressing;
+pub use public_url::{PublicUrl, PublicUrlError};
 pub use scheme::{Key, KeyError, KeyKind, Outgoing, Preset, Reply, SignedRequest, SigningKey};
 pub use send::{printed, sign_sample};
 pub use sender::{Sender, SenderError};

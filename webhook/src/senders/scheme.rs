@@ -182,6 +182,10 @@ pub struct Preset {
     pub tolerance: Option<Duration>,
     /// The header (or body field) carrying the signature, for the README's table.
     pub signature_header: &'static str,
+    /// Whether the scheme signs the URL (Twilio, HubSpot, Square): then [`SignedRequest::url`]
+    /// is the absolute URL the sender addressed (behind a proxy, the public one); otherwise it
+    /// is the request's path and query, which is all the others read (no URL is built).
+    pub signs_url: bool,
     /// Checks the request: any one of `keys` may accept it (rotation), any one of several
     /// signatures in one header may match. `tolerance` is the route's (default: the preset's).
     pub verify: VerifyFn,

@@ -172,19 +172,18 @@ impl Sender {
 
     /// The public base URL the provider sends to (`https://bot.example.com`), for the schemes
     /// that sign the URL (Twilio, HubSpot, Square) when a proxy changes what the server sees:
-    /// the URL checked is this base followed by the request's path and query. Without it, the
-    /// URL is `http://` + the `Host` header + the path and query.
+    /// the URL checked is this base followed by the request's path and query. It comes before
+    /// the webhook's ([`Webhook::public_url`](crate::Webhook::public_url), `WEBHOOK_PUBLIC_URL`)
+    /// and the trusted forwarded headers; without any, the URL is `http://` + the `Host` header
+    /// + the path and query (see [`PublicUrl`](super::PublicUrl)).
     pub fn public_url(mut self, url: impl AsRef<str>) -> Self {
         self.public_url = Some(url.as_ref().trim_end_matches('/').into());
         self
     }
 
-    /// The URL the sender addressed, for a request to `path_and_query` with `host`.
-    pub(crate) fn url(&self, host: Option<&str>, path_and_query: &str) -> String {
-        match &self.public_url {
-            Some(base) => format!("{base}{path_and_query}"),
-            None => format!("http://{}{path_and_query}", host.unwrap_or("localhost")),
-        }
+    /// The sender's own public base URL ([`Sender::public_url`]).
+    pub fn public_base(&self) -> Option<&str> {
+        self.public_url.as_deref()
     }
 
     /// Checks `request` as if the time were `now`.
@@ -284,16 +283,10 @@ mod tests {
     }
 
     #[test]
-    fn urls_are_the_public_one_or_the_host_s() {
+    fn a_public_url_loses_its_trailing_slash() {
         let sender = Sender::new("twilio", ["t"]).unwrap();
-        assert_eq!(
-            sender.url(Some("127.0.0.1:8000"), "/twilio?a=1"),
-            "http://127.0.0.1:8000/twilio?a=1"
-        );
+        assert_eq!(sender.public_base(), None);
         let public = sender.public_url("https://bot.example.com/");
-        assert_eq!(
-            public.url(Some("10.0.0.1"), "/twilio"),
-            "https://bot.example.com/twilio"
-        );
+        assert_eq!(public.public_base(), Some("https://bot.example.com"));
     }
 }

@@ -61,6 +61,7 @@ pub static PRESET: Preset = Preset {
     parse_key,
     tolerance: None,
     signature_header: HEADER,
+    signs_url: false,
     verify,
     sign,
     event,

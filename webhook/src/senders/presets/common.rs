@@ -205,6 +205,14 @@ pub fn first_header(request: &SignedRequest<'_>, names: &[&str]) -> Option<Strin
     names.iter().find_map(|name| header_opt(request, name))
 }
 
+/// The query's `name=value` pairs, decoded (the URL may be absolute or the path and query).
+pub fn query_pairs<'a>(request: &SignedRequest<'a>) -> form_urlencoded::Parse<'a> {
+    let path_and_query = request.path_and_query();
+    let query = path_and_query.split('#').next().unwrap_or("");
+    let query = query.split_once('?').map_or("", |(_, query)| query);
+    form_urlencoded::parse(query.as_bytes())
+}
+
 /// Sets a header on an outgoing request (values built here are always valid header text).
 pub fn set_header(request: &mut Outgoing, name: &'static str, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {

@@ -129,6 +129,7 @@ pub static PRESET: Preset = Preset {
     parse_key,
     tolerance: None,
     signature_header: SIGNATURE,
+    signs_url: false,
     verify,
     sign,
     event,

@@ -47,9 +47,7 @@ fn handshake_unsigned(
     if request.method != http::Method::GET {
         return None;
     }
-    let url = url::Url::parse(request.url).ok()?;
-    let challenge = url
-        .query_pairs()
+    let challenge = common::query_pairs(request)
         .find(|(k, _)| k == "challenge")?
         .1
         .into_owned();
@@ -73,6 +71,7 @@ pub static PRESET: Preset = Preset {
     parse_key,
     tolerance: None,
     signature_header: HEADER,
+    signs_url: false,
     verify,
     sign,
     event,

@@ -21,6 +21,7 @@ pub static PRESET: Preset = Preset {
     parse_key: common::parse_secret,
     tolerance: None,
     signature_header: HEADER,
+    signs_url: false,
     verify,
     sign,
     event,

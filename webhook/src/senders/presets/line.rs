@@ -53,6 +53,7 @@ pub static PRESET: Preset = Preset {
     parse_key,
     tolerance: None,
     signature_header: HEADER,
+    signs_url: false,
     verify,
     sign,
     event,

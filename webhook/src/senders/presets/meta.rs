@@ -62,9 +62,8 @@ pub fn verify_token_matches(
     if request.method != http::Method::GET {
         return None;
     }
-    let url = url::Url::parse(request.url).ok()?;
     let (mut mode, mut token, mut challenge) = (None, None, None);
-    for (k, v) in url.query_pairs() {
+    for (k, v) in common::query_pairs(request) {
         match &*k {
             "hub.mode" => mode = Some(v.into_owned()),
             "hub.verify_token" => token = Some(v.into_owned()),
@@ -111,6 +110,7 @@ pub static PRESET: Preset = Preset {
     parse_key,
     tolerance: None,
     signature_header: HEADER,
+    signs_url: false,
     verify,
     sign,
     event,

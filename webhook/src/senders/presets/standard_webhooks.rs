@@ -143,6 +143,7 @@ pub static PRESET: Preset = Preset {
     parse_key: parse_whsec,
     tolerance: Some(Duration::from_secs(300)),
     signature_header: "webhook-signature",
+    signs_url: false,
     verify,
     sign,
     event: body_type,

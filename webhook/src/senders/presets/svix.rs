@@ -42,6 +42,7 @@ pub static PRESET: Preset = Preset {
     parse_key: sw::parse_whsec,
     tolerance: Some(Duration::from_secs(300)),
     signature_header: "svix-signature",
+    signs_url: false,
     verify,
     sign,
     event: sw::body_type,

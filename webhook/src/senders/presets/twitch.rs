@@ -121,6 +121,7 @@ pub static PRESET: Preset = Preset {
     parse_key,
     tolerance: Some(Duration::from_secs(600)),
     signature_header: SIGNATURE,
+    signs_url: false,
     verify,
     sign,
     event,

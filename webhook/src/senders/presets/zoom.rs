@@ -23,6 +23,7 @@ pub static PRESET: Preset = Preset {
     parse_key: common::parse_secret,
     tolerance: Some(Duration::from_secs(300)),
     signature_header: HEADER,
+    signs_url: false,
     verify,
     sign,
     event,
