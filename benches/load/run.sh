@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark over loopback: the echo bot (examples/echo_bot.rs) against a hand-written
-# axum server doing the same job (benches/load/baseline.rs), with wrk.
+# axum server doing the same job (benches/load/baseline/, a workspace of its own built with its
+# dependencies' default features, as a user writes it), with wrk.
 #
 #   benches/load/run.sh                       # 10 s per run, 2 threads, 32 connections
 #   DURATION=8 THREADS=2 CONNECTIONS=64 benches/load/run.sh
@@ -83,8 +84,13 @@ fi
 
 # (b) build
 echo "== building (profile $PROFILE)"
-(cd "$root" && cargo build --profile "$PROFILE" --quiet --example echo_bot --example load_baseline)
-bin="$root/target/$PROFILE/examples"
+(cd "$root" && cargo build --profile "$PROFILE" --locked --quiet --example echo_bot)
+# The baseline is its own workspace (its Cargo.lock committed); it shares the target directory.
+target="${CARGO_TARGET_DIR:-$root/target}"
+cargo build --manifest-path "$here/baseline/Cargo.toml" --target-dir "$target" --profile "$PROFILE" \
+    --locked --quiet
+bin="$target/$PROFILE/examples"
+baseline_bin="$target/$PROFILE/load_baseline"
 
 # (d) the wrk script: POST the fixture, signed for the fixed date
 signature="$(notification_signature "$KEY" "$DATE" "$FIXTURE")"
@@ -111,7 +117,7 @@ start_server() { # name binary port [VAR=value...]; sets started_pid
 }
 
 echo "== starting the servers on 127.0.0.1:$BASELINE_PORT (baseline) and 127.0.0.1:$ECHO_PORT (echo_bot)"
-start_server baseline "$bin/load_baseline" "$BASELINE_PORT"
+start_server baseline "$baseline_bin" "$BASELINE_PORT"
 baseline_pid="$started_pid"
 start_server echo_bot "$bin/echo_bot" "$ECHO_PORT" RUST_LOG="$ECHO_RUST_LOG"
 echo_pid="$started_pid"
