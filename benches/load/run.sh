@@ -14,7 +14,10 @@
 # bot with its metrics and request spans off, WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false,
 # on ECHO_OFF_PORT, default 18002, each round, and print what the operations cost),
 # ECHO_RUST_LOG (the echo bots' RUST_LOG, default "warn,webhook::request=info": the request
-# spans are created and entered, the access log line is not written).
+# spans are created and entered, the access log line is not written; "info" is a bot's default,
+# one access line a request), ECHO_BIN (an echo bot already built, e.g. from an earlier commit,
+# run instead of building examples/echo_bot.rs). The servers inherit the environment:
+# WEBHOOK_LOG_FORMAT=json gives the echo bots JSON lines (the baseline logs nothing).
 #
 # Only 127.0.0.1 is ever targeted. The figures and the targets are in the README's
 # "Performance" section.
@@ -84,12 +87,17 @@ fi
 
 # (b) build
 echo "== building (profile $PROFILE)"
-(cd "$root" && cargo build --profile "$PROFILE" --locked --quiet --example echo_bot)
-# The baseline is its own workspace (its Cargo.lock committed); it shares the target directory.
 target="${CARGO_TARGET_DIR:-$root/target}"
+echo_bin="${ECHO_BIN:-$target/$PROFILE/examples/echo_bot}"
+if [[ -z "${ECHO_BIN:-}" ]]; then
+    (cd "$root" && cargo build --profile "$PROFILE" --locked --quiet --example echo_bot)
+elif [[ ! -x "$ECHO_BIN" ]]; then
+    echo "run.sh: ECHO_BIN=$ECHO_BIN is not an executable" >&2
+    exit 2
+fi
+# The baseline is its own workspace (its Cargo.lock committed); it shares the target directory.
 cargo build --manifest-path "$here/baseline/Cargo.toml" --target-dir "$target" --profile "$PROFILE" \
     --locked --quiet
-bin="$target/$PROFILE/examples"
 baseline_bin="$target/$PROFILE/load_baseline"
 
 # (d) the wrk script: POST the fixture, signed for the fixed date
@@ -119,11 +127,11 @@ start_server() { # name binary port [VAR=value...]; sets started_pid
 echo "== starting the servers on 127.0.0.1:$BASELINE_PORT (baseline) and 127.0.0.1:$ECHO_PORT (echo_bot)"
 start_server baseline "$baseline_bin" "$BASELINE_PORT"
 baseline_pid="$started_pid"
-start_server echo_bot "$bin/echo_bot" "$ECHO_PORT" RUST_LOG="$ECHO_RUST_LOG"
+start_server echo_bot "$echo_bin" "$ECHO_PORT" RUST_LOG="$ECHO_RUST_LOG"
 echo_pid="$started_pid"
 if [[ "$COMPARE_OPS" == 1 ]]; then
     echo "== starting the echo bot with its metrics and request spans off on 127.0.0.1:$ECHO_OFF_PORT (echo_off)"
-    start_server echo_off "$bin/echo_bot" "$ECHO_OFF_PORT" RUST_LOG="$ECHO_RUST_LOG" \
+    start_server echo_off "$echo_bin" "$ECHO_OFF_PORT" RUST_LOG="$ECHO_RUST_LOG" \
         WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false
     echo_off_pid="$started_pid"
 fi
@@ -187,6 +195,7 @@ run_wrk() { # name port round
 }
 
 : >"$work/results"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
     run_wrk baseline "$BASELINE_PORT" "$round"
     run_wrk echo_bot "$ECHO_PORT" "$round"
@@ -209,6 +218,8 @@ echo "== summary: POST $(basename "$FIXTURE") ($(wc -c <"$FIXTURE") bytes, profi
 echo "   wrk replays one request with the fixed Date \"$DATE\","
 echo "   so replay prevention is off on both servers (WEBHOOK_REQUEST_MAX_AGE=none);"
 echo "   wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1; wrk and the server share $(nproc) CPUs"
+echo "   echo bot: $echo_bin, RUST_LOG=$ECHO_RUST_LOG${WEBHOOK_LOG_FORMAT:+, WEBHOOK_LOG_FORMAT=$WEBHOOK_LOG_FORMAT};"
+echo "   its log: $(wc -l <"$work/echo_bot.log") lines; load average before the runs: $load_before"
 echo
 printf '%-9s %5s %12s %10s %14s %8s %8s\n' server round "requests/s" "p99 (ms)" "peak RSS (kB)" errors non-2xx
 while read -r name round rps p99 errors non2xx; do
