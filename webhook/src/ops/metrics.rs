@@ -11,7 +11,7 @@
 //! | `webhook_inbox_completed_total` | counter | |
 //! | `webhook_inbox_retries_total` | counter | |
 //! | `webhook_inbox_dead_letters_total` | counter | |
-//! | `webhook_log_lines_dropped_total` | counter | none: the log lines the log output dropped because it could not keep up ([`crate::logging`], the `logging` feature; `0` when `webhook::logging::init` installed no output) |
+//! | `webhook_log_lines_dropped_total` | counter | none: the log lines the log output dropped because it could not keep up (`webhook::logging`, the `logging` feature; `0` when `webhook::logging::init` installed no output) |
 //!
 //! `route` is the declared pattern of the route that answered (`/` for the Clustaar
 //! notifications, `/hooks/{slug}` for an HTTP route, `/healthz`...), or `<none>` when no route
