@@ -24,6 +24,11 @@ wait_listening() { # script name port pid log
     exit 1
 }
 
+# Whether the JSON texts A and B are the same value (objects' key order aside), with python3.
+same_json() { # a b
+    python3 -c 'import json, sys; sys.exit(json.loads(sys.argv[1]) != json.loads(sys.argv[2]))' "$1" "$2" 2>/dev/null
+}
+
 # A wrk duration (`850.00us`, `1.20ms`, `2.00s`, `1.00m`) in milliseconds; a bare number is
 # kept; anything else is `nan`.
 to_ms() { # value

@@ -25,12 +25,12 @@
 //!   (`signature+gzip`: the 656-byte fixture compressed to about 400 bytes), and a sync and an
 //!   async authenticator checking a bearer token and handing an `Identity` to the request.
 //! - `load_baseline`: the echo bot against the load test's hand-written axum server
-//!   (`benches/load/baseline_app.rs`), in process: signature, no replay prevention, the fixture
-//!   as it is.
+//!   (`benches/load/baseline/src/app.rs`, built here with the workspace's dependencies), in
+//!   process: signature, no replay prevention, the fixture as it is.
 //! - `dsl`: the same bot (one step-id route, one catch-all, signature + replay prevention)
 //!   written with `#[on]` and collected by `Webhook::from_registry()`, against the builder.
 
-#[path = "load/baseline_app.rs"]
+#[path = "load/baseline/src/app.rs"]
 mod baseline_app;
 
 use std::hint::black_box;

@@ -46,16 +46,19 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let _logging = webhook::logging::init(settings.log_format);
+    // Kept until the end: dropping it writes the log lines still queued.
+    let logging = webhook::logging::init(settings.log_format);
     let webhook = settings.apply(echo_bot());
     tracing::info!(routes = %webhook.describe_routes(), "route table");
     match webhook.serve(settings.addr).await {
         Ok(()) => {}
         Err(ServeError::Io(error)) => {
+            drop(logging);
             eprintln!("echo_bot: cannot serve on {}: {error}", settings.addr);
             std::process::exit(1);
         }
         Err(error) => {
+            drop(logging);
             eprintln!("echo_bot: {error}");
             std::process::exit(1);
         }

@@ -421,6 +421,55 @@ fn json_logs_have_a_line_per_request_holding_its_id() {
     let _ = std::fs::remove_file(stderr);
 }
 
+#[test]
+fn the_last_requests_lines_are_written_at_shutdown() {
+    // The log lines are written by a thread of their own (`webhook::logging`): those queued when
+    // the program stops are written before it exits.
+    let addr = free_addr();
+    let (stdout, stderr) = (output_file("flush.out"), output_file("flush.err"));
+    let mut bot = Command::new(example("echo_bot"));
+    bot.env("WEBHOOK_ADDR", &addr)
+        .env("WEBHOOK_REQUEST_MAX_AGE", "none")
+        .env("RUST_LOG", "info");
+    let mut bot = Running::serving_logged(bot, &addr, &stdout, &stderr);
+    let ids: Vec<String> = (0..200).map(|n| format!("flush-{n}")).collect();
+    for id in &ids {
+        let (status, _, body) = http1_with_body(
+            &addr,
+            "POST",
+            "/",
+            &[("X-Request-Id", id), ("Content-Type", "application/json")],
+            FIXTURE,
+        );
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, _, metrics) = http1(&addr, "GET", "/metrics", &[]);
+    assert_eq!(status, 200);
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "webhook_log_lines_dropped_total 0"),
+        "{metrics}"
+    );
+    bot.terminate();
+    assert!(bot.exit_status(Duration::from_secs(10)).success());
+    let logs = std::fs::read_to_string(&stdout).unwrap();
+    for id in &ids {
+        let line = format!("request_id=\"{id}\" ");
+        assert_eq!(
+            logs.lines()
+                .filter(|l| l.contains(&line) && l.contains("answered"))
+                .count(),
+            1,
+            "{id} in\n{logs}"
+        );
+    }
+    let errors = std::fs::read_to_string(&stderr).unwrap();
+    assert!(!errors.contains("dropped"), "{errors}");
+    let _ = std::fs::remove_file(stdout);
+    let _ = std::fs::remove_file(stderr);
+}
+
 /// Polls the metrics until `count` requests are in flight (10 s at most).
 fn wait_in_flight(addr: &str, count: u32) {
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark over loopback: the echo bot (examples/echo_bot.rs) against a hand-written
-# axum server doing the same job (benches/load/baseline.rs), with wrk.
+# axum server doing the same job (benches/load/baseline/, a workspace of its own built with its
+# dependencies' default features, as a user writes it), with wrk.
 #
 #   benches/load/run.sh                       # 10 s per run, 2 threads, 32 connections
 #   DURATION=8 THREADS=2 CONNECTIONS=64 benches/load/run.sh
@@ -13,7 +14,10 @@
 # bot with its metrics and request spans off, WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false,
 # on ECHO_OFF_PORT, default 18002, each round, and print what the operations cost),
 # ECHO_RUST_LOG (the echo bots' RUST_LOG, default "warn,webhook::request=info": the request
-# spans are created and entered, the access log line is not written).
+# spans are created and entered, the access log line is not written; "info" is a bot's default,
+# one access line a request), ECHO_BIN (an echo bot already built, e.g. from an earlier commit,
+# run instead of building examples/echo_bot.rs). The servers inherit the environment:
+# WEBHOOK_LOG_FORMAT=json gives the echo bots JSON lines (the baseline logs nothing).
 #
 # Only 127.0.0.1 is ever targeted. The figures and the targets are in the README's
 # "Performance" section.
@@ -83,8 +87,18 @@ fi
 
 # (b) build
 echo "== building (profile $PROFILE)"
-(cd "$root" && cargo build --profile "$PROFILE" --quiet --example echo_bot --example load_baseline)
-bin="$root/target/$PROFILE/examples"
+target="${CARGO_TARGET_DIR:-$root/target}"
+echo_bin="${ECHO_BIN:-$target/$PROFILE/examples/echo_bot}"
+if [[ -z "${ECHO_BIN:-}" ]]; then
+    (cd "$root" && cargo build --profile "$PROFILE" --locked --quiet --example echo_bot)
+elif [[ ! -x "$ECHO_BIN" ]]; then
+    echo "run.sh: ECHO_BIN=$ECHO_BIN is not an executable" >&2
+    exit 2
+fi
+# The baseline is its own workspace (its Cargo.lock committed); it shares the target directory.
+cargo build --manifest-path "$here/baseline/Cargo.toml" --target-dir "$target" --profile "$PROFILE" \
+    --locked --quiet
+baseline_bin="$target/$PROFILE/load_baseline"
 
 # (d) the wrk script: POST the fixture, signed for the fixed date
 signature="$(notification_signature "$KEY" "$DATE" "$FIXTURE")"
@@ -111,13 +125,13 @@ start_server() { # name binary port [VAR=value...]; sets started_pid
 }
 
 echo "== starting the servers on 127.0.0.1:$BASELINE_PORT (baseline) and 127.0.0.1:$ECHO_PORT (echo_bot)"
-start_server baseline "$bin/load_baseline" "$BASELINE_PORT"
+start_server baseline "$baseline_bin" "$BASELINE_PORT"
 baseline_pid="$started_pid"
-start_server echo_bot "$bin/echo_bot" "$ECHO_PORT" RUST_LOG="$ECHO_RUST_LOG"
+start_server echo_bot "$echo_bin" "$ECHO_PORT" RUST_LOG="$ECHO_RUST_LOG"
 echo_pid="$started_pid"
 if [[ "$COMPARE_OPS" == 1 ]]; then
     echo "== starting the echo bot with its metrics and request spans off on 127.0.0.1:$ECHO_OFF_PORT (echo_off)"
-    start_server echo_off "$bin/echo_bot" "$ECHO_OFF_PORT" RUST_LOG="$ECHO_RUST_LOG" \
+    start_server echo_off "$echo_bin" "$ECHO_OFF_PORT" RUST_LOG="$ECHO_RUST_LOG" \
         WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false
     echo_off_pid="$started_pid"
 fi
@@ -125,21 +139,24 @@ fi
 # Both must answer the signed fixture with the same echo, and refuse a wrong signature, before
 # they are compared.
 # The baseline's echo of the fixture is the reference (with the sample fixture: the expected
-# answer below); the echo bot must answer it byte for byte.
+# answer below); the echo bot must answer the same JSON. The same JSON, not the same bytes: the
+# baseline's serde_json, with its default features, writes objects' keys sorted (the echo bot
+# keeps the order it received and its own).
 expected="$(curl -sS --max-time 5 -X POST "http://127.0.0.1:$BASELINE_PORT/" \
     -H 'Content-Type: application/json' -H "Date: $DATE" -H "X-Hub-Signature: $signature" \
     --data-binary "@$FIXTURE")"
-if [[ "$FIXTURE" == "$root/tests/fixtures/step_reached.json" &&
-    "$expected" != '{"actions":[{"type":"pause_bot_action"}],"session":{"values":{"name":"John"}},"interlocutor":null}' ]]; then
+if [[ "$FIXTURE" == "$root/tests/fixtures/step_reached.json" ]] &&
+    ! same_json "$expected" '{"actions":[{"type":"pause_bot_action"}],"session":{"values":{"name":"John"}},"interlocutor":null}'; then
     echo "run.sh: the baseline answers '$expected' to the sample fixture" >&2
     exit 1
 fi
 check_server() { # name port
-    local name="$1" port="$2" answer refused
+    local name="$1" port="$2" answer status refused
     answer="$(curl -sS --max-time 5 -X POST "http://127.0.0.1:$port/" \
         -H 'Content-Type: application/json' -H "Date: $DATE" -H "X-Hub-Signature: $signature" \
         --data-binary "@$FIXTURE" -w ' %{http_code}')"
-    if [[ "$answer" != "$expected 200" ]]; then
+    status="${answer##* }"
+    if [[ "$status" != 200 ]] || ! same_json "${answer% *}" "$expected"; then
         echo "run.sh: $name answers '$answer', expected '$expected 200'" >&2
         exit 1
     fi
@@ -181,6 +198,7 @@ run_wrk() { # name port round
 }
 
 : >"$work/results"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
     run_wrk baseline "$BASELINE_PORT" "$round"
     run_wrk echo_bot "$ECHO_PORT" "$round"
@@ -203,6 +221,8 @@ echo "== summary: POST $(basename "$FIXTURE") ($(wc -c <"$FIXTURE") bytes, profi
 echo "   wrk replays one request with the fixed Date \"$DATE\","
 echo "   so replay prevention is off on both servers (WEBHOOK_REQUEST_MAX_AGE=none);"
 echo "   wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1; wrk and the server share $(nproc) CPUs"
+echo "   echo bot: $echo_bin, RUST_LOG=$ECHO_RUST_LOG${WEBHOOK_LOG_FORMAT:+, WEBHOOK_LOG_FORMAT=$WEBHOOK_LOG_FORMAT};"
+echo "   its log: $(wc -l <"$work/echo_bot.log") lines; load average before the runs: $load_before"
 echo
 printf '%-9s %5s %12s %10s %14s %8s %8s\n' server round "requests/s" "p99 (ms)" "peak RSS (kB)" errors non-2xx
 while read -r name round rps p99 errors non2xx; do

@@ -11,6 +11,7 @@
 //! | `webhook_inbox_completed_total` | counter | |
 //! | `webhook_inbox_retries_total` | counter | |
 //! | `webhook_inbox_dead_letters_total` | counter | |
+//! | `webhook_log_lines_dropped_total` | counter | none: the log lines the log output dropped because it could not keep up (`webhook::logging`, the `logging` feature; `0` when `webhook::logging::init` installed no output) |
 //!
 //! `route` is the declared pattern of the route that answered (`/` for the Clustaar
 //! notifications, `/hooks/{slug}` for an HTTP route, `/healthz`...), or `<none>` when no route
@@ -21,11 +22,12 @@
 
 use std::sync::{Arc, OnceLock};
 
-use prometheus_client::encoding::{EncodeLabelSet, LabelSetEncoder};
+use prometheus_client::encoding::{EncodeLabelSet, EncodeMetric, LabelSetEncoder, MetricEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::{Registry, Unit};
 
 use super::InFlight;
@@ -178,6 +180,11 @@ impl Metrics {
         );
         let inbox = InboxMetrics::default();
         inbox.register(&mut registry);
+        registry.register(
+            "webhook_log_lines_dropped",
+            "Log lines dropped because the log output could not keep up",
+            LogLinesDropped,
+        );
         Self {
             registry: Arc::new(registry),
             requests,
@@ -228,6 +235,26 @@ impl Metrics {
         // Writing to a `String` does not fail.
         let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry);
         text
+    }
+}
+
+/// `webhook_log_lines_dropped_total`: the log output's count, read when the metrics are
+/// rendered (the count is the process's, shared by every webhook's registry).
+#[derive(Debug)]
+struct LogLinesDropped;
+
+impl EncodeMetric for LogLinesDropped {
+    fn encode(&self, mut encoder: MetricEncoder<'_>) -> Result<(), std::fmt::Error> {
+        #[cfg(feature = "logging")]
+        let dropped = crate::logging::dropped_lines().unwrap_or(0);
+        #[cfg(not(feature = "logging"))]
+        let dropped = 0;
+        let dropped = u64::try_from(dropped).unwrap_or(u64::MAX);
+        encoder.encode_counter::<prometheus_client::encoding::NoLabelSet, _, u64>(&dropped, None)
+    }
+
+    fn metric_type(&self) -> MetricType {
+        MetricType::Counter
     }
 }
 
@@ -341,6 +368,8 @@ mod tests {
             r#"webhook_inbox_events{state="dead"} 0"#,
             "webhook_inbox_retries_total 0",
             "webhook_inbox_completed_total 0",
+            "# TYPE webhook_log_lines_dropped_total counter",
+            "webhook_log_lines_dropped_total 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }

@@ -6,20 +6,25 @@
 //! table, no filters, no typed models, no logging.
 //!
 //! ```sh
-//! WEBHOOK_PRIVATE_KEY=bench WEBHOOK_REQUEST_MAX_AGE=none cargo run --release --example load_baseline
+//! WEBHOOK_PRIVATE_KEY=bench WEBHOOK_REQUEST_MAX_AGE=none \
+//!     cargo run --manifest-path benches/load/baseline/Cargo.toml --locked --profile release-lto
 //! ```
+//!
+//! A workspace of its own, with the dependencies' default features, as a user writes it (see
+//! its `Cargo.toml`).
 //!
 //! Configured from the environment: `WEBHOOK_ADDR` (default `127.0.0.1:8001`),
 //! `WEBHOOK_PRIVATE_KEY` (no check when unset), `WEBHOOK_REQUEST_MAX_AGE` (seconds, `none`
 //! disables; default 10).
 //!
-//! The server itself is in `baseline_app.rs`, shared with the in-process benchmark.
+//! The server itself is in `app.rs`, shared with the in-process benchmark
+//! (`benches/pipeline.rs`, built there with the root workspace's dependencies).
 
-mod baseline_app;
+mod app;
 
 use std::time::Duration;
 
-use baseline_app::Config;
+use app::Config;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
@@ -50,7 +55,7 @@ fn config() -> (String, Config) {
 #[tokio::main]
 async fn main() {
     let (addr, config) = config();
-    let app = baseline_app::router(config);
+    let app = app::router(config);
     let listener = match tokio::net::TcpListener::bind(&addr).await {
         Ok(listener) => listener,
         Err(bind_error) => {

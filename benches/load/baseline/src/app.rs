@@ -1,8 +1,9 @@
 //! The load benchmark's reference server, as a router: the echo bot written by hand on axum,
 //! with the same security and the same answer, and no framework in between. Shared by the
-//! `load_baseline` example (`benches/load/baseline.rs`, run by `benches/load/run.sh`) and the
-//! `load_baseline` group of `cargo bench --bench pipeline`, which compares it in process with
-//! the echo bot.
+//! `load_baseline` program (`benches/load/baseline/src/main.rs`, its own workspace, run by
+//! `benches/load/run.sh`) and the `load_baseline` group of `cargo bench --bench pipeline`, which
+//! compares it in process with the echo bot (there it is built with the root workspace's
+//! dependencies and their features).
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
