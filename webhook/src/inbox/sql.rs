@@ -9,8 +9,9 @@
 pub(crate) const COLUMNS: &str = "id, route, method, uri, headers, body, received_at, \
      idempotency_key, state, attempts, attempts_before_replay, run_at, lease_owner, lease_until, last_error, finished_at";
 
-/// The statements of a store, written once for both with the store's expression of the
-/// database's clock (`now`, milliseconds since the epoch) and its claim's lock.
+/// The statements the two stores share, written once with the store's expression of the
+/// database's clock (`now`, milliseconds since the epoch) and its claim's lock (each store
+/// writes its batches of events and of attempts' ends in statements of its own).
 ///
 /// Every time a lease, a due time or a finish time is compared with or written is read from the
 /// database's clock, not the replica's: two replicas whose clocks disagree by a second would
@@ -22,27 +23,11 @@ pub(crate) const COLUMNS: &str = "id, route, method, uri, headers, body, receive
 /// first attempt must then change nothing.
 #[derive(Debug)]
 pub(crate) struct Statements {
-    /// `$1` route, `$2` method, `$3` URI, `$4` headers, `$5` body, `$6` received at, `$7`
-    /// key. Returns the id; no row for a duplicate.
-    pub(crate) insert: String,
-    /// As `insert`, stored running at its first attempt under a lease: `$8` worker, `$9`
-    /// lease (ms).
-    pub(crate) insert_leased: String,
     /// `$1` worker, `$2` lease (ms), `$3` limit: see [`claim_statement`].
     pub(crate) claim: String,
-    /// `$1` id, `$2` worker, `$3` attempt.
-    pub(crate) complete: String,
-    /// `$1` id, `$2` worker, `$3` attempt, `$4` delay (ms), `$5` error.
-    pub(crate) retry: String,
-    /// `$1` id, `$2` worker, `$3` attempt, `$4` error.
-    pub(crate) dead: String,
-    /// `$1` id, `$2` worker, `$3` attempt.
-    pub(crate) release: String,
     /// `$1` id, `$2` worker, `$3` attempt, `$4` lease (ms): a lease held and not expired,
     /// extended.
     pub(crate) renew: String,
-    /// `$1` event, `$2` attempt, `$3` worker, `$4` started at, `$5` end, `$6` error.
-    pub(crate) record_attempt: String,
     /// `$1` id.
     pub(crate) replay: String,
     /// No parameter.
@@ -53,46 +38,12 @@ impl Statements {
     /// The statements of a store whose clock is the SQL expression `now` and whose claim
     /// locks its selections with `lock`.
     pub(crate) fn new(now: &str, lock: &str) -> Self {
-        let fence = "id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'running'";
-        let unleased = "lease_owner = NULL, lease_until = NULL";
         Self {
-            insert: format!(
-                "INSERT INTO webhook_inbox (route, method, uri, headers, body, received_at, \
-                 idempotency_key, state, attempts, run_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, {now}) \
-                 ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id"
-            ),
-            insert_leased: format!(
-                "INSERT INTO webhook_inbox (route, method, uri, headers, body, received_at, \
-                 idempotency_key, state, attempts, run_at, lease_owner, lease_until) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', 1, {now}, $8, {now} + $9) \
-                 ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id"
-            ),
             claim: claim_statement(now, lock),
-            complete: format!(
-                "UPDATE webhook_inbox SET state = 'done', {unleased}, finished_at = {now} \
-                 WHERE {fence}"
-            ),
-            retry: format!(
-                "UPDATE webhook_inbox SET state = 'queued', run_at = {now} + $4, \
-                 last_error = $5, {unleased} WHERE {fence}"
-            ),
-            dead: format!(
-                "UPDATE webhook_inbox SET state = 'dead', finished_at = {now}, \
-                 last_error = $4, {unleased} WHERE {fence}"
-            ),
-            release: format!(
-                "UPDATE webhook_inbox SET state = 'queued', run_at = {now}, \
-                 attempts = attempts - 1, {unleased} WHERE {fence}"
-            ),
             renew: format!(
                 "UPDATE webhook_inbox SET lease_until = {now} + $4 \
-                 WHERE {fence} AND lease_until > {now}"
-            ),
-            record_attempt: format!(
-                "INSERT INTO webhook_inbox_attempts \
-                 (event_id, attempt, worker, started_at, finished_at, outcome, error) \
-                 VALUES ($1, $2, $3, $4, {now}, $5, $6)"
+                 WHERE id = $1 AND lease_owner = $2 AND attempts = $3 AND state = 'running' \
+                 AND lease_until > {now}"
             ),
             replay: format!(
                 "UPDATE webhook_inbox SET state = 'queued', run_at = {now}, \

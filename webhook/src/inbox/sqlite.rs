@@ -140,8 +140,31 @@ impl SqliteStore {
     }
 }
 
-/// Inserts `events` in one transaction, one statement each (SQLite runs them in process: no
-/// round trips to save).
+/// SQLite's clock in milliseconds since the epoch (SQLite ≥ 3.42; constant within a
+/// statement).
+const NOW: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
+/// `count` rows of `placeholders` (`(?, ?, …)` with `{now}` standing for [`NOW`]), comma
+/// separated: the `VALUES` of a multi-row statement.
+fn rows(placeholders: &str, count: usize) -> String {
+    let row = placeholders.replace("{now}", NOW);
+    let mut values = String::with_capacity((row.len() + 2) * count);
+    for index in 0..count {
+        if index > 0 {
+            values.push_str(", ");
+        }
+        values.push_str(&row);
+    }
+    values
+}
+
+/// Inserts `events` in one transaction of two statements whatever their number: the next ids
+/// of the table's sequence are read first, so that the ids the multi-row insert returns tell
+/// which events are new (each other one is a duplicate, looked up by its key).
+///
+/// One statement a batch, not one an event: sqlx runs a SQLite connection on a thread of its
+/// own, and each statement is a round trip to it; with the attempts' ends recorded on the same
+/// connection, statements an event were most of a request's wait.
 async fn insert_batch(
     store: &SqliteStore,
     events: &[NewEvent],
@@ -150,28 +173,54 @@ async fn insert_batch(
     use sqlx::Row as _;
     let mut connection = store.durable().await?;
     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-    let mut inserted = Vec::with_capacity(events.len());
-    for (index, event) in events.iter().enumerate() {
+    // AUTOINCREMENT never gives an id twice, a purged event's neither: the sequence goes on.
+    let first: i64 = sqlx::query_scalar(
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'webhook_inbox'), 0), \
+         COALESCE((SELECT MAX(id) FROM webhook_inbox), 0)) + 1",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    let statement = format!(
+        "INSERT INTO webhook_inbox (id, route, method, uri, headers, body, received_at, \
+         idempotency_key, state, attempts, run_at, lease_owner, lease_until) VALUES {} \
+         ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id",
+        rows(
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now}, ?, {now} + ?)",
+            events.len()
+        )
+    );
+    let mut query = sqlx::query(&statement);
+    for (index, (id, event)) in (first..).zip(events).enumerate() {
         let leased = lease.filter(|lease| index < lease.count);
-        let statement = match leased {
-            Some(_) => &STATEMENTS.insert_leased,
-            None => &STATEMENTS.insert,
-        };
-        let mut query = sqlx::query(statement)
+        query = query
+            .bind(id)
             .bind(&event.route)
             .bind(&event.method)
             .bind(&event.uri)
             .bind(encode_headers(&event.headers))
             .bind(event.body.as_ref())
             .bind(event.received_at)
-            .bind(event.idempotency_key.as_deref());
-        if let Some(lease) = leased {
-            query = query.bind(lease.worker).bind(duration_ms(lease.lease));
-        }
-        let row = query.fetch_optional(&mut *tx).await?;
-        inserted.push(match (row, &event.idempotency_key) {
-            (Some(row), _) => Inserted::New(row.try_get("id")?),
-            (None, Some(key)) => {
+            .bind(event.idempotency_key.as_deref())
+            .bind(if leased.is_some() {
+                "running"
+            } else {
+                "queued"
+            })
+            .bind(i64::from(leased.is_some()))
+            .bind(leased.map(|lease| lease.worker))
+            .bind(leased.map(|lease| duration_ms(lease.lease)));
+    }
+    let new: std::collections::HashSet<i64> = query
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64, _>("id"))
+        .collect::<Result<_, _>>()?;
+    let mut inserted = Vec::with_capacity(events.len());
+    for (id, event) in (first..).zip(events) {
+        inserted.push(match (new.contains(&id), &event.idempotency_key) {
+            (true, _) => Inserted::New(id),
+            (false, Some(key)) => {
                 let row = sqlx::query(FIND_DUPLICATE)
                     .bind(&event.route)
                     .bind(key)
@@ -179,7 +228,7 @@ async fn insert_batch(
                     .await?;
                 Inserted::Duplicate(row.try_get("id")?)
             }
-            (None, None) => {
+            (false, None) => {
                 return Err(StoreError::Corrupt(
                     "an event without key was not inserted".to_owned(),
                 ))
@@ -190,52 +239,113 @@ async fn insert_batch(
     Ok(inserted)
 }
 
-/// Records the ends of `attempts` in one transaction, two statements each: the fenced update
-/// of the event, and its row in the history.
+/// Records the ends of `attempts` in one transaction of two statements whatever their number:
+/// the fenced updates of the events (one `UPDATE … FROM` the ends), and their rows in the
+/// history (`lost` where the fence failed).
 async fn finish(store: &SqliteStore, attempts: &[Finished]) -> Result<Vec<bool>, StoreError> {
+    let endings: Vec<Ending> = attempts.iter().map(Ending::of).collect();
+    let ends: Vec<(&Finished, &Ending)> = attempts
+        .iter()
+        .zip(&endings)
+        .filter(|(_, ending)| ending.end != AttemptEnd::Lost)
+        .collect();
+    // The update returns the ids it moved: an event's id names its end where the batch holds
+    // one end of it. Two ends of one event (a stale attempt's beside its holder's) are updated
+    // one at a time.
+    let mut ends_of = std::collections::HashMap::<i64, usize>::new();
+    for (attempt, _) in &ends {
+        *ends_of.entry(attempt.id).or_default() += 1;
+    }
+    let (alone, shared): (Vec<_>, Vec<_>) = ends
+        .into_iter()
+        .partition(|(attempt, _)| ends_of[&attempt.id] == 1);
     let mut connection = store.relaxed().await?;
     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-    let mut held = Vec::with_capacity(attempts.len());
-    for attempt in attempts {
-        let end = Ending::of(attempt);
-        let number = i64::from(attempt.attempt);
-        let statement = match end.end {
-            AttemptEnd::Done => Some(&STATEMENTS.complete),
-            AttemptEnd::Retry => Some(&STATEMENTS.retry),
-            AttemptEnd::Dead => Some(&STATEMENTS.dead),
-            AttemptEnd::Released => Some(&STATEMENTS.release),
-            AttemptEnd::Lost => None,
-        };
-        let applied = match statement {
-            Some(statement) => {
-                let mut query = sqlx::query(statement)
-                    .bind(attempt.id)
-                    .bind(attempt.worker.as_str())
-                    .bind(number);
-                if end.end == AttemptEnd::Retry {
-                    query = query.bind(end.delay_ms);
-                }
-                if matches!(end.end, AttemptEnd::Retry | AttemptEnd::Dead) {
-                    query = query.bind(end.error.as_deref());
-                }
-                query.execute(&mut *tx).await?.rows_affected() == 1
-            }
-            None => false,
-        };
-        let (recorded, error) = end.recorded(applied);
-        sqlx::query(&STATEMENTS.record_attempt)
+    let moved = update_ends(&mut tx, &alone).await?;
+    let mut held: Vec<bool> = attempts
+        .iter()
+        .map(|attempt| ends_of.get(&attempt.id) == Some(&1) && moved.contains(&attempt.id))
+        .collect();
+    for end in shared {
+        let moved = update_ends(&mut tx, &[end]).await?;
+        if let Some(index) = attempts
+            .iter()
+            .position(|attempt| std::ptr::eq(attempt, end.0))
+        {
+            held[index] = moved.contains(&end.0.id);
+        }
+    }
+    for (index, ending) in endings.iter().enumerate() {
+        if ending.end == AttemptEnd::Lost {
+            held[index] = false;
+        }
+    }
+    let history = format!(
+        "INSERT INTO webhook_inbox_attempts \
+         (event_id, attempt, worker, started_at, finished_at, outcome, error) VALUES {}",
+        rows("(?, ?, ?, ?, {now}, ?, ?)", attempts.len())
+    );
+    let mut query = sqlx::query(&history);
+    for ((attempt, ending), held) in attempts.iter().zip(&endings).zip(&held) {
+        let (end, error) = ending.recorded(*held);
+        query = query
             .bind(attempt.id)
-            .bind(number)
+            .bind(i64::from(attempt.attempt))
             .bind(attempt.worker.as_str())
             .bind(attempt.started_at)
-            .bind(recorded.as_str())
-            .bind(error)
-            .execute(&mut *tx)
-            .await?;
-        held.push(applied);
+            .bind(end.as_str())
+            .bind(error);
     }
+    query.execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(held)
+}
+
+/// Applies `ends` (none `lost`) to their events where the fence holds, in one statement: the
+/// ids of the events moved.
+async fn update_ends(
+    tx: &mut sqlx::SqliteConnection,
+    ends: &[(&Finished, &Ending)],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    use sqlx::Row as _;
+    if ends.is_empty() {
+        return Ok(std::collections::HashSet::new());
+    }
+    let update = format!(
+        "WITH ends (id, worker, attempt, outcome, error, delay) AS (VALUES {}) \
+         UPDATE webhook_inbox SET \
+         state = CASE ends.outcome WHEN 'done' THEN 'done' WHEN 'dead' THEN 'dead' \
+         ELSE 'queued' END, \
+         run_at = CASE ends.outcome WHEN 'retry' THEN {NOW} + ends.delay \
+         WHEN 'released' THEN {NOW} ELSE webhook_inbox.run_at END, \
+         attempts = CASE ends.outcome WHEN 'released' THEN webhook_inbox.attempts - 1 \
+         ELSE webhook_inbox.attempts END, \
+         finished_at = CASE WHEN ends.outcome IN ('done', 'dead') THEN {NOW} \
+         ELSE webhook_inbox.finished_at END, \
+         last_error = CASE WHEN ends.outcome IN ('retry', 'dead') THEN ends.error \
+         ELSE webhook_inbox.last_error END, \
+         lease_owner = NULL, lease_until = NULL \
+         FROM ends WHERE webhook_inbox.id = ends.id AND webhook_inbox.lease_owner = ends.worker \
+         AND webhook_inbox.attempts = ends.attempt AND webhook_inbox.state = 'running' \
+         RETURNING webhook_inbox.id",
+        rows("(?, ?, ?, ?, ?, ?)", ends.len())
+    );
+    let mut query = sqlx::query(&update);
+    for (attempt, ending) in ends {
+        query = query
+            .bind(attempt.id)
+            .bind(attempt.worker.as_str())
+            .bind(i64::from(attempt.attempt))
+            .bind(ending.end.as_str())
+            .bind(ending.error.as_deref())
+            .bind(ending.delay_ms);
+    }
+    query
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|row| Ok(row.try_get::<i64, _>("id")?))
+        .collect()
 }
 
 /// The store's statements (see [`Statements`]), the clock read as milliseconds since the
