@@ -96,7 +96,9 @@ pub struct InboxOptions {
     pub workers: usize,
     /// The most events written in one transaction.
     pub batch_size: usize,
-    /// How long the writer waits for more events once it has one, before it commits.
+    /// How long the writer waits for more events once it has one, before it commits, when
+    /// the last commit took longer than this (a slow disk); after quicker commits it does not
+    /// wait.
     pub batch_wait: Duration,
     /// How often an idle worker looks for events (besides being woken by this process's
     /// commits), to find retries that are due and the work of other replicas.

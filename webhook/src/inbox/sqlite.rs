@@ -172,7 +172,10 @@ async fn insert_batch(
 ) -> Result<Vec<Inserted>, StoreError> {
     use sqlx::Row as _;
     let mut connection = store.durable().await?;
-    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
+    // The write lock first (`IMMEDIATE`, waiting within the busy timeout): a deferred
+    // transaction reading the sequence and then writing fails at once (`SQLITE_BUSY`) when
+    // another process on the file wrote between the two.
+    let mut tx = sqlx::Connection::begin_with(&mut *connection, "BEGIN IMMEDIATE").await?;
     // AUTOINCREMENT never gives an id twice, a purged event's neither: the sequence goes on.
     let first: i64 = sqlx::query_scalar(
         "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'webhook_inbox'), 0), \

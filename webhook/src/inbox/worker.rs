@@ -259,6 +259,7 @@ impl Dispatcher {
                     },
                     Some(handed) = self.handed.recv() => {
                         self.spawner.spawn(&mut attempts, handed.event, self.seat(handed.place));
+                        while attempts.try_join_next().is_some() {}
                     }
                     // The pool's handle gone without a stop: stop too.
                     changed = self.stopped.changed() => {
