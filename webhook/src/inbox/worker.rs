@@ -195,28 +195,16 @@ impl Spawner {
     }
 }
 
-impl Spawner {
-    /// Puts `event`, claimed but left without a worker, back in the queue.
-    fn release(&self, attempts: &mut tokio::task::JoinSet<()>, event: EventRecord) {
-        let recorder = self.recorder.clone();
-        let end = Finished::of(&event, &self.worker, now_ms(), Resolution::Released);
-        attempts.spawn(async move {
-            if let Err(error) = recorder.record(end).await {
-                tracing::warn!(%error, "cannot release a claimed event; its lease will expire");
-            }
-        });
-    }
-}
-
 /// How an attempt gets its worker.
 enum Seat {
     /// A claimed event: the dispatcher took an idle worker's permit for it.
     Taken(OwnedSemaphorePermit),
-    /// An event handed over: its attempt waits for an idle worker (its lease renewed
-    /// meanwhile), holding its place in the handoff until it ends.
+    /// An event handed over, or claimed while the handed ones took the idle workers: its
+    /// attempt waits for an idle worker (its lease renewed meanwhile), holding its place in the
+    /// handoff (a handed event's) until it ends.
     Wait {
         idle: Arc<Semaphore>,
-        place: OwnedSemaphorePermit,
+        place: Option<OwnedSemaphorePermit>,
     },
 }
 
@@ -231,8 +219,8 @@ struct Dispatcher {
 }
 
 impl Dispatcher {
-    /// The seat of an event handed over in `place`.
-    fn seat(&self, place: OwnedSemaphorePermit) -> Seat {
+    /// The seat of an event handed over in `place`, or claimed without a worker (`None`).
+    fn seat(&self, place: Option<OwnedSemaphorePermit>) -> Seat {
         Seat::Wait {
             idle: Arc::clone(&self.idle),
             place,
@@ -258,7 +246,7 @@ impl Dispatcher {
                         Err(_) => break 'claims,
                     },
                     Some(handed) = self.handed.recv() => {
-                        self.spawner.spawn(&mut attempts, handed.event, self.seat(handed.place));
+                        self.spawner.spawn(&mut attempts, handed.event, self.seat(Some(handed.place)));
                         while attempts.try_join_next().is_some() {}
                     }
                     // The pool's handle gone without a stop: stop too.
@@ -296,14 +284,13 @@ impl Dispatcher {
                     Some(permit) => Ok(permit),
                     None => Arc::clone(&self.idle).try_acquire_owned(),
                 };
-                match permit {
-                    Ok(permit) => self
-                        .spawner
-                        .spawn(&mut attempts, event, Seat::Taken(permit)),
-                    // The writer handed its events to the idle workers meanwhile: this one
-                    // goes back to the queue, its attempt not counted.
-                    Err(_) => self.spawner.release(&mut attempts, event),
-                }
+                // The events handed over meanwhile took the idle workers: this one waits for
+                // a worker as they do (at most the idle workers' count of them a claim).
+                let seat = match permit {
+                    Ok(permit) => Seat::Taken(permit),
+                    Err(_) => self.seat(None),
+                };
+                self.spawner.spawn(&mut attempts, event, seat);
             }
             // Reap the attempts that ended (their results are recorded already).
             while attempts.try_join_next().is_some() {}
@@ -320,7 +307,7 @@ impl Dispatcher {
                     () = committed.as_mut() => break,
                     () = poll.as_mut() => break,
                     Some(handed) = self.handed.recv() => {
-                        self.spawner.spawn(&mut attempts, handed.event, self.seat(handed.place));
+                        self.spawner.spawn(&mut attempts, handed.event, self.seat(Some(handed.place)));
                         while attempts.try_join_next().is_some() {}
                     }
                     changed = self.stopped.changed() => if changed.is_err() { break 'claims } else { break },
@@ -332,7 +319,7 @@ impl Dispatcher {
         self.handed.close();
         while let Some(handed) = self.handed.recv().await {
             self.spawner
-                .spawn(&mut attempts, handed.event, self.seat(handed.place));
+                .spawn(&mut attempts, handed.event, self.seat(Some(handed.place)));
         }
         while attempts.join_next().await.is_some() {}
         renewer.abort();
@@ -475,7 +462,7 @@ impl Attempt {
                     }
                     return;
                 };
-                (worker, Some(place))
+                (worker, place)
             }
         };
         let started_at = now_ms();
