@@ -32,6 +32,8 @@ mod retry;
 #[cfg(feature = "durable")]
 mod batcher;
 #[cfg(feature = "durable")]
+pub(crate) mod browse;
+#[cfg(feature = "durable")]
 #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
 pub mod cli;
 #[cfg(feature = "durable")]
@@ -71,6 +73,8 @@ pub use retry::RetryPolicy;
 
 #[cfg(feature = "durable")]
 pub(crate) use batcher::Batcher;
+#[cfg(feature = "durable")]
+pub use browse::{EventFilter, EventSummary, Minute, Overview, RouteCount};
 #[cfg(feature = "durable")]
 pub use handle::InboxWorkers;
 #[cfg(feature = "durable")]

@@ -32,6 +32,8 @@ pub(crate) struct Statements {
     pub(crate) replay: String,
     /// No parameter.
     pub(crate) replay_dead: String,
+    /// `$1` id, `$2` error: see [`dead_letter_statement`](super::browse::dead_letter_statement).
+    pub(crate) dead_letter: String,
 }
 
 impl Statements {
@@ -54,6 +56,7 @@ impl Statements {
                 "UPDATE webhook_inbox SET state = 'queued', run_at = {now}, \
                  attempts_before_replay = attempts, finished_at = NULL WHERE state = 'dead'"
             ),
+            dead_letter: super::browse::dead_letter_statement(now),
         }
     }
 }
@@ -145,7 +148,7 @@ pub(crate) fn claim_statement(now: &str, lock: &str) -> String {
 
 /// The migrations of a store whose first schema is `schema_v1` and whose attempts' history
 /// table is `attempts_v3` (the stores differ only there): 1, the table and its due index; 2,
-/// [`FINISHED_INDEX`]; 3, the attempts' history.
+/// [`FINISHED_INDEX`]; 3, the attempts' history; 4, [`BY_TIME_INDEXES`].
 pub(crate) fn migrator(
     schema_v1: &'static str,
     attempts_v3: &'static str,
@@ -166,6 +169,11 @@ pub(crate) fn migrator(
             migration(1, "webhook inbox", schema_v1),
             migration(2, "webhook inbox: finished events by time", FINISHED_INDEX),
             migration(3, "webhook inbox: the attempts' history", attempts_v3),
+            migration(
+                4,
+                "webhook inbox: events and attempts by time",
+                BY_TIME_INDEXES,
+            ),
         ]),
         ..Migrator::DEFAULT
     }
@@ -175,6 +183,14 @@ pub(crate) fn migrator(
 /// each purge read every event of the state (the second migration of both stores).
 pub(crate) const FINISHED_INDEX: &str =
     "CREATE INDEX IF NOT EXISTS webhook_inbox_finished ON webhook_inbox (state, finished_at)";
+
+/// The indexes the inbox's page reads (the fourth migration of both stores): events by the
+/// time they were received (the chart's events a minute, the events page's time range), and
+/// attempts by the time they ended (the chart's done and failed a minute).
+pub(crate) const BY_TIME_INDEXES: &str = "
+CREATE INDEX IF NOT EXISTS webhook_inbox_received ON webhook_inbox (received_at);
+CREATE INDEX IF NOT EXISTS webhook_inbox_attempts_finished ON webhook_inbox_attempts (finished_at);
+";
 
 /// The attempts of an event (`$1`), first first.
 pub(crate) const HISTORY: &str = "SELECT event_id, attempt, worker, started_at, finished_at, \
@@ -450,6 +466,47 @@ macro_rules! sql_store {
                     }
                     Ok(depth)
                 })
+            }
+
+            fn events<'a>(
+                &'a self,
+                filter: &'a $crate::inbox::EventFilter,
+                before: Option<i64>,
+                limit: u32,
+            ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::EventSummary>> {
+                Box::pin($crate::inbox::browse::events(
+                    &self.reads,
+                    filter,
+                    before,
+                    limit,
+                ))
+            }
+
+            fn overview(
+                &self,
+                now: i64,
+                minutes: u32,
+            ) -> $crate::inbox::StoreFuture<'_, $crate::inbox::Overview> {
+                Box::pin($crate::inbox::browse::overview(&self.reads, now, minutes))
+            }
+
+            fn dead_letter<'a>(
+                &'a self,
+                id: i64,
+                error: &'a str,
+            ) -> $crate::inbox::StoreFuture<'a, bool> {
+                Box::pin(async move {
+                    let killed = sqlx::query(&$statements.dead_letter)
+                        .bind(id)
+                        .bind(error)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(killed.rows_affected() == 1)
+                })
+            }
+
+            fn delete<'a>(&'a self, ids: &'a [i64]) -> $crate::inbox::StoreFuture<'a, u64> {
+                Box::pin($crate::inbox::browse::delete(&self.pool, ids))
             }
 
             fn ping(&self) -> $crate::inbox::StoreFuture<'_, ()> {

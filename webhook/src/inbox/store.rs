@@ -5,6 +5,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use super::attempt::AttemptRecord;
+use super::browse::{EventFilter, EventSummary, Overview};
 use super::record::{EventRecord, EventState, Inserted, NewEvent};
 
 /// The future a [`Store`] method returns.
@@ -193,6 +194,30 @@ pub trait Store: Send + Sync + 'static {
     /// The number of events queued, running and dead (done events are not counted: the
     /// store keeps them for days, and this is read every few seconds).
     fn depth(&self) -> StoreFuture<'_, Vec<(EventState, u64)>>;
+
+    /// Up to `limit` events matching `filter`, newest first; with `before`, those whose id is
+    /// below it (the next page after the page whose last id it is). Headers and bodies are
+    /// not read.
+    fn events<'a>(
+        &'a self,
+        filter: &'a EventFilter,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreFuture<'a, Vec<EventSummary>>;
+
+    /// The events by route and state, the oldest queued one, and a chart of the last
+    /// `minutes` minutes (events received, attempts done and failed a minute), read at `now`
+    /// (ms since the epoch).
+    fn overview(&self, now: i64, minutes: u32) -> StoreFuture<'_, Overview>;
+
+    /// Dead-letters the queued or running event `id` at once, with `error` as its last error
+    /// (an operator's decision); `false`: no such event, or it is done or dead. A running
+    /// attempt loses its lease and stops; its end is recorded as `lost`.
+    fn dead_letter<'a>(&'a self, id: i64, error: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Deletes the events `ids` with their attempts' history and idempotency keys, except
+    /// those running; how many.
+    fn delete<'a>(&'a self, ids: &'a [i64]) -> StoreFuture<'a, u64>;
 
     /// Whether the database answers.
     fn ping(&self) -> StoreFuture<'_, ()>;

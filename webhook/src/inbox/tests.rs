@@ -469,3 +469,202 @@ async fn an_insert_leases_its_first_events_to_the_replica_that_stores_them() {
         assert_eq!((history[0].attempt, history[0].end), (1, AttemptEnd::Done));
     }
 }
+
+#[tokio::test]
+async fn the_events_list_filters_and_pages_newest_first() {
+    for (kind, store) in both("browse").await {
+        let mut batch = Vec::new();
+        for n in 0..7 {
+            let mut event = event(Some(&format!("key-{n}")));
+            if n % 2 == 1 {
+                event.route = "other".to_owned();
+            }
+            event.received_at = 1_000_000 + n * 1000;
+            batch.push(event);
+        }
+        let ids: Vec<i64> = store
+            .insert_batch(&batch, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(Inserted::id)
+            .collect();
+        let all = EventFilter::default();
+        let first = store.events(&all, None, 3).await.unwrap();
+        let page: Vec<i64> = first.iter().map(|event| event.id).collect();
+        assert_eq!(page, [ids[6], ids[5], ids[4]], "{kind}: newest first");
+        assert_eq!(first[0].body_len, 11, "{kind}");
+        assert_eq!(first[0].state, EventState::Queued, "{kind}");
+        let second = store.events(&all, Some(ids[4]), 3).await.unwrap();
+        let page: Vec<i64> = second.iter().map(|event| event.id).collect();
+        assert_eq!(page, [ids[3], ids[2], ids[1]], "{kind}: the next page");
+
+        let other = EventFilter {
+            route: Some("other".to_owned()),
+            ..EventFilter::default()
+        };
+        let page: Vec<i64> = store
+            .events(&other, None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|event| event.id)
+            .collect();
+        assert_eq!(page, [ids[5], ids[3], ids[1]], "{kind}: by route");
+
+        let by_key = EventFilter {
+            idempotency_key: Some("key-2".to_owned()),
+            ..EventFilter::default()
+        };
+        let found = store.events(&by_key, None, 10).await.unwrap();
+        assert_eq!(found.len(), 1, "{kind}");
+        assert_eq!(found[0].id, ids[2], "{kind}: by key");
+
+        let window = EventFilter {
+            received_from: Some(1_002_000),
+            received_until: Some(1_004_000),
+            ..EventFilter::default()
+        };
+        let page: Vec<i64> = store
+            .events(&window, None, 10)
+            .await
+            .unwrap()
+            .iter()
+            .map(|event| event.id)
+            .collect();
+        assert_eq!(page, [ids[3], ids[2]], "{kind}: by time, the end excluded");
+
+        assert!(
+            store.dead_letter(ids[0], "stop it").await.unwrap(),
+            "{kind}"
+        );
+        assert!(
+            !store.dead_letter(ids[0], "again").await.unwrap(),
+            "{kind}: a dead event is not dead-lettered again"
+        );
+        let dead = EventFilter {
+            state: Some(EventState::Dead),
+            route: Some("events".to_owned()),
+            ..EventFilter::default()
+        };
+        let found = store.events(&dead, None, 10).await.unwrap();
+        assert_eq!(found.len(), 1, "{kind}");
+        assert_eq!(found[0].last_error.as_deref(), Some("stop it"), "{kind}");
+        assert!(found[0].finished_at.is_some(), "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn dead_lettering_a_running_event_takes_its_lease() {
+    for (kind, store) in both("kill_running").await {
+        store.insert_batch(&[event(Some("r"))], None).await.unwrap();
+        let claimed = store.claim("w1", Duration::from_secs(30), 1).await.unwrap();
+        assert!(
+            store.dead_letter(claimed[0].id, "by hand").await.unwrap(),
+            "{kind}"
+        );
+        assert_eq!(
+            store
+                .renew("w1", &[(claimed[0].id, 1)], Duration::from_secs(30))
+                .await
+                .unwrap(),
+            [false],
+            "{kind}: the attempt lost its lease"
+        );
+        assert!(
+            !end(&store, &claimed[0], "w1", Resolution::Done).await,
+            "{kind}: its end changes nothing"
+        );
+        let stored = store.show(claimed[0].id).await.unwrap().unwrap();
+        assert_eq!(stored.state, EventState::Dead, "{kind}");
+        let history = store.history(claimed[0].id).await.unwrap();
+        assert_eq!(history[0].end, AttemptEnd::Lost, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn deleting_events_takes_their_history_and_keys_but_not_running_ones() {
+    for (kind, store) in both("delete").await {
+        let ids: Vec<i64> = store
+            .insert_batch(
+                &[event(Some("a")), event(Some("b")), event(Some("c"))],
+                None,
+            )
+            .await
+            .unwrap()
+            .into_iter()
+            .map(Inserted::id)
+            .collect();
+        let claimed = store.claim("w1", Duration::from_secs(30), 3).await.unwrap();
+        for record in &claimed[..2] {
+            let failed = Resolution::Failed(Failure::Dead {
+                error: "no".to_owned(),
+            });
+            assert!(end(&store, record, "w1", failed).await, "{kind}");
+        }
+        let running = claimed[2].id;
+        let deleted = store.delete(&ids).await.unwrap();
+        assert_eq!(deleted, 2, "{kind}: the running event stays");
+        for record in &claimed[..2] {
+            assert!(store.show(record.id).await.unwrap().is_none(), "{kind}");
+            assert!(store.history(record.id).await.unwrap().is_empty(), "{kind}");
+        }
+        assert!(store.show(running).await.unwrap().is_some(), "{kind}");
+        let again = store
+            .insert_batch(
+                &[event(Some(claimed[0].idempotency_key.as_deref().unwrap()))],
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(
+            matches!(again[0], Inserted::New(_)),
+            "{kind}: the key is free again"
+        );
+        assert_eq!(store.delete(&[]).await.unwrap(), 0, "{kind}");
+    }
+}
+
+#[tokio::test]
+async fn the_overview_counts_by_route_and_state_and_charts_the_last_minutes() {
+    for (kind, store) in both("overview").await {
+        let now = now_ms();
+        let minute = 60_000;
+        let mut old = event(Some("old"));
+        old.received_at = now - 5 * minute;
+        let mut other = event(Some("other"));
+        other.route = "other".to_owned();
+        store
+            .insert_batch(&[old, event(Some("new")), other], None)
+            .await
+            .unwrap();
+        let claimed = store.claim("w1", Duration::from_secs(30), 3).await.unwrap();
+        let (first, second) = (&claimed[0], &claimed[1]);
+        assert!(end(&store, first, "w1", Resolution::Done).await, "{kind}");
+        let retry = Resolution::Failed(Failure::Retry {
+            after: Duration::from_secs(600),
+            error: "later".to_owned(),
+        });
+        assert!(end(&store, second, "w1", retry).await, "{kind}");
+
+        let overview = store.overview(now, 60).await.unwrap();
+        assert_eq!(overview.minutes.len(), 60, "{kind}");
+        let last = overview.minutes.last().unwrap();
+        assert_eq!(
+            last.start,
+            now - now % minute,
+            "{kind}: the current minute last"
+        );
+        let accepted: u64 = overview.minutes.iter().map(|m| m.accepted).sum();
+        let done: u64 = overview.minutes.iter().map(|m| m.done).sum();
+        let failed: u64 = overview.minutes.iter().map(|m| m.failed).sum();
+        assert_eq!((accepted, done, failed), (3, 1, 1), "{kind}");
+        assert_eq!(overview.minutes[54].accepted, 1, "{kind}: five minutes ago");
+        assert_eq!(overview.total(EventState::Done), 1, "{kind}");
+        assert_eq!(overview.total(EventState::Queued), 1, "{kind}");
+        assert_eq!(overview.total(EventState::Running), 1, "{kind}");
+        let routes: Vec<&str> = overview.counts.iter().map(|c| c.route.as_str()).collect();
+        assert!(routes.contains(&"other"), "{kind}: {routes:?}");
+        assert!(overview.oldest_queued.is_some(), "{kind}");
+    }
+}
