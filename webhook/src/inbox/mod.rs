@@ -59,6 +59,9 @@ mod sqlite;
 #[cfg(feature = "durable")]
 mod store;
 #[cfg(feature = "durable")]
+#[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
+pub mod ui;
+#[cfg(feature = "durable")]
 mod worker;
 
 #[cfg(feature = "durable")]
