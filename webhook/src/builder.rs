@@ -253,6 +253,8 @@ pub struct Webhook<S = ()> {
     ops: OpsOptions,
     inbox: InboxOptions,
     addressing: Addressing,
+    #[cfg(feature = "durable")]
+    inbox_ui: Option<crate::inbox::ui::InboxUi>,
 }
 
 impl Webhook<()> {
@@ -313,6 +315,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             ops: OpsOptions::default(),
             inbox: InboxOptions::default(),
             addressing: Addressing::default(),
+            #[cfg(feature = "durable")]
+            inbox_ui: None,
         }
     }
 
@@ -326,6 +330,34 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// The settings of the durable routes.
     pub fn inbox_options(&self) -> &InboxOptions {
         &self.inbox
+    }
+
+    /// Serves the inbox's web page ([`inbox::ui`](crate::inbox::ui)): the durable routes'
+    /// events, to see, search and replay in a browser, behind the page's credentials (default:
+    /// off). It reads the webhook's store ([`inbox`](Webhook::inbox)), opened by
+    /// [`serve`](Webhook::serve) or [`into_router_with_inbox`](Webhook::into_router_with_inbox)
+    /// even when no route is durable (an operations replica).
+    ///
+    /// ```
+    /// use webhook::inbox::ui::InboxUi;
+    /// use webhook::Webhook;
+    ///
+    /// let webhook = Webhook::new().inbox_ui(InboxUi::basic_auth("ops", "a long password"));
+    /// assert!(webhook.check_paths().is_ok());
+    /// ```
+    #[cfg(feature = "durable")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
+    pub fn inbox_ui(mut self, ui: impl Into<Option<crate::inbox::ui::InboxUi>>) -> Self {
+        self.inbox_ui = ui.into();
+        self
+    }
+
+    /// The inbox page's path, when it is served.
+    fn inbox_ui_path(&self) -> Option<&str> {
+        #[cfg(feature = "durable")]
+        return self.inbox_ui.as_ref().map(|ui| ui.path_value());
+        #[cfg(not(feature = "durable"))]
+        None
     }
 
     /// Whether a route is durable (then [`serve`](Webhook::serve) opens the store).
@@ -731,6 +763,43 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 )));
             }
         }
+        self.check_inbox_ui_path(&reserved)
+    }
+
+    /// The inbox's page takes its path and everything under it.
+    fn check_inbox_ui_path(&self, reserved: &[(&'static str, &str)]) -> Result<(), PathConflict> {
+        const WHAT: &str = "the inbox's page (WEBHOOK_INBOX_UI_PATH)";
+        let Some(ui) = self.inbox_ui_path() else {
+            return Ok(());
+        };
+        let taken = |other: String| PathConflict::Taken {
+            what: WHAT,
+            path: ui.to_owned(),
+            other,
+        };
+        if let Err(error) = webhook_core::route_path::check_path(ui) {
+            return Err(PathConflict::InvalidPath {
+                what: WHAT,
+                path: ui.to_owned(),
+                reason: error.to_string(),
+            });
+        }
+        let under = |path: &str| path == ui || path.starts_with(&format!("{ui}/"));
+        if under(&self.path) {
+            return Err(taken(
+                "the Clustaar notifications (Webhook::path)".to_owned(),
+            ));
+        }
+        if let Some((other, _)) = reserved.iter().find(|(_, path)| under(path)) {
+            return Err(taken((*other).to_owned()));
+        }
+        if let Some(route) = self.http_routes.iter().find(|route| under(route.path())) {
+            return Err(taken(format!(
+                "the HTTP route `{}`, whose path is {:?}",
+                route.route_name(),
+                route.path()
+            )));
+        }
         Ok(())
     }
 
@@ -812,7 +881,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
 
     /// The router and what the server needs to run it.
     pub(crate) fn build(self) -> Result<Built, PathConflict> {
-        self.build_with(None)
+        self.build_with(None, None)
     }
 
     /// The router, with the durable routes storing their events in `inbox`; the router of the
@@ -820,7 +889,14 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     pub(crate) fn build_with(
         self,
         inbox: Option<crate::http::Inbox>,
+        pages: Option<crate::pipeline::Pages>,
     ) -> Result<Built, PathConflict> {
+        if pages.is_none() && self.inbox_ui_path().is_some() {
+            panic!(
+                "the inbox's page reads the store: it is served by `Webhook::serve`, `main!()` \
+                 or `Webhook::into_router_with_inbox`, which open it"
+            );
+        }
         if inbox.is_none() {
             if let Some(route) = self
                 .http_routes
@@ -865,6 +941,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             ops,
             inbox: inbox_options,
             addressing,
+            #[cfg(feature = "durable")]
+                inbox_ui: _,
         } = self;
         if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
             panic!(
@@ -898,6 +976,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             path,
             http_paths,
             ops,
+            pages,
             in_flight: in_flight.clone(),
             http: crate::http::router(http_routes, &state, inbox, &addressing),
             dispatcher: Dispatcher {
@@ -1080,8 +1159,28 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         } else {
             None
         };
+        let pages = match self.inbox_ui.clone() {
+            Some(ui) => {
+                let store = match &inbox {
+                    Some(inbox) => Arc::clone(&inbox.store),
+                    // No durable route here: the page reads the store of the replicas that
+                    // have them.
+                    None => crate::inbox::open_store(&self.inbox.store, 4).await?,
+                };
+                tracing::info!(
+                    path = ui.path_value(),
+                    read_only = ui.is_read_only(),
+                    "inbox page served"
+                );
+                Some(crate::pipeline::Pages {
+                    patterns: ui.route_patterns(),
+                    router: ui.router(store),
+                })
+            }
+            None => None,
+        };
         let metrics = self.ops.metrics.as_ref().map(Metrics::inbox);
-        let built = self.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()))?;
+        let built = self.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()), pages)?;
         let workers = match (inbox, &built.durable) {
             (Some(inbox), Some(durable)) => {
                 Some(inbox.start_workers(durable.replay.clone(), durable.policies.clone(), metrics))

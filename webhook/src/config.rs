@@ -36,6 +36,10 @@
 //! | `inbox_dead_retention` | `--inbox-dead-retention` | `WEBHOOK_INBOX_DEAD_RETENTION` | `30d` (dead letters, from their last attempt; `none`: forever) |
 //! | `public_url` | `--public-url` | `WEBHOOK_PUBLIC_URL` | the `Host` header (the URL Twilio, HubSpot and Square sign: `https://hooks.example.com[/prefix]`) |
 //! | `trust_forwarded` | `--trust-forwarded` | `WEBHOOK_TRUST_FORWARDED` | `false` (`true`: that URL from `Forwarded` / `X-Forwarded-*`; only behind a proxy that overwrites them) |
+//! | `inbox_ui` | `--inbox-ui` | `WEBHOOK_INBOX_UI` | on when its credentials are set (`true` without them: refused at start; `false`: off) |
+//! | `inbox_ui_username`, `inbox_ui_password` | `--inbox-ui-username`, `--inbox-ui-password` | `WEBHOOK_INBOX_UI_USERNAME`, `WEBHOOK_INBOX_UI_PASSWORD` | none: the inbox's page is off (both or neither) |
+//! | `inbox_ui_path` | `--inbox-ui-path` | `WEBHOOK_INBOX_UI_PATH` | `/inbox` |
+//! | `inbox_ui_read_only` | `--inbox-ui-read-only` | `WEBHOOK_INBOX_UI_READ_ONLY` | `false` (`true`: the page shows, and changes nothing) |
 //!
 //! Precedence, highest first: the command line, `main!(...)`, the environment, the default.
 
@@ -88,6 +92,9 @@ pub enum ConfigError {
     /// The durable routes' settings do not hold together (the lease and the timeout).
     #[error("{0}")]
     Inbox(String),
+    /// The inbox's page is asked for without its credentials, or with only one of them.
+    #[error("the inbox's page needs WEBHOOK_INBOX_UI_USERNAME and WEBHOOK_INBOX_UI_PASSWORD (--inbox-ui-username, --inbox-ui-password), both set: it shows every stored request")]
+    InboxUiCredentials,
 }
 
 /// A duration in whole seconds, or `none`: a maximum request age, a read timeout.
@@ -450,6 +457,26 @@ pub struct Settings {
     /// that overwrites them)
     #[arg(long, env = "WEBHOOK_TRUST_FORWARDED", value_name = "BOOL", default_value = "false", value_parser = parse_bool, action = clap::ArgAction::Set)]
     pub trust_forwarded: bool,
+    /// Serve the inbox's web page (true or false; default: when its credentials are set)
+    #[arg(long, env = "WEBHOOK_INBOX_UI", value_name = "BOOL", value_parser = parse_bool)]
+    pub inbox_ui: Option<bool>,
+    /// Username of the inbox's web page (basic auth), with --inbox-ui-password
+    #[arg(long, env = "WEBHOOK_INBOX_UI_USERNAME", value_name = "USER")]
+    pub inbox_ui_username: Option<String>,
+    /// Password of the inbox's web page, with --inbox-ui-username
+    #[arg(
+        long,
+        env = "WEBHOOK_INBOX_UI_PASSWORD",
+        value_name = "PASS",
+        hide_env_values = true
+    )]
+    pub inbox_ui_password: Option<String>,
+    /// Path of the inbox's web page
+    #[arg(long, env = "WEBHOOK_INBOX_UI_PATH", value_name = "PATH", default_value = crate::inbox::DEFAULT_INBOX_UI_PATH, value_parser = parse_endpoint_path)]
+    pub inbox_ui_path: String,
+    /// Show the inbox's web page without its actions (true or false)
+    #[arg(long, env = "WEBHOOK_INBOX_UI_READ_ONLY", value_name = "BOOL", default_value = "false", value_parser = parse_bool, action = clap::ArgAction::Set)]
+    pub inbox_ui_read_only: bool,
     /// A command instead of serving (`inbox ...`: the durable routes' events)
     #[command(subcommand)]
     pub command: Option<crate::cli::BotCommand>,
@@ -523,6 +550,11 @@ impl fmt::Debug for Settings {
             .field("inbox_dead_retention", &self.inbox_dead_retention)
             .field("public_url", &self.public_url)
             .field("trust_forwarded", &self.trust_forwarded)
+            .field("inbox_ui", &self.inbox_ui)
+            .field("inbox_ui_username", &self.inbox_ui_username)
+            .field("inbox_ui_password", &redacted(&self.inbox_ui_password))
+            .field("inbox_ui_path", &self.inbox_ui_path)
+            .field("inbox_ui_read_only", &self.inbox_ui_read_only)
             .field("command", &self.command)
             .finish()
     }
@@ -565,6 +597,11 @@ impl Default for Settings {
             inbox_dead_retention: Span(Some(InboxOptions::DEFAULT_DEAD_RETENTION)),
             public_url: None,
             trust_forwarded: false,
+            inbox_ui: None,
+            inbox_ui_username: None,
+            inbox_ui_password: None,
+            inbox_ui_path: crate::inbox::DEFAULT_INBOX_UI_PATH.to_owned(),
+            inbox_ui_read_only: false,
             command: None,
         }
     }
@@ -625,6 +662,11 @@ impl Settings {
             (Some(_), None) | (None, Some(_)) => return Err(ConfigError::HalfCredentials),
             _ => {}
         }
+        let ui_credentials = (&self.inbox_ui_username, &self.inbox_ui_password);
+        match (self.inbox_ui, ui_credentials) {
+            (Some(false), _) | (None, (None, None)) | (_, (Some(_), Some(_))) => {}
+            _ => return Err(ConfigError::InboxUiCredentials),
+        }
         self.inbox_options()?.check().map_err(ConfigError::Inbox)
     }
 
@@ -657,6 +699,24 @@ impl Settings {
         })
     }
 
+    /// The inbox's web page, when it is on (its credentials set, `inbox_ui` not `false`).
+    #[cfg(feature = "durable")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
+    pub fn inbox_ui_page(&self) -> Option<crate::inbox::ui::InboxUi> {
+        if self.inbox_ui == Some(false) {
+            return None;
+        }
+        let (username, password) = self
+            .inbox_ui_username
+            .as_deref()
+            .zip(self.inbox_ui_password.as_deref())?;
+        Some(
+            crate::inbox::ui::InboxUi::basic_auth(username, password)
+                .path(self.inbox_ui_path.clone())
+                .read_only(self.inbox_ui_read_only),
+        )
+    }
+
     /// The basic-auth username and password, when both are set.
     pub fn credentials(&self) -> Option<(&str, &str)> {
         self.auth_username
@@ -674,7 +734,7 @@ impl Settings {
         if let Some((username, password)) = self.credentials() {
             webhook = webhook.basic_auth(username, password);
         }
-        webhook
+        let webhook = webhook
             .request_max_age(self.request_max_age.0)
             .body_limit(self.body_limit)
             .header_read_timeout(self.header_read_timeout.0)
@@ -691,7 +751,10 @@ impl Settings {
             .shutdown_timeout(self.shutdown_timeout.0)
             .inbox(self.inbox_options().unwrap_or_default())
             .public_url(self.public_url.clone())
-            .trust_forwarded(self.trust_forwarded)
+            .trust_forwarded(self.trust_forwarded);
+        #[cfg(feature = "durable")]
+        let webhook = webhook.inbox_ui(self.inbox_ui_page());
+        webhook
     }
 }
 

@@ -69,7 +69,7 @@ pub use attempt::{AttemptEnd, AttemptRecord};
 pub use delivery::Delivery;
 pub use durable::Durable;
 pub use key::IdempotencyKey;
-pub use options::{InboxOptions, StoreLocation, EMBEDDED_STORE_FILE};
+pub use options::{InboxOptions, StoreLocation, DEFAULT_INBOX_UI_PATH, EMBEDDED_STORE_FILE};
 pub(crate) use outcome::FailureCause;
 pub use outcome::Permanent;
 pub use retry::RetryPolicy;

@@ -66,6 +66,17 @@ pub(crate) struct Pipeline<S> {
     pub(crate) ops: OpsOptions,
     /// The requests in flight (named when a shutdown cuts them).
     pub(crate) in_flight: InFlight,
+    /// Pages of their own, outside the stages (the inbox's page).
+    pub(crate) pages: Option<Pages>,
+}
+
+/// Routes served beside the webhook's, outside its stages (they check their own access), with
+/// the patterns they are counted and logged under.
+pub(crate) struct Pages {
+    /// Their route patterns.
+    pub(crate) patterns: Vec<String>,
+    /// Their router.
+    pub(crate) router: Router,
 }
 
 /// `GET <metrics_path>`: the metrics in the Prometheus text format.
@@ -175,6 +186,16 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             router = router.merge(metrics_router(&ops.metrics_path, metrics.clone()));
             patterns.push((&ops.metrics_path, true));
         }
+        let pages = self.pages.map(|pages| {
+            router = std::mem::take(&mut router).merge(pages.router);
+            pages.patterns
+        });
+        patterns.extend(
+            pages
+                .iter()
+                .flatten()
+                .map(|pattern| (pattern.as_str(), false)),
+        );
         let observed = Observed::new(
             ops.metrics.clone(),
             ops.request_spans,

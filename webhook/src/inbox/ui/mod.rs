@@ -54,8 +54,7 @@ use crate::security::BasicAuth;
 
 pub use access::UiAccessError;
 
-/// The default path of the inbox's page.
-pub const DEFAULT_INBOX_UI_PATH: &str = "/inbox";
+pub use crate::inbox::DEFAULT_INBOX_UI_PATH;
 
 /// How many events a page of the events list shows.
 pub(crate) const PAGE_SIZE: u32 = 50;
@@ -177,19 +176,22 @@ impl InboxUi {
             read_only: self.read_only,
             csrf: self.csrf,
         });
-        let at = |rest: &str| format!("{base}{rest}");
-        Router::new()
-            .route(&base, get(pages::overview))
-            .route(&at("/"), get(pages::overview))
-            .route(&at("/events"), get(pages::events))
-            .route(&at("/events/{id}"), get(pages::event))
-            .route(&at("/events/{id}/body"), get(pages::body))
-            .route(&at("/events/{id}/{action}"), post(actions::one))
-            .route(&at("/dead"), get(pages::dead))
-            .route(&at("/dead/{action}"), post(actions::dead))
-            .route(&at("/assets/inbox.css"), get(access::stylesheet))
-            .route(&at("/assets/inbox.js"), get(access::script))
-            .fallback_service(Router::new())
+        let mut router = Router::new();
+        for (rest, route) in ROUTES {
+            let handler = match route {
+                Page::Overview => get(pages::overview),
+                Page::Events => get(pages::events),
+                Page::Event => get(pages::event),
+                Page::Body => get(pages::body),
+                Page::EventAction => post(actions::one),
+                Page::Dead => get(pages::dead),
+                Page::DeadAction => post(actions::dead),
+                Page::Stylesheet => get(access::stylesheet),
+                Page::Script => get(access::script),
+            };
+            router = router.route(&format!("{base}{rest}"), handler);
+        }
+        router
             .layer(axum::middleware::from_fn_with_state(
                 (Arc::clone(&ui), base),
                 access::guard,
@@ -197,6 +199,44 @@ impl InboxUi {
             .with_state(ui)
     }
 }
+
+impl InboxUi {
+    /// The patterns of the page's routes (the `route` label of their metrics and logs).
+    pub(crate) fn route_patterns(&self) -> Vec<String> {
+        ROUTES
+            .iter()
+            .map(|(rest, _)| format!("{}{rest}", self.path))
+            .collect()
+    }
+}
+
+/// The page's routes.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Overview,
+    Events,
+    Event,
+    Body,
+    EventAction,
+    Dead,
+    DeadAction,
+    Stylesheet,
+    Script,
+}
+
+/// Each route under the page's path, and what serves it.
+const ROUTES: [(&str, Page); 10] = [
+    ("", Page::Overview),
+    ("/", Page::Overview),
+    ("/events", Page::Events),
+    ("/events/{id}", Page::Event),
+    ("/events/{id}/body", Page::Body),
+    ("/events/{id}/{action}", Page::EventAction),
+    ("/dead", Page::Dead),
+    ("/dead/{action}", Page::DeadAction),
+    ("/assets/inbox.css", Page::Stylesheet),
+    ("/assets/inbox.js", Page::Script),
+];
 
 /// What the page's handlers share.
 pub(crate) struct Ui {
