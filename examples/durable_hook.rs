@@ -16,9 +16,20 @@
 //! cargo run --example durable_hook -- inbox list
 //! ```
 //!
+//! The inbox's web page, at `/inbox`, when its credentials are set (HTTP basic auth): the
+//! events by state and route, a chart of the last hour, each event with its attempts, and
+//! replay, dead-letter and purge buttons.
+//!
+//! ```sh
+//! WEBHOOK_INBOX_UI_USERNAME=ops WEBHOOK_INBOX_UI_PASSWORD='a long password' \
+//!   cargo run --example durable_hook
+//! # then open http://127.0.0.1:8000/inbox
+//! ```
+//!
 //! Configured by the settings of every `main!()` bot: `WEBHOOK_ADDR`, `WEBHOOK_STORE` (unset:
 //! the embedded store, `webhook-inbox.sqlite3` in the working directory), `WEBHOOK_DATA_DIR`,
-//! `WEBHOOK_RETRY_BACKOFF`, `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_INBOX_*`; and the `inbox`
+//! `WEBHOOK_RETRY_BACKOFF`, `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_INBOX_*` (`WEBHOOK_INBOX_UI_*`: the
+//! page); and the `inbox`
 //! subcommands (`durable_hook inbox dead`...).
 
 use std::io::Write as _;

@@ -1119,6 +1119,50 @@ mod tests {
     }
 
     #[test]
+    fn the_inbox_page_is_on_with_both_credentials_and_refused_without() {
+        let on = Settings::from_args([
+            "bot",
+            "--inbox-ui-username",
+            "ops",
+            "--inbox-ui-password",
+            "pw",
+            "--inbox-ui-path",
+            "/admin/inbox",
+            "--inbox-ui-read-only",
+            "true",
+        ])
+        .unwrap();
+        let page = on.inbox_ui_page().expect("on with its credentials");
+        assert_eq!(page.path_value(), "/admin/inbox");
+        assert!(page.is_read_only());
+        assert!(!format!("{on:?}").contains("\"pw\""), "the password is redacted");
+        let off = Settings::from_args(["bot"]).unwrap();
+        assert!(off.inbox_ui_page().is_none(), "off by default");
+        let turned_off = Settings::from_args([
+            "bot",
+            "--inbox-ui",
+            "false",
+            "--inbox-ui-username",
+            "ops",
+            "--inbox-ui-password",
+            "pw",
+        ])
+        .unwrap();
+        assert!(turned_off.inbox_ui_page().is_none());
+        for args in [
+            &["bot", "--inbox-ui", "true"][..],
+            &["bot", "--inbox-ui-username", "ops"][..],
+            &["bot", "--inbox-ui", "true", "--inbox-ui-password", "pw"][..],
+        ] {
+            assert_eq!(
+                Settings::from_args(args.iter().copied()).unwrap_err(),
+                ConfigError::InboxUiCredentials,
+                "{args:?}"
+            );
+        }
+    }
+
+    #[test]
     fn reads_the_public_url_and_the_forwarded_headers_trust() {
         let settings = Settings::from_args([
             "bot",
