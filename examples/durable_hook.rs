@@ -29,8 +29,7 @@
 //! Configured by the settings of every `main!()` bot: `WEBHOOK_ADDR`, `WEBHOOK_STORE` (unset:
 //! the embedded store, `webhook-inbox.sqlite3` in the working directory), `WEBHOOK_DATA_DIR`,
 //! `WEBHOOK_RETRY_BACKOFF`, `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_INBOX_*` (`WEBHOOK_INBOX_UI_*`: the
-//! page); and the `inbox`
-//! subcommands (`durable_hook inbox dead`...).
+//! page); and the `inbox` subcommands (`durable_hook inbox dead`...).
 
 use std::io::Write as _;
 use std::time::Duration;
