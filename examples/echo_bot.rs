@@ -11,7 +11,8 @@
 //! Configured from the environment: `WEBHOOK_ADDR` (default `127.0.0.1:8000`),
 //! `WEBHOOK_PRIVATE_KEY`, `WEBHOOK_AUTH_USERNAME`, `WEBHOOK_AUTH_PASSWORD`,
 //! `WEBHOOK_REQUEST_MAX_AGE` (seconds, `none` disables; default 10), and every other variable of
-//! `webhook::config::Settings`: probes at `/healthz` and `/readyz`, metrics at `/metrics`,
+//! `webhook::config::Settings`: probes at `/healthz` and `/readyz`, the metrics on
+//! `WEBHOOK_METRICS_ADDR` or at `/metrics` behind `WEBHOOK_METRICS_TOKEN` (neither: not served),
 //! `WEBHOOK_LOG_FORMAT=json`, the drain (`WEBHOOK_DRAIN_DELAY`, `WEBHOOK_SHUTDOWN_TIMEOUT`).
 
 use webhook::config::Settings;

@@ -2,9 +2,10 @@
 //! route that takes its time, to watch a request in flight (the metrics, the drain).
 //!
 //! ```sh
-//! cargo run --example ops_bot -- --drain-delay 2 --shutdown-timeout 10
+//! cargo run --example ops_bot -- --drain-delay 2 --shutdown-timeout 10 --metrics-token s3cret
 //! # in another terminal:
-//! curl -i localhost:8000/healthz; curl -i localhost:8000/readyz; curl localhost:8000/metrics
+//! curl -i localhost:8000/healthz; curl -i localhost:8000/readyz
+//! curl -H 'Authorization: Bearer s3cret' localhost:8000/metrics   # without it: 401
 //! curl -i -X POST 'localhost:8000/work?sleep_ms=5000' -H 'X-Request-Id: my-id' &
 //! kill -TERM <its pid>   # /readyz turns 503 at once; the request is still answered 200
 //! ```

@@ -116,7 +116,8 @@ async fn an_application_serves_durable_routes_from_its_own_server() {
     let dir = data_dir("app");
     let webhook = Webhook::from_registry()
         .unwrap()
-        .inbox(options(dir.clone()));
+        .inbox(options(dir.clone()))
+        .metrics_token("app-metrics-token");
     let (hooks, workers) = webhook.into_router_with_inbox().await.unwrap();
     assert!(workers.is_running());
     let app = axum::Router::new()
@@ -173,9 +174,13 @@ async fn an_application_serves_durable_routes_from_its_own_server() {
     assert_eq!(version.text(), "1.0");
     let ready = client.request(Method::GET, "/hooks/readyz").send().await;
     assert_eq!(ready.status(), StatusCode::OK, "{}", ready.text());
-    // The metrics name the route by its pattern in the webhook, under the application's prefix.
+    // The metrics (behind their token) name the route by its pattern in the webhook, under
+    // the application's prefix.
+    let refused = client.request(Method::GET, "/hooks/metrics").send().await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let metrics = client
         .request(Method::GET, "/hooks/metrics")
+        .header("authorization", "Bearer app-metrics-token")
         .send()
         .await
         .text();

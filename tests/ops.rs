@@ -13,6 +13,11 @@ use webhook::prelude::*;
 use webhook::testing::{Signer, TestServer};
 use webhook::PathConflict;
 
+/// The metrics token of the tests that scrape the webhook's own address.
+const SCRAPE_TOKEN: &str = "scrape-t0ken";
+/// Its `Authorization` header.
+const SCRAPE_AUTHORIZATION: &str = "Bearer scrape-t0ken";
+
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.actions().to_vec())
 }
@@ -47,6 +52,7 @@ async fn probes_and_metrics_answer_outside_every_check() {
         .private_key("k")
         .basic_auth("user", "password")
         .authenticator(refuse_all)
+        .metrics_token(SCRAPE_TOKEN)
         .on(topics::STEP_REACHED, echo, ());
     let server = TestServer::spawn(webhook).await.unwrap();
     let client = server.client();
@@ -59,7 +65,11 @@ async fn probes_and_metrics_answer_outside_every_check() {
     assert_eq!(ready.json(), json!({"status": "ready"}));
     let head = client.request(Method::HEAD, "/healthz").send().await;
     assert_eq!(head.status(), 200);
-    let metrics = client.request(Method::GET, "/metrics").send().await;
+    let metrics = client
+        .request(Method::GET, "/metrics")
+        .header("authorization", SCRAPE_AUTHORIZATION)
+        .send()
+        .await;
     assert_eq!(metrics.status(), 200);
     assert_eq!(
         metrics.headers()["content-type"],
@@ -111,6 +121,7 @@ async fn readiness_is_503_while_a_store_is_unreachable_or_while_draining() {
 async fn metric_values_move_with_answers_and_refusals() {
     let webhook = Webhook::new()
         .private_key("k")
+        .metrics_token(SCRAPE_TOKEN)
         .on(topics::STEP_REACHED, echo, ())
         .http(
             Method::POST,
@@ -121,7 +132,14 @@ async fn metric_values_move_with_answers_and_refusals() {
     let server = TestServer::spawn(webhook).await.unwrap();
     let signed = server.client().signer(Signer::new().private_key("k"));
     let plain = server.client();
-    let scrape = || async { plain.request(Method::GET, "/metrics").send().await.text() };
+    let scrape = || async {
+        plain
+            .request(Method::GET, "/metrics")
+            .header("authorization", SCRAPE_AUTHORIZATION)
+            .send()
+            .await
+            .text()
+    };
     let before = scrape().await;
     assert_eq!(
         metric(&before, r#"webhook_requests_total{route="/",status="200"}"#),
@@ -320,6 +338,271 @@ async fn metrics_and_spans_can_be_moved_or_turned_off() {
     serving.await.unwrap().unwrap();
 }
 
+#[tokio::test]
+async fn by_default_the_public_address_serves_the_probes_and_no_metrics() {
+    // Served as `serve` serves it (not `TestServer`), the settings' defaults.
+    let webhook = webhook::config::Settings::default()
+        .apply(Webhook::new())
+        .request_max_age(None)
+        .on(topics::STEP_REACHED, echo, ());
+    let counted = webhook.metrics_handle().expect("the metrics are on");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(webhook.serve_with_shutdown(listener, async move {
+        let _ = stopped.await;
+    }));
+    let client = webhook::testing::TestClient::http(&url);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client.request(Method::GET, "/readyz").send().await.status() != 200 {
+        assert!(Instant::now() < deadline, "never ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(client.post(FIXTURE).send().await.status(), 200);
+    assert_eq!(
+        client
+            .request(Method::GET, "/healthz")
+            .send()
+            .await
+            .status(),
+        200
+    );
+    // The answer of any unknown path, with or without a token.
+    for authorization in [None, Some(SCRAPE_AUTHORIZATION)] {
+        let mut request = client.request(Method::GET, "/metrics");
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        let hidden = request.send().await;
+        assert_eq!(hidden.status(), 404);
+        assert_eq!(
+            hidden.json(),
+            json!({"title": "404 Not Found", "description": "There is no webhook at /metrics."})
+        );
+    }
+    // Counted all the same.
+    assert_eq!(
+        metric(
+            &counted.render(),
+            r#"webhook_requests_total{route="<none>",status="404"}"#
+        ),
+        2.0
+    );
+    stop.send(()).unwrap();
+    serving.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn the_metrics_on_the_public_address_need_their_bearer_token() {
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .basic_auth("user", "password")
+        .metrics_token(SCRAPE_TOKEN)
+        .on(topics::STEP_REACHED, echo, ());
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+    let refusals = [
+        None,
+        Some("Bearer wrong"),
+        Some("Bearer scrape-t0ke"),
+        Some("Bearer scrape-t0ken2"),
+        Some(SCRAPE_TOKEN),
+        Some("Basic c2NyYXBlLXQwa2Vu"),
+        // The webhook's own basic-auth credentials do not open the metrics.
+        Some("Basic dXNlcjpwYXNzd29yZA=="),
+    ];
+    for authorization in refusals {
+        let mut request = client.request(Method::GET, "/metrics");
+        if let Some(value) = authorization {
+            request = request.header("authorization", value);
+        }
+        let refused = request.send().await;
+        assert_eq!(refused.status(), 401, "{authorization:?}");
+        assert_eq!(
+            refused.headers()["www-authenticate"],
+            r#"Bearer realm="metrics""#
+        );
+        assert_eq!(refused.headers()["content-type"], "application/json");
+        assert_eq!(
+            refused.json(),
+            json!({
+                "title": "Invalid credentials",
+                "description": "The metrics need their bearer token."
+            })
+        );
+        assert!(!refused.text().contains("webhook_"));
+    }
+    // The probes need nothing.
+    for probe in ["/healthz", "/readyz"] {
+        let answered = client.request(Method::GET, probe).send().await;
+        assert_eq!(answered.status(), 200, "{probe}");
+    }
+    // The scheme in any case, as Prometheus' `authorization` setting sends it.
+    for authorization in [SCRAPE_AUTHORIZATION, "bearer scrape-t0ken"] {
+        let scraped = client
+            .request(Method::GET, "/metrics")
+            .header("authorization", authorization)
+            .send()
+            .await;
+        assert_eq!(scraped.status(), 200);
+        assert_eq!(
+            scraped.headers()["content-type"],
+            "text/plain; version=0.0.4; charset=utf-8"
+        );
+        assert!(scraped.headers().get("www-authenticate").is_none());
+        let text = scraped.text();
+        // The refused scrapes are counted as answers of the metrics' route, not as rejections
+        // of the pipeline.
+        assert_eq!(
+            metric(
+                &text,
+                r#"webhook_requests_total{route="/metrics",status="401"}"#
+            ),
+            refusals.len() as f64,
+            "{text}"
+        );
+        assert_eq!(
+            metric(&text, r#"webhook_rejections_total{stage="basic_auth"}"#),
+            0.0
+        );
+    }
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_metrics_address_serves_them_without_credentials_and_the_token_is_not_used() {
+    let admin = free_addr();
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .metrics_token(SCRAPE_TOKEN)
+        .metrics_addr(admin.parse::<std::net::SocketAddr>().unwrap())
+        .on(topics::STEP_REACHED, echo, ());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(webhook.serve_with_shutdown(listener, async move {
+        let _ = stopped.await;
+    }));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(&admin).await.is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the admin address does not listen"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let public = webhook::testing::TestClient::http(&url);
+    let not_here = public
+        .request(Method::GET, "/metrics")
+        .header("authorization", SCRAPE_AUTHORIZATION)
+        .send()
+        .await;
+    assert_eq!(not_here.status(), 404);
+    let scraped = webhook::testing::TestClient::http(format!("http://{admin}"))
+        .request(Method::GET, "/metrics")
+        .send()
+        .await;
+    assert_eq!(scraped.status(), 200);
+    assert!(scraped
+        .text()
+        .contains("# TYPE webhook_requests_total counter"));
+    stop.send(()).unwrap();
+    serving.await.unwrap().unwrap();
+}
+
+#[test]
+fn a_bot_serves_its_metrics_only_where_its_settings_say_and_logs_where() {
+    let scrape = |addr: &str, authorization: Option<&str>| {
+        let headers: Vec<(&str, &str)> = authorization
+            .map(|value| ("Authorization", value))
+            .into_iter()
+            .collect();
+        let (status, headers, body) = http1(addr, "GET", "/metrics", &headers);
+        (status, headers, body)
+    };
+    let start = |label: &str, variables: &[(&str, &str)]| {
+        let addr = free_addr();
+        let (stdout, stderr) = (
+            output_file(&format!("exposure-{label}.out")),
+            output_file(&format!("exposure-{label}.err")),
+        );
+        let mut bot = Command::new(example("echo_bot"));
+        bot.env("WEBHOOK_ADDR", &addr).env("RUST_LOG", "info");
+        for (name, value) in variables {
+            bot.env(name, value);
+        }
+        let bot = Running::serving_logged(bot, &addr, &stdout, &stderr);
+        (bot, addr, stdout, stderr)
+    };
+    let stop = |mut bot: Running, stdout: std::path::PathBuf, stderr: std::path::PathBuf| {
+        bot.terminate();
+        assert!(bot.exit_status(Duration::from_secs(10)).success());
+        let logs = std::fs::read_to_string(&stdout).unwrap_or_default()
+            + &std::fs::read_to_string(&stderr).unwrap_or_default();
+        let _ = std::fs::remove_file(stdout);
+        let _ = std::fs::remove_file(stderr);
+        logs
+    };
+
+    // The defaults: the probes, no metrics, and a line saying which setting serves them.
+    let (bot, addr, stdout, stderr) = start("default", &[]);
+    assert_eq!(http1(&addr, "GET", "/healthz", &[]).0, 200);
+    assert_eq!(http1(&addr, "GET", "/readyz", &[]).0, 200);
+    let (status, _, body) = scrape(&addr, None);
+    assert_eq!(status, 404, "{body}");
+    assert!(!body.contains("webhook_"), "{body}");
+    let logs = stop(bot, stdout, stderr);
+    assert_eq!(
+        logs.matches("the metrics are counted but not served")
+            .count(),
+        1,
+        "{logs}"
+    );
+    assert!(logs.contains("WEBHOOK_METRICS_ADDR"), "{logs}");
+    assert!(logs.contains("WEBHOOK_METRICS_TOKEN"), "{logs}");
+
+    // WEBHOOK_METRICS_TOKEN: on the public address, behind the token.
+    let (bot, addr, stdout, stderr) = start("token", &[("WEBHOOK_METRICS_TOKEN", SCRAPE_TOKEN)]);
+    for authorization in [None, Some("Bearer nope")] {
+        let (status, headers, body) = scrape(&addr, authorization);
+        assert_eq!(status, 401, "{body}");
+        assert!(headers.contains(&(
+            "www-authenticate".to_owned(),
+            r#"Bearer realm="metrics""#.to_owned()
+        )));
+    }
+    let (status, _, body) = scrape(&addr, Some(SCRAPE_AUTHORIZATION));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("# TYPE webhook_requests_total counter"));
+    let logs = stop(bot, stdout, stderr);
+    assert!(!logs.contains("not served"), "{logs}");
+    assert!(!logs.contains(SCRAPE_TOKEN), "{logs}");
+
+    // WEBHOOK_METRICS_ADDR (with a token, which is then not used): there, without credentials.
+    let admin = free_addr();
+    let (bot, addr, stdout, stderr) = start(
+        "addr",
+        &[
+            ("WEBHOOK_METRICS_ADDR", &admin),
+            ("WEBHOOK_METRICS_TOKEN", SCRAPE_TOKEN),
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(&admin).is_err() {
+        assert!(Instant::now() < deadline, "{admin} does not listen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(scrape(&addr, Some(SCRAPE_AUTHORIZATION)).0, 404);
+    let (status, _, body) = scrape(&admin, None);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("# TYPE webhook_requests_total counter"));
+    let logs = stop(bot, stdout, stderr);
+    assert!(
+        logs.contains("WEBHOOK_METRICS_TOKEN (metrics_token) is not used"),
+        "{logs}"
+    );
+}
+
 #[test]
 fn an_endpoint_on_a_probe_path_is_a_conflict_at_start() {
     let route =
@@ -341,8 +624,14 @@ fn an_endpoint_on_a_probe_path_is_a_conflict_at_start() {
     assert!(route("/{slug}").check_paths().is_err());
     assert!(route("/{slug}/x").check_paths().is_ok());
     assert!(route("/healthz").probes(false).check_paths().is_ok());
-    assert!(route("/metrics").check_paths().is_err());
+    // The metrics' path is taken only where they are served: behind their token.
+    assert!(route("/metrics").check_paths().is_ok());
     assert!(route("/metrics")
+        .metrics_token(SCRAPE_TOKEN)
+        .check_paths()
+        .is_err());
+    assert!(route("/metrics")
+        .metrics_token(SCRAPE_TOKEN)
         .metrics_addr("127.0.0.1:9464".parse::<std::net::SocketAddr>().unwrap())
         .check_paths()
         .is_ok());
@@ -430,6 +719,7 @@ fn the_last_requests_lines_are_written_at_shutdown() {
     let mut bot = Command::new(example("echo_bot"));
     bot.env("WEBHOOK_ADDR", &addr)
         .env("WEBHOOK_REQUEST_MAX_AGE", "none")
+        .env("WEBHOOK_METRICS_TOKEN", SCRAPE_TOKEN)
         .env("RUST_LOG", "info");
     let mut bot = Running::serving_logged(bot, &addr, &stdout, &stderr);
     let ids: Vec<String> = (0..200).map(|n| format!("flush-{n}")).collect();
@@ -443,7 +733,12 @@ fn the_last_requests_lines_are_written_at_shutdown() {
         );
         assert_eq!(status, 200, "{body}");
     }
-    let (status, _, metrics) = http1(&addr, "GET", "/metrics", &[]);
+    let (status, _, metrics) = http1(
+        &addr,
+        "GET",
+        "/metrics",
+        &[("Authorization", SCRAPE_AUTHORIZATION)],
+    );
     assert_eq!(status, 200);
     assert!(
         metrics
@@ -470,11 +765,17 @@ fn the_last_requests_lines_are_written_at_shutdown() {
     let _ = std::fs::remove_file(stderr);
 }
 
-/// Polls the metrics until `count` requests are in flight (10 s at most).
+/// Polls the metrics (behind [`SCRAPE_TOKEN`]) until `count` requests are in flight (10 s at
+/// most).
 fn wait_in_flight(addr: &str, count: u32) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let (_, _, text) = http1(addr, "GET", "/metrics", &[]);
+        let (_, _, text) = http1(
+            addr,
+            "GET",
+            "/metrics",
+            &[("Authorization", SCRAPE_AUTHORIZATION)],
+        );
         // The scrape itself is in flight too.
         if metric(&text, "webhook_requests_in_flight") >= f64::from(count + 1) {
             return;
@@ -499,6 +800,8 @@ fn the_drain_answers_the_requests_in_flight_then_exits_0() {
         "1",
         "--shutdown-timeout",
         "20",
+        "--metrics-token",
+        SCRAPE_TOKEN,
     ])
     .env("RUST_LOG", "info");
     let mut bot = Running::serving_logged(bot, &addr, &stdout, &stderr);
@@ -553,8 +856,15 @@ fn a_drain_past_the_shutdown_timeout_exits_1_naming_what_was_cut() {
     let addr = free_addr();
     let (stdout, stderr) = (output_file("cut.out"), output_file("cut.err"));
     let mut bot = Command::new(example("ops_bot"));
-    bot.args(["--addr", &addr, "--shutdown-timeout", "1"])
-        .env("RUST_LOG", "warn");
+    bot.args([
+        "--addr",
+        &addr,
+        "--shutdown-timeout",
+        "1",
+        "--metrics-token",
+        SCRAPE_TOKEN,
+    ])
+    .env("RUST_LOG", "warn");
     let mut bot = Running::serving_logged(bot, &addr, &stdout, &stderr);
     let slow = {
         let addr = addr.clone();

@@ -118,7 +118,7 @@ start_server() { # name binary port [VAR=value...]; sets started_pid
         exit 1
     fi
     env WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
-        RUST_LOG=warn "$@" "$binary" >"$work/$name.log" 2>&1 &
+        WEBHOOK_METRICS_TOKEN=bench-metrics RUST_LOG=warn "$@" "$binary" >"$work/$name.log" 2>&1 &
     started_pid=$!
     pids+=("$started_pid")
     wait_listening run.sh "$name" "$port" "$started_pid" "$work/$name.log"
@@ -172,10 +172,12 @@ check_server baseline "$BASELINE_PORT"
 check_server echo_bot "$ECHO_PORT"
 if [[ "$COMPARE_OPS" == 1 ]]; then
     check_server echo_off "$ECHO_OFF_PORT"
-    # The operations are on in one and off in the other.
-    [[ "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ECHO_PORT/metrics")" == 200 ]] ||
+    # The operations are on in one and off in the other (the metrics behind their token).
+    [[ "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer bench-metrics' \
+        "http://127.0.0.1:$ECHO_PORT/metrics")" == 200 ]] ||
         { echo "run.sh: echo_bot serves no metrics" >&2; exit 1; }
-    [[ "$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$ECHO_OFF_PORT/metrics")" == 404 ]] ||
+    [[ "$(curl -sS -o /dev/null -w '%{http_code}' -H 'Authorization: Bearer bench-metrics' \
+        "http://127.0.0.1:$ECHO_OFF_PORT/metrics")" == 404 ]] ||
         { echo "run.sh: echo_off serves metrics" >&2; exit 1; }
 fi
 echo "   all answer the signed fixture with the echo, and refuse a wrong signature"

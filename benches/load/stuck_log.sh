@@ -51,14 +51,15 @@ mkfifo "$work/log"
 sleep 600 <"$work/log" &
 pids+=($!)
 env WEBHOOK_ADDR="127.0.0.1:$PORT" WEBHOOK_PRIVATE_KEY=bench WEBHOOK_REQUEST_MAX_AGE=none \
-    RUST_LOG=info "$@" "$bin" >"$work/log" 2>"$work/err" &
+    WEBHOOK_METRICS_TOKEN=bench-metrics RUST_LOG=info "$@" "$bin" >"$work/log" 2>"$work/err" &
 pid=$!
 pids+=("$pid")
 wait_listening stuck_log.sh echo_bot "$PORT" "$pid" "$work/err"
 wrk -t2 -c32 -d5s --timeout 2s -s "$work/post.lua" "http://127.0.0.1:$PORT/" >"$work/wrk"
 echo "== $bin $* (RUST_LOG=info unless given), standard output stuck:"
 awk '/requests in/ { print "   " $1 " requests answered in 5 s" } /Socket errors/ { print "   " $0 }' "$work/wrk"
-if curl -sS --max-time 3 -o "$work/metrics" "http://127.0.0.1:$PORT/metrics"; then
+if curl -sS --max-time 3 -o "$work/metrics" -H 'Authorization: Bearer bench-metrics' \
+    "http://127.0.0.1:$PORT/metrics"; then
     grep '^webhook_log_lines_dropped_total\|^webhook_requests_total{route="/"' "$work/metrics" | sed 's/^/   /'
 else
     echo "   /metrics: no answer within 3 s"

@@ -650,8 +650,10 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self.ops.readiness.clone()
     }
 
-    /// Counts requests, latencies and rejections, served in the Prometheus text format at
-    /// `GET /metrics` (default: on). See [`ops::metrics`](crate::ops::metrics).
+    /// Counts requests, latencies and rejections (default: on), in the Prometheus text format.
+    /// They are served only where asked: on their [own address](Webhook::metrics_addr), or at
+    /// `GET /metrics` on the webhook's address behind a [token](Webhook::metrics_token); with
+    /// neither, nowhere. See [`ops::metrics`](crate::ops::metrics).
     pub fn metrics(mut self, on: bool) -> Self {
         self.ops.metrics = match (on, self.ops.metrics.take()) {
             (false, _) => None,
@@ -672,12 +674,23 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self
     }
 
-    /// Serves the metrics on this address instead of the webhook's (an admin port that the
-    /// load balancer does not expose); `None` (the default): on the webhook's address. Only
-    /// [`serve`](Webhook::serve) binds it: [`into_router`](Webhook::into_router) then leaves the
-    /// metrics out.
+    /// Serves the metrics on this address, without credentials (an admin port that the load
+    /// balancer does not expose), and not on the webhook's; `None` (the default): no address of
+    /// their own. Only [`serve`](Webhook::serve) binds it: [`into_router`](Webhook::into_router)
+    /// then leaves the metrics out.
     pub fn metrics_addr(mut self, addr: impl Into<Option<SocketAddr>>) -> Self {
         self.ops.metrics_addr = addr.into();
+        self
+    }
+
+    /// Serves the metrics on the webhook's own address, at the
+    /// [metrics path](Webhook::metrics_path), to the requests that carry this bearer token
+    /// (`Authorization: Bearer <token>`, what Prometheus' `authorization` or `bearer_token`
+    /// setting sends); the others get a JSON `401` with `WWW-Authenticate: Bearer
+    /// realm="metrics"`. Not used when a [`metrics_addr`](Webhook::metrics_addr) is set: the
+    /// metrics are served there. See [`MetricsToken`](crate::ops::MetricsToken).
+    pub fn metrics_token(mut self, token: impl Into<String>) -> Self {
+        self.ops.metrics_token = Some(crate::ops::MetricsToken::new(token.into()));
         self
     }
 
@@ -858,8 +871,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// The router is [ready](crate::ops::Readiness) at once: call
     /// [`Readiness::drain`](crate::ops::Readiness::drain) on [`readiness`](Webhook::readiness)
-    /// when the application starts shutting down. With a
-    /// [`metrics_addr`](Webhook::metrics_addr), the metrics are not in it.
+    /// when the application starts shutting down. The metrics are in it only behind a
+    /// [`metrics_token`](Webhook::metrics_token) and without a
+    /// [`metrics_addr`](Webhook::metrics_addr).
     ///
     /// # Panics
     ///
@@ -1016,7 +1030,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// over cleartext with prior knowledge (a client that opens with the HTTP/2 preface, as
     /// `curl --http2-prior-knowledge` does; no TLS, no `Upgrade: h2c`), with the
     /// [header read timeout](Webhook::header_read_timeout). The metrics are served on their
-    /// [own address](Webhook::metrics_addr) when one is set.
+    /// [own address](Webhook::metrics_addr) when one is set, else behind their
+    /// [token](Webhook::metrics_token) when one is set, else not at all (as the log says at
+    /// start).
     ///
     /// # Errors
     ///
@@ -1044,6 +1060,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     where
         F: Future<Output = ()> + Send + 'static,
     {
+        self.ops.log_metrics_exposure();
         #[cfg(feature = "durable")]
         let (built, workers) = self.build_with_inbox().await?;
         #[cfg(not(feature = "durable"))]

@@ -15,9 +15,10 @@
 //! | `probes` | `--probes` | `WEBHOOK_PROBES` | `true` |
 //! | `health_path` | `--health-path` | `WEBHOOK_HEALTH_PATH` | `/healthz` |
 //! | `ready_path` | `--ready-path` | `WEBHOOK_READY_PATH` | `/readyz` |
-//! | `metrics` | `--metrics` | `WEBHOOK_METRICS` | `true` |
+//! | `metrics` | `--metrics` | `WEBHOOK_METRICS` | `true` (counted; served only as the next two say) |
 //! | `metrics_path` | `--metrics-path` | `WEBHOOK_METRICS_PATH` | `/metrics` |
-//! | `metrics_addr` | `--metrics-addr` | `WEBHOOK_METRICS_ADDR` | the webhook's address |
+//! | `metrics_addr` | `--metrics-addr` | `WEBHOOK_METRICS_ADDR` | none (set: the metrics served there, without credentials) |
+//! | `metrics_token` | `--metrics-token` | `WEBHOOK_METRICS_TOKEN` | none (set, without `metrics_addr`: the metrics served on the webhook's address behind `Authorization: Bearer <token>`) |
 //! | `request_spans` | `--request-spans` | `WEBHOOK_REQUEST_SPANS` | `true` |
 //! | `log_format` | `--log-format` | `WEBHOOK_LOG_FORMAT` | `text` (or `json`) |
 //! | `drain_delay` | `--drain-delay` | `WEBHOOK_DRAIN_DELAY` | `0` seconds |
@@ -257,6 +258,15 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
         .map_err(|_| "an address such as 127.0.0.1:8000".to_owned())
 }
 
+/// A bearer token: visible ASCII characters, no spaces (what an `Authorization` header carries).
+fn parse_token(value: &str) -> Result<String, String> {
+    if !value.is_empty() && value.bytes().all(|byte| byte.is_ascii_graphic()) {
+        Ok(value.to_owned())
+    } else {
+        Err("a token of visible ASCII characters, without spaces".to_owned())
+    }
+}
+
 fn parse_bytes(value: &str) -> Result<usize, String> {
     value
         .trim()
@@ -342,15 +352,18 @@ pub struct Settings {
     /// Path of the readiness probe (503 while starting, draining, or when a check fails)
     #[arg(long, env = "WEBHOOK_READY_PATH", value_name = "PATH", default_value = crate::ops::DEFAULT_READY_PATH, value_parser = parse_endpoint_path)]
     pub ready_path: String,
-    /// Serve Prometheus metrics (true or false)
+    /// Count Prometheus metrics (true or false); served on --metrics-addr or behind --metrics-token
     #[arg(long, env = "WEBHOOK_METRICS", value_name = "BOOL", default_value = "true", value_parser = parse_bool, action = clap::ArgAction::Set)]
     pub metrics: bool,
     /// Path of the metrics
     #[arg(long, env = "WEBHOOK_METRICS_PATH", value_name = "PATH", default_value = crate::ops::DEFAULT_METRICS_PATH, value_parser = parse_endpoint_path)]
     pub metrics_path: String,
-    /// Serve the metrics on this address instead of the webhook's
+    /// Serve the metrics on this address (an admin port, no credentials), not on the webhook's
     #[arg(long, env = "WEBHOOK_METRICS_ADDR", value_name = "ADDR", value_parser = parse_addr)]
     pub metrics_addr: Option<SocketAddr>,
+    /// Serve the metrics on the webhook's address to requests with this bearer token
+    #[arg(long, env = "WEBHOOK_METRICS_TOKEN", value_name = "TOKEN", hide_env_values = true, value_parser = parse_token)]
+    pub metrics_token: Option<String>,
     /// Open a tracing span a request and log its answer (true or false)
     #[arg(long, env = "WEBHOOK_REQUEST_SPANS", value_name = "BOOL", default_value = "true", value_parser = parse_bool, action = clap::ArgAction::Set)]
     pub request_spans: bool,
@@ -532,6 +545,7 @@ impl fmt::Debug for Settings {
             .field("metrics", &self.metrics)
             .field("metrics_path", &self.metrics_path)
             .field("metrics_addr", &self.metrics_addr)
+            .field("metrics_token", &redacted(&self.metrics_token))
             .field("request_spans", &self.request_spans)
             .field("log_format", &self.log_format)
             .field("drain_delay", &self.drain_delay)
@@ -579,6 +593,7 @@ impl Default for Settings {
             metrics: true,
             metrics_path: crate::ops::DEFAULT_METRICS_PATH.to_owned(),
             metrics_addr: None,
+            metrics_token: None,
             request_spans: true,
             log_format: LogFormat::Text,
             drain_delay: Seconds(Some(Duration::ZERO)),
@@ -734,6 +749,9 @@ impl Settings {
         if let Some((username, password)) = self.credentials() {
             webhook = webhook.basic_auth(username, password);
         }
+        if let Some(token) = &self.metrics_token {
+            webhook = webhook.metrics_token(token.clone());
+        }
         let webhook = webhook
             .request_max_age(self.request_max_age.0)
             .body_limit(self.body_limit)
@@ -792,22 +810,23 @@ pub(crate) fn explain(error: clap::Error) -> ConfigError {
         ) {
             let flag = argument.split_whitespace().next().unwrap_or(&argument);
             let command = Settings::command();
-            let variable = command
-                .get_arguments()
-                .find(|known| {
-                    known
-                        .get_long()
-                        .is_some_and(|long| flag == format!("--{long}"))
-                })
+            let known = command.get_arguments().find(|known| {
+                known
+                    .get_long()
+                    .is_some_and(|long| flag == format!("--{long}"))
+            });
+            let variable = known
                 .and_then(|known| known.get_env())
                 .filter(|name| {
                     std::env::var_os(name).is_some_and(|set| set.to_string_lossy() == value)
                 })
                 .map(|name| name.to_string_lossy().into_owned());
+            // A secret's value stays out of the message (it goes to logs).
+            let hidden = known.is_some_and(|known| known.is_hide_env_values_set());
             return ConfigError::Invalid {
                 name: variable.unwrap_or_else(|| flag.to_owned()),
                 expected,
-                value,
+                value: if hidden { "(hidden)".to_owned() } else { value },
             };
         }
     }
@@ -1277,6 +1296,46 @@ mod tests {
         assert_eq!(settings.metrics_addr.map(|a| a.port()), Some(9464));
         settings.metrics_addr.set(None).unwrap();
         assert_eq!(settings.metrics_addr, None);
+    }
+
+    #[test]
+    fn reads_the_metrics_token_and_hides_it() {
+        let settings = Settings::from_args(["bot", "--metrics-token", "s3cret-Token_1"]).unwrap();
+        assert_eq!(settings.metrics_token.as_deref(), Some("s3cret-Token_1"));
+        let described = format!("{settings:?}");
+        assert!(
+            described.contains("metrics_token: Some(\"<redacted>\")"),
+            "{described}"
+        );
+        assert!(!described.contains("s3cret"), "{described}");
+        let webhook = settings.apply(crate::Webhook::new());
+        let described = format!("{webhook:?}");
+        assert!(
+            described.contains("metrics_token: Some(MetricsToken(<redacted>))"),
+            "{described}"
+        );
+        assert!(!described.contains("s3cret"), "{described}");
+        // Served on the webhook's address: its path is taken.
+        let taken = webhook
+            .http(http::Method::GET, "/metrics", || async { "mine" }, ())
+            .check_paths();
+        assert!(taken.is_err(), "{taken:?}");
+        // Not set: nothing is served, nothing is taken.
+        let untaken = Settings::default()
+            .apply(crate::Webhook::new())
+            .http(http::Method::GET, "/metrics", || async { "mine" }, ())
+            .check_paths();
+        assert_eq!(untaken, Ok(()));
+        for unusable in ["two words", "tab\there", "caf\u{e9}"] {
+            let error = Settings::from_args(["bot", "--metrics-token", unusable]).unwrap_err();
+            // The refused value, a secret, is not in the message.
+            assert_eq!(
+                error.to_string(),
+                "--metrics-token must be a token of visible ASCII characters, without spaces, \
+                 not \"(hidden)\""
+            );
+        }
+        assert!(Settings::from_args(["bot", "--metrics-token="]).is_err());
     }
 
     #[test]

@@ -76,6 +76,7 @@ mod program {
         metrics = false,
         metrics_path = "/prom",
         metrics_addr = "127.0.0.1:9464",
+        metrics_token = "scrape-token",
         request_spans = false,
         log_format = "json",
         drain_delay = 2,

@@ -22,6 +22,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use http::{header, HeaderMap, StatusCode};
 use prometheus_client::encoding::{EncodeLabelSet, EncodeMetric, LabelSetEncoder, MetricEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -29,9 +30,11 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::MetricType;
 use prometheus_client::registry::{Registry, Unit};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::InFlight;
-use crate::error::RejectionStage;
+use crate::error::{ApiError, RejectionStage};
 
 /// The `route` label of a request that matched no route.
 pub const NO_ROUTE_LABEL: &str = "<none>";
@@ -337,6 +340,104 @@ impl Default for Metrics {
 /// The `Content-Type` of [`Metrics::render`]'s text.
 pub const METRICS_CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
+/// The `WWW-Authenticate` header of a scrape refused for want of the [`MetricsToken`].
+pub const METRICS_CHALLENGE: &str = "Bearer realm=\"metrics\"";
+
+/// Why a scrape of the metrics on the webhook's own address is refused. All are answered alike:
+/// `401` `{"title": "Invalid credentials", "description": "The metrics need their bearer
+/// token."}` with `WWW-Authenticate: Bearer realm="metrics"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MetricsTokenError {
+    /// No `Authorization` header.
+    #[error("no Authorization header")]
+    Missing,
+    /// Not `Bearer <token>`.
+    #[error("malformed Authorization header")]
+    Malformed,
+    /// Another token.
+    #[error("wrong token")]
+    Wrong,
+}
+
+impl From<MetricsTokenError> for ApiError {
+    /// A `401`; not a rejection of the pipeline (no stage): the scrape is counted in
+    /// `webhook_requests_total{route="/metrics",status="401"}`.
+    fn from(_: MetricsTokenError) -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "Invalid credentials",
+            "The metrics need their bearer token.",
+        )
+    }
+}
+
+/// The bearer token the metrics are served behind on the webhook's own address
+/// ([`Webhook::metrics_token`](crate::Webhook::metrics_token)): a scrape sends
+/// `Authorization: Bearer <token>`, what Prometheus' `authorization` (or `bearer_token`)
+/// setting sends.
+///
+/// Only the token's SHA-256 is kept, and a request's token is hashed and compared with it in
+/// constant time (so the comparison tells neither the length nor a prefix). An empty token
+/// matches no request.
+///
+/// ```
+/// use webhook::ops::metrics::{MetricsToken, MetricsTokenError};
+///
+/// let token = MetricsToken::new("s3cret");
+/// assert!(token.verify_value(Some("Bearer s3cret")).is_ok());
+/// assert_eq!(token.verify_value(Some("Bearer nope")), Err(MetricsTokenError::Wrong));
+/// assert_eq!(token.verify_value(None), Err(MetricsTokenError::Missing));
+/// ```
+#[derive(Clone)]
+pub struct MetricsToken {
+    digest: [u8; 32],
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(<redacted>)")
+    }
+}
+
+impl MetricsToken {
+    /// Expects `token`.
+    pub fn new(token: impl AsRef<[u8]>) -> Self {
+        Self {
+            digest: Sha256::digest(token.as_ref()).into(),
+        }
+    }
+
+    /// Checks a request's headers.
+    pub fn verify(&self, headers: &HeaderMap) -> Result<(), MetricsTokenError> {
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .map(|value| value.to_str().map_err(|_| MetricsTokenError::Malformed))
+            .transpose()?;
+        self.verify_value(value)
+    }
+
+    /// Checks an `Authorization` header value (`None` when absent): `Bearer <token>`, the
+    /// scheme in any case (RFC 7235).
+    pub fn verify_value(&self, authorization: Option<&str>) -> Result<(), MetricsTokenError> {
+        let authorization = authorization.ok_or(MetricsTokenError::Missing)?;
+        let (scheme, token) = authorization
+            .trim()
+            .split_once(' ')
+            .ok_or(MetricsTokenError::Malformed)?;
+        let token = token.trim();
+        if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+            return Err(MetricsTokenError::Malformed);
+        }
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if bool::from(digest.ct_eq(&self.digest)) {
+            Ok(())
+        } else {
+            Err(MetricsTokenError::Wrong)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +474,58 @@ mod tests {
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }
+    }
+
+    #[test]
+    fn the_token_is_compared_whole_behind_the_bearer_scheme() {
+        let token = MetricsToken::new("s3cret-token");
+        assert_eq!(token.verify_value(Some("Bearer s3cret-token")), Ok(()));
+        // The scheme in any case, spaces around the token.
+        assert_eq!(token.verify_value(Some("bEARER   s3cret-token ")), Ok(()));
+        for wrong in [
+            "Bearer s3cret",
+            "Bearer s3cret-token2",
+            "Bearer S3CRET-TOKEN",
+        ] {
+            assert_eq!(
+                token.verify_value(Some(wrong)),
+                Err(MetricsTokenError::Wrong),
+                "{wrong}"
+            );
+        }
+        for malformed in ["s3cret-token", "Basic s3cret-token", "Bearer", "Bearer   "] {
+            assert_eq!(
+                token.verify_value(Some(malformed)),
+                Err(MetricsTokenError::Malformed),
+                "{malformed}"
+            );
+        }
+        assert_eq!(token.verify_value(None), Err(MetricsTokenError::Missing));
+        let mut headers = HeaderMap::new();
+        assert_eq!(token.verify(&headers), Err(MetricsTokenError::Missing));
+        headers.insert(
+            header::AUTHORIZATION,
+            http::HeaderValue::from_bytes(b"Bearer \xff").unwrap(),
+        );
+        assert_eq!(token.verify(&headers), Err(MetricsTokenError::Malformed));
+        headers.insert(
+            header::AUTHORIZATION,
+            http::HeaderValue::from_static("Bearer s3cret-token"),
+        );
+        assert_eq!(token.verify(&headers), Ok(()));
+        // An empty token matches nothing; the Debug form hides the token.
+        let empty = MetricsToken::new("");
+        assert_eq!(
+            empty.verify_value(Some("Bearer ")),
+            Err(MetricsTokenError::Malformed)
+        );
+        assert_eq!(format!("{token:?}"), "MetricsToken(<redacted>)");
+        let refused = ApiError::from(MetricsTokenError::Wrong);
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(refused.stage(), None);
+        assert_eq!(
+            refused.to_json(),
+            r#"{"title":"Invalid credentials","description":"The metrics need their bearer token."}"#
+        );
     }
 }

@@ -5,15 +5,23 @@
 //! |---|---|---|
 //! | liveness probe: `200 {"status": "alive"}` | `GET /healthz` | `health_path`, `probes` |
 //! | readiness probe: `200 {"status": "ready"}`, `503 {"status": "starting" \| "draining" \| "unavailable", "reason": ...}` | `GET /readyz` | `ready_path`, `probes`, [`Webhook::readiness_check`](crate::Webhook::readiness_check) |
-//! | Prometheus metrics ([`metrics`]) | `GET /metrics`, or on an admin address | `metrics`, `metrics_path`, `metrics_addr` |
+//! | Prometheus metrics ([`metrics`]): always counted, served only where asked (not by default) | on an admin address without credentials, or `GET /metrics` on the webhook's address behind a bearer token ([`MetricsToken`]: `401` without it) | `metrics`, `metrics_addr`, `metrics_token`, `metrics_path` |
 //! | request ids ([`RequestId`]): `X-Request-Id` kept or made, echoed on every answer | every answer | always |
 //! | a `tracing` span a request (`request`: `method`, `route`, `request_id`, `status`, `latency_ms`) and an `answered` event when it ends (target `webhook::access`; `debug` for the probes and the metrics, `info` for the others) | every request | `request_spans` |
 //! | graceful drain: `/readyz` `503` at once, connections accepted for `drain_delay`, then refused; in-flight requests answered within `shutdown_timeout` | `serve`, `main!()` | `drain_delay`, `shutdown_timeout` |
 //! | OpenTelemetry: spans over OTLP, the incoming `traceparent` continued | feature `otel` | `OTEL_*` variables |
 //!
+//! The webhook's address is the one exposed to the internet: it serves the probes (orchestrators
+//! call them without credentials) and the metrics only behind their token, since they name the
+//! routes and count the traffic and the refusals. Without a
+//! [`metrics_addr`](crate::Webhook::metrics_addr) or a
+//! [`metrics_token`](crate::Webhook::metrics_token), the metrics are counted but not served
+//! (`serve` says so in its log at start; [`Webhook::metrics_handle`](crate::Webhook::metrics_handle)
+//! renders them elsewhere).
+//!
 //! The probes and the metrics answer before any check of the pipeline: no signature, basic
-//! auth or authenticator applies to them. A route of the webhook's on one of their paths (or
-//! whose pattern matches one) stops the program at start
+//! auth or authenticator applies to them (the metrics have their token). A route of the
+//! webhook's on one of their paths (or whose pattern matches one) stops the program at start
 //! ([`Webhook::check_paths`](crate::Webhook::check_paths)).
 
 mod drain;
@@ -30,7 +38,7 @@ use std::time::Duration;
 
 pub(crate) use drain::InFlight;
 pub use drain::{CutRequest, ShutdownTimedOut, DEFAULT_SHUTDOWN_TIMEOUT};
-pub use metrics::Metrics;
+pub use metrics::{Metrics, MetricsToken};
 pub(crate) use probes::{healthz, readyz};
 pub use probes::{Readiness, ServingState, READINESS_CHECK_TIMEOUT};
 pub use request_id::{RequestId, MAX_REQUEST_ID_LEN, REQUEST_ID_HEADER};
@@ -51,6 +59,7 @@ pub(crate) struct OpsOptions {
     pub(crate) metrics: Option<Metrics>,
     pub(crate) metrics_path: String,
     pub(crate) metrics_addr: Option<SocketAddr>,
+    pub(crate) metrics_token: Option<MetricsToken>,
     pub(crate) request_spans: bool,
     pub(crate) drain_delay: Duration,
     pub(crate) shutdown_timeout: Option<Duration>,
@@ -66,6 +75,7 @@ impl Default for OpsOptions {
             metrics: Some(Metrics::default()),
             metrics_path: DEFAULT_METRICS_PATH.to_owned(),
             metrics_addr: None,
+            metrics_token: None,
             request_spans: true,
             drain_delay: Duration::ZERO,
             shutdown_timeout: Some(DEFAULT_SHUTDOWN_TIMEOUT),
@@ -85,9 +95,66 @@ impl OpsOptions {
             ));
             paths.push(("the readiness probe (ready_path)", self.ready_path.as_str()));
         }
-        if self.metrics.is_some() && self.metrics_addr.is_none() {
+        if self.public_metrics().is_some() {
             paths.push(("the metrics (metrics_path)", self.metrics_path.as_str()));
         }
         paths
+    }
+
+    /// The metrics and their token when they are served on the webhook's own address: on, no
+    /// [`metrics_addr`](crate::Webhook::metrics_addr), a token.
+    pub(crate) fn public_metrics(&self) -> Option<(&Metrics, &MetricsToken)> {
+        match (&self.metrics, self.metrics_addr, &self.metrics_token) {
+            (Some(metrics), None, Some(token)) => Some((metrics, token)),
+            _ => None,
+        }
+    }
+
+    /// Logs, once at start, where the metrics are not served: on, but with neither an address
+    /// nor a token (`info`); with both (`warn`: the token is not used).
+    pub(crate) fn log_metrics_exposure(&self) {
+        match (&self.metrics, self.metrics_addr, &self.metrics_token) {
+            (Some(_), None, None) => tracing::info!(
+                "the metrics are counted but not served: set WEBHOOK_METRICS_ADDR \
+                 (--metrics-addr, metrics_addr) to serve them on an admin address, or \
+                 WEBHOOK_METRICS_TOKEN (--metrics-token, metrics_token) to serve them at {} on \
+                 this address behind that bearer token",
+                self.metrics_path
+            ),
+            (Some(_), Some(addr), Some(_)) => tracing::warn!(
+                "WEBHOOK_METRICS_TOKEN (metrics_token) is not used: the metrics are served on \
+                 the metrics address {addr} (metrics_addr), without credentials, and not on \
+                 this address"
+            ),
+            (Some(_), None, Some(_)) => tracing::info!(
+                path = %self.metrics_path,
+                "metrics served on this address behind the metrics token"
+            ),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_metrics_are_on_the_public_address_only_behind_a_token() {
+        let mut ops = OpsOptions::default();
+        assert!(ops.metrics.is_some());
+        assert!(ops.public_metrics().is_none());
+        assert!(!ops.reserved_paths().iter().any(|(_, p)| *p == "/metrics"));
+        ops.metrics_token = Some(MetricsToken::new("t"));
+        assert!(ops.public_metrics().is_some());
+        assert!(ops.reserved_paths().iter().any(|(_, p)| *p == "/metrics"));
+        // An admin address takes them off the public address, token or not.
+        ops.metrics_addr = Some(SocketAddr::from(([127, 0, 0, 1], 9464)));
+        assert!(ops.public_metrics().is_none());
+        assert!(!ops.reserved_paths().iter().any(|(_, p)| *p == "/metrics"));
+        ops.metrics_addr = None;
+        assert!(format!("{ops:?}").contains("metrics_token: Some(MetricsToken(<redacted>))"));
+        ops.metrics = None;
+        assert!(ops.public_metrics().is_none());
     }
 }

@@ -38,7 +38,7 @@ use std::sync::Arc;
 
 use axum::extract::{Request as HttpRequest, State};
 use axum::middleware::{from_fn_with_state, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use http::{header, HeaderValue};
@@ -48,9 +48,10 @@ use body::IngestedPayload;
 use dispatch::Dispatcher;
 use stages::{Ingested, Stages};
 
+use crate::error::ApiError;
 use crate::ops::layer::{ObserveLayer, Observed};
-use crate::ops::metrics::METRICS_CONTENT_TYPE;
-use crate::ops::{InFlight, Metrics, OpsOptions};
+use crate::ops::metrics::{METRICS_CHALLENGE, METRICS_CONTENT_TYPE};
+use crate::ops::{InFlight, Metrics, MetricsToken, OpsOptions};
 
 /// What the pipeline is built from.
 pub(crate) struct Pipeline<S> {
@@ -89,9 +90,40 @@ async fn render_metrics(metrics: Metrics) -> Response {
     response
 }
 
-/// The router of the metrics alone, for their own address (`Webhook::metrics_addr`).
+/// The router of the metrics alone, for their own address (`Webhook::metrics_addr`): no
+/// credentials.
 pub(crate) fn metrics_router(path: &str, metrics: Metrics) -> Router {
     Router::new().route(path, get(move || render_metrics(metrics.clone())))
+}
+
+/// `GET <metrics_path>` on the webhook's own address: the metrics for a request that carries
+/// the token, a JSON `401` with `WWW-Authenticate: Bearer realm="metrics"` for the others.
+async fn render_guarded_metrics(
+    metrics: Metrics,
+    token: MetricsToken,
+    headers: http::HeaderMap,
+) -> Response {
+    match token.verify(&headers) {
+        Ok(()) => render_metrics(metrics).await,
+        Err(refused) => {
+            let mut response = ApiError::from(refused).into_response();
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(METRICS_CHALLENGE),
+            );
+            response
+        }
+    }
+}
+
+/// The router of the metrics behind their token (`Webhook::metrics_token`).
+fn guarded_metrics_router(path: &str, metrics: Metrics, token: MetricsToken) -> Router {
+    Router::new().route(
+        path,
+        get(move |headers: http::HeaderMap| {
+            render_guarded_metrics(metrics.clone(), token.clone(), headers)
+        }),
+    )
 }
 
 /// The Clustaar endpoint: the stages, then the dispatcher.
@@ -164,7 +196,8 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             .route(&self.path, post(serve).fallback(fallback::wrong_method))
             .merge(http);
         // The probes and the metrics: routes of their own, outside the stages (no signature,
-        // basic auth or authenticator); `Webhook::check_paths` made sure nothing else is there.
+        // basic auth or authenticator; the metrics behind their token); `Webhook::check_paths`
+        // made sure nothing else is there.
         let ops = self.ops;
         // Each declared pattern, and whether it is an operations endpoint.
         let mut patterns: Vec<(&str, bool)> = vec![(&self.path, false)];
@@ -182,8 +215,12 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
                 (ops.ready_path.as_str(), true),
             ]);
         }
-        if let (Some(metrics), None) = (&ops.metrics, ops.metrics_addr) {
-            router = router.merge(metrics_router(&ops.metrics_path, metrics.clone()));
+        if let Some((metrics, token)) = ops.public_metrics() {
+            router = router.merge(guarded_metrics_router(
+                &ops.metrics_path,
+                metrics.clone(),
+                token.clone(),
+            ));
             patterns.push((&ops.metrics_path, true));
         }
         let pages = self.pages.map(|pages| {

@@ -23,8 +23,10 @@ pub struct TestServer {
 impl TestServer {
     /// Serves `webhook` on `127.0.0.1:0`, as [`Webhook::serve`] would: its probes turn ready,
     /// and [`shutdown`](TestServer::shutdown) drains it with its drain delay and shutdown
-    /// timeout. The metrics are served on the webhook's address even with a
-    /// [`metrics_addr`](Webhook::metrics_addr).
+    /// timeout. A [`metrics_addr`](Webhook::metrics_addr) is not bound: the metrics are
+    /// served on the test server's address behind the
+    /// [`metrics_token`](Webhook::metrics_token) when one is set (as `serve` does without a
+    /// metrics address), and not at all otherwise.
     ///
     /// Durable routes (the `durable` feature) work as under `serve`: their store is opened
     /// from the webhook's [`inbox`](Webhook::inbox) settings (give a test its own data
