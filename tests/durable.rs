@@ -36,51 +36,23 @@ fn stores(name: &str) -> Vec<Store> {
         env: Vec::new(),
         dir: dir("sqlite"),
     }];
-    match std::env::var("WEBHOOK_TEST_POSTGRES_URL") {
-        Ok(url) => stores.push(Store {
+    if let Some(url) = common::postgres::server(name) {
+        stores.push(Store {
             kind: "postgres",
             env: vec![("WEBHOOK_STORE".to_owned(), fresh_database(&url, name))],
             dir: dir("postgres"),
-        }),
-        Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must run the durable tests on PostgreSQL: set WEBHOOK_TEST_POSTGRES_URL \
-                 (scripts/postgres.sh start)"
-            );
-            eprintln!(
-                "{name}: skipped on PostgreSQL (WEBHOOK_TEST_POSTGRES_URL is not set; \
-                 `eval \"$(scripts/postgres.sh start)\"` starts a server)"
-            );
-        }
+        });
     }
     stores
 }
 
 /// A new, empty database on the server of `url`, for the test `name`; its URL.
 fn fresh_database(url: &str, name: &str) -> String {
-    use sqlx::Connection as _;
-    let database = format!("durable_{name}_{}", std::process::id());
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
-    runtime.block_on(async {
-        let mut admin = sqlx::PgConnection::connect(url)
-            .await
-            .expect("the PostgreSQL server of WEBHOOK_TEST_POSTGRES_URL answers");
-        sqlx::query(&format!("DROP DATABASE IF EXISTS {database}"))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        sqlx::query(&format!("CREATE DATABASE {database}"))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-    });
-    let mut parsed = url::Url::parse(url).unwrap();
-    parsed.set_path(&database);
-    parsed.to_string()
+        .unwrap()
+        .block_on(common::postgres::fresh_database(url, "durable", name))
 }
 
 /// A running `durable_hook` on `store`, writing its processed events to `log`.

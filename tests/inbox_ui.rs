@@ -1,6 +1,9 @@
 //! The inbox's web page over real HTTP on loopback (without a browser: `tests/inbox_browser.rs`
 //! drives Chromium): its credentials, what it shows, its CSRF tokens and confirmations, the
-//! read-only mode, and the page nested in an application's router.
+//! read-only mode, and the page nested in an application's router. What it shows is checked on
+//! both stores (PostgreSQL: `WEBHOOK_TEST_POSTGRES_URL`, see `tests/common/postgres.rs`).
+
+mod common;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -37,12 +40,26 @@ fn store_dir(name: &str) -> PathBuf {
 }
 
 fn webhook(name: &str, ui: InboxUi) -> Webhook {
+    webhook_on(StoreLocation::Embedded(Some(store_dir(name))), ui)
+}
+
+/// The stores of the test `name`: the embedded one, and PostgreSQL when a server is given.
+async fn stores(name: &str) -> Vec<(&'static str, StoreLocation)> {
+    let mut stores = vec![("sqlite", StoreLocation::Embedded(Some(store_dir(name))))];
+    if let Some(url) = common::postgres::server(name) {
+        let database = common::postgres::fresh_database(&url, "inbox_ui", name).await;
+        stores.push(("postgres", StoreLocation::Postgres(database)));
+    }
+    stores
+}
+
+fn webhook_on(store: StoreLocation, ui: InboxUi) -> Webhook {
     let route = HttpRoute::new(Method::POST, "/events", handle)
         .durable(Durable::new().idempotency_header("Webhook-Id"));
     Webhook::new()
         .http_route(route)
         .inbox(InboxOptions {
-            store: StoreLocation::Embedded(Some(store_dir(name))),
+            store,
             retry: RetryPolicy::default().first_delay(Duration::from_millis(50)),
             ..InboxOptions::default()
         })
@@ -146,9 +163,15 @@ async fn the_page_needs_its_credentials_and_runs_no_inline_script() {
 
 #[tokio::test]
 async fn an_event_shows_its_request_masked_its_body_escaped_and_its_attempts() {
-    let server = TestServer::spawn(webhook("show", InboxUi::basic_auth(USER, PASSWORD)))
-        .await
-        .unwrap();
+    for (kind, store) in stores("show").await {
+        eprintln!("on {kind}");
+        shows_an_event(store).await;
+    }
+}
+
+async fn shows_an_event(store: StoreLocation) {
+    let ui = InboxUi::basic_auth(USER, PASSWORD);
+    let server = TestServer::spawn(webhook_on(store, ui)).await.unwrap();
     let client = server.client();
     let id = post_event(
         &client,
