@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod programs;
 
 /// The reference's sample request, byte for byte (636 bytes, ends with a newline).
