@@ -212,11 +212,32 @@ async fn drives_a_page_of_the_server() {
             .unwrap(),
         json!("undefined")
     );
+    // A form without a submit button: submitted as pressing Enter would.
+    browser
+        .goto(&format!("{}/page", server.url()))
+        .await
+        .unwrap();
+    browser
+        .execute(
+            "document.querySelector('#note-form button').remove()",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.fill("#note", "no button").await.unwrap();
+    browser.submit("#note-form").await.unwrap();
+    let received = browser
+        .wait_for("#received", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(received.text().await.unwrap(), "no button");
     assert_eq!(
         seen_since(&seen, 0),
         [
             "GET /page public",
             "GET /next public",
+            "GET /page public",
+            "POST /submit public",
             "GET /page public",
             "POST /submit public"
         ]
