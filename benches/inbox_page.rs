@@ -9,22 +9,19 @@
 //! cargo bench --bench inbox_page -- --test                  # smoke test: 2,000 events, once
 //! ```
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion};
-use http::{HeaderMap, Method, StatusCode};
+use http::{Method, StatusCode};
 use webhook::http::HttpRoute;
 use webhook::inbox::ui::InboxUi;
-use webhook::inbox::{
-    open_store, Durable, Failure, Finished, InboxOptions, NewEvent, Resolution, Store,
-    StoreLocation,
-};
+use webhook::inbox::{open_store, Durable, InboxOptions, StoreLocation};
 use webhook::testing::{TestClient, TestServer};
 use webhook::Webhook;
 
-const ROUTES: [&str; 3] = ["stripe", "github", "shopify"];
+#[allow(dead_code)]
+#[path = "../tests/common/inbox_fill.rs"]
+mod inbox_fill;
 
 /// How many events: `INBOX_PAGE_EVENTS`, 100,000 when measuring, 2,000 for the smoke test.
 fn size() -> usize {
@@ -33,57 +30,6 @@ fn size() -> usize {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(if measuring { 100_000 } else { 2_000 })
-}
-
-/// Fills `store` with `count` events, in batches, and runs each once.
-async fn fill(store: &Arc<dyn Store>, count: usize) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    let mut headers = HeaderMap::new();
-    headers.insert("content-type", "application/json".parse().unwrap());
-    headers.insert("x-hub-signature-256", "sha256=00".parse().unwrap());
-    let mut made = 0;
-    while made < count {
-        let batch: Vec<NewEvent> = (made..count.min(made + 1000))
-            .map(|n| NewEvent {
-                route: ROUTES[n % ROUTES.len()].to_owned(),
-                method: "POST".to_owned(),
-                uri: format!("/{}", ROUTES[n % ROUTES.len()]),
-                headers: headers.clone(),
-                body: Bytes::from(format!(r#"{{"id":"evt_{n}","type":"invoice.paid","amount":{n}}}"#)),
-                received_at: now - 7_200_000 + (n as i64 * 7_200_000 / count as i64),
-                idempotency_key: Some(format!("evt_{n}")),
-            })
-            .collect();
-        made += batch.len();
-        store.insert_batch(&batch, None).await.unwrap();
-        let claimed = store.claim("bench", Duration::from_secs(60), 1000).await.unwrap();
-        let ends: Vec<Finished> = claimed
-            .iter()
-            .enumerate()
-            .filter(|(at, _)| at % 20 != 0)
-            .map(|(at, record)| {
-                let resolution = if at % 20 == 1 {
-                    Resolution::Failed(Failure::Dead {
-                        error: "no such customer".to_owned(),
-                    })
-                } else {
-                    Resolution::Done
-                };
-                Finished::of(record, "bench", now, resolution)
-            })
-            .collect();
-        store.finish(&ends).await.unwrap();
-        // The twentieth is given back (queued again).
-        let released: Vec<Finished> = claimed
-            .iter()
-            .step_by(20)
-            .map(|record| Finished::of(record, "bench", now, Resolution::Released))
-            .collect();
-        store.finish(&released).await.unwrap();
-    }
 }
 
 fn pages(c: &mut Criterion) {
@@ -95,7 +41,7 @@ fn pages(c: &mut Criterion) {
     let (server, client) = runtime.block_on(async {
         let store = open_store(&location, 4).await.unwrap();
         let started = Instant::now();
-        fill(&store, count).await;
+        inbox_fill::fill(&store, count).await;
         eprintln!("{count} events stored in {:.1?}", started.elapsed());
         let route = HttpRoute::new(Method::POST, "/stripe", || async { StatusCode::OK })
             .durable(Durable::new());
@@ -115,7 +61,10 @@ fn pages(c: &mut Criterion) {
     let paths = [
         ("overview", "/inbox".to_owned()),
         ("events, newest", "/inbox/events".to_owned()),
-        ("events, a middle page", format!("/inbox/events?before={middle}")),
+        (
+            "events, a middle page",
+            format!("/inbox/events?before={middle}"),
+        ),
         ("events, dead", "/inbox/events?state=dead".to_owned()),
         ("events, one route", "/inbox/events?route=github".to_owned()),
         ("events, by key", format!("/inbox/events?key=evt_{middle}")),

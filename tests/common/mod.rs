@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod inbox_fill;
 pub mod postgres;
 pub mod programs;
 

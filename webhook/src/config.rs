@@ -1154,7 +1154,10 @@ mod tests {
         let page = on.inbox_ui_page().expect("on with its credentials");
         assert_eq!(page.path_value(), "/admin/inbox");
         assert!(page.is_read_only());
-        assert!(!format!("{on:?}").contains("\"pw\""), "the password is redacted");
+        assert!(
+            !format!("{on:?}").contains("\"pw\""),
+            "the password is redacted"
+        );
         let off = Settings::from_args(["bot"]).unwrap();
         assert!(off.inbox_ui_page().is_none(), "off by default");
         let turned_off = Settings::from_args([

@@ -196,7 +196,7 @@ where
         Ok(u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0))
     };
     let rows = sqlx::query::<DB>(
-        "SELECT route, state, COUNT(*) AS n FROM webhook_inbox GROUP BY route, state \
+        "SELECT state, route, COUNT(*) AS n FROM webhook_inbox GROUP BY state, route \
          ORDER BY route, state",
     )
     .fetch_all(pool)

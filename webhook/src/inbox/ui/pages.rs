@@ -176,7 +176,7 @@ pub(crate) async fn overview(
     let main = html! {
         section.cards aria-label="Events by state" {
             @for state in EventState::ALL {
-                a.card class=(state.as_str()) href=(link(None, state)) {
+                a class=(format!("card {}", state.as_str())) href=(link(None, state)) {
                     span.figure { (count(None, state)) }
                     span.label { (state.as_str()) }
                 }
