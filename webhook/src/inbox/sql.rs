@@ -322,16 +322,21 @@ macro_rules! sql_store {
                     // another worker; renewals are a transaction every third of a lease.
                     let mut connection = self.durable().await?;
                     let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-                    let mut held = Vec::with_capacity(attempts.len());
-                    for (id, attempt) in attempts {
+                    // In id order, as the ends of attempts lock their rows: two transactions
+                    // taking rows in different orders deadlock on PostgreSQL.
+                    let mut order: Vec<usize> = (0..attempts.len()).collect();
+                    order.sort_unstable_by_key(|&at| attempts[at].0);
+                    let mut held = vec![false; attempts.len()];
+                    for at in order {
+                        let (id, attempt) = attempts[at];
                         let renewed = sqlx::query(&$statements.renew)
-                            .bind(*id)
+                            .bind(id)
                             .bind(worker)
-                            .bind(i64::from(*attempt))
+                            .bind(i64::from(attempt))
                             .bind(lease)
                             .execute(&mut *tx)
                             .await?;
-                        held.push(renewed.rows_affected() == 1);
+                        held[at] = renewed.rows_affected() == 1;
                     }
                     tx.commit().await?;
                     Ok(held)
