@@ -366,3 +366,30 @@ fn the_page_may_not_take_another_endpoints_path() {
     assert!(conflict.contains("the inbox's page"), "{conflict}");
     assert!(conflict.contains("/inbox/github"), "{conflict}");
 }
+
+#[tokio::test]
+async fn the_events_list_pages_through_older_events() {
+    let server = TestServer::spawn(webhook("pages", InboxUi::basic_auth(USER, PASSWORD)))
+        .await
+        .unwrap();
+    let client = server.client();
+    let mut ids = Vec::new();
+    for n in 0..55 {
+        ids.push(post_event(&client, &format!("page-{n}"), r#"{"page": true}"#).await);
+    }
+    let rows = |page: &str| page.matches(r#"<span class="badge "#).count();
+    let first = get(&client, "/inbox/events").await.text();
+    assert_eq!(rows(&first), 50);
+    assert!(!first.contains("← Newest"), "the newest page");
+    let next = format!(r#"rel="next" href="/inbox/events?before={}""#, ids[5]);
+    assert!(first.contains(&next), "{first}");
+    let second = get(&client, &format!("/inbox/events?before={}", ids[5]))
+        .await
+        .text();
+    assert_eq!(rows(&second), 5);
+    assert!(second.contains("← Newest"));
+    assert!(!second.contains(r#"rel="next""#), "the last page");
+    let dead = get(&client, "/inbox/dead").await.text();
+    assert!(dead.contains("No event matches."));
+    server.shutdown().await.unwrap();
+}

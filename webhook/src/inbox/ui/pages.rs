@@ -324,13 +324,6 @@ pub(crate) async fn events(
     let (filter, before) = query.read()?;
     let events = ui.store.events(&filter, before, PAGE_SIZE).await?;
     let base = &page.base;
-    let next = (events.len() == PAGE_SIZE as usize)
-        .then(|| {
-            events
-                .last()
-                .map(|event| events_link(base, &filter, Some(event.id)))
-        })
-        .flatten();
     let main = html! {
         form.filters method="get" action=(format!("{base}/events")) {
             label { "State "
@@ -349,16 +342,28 @@ pub(crate) async fn events(
             a href=(format!("{base}/events")) { "Clear" }
         }
         (event_table(base, &events, None))
-        nav.pages aria-label="Pages" {
-            @if before.is_some() {
-                a href=(events_link(base, &filter, None)) { "← Newest" }
-            }
-            @if let Some(next) = &next {
-                a rel="next" href=(next) { "Older →" }
-            }
-        }
+        (pager(&events, before, |before| events_link(base, &filter, before)))
     };
     Ok(layout(&page, "Events", query.notice(), main))
+}
+
+/// The links to the newest page (when this one is not) and to the next one (when this one is
+/// full): `link(before)` is the list from `before` (`None`: the newest).
+fn pager(
+    events: &[EventSummary],
+    before: Option<i64>,
+    link: impl Fn(Option<i64>) -> String,
+) -> Markup {
+    let next = events
+        .last()
+        .filter(|_| events.len() == PAGE_SIZE as usize)
+        .map(|last| link(Some(last.id)));
+    html! {
+        nav.pages aria-label="Pages" {
+            @if before.is_some() { a href=(link(None)) { "← Newest" } }
+            @if let Some(next) = next { a rel="next" href=(next) { "Older →" } }
+        }
+    }
 }
 
 /// The table of a list of events; with `select`, a checkbox a row for the form of that id.
@@ -592,13 +597,6 @@ pub(crate) async fn dead(
     filter.state = Some(EventState::Dead);
     let events = ui.store.events(&filter, before, PAGE_SIZE).await?;
     let base = &page.base;
-    let next = (events.len() == PAGE_SIZE as usize)
-        .then(|| {
-            events
-                .last()
-                .map(|event| format!("{base}/dead?before={}", event.id))
-        })
-        .flatten();
     let main = html! {
         @if !page.read_only && !events.is_empty() {
             form #selection method="post" action=(format!("{base}/dead/replay"))
@@ -614,10 +612,10 @@ pub(crate) async fn dead(
             }
         }
         (event_table(base, &events, (!page.read_only).then_some("selection")))
-        nav.pages aria-label="Pages" {
-            @if before.is_some() { a href=(format!("{base}/dead")) { "← Newest" } }
-            @if let Some(next) = &next { a rel="next" href=(next) { "Older →" } }
-        }
+        (pager(&events, before, |before| match before {
+            Some(id) => format!("{base}/dead?before={id}"),
+            None => format!("{base}/dead"),
+        }))
     };
     Ok(layout(&page, "Dead letters", query.notice(), main))
 }
