@@ -72,6 +72,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod filter;
+pub mod guide;
 pub mod handler;
 mod handler_checks;
 pub mod http;
