@@ -19,8 +19,7 @@
 # run instead of building examples/echo_bot.rs). The servers inherit the environment:
 # WEBHOOK_LOG_FORMAT=json gives the echo bots JSON lines (the baseline logs nothing).
 #
-# Only 127.0.0.1 is ever targeted. The figures and the targets are in the README's
-# "Performance" section.
+# Only 127.0.0.1 is ever targeted. The figures are in benches/README.md.
 
 set -euo pipefail
 

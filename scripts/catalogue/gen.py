@@ -1,10 +1,13 @@
 """Generate ../catalogue.rs from out/*.json (written by the extract scripts).
 Usage: python3 gen.py [YYYY-MM-DD]   (date defaults to today, UTC)"""
-import datetime, json, pathlib, sys
+import datetime, json, pathlib, re, sys
 here = pathlib.Path(__file__).parent
 date = sys.argv[1] if len(sys.argv) > 1 else datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 
 def load(n): return json.load(open(here / "out" / f"{n}.json"))
+
+# A URL in a doc comment is written `<https://...>`, which rustdoc links (a bare one is a warning).
+def link_urls(text): return re.sub(r"https?://[^\s)<>]+[^\s)<>.,;]", lambda m: f"<{m.group(0)}>", text)
 
 # (CONST, json file, key, preset names, extra doc lines, known names for the tests)
 LISTS = [
@@ -80,7 +83,7 @@ for const, f, key, presets, doc, known in LISTS:
     for n in names: assert '"' not in n and "\\" not in n
     data[const] = names
     out += [f"/// {l}" for l in doc]
-    out += ["///", f"/// Source: {d['source']}.", f"/// Extracted: {date}. {len(names)} names."]
+    out += ["///", f"/// Source: {link_urls(d['source'])}.", f"/// Extracted: {date}. {len(names)} names."]
     out.append(f"pub const {const}: &[&str] = &[")
     out += [f'    "{n}",' for n in names]
     out += ["];", ""]

@@ -8,6 +8,8 @@
 //! syntax checks the runtime makes too (JSON paths, CEL filters, step ids, route paths) are
 //! the `webhook-core` crate's, so both report the same mistakes.
 
+#![warn(missing_docs)]
+
 mod authenticator;
 mod ctxt;
 mod debug;

@@ -463,7 +463,7 @@ pub struct Settings {
         default_value = "30d"
     )]
     pub inbox_dead_retention: Span,
-    /// Public base URL senders address (https://hooks.example.com[/prefix]), for the signed URL
+    /// Public base URL senders address (`https://hooks.example.com[/prefix]`), for the signed URL
     #[arg(long, env = "WEBHOOK_PUBLIC_URL", value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<PublicUrl>,
     /// Take that URL from the proxy's Forwarded / X-Forwarded-* headers (only behind a proxy

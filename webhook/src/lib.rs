@@ -2,7 +2,8 @@
 //!
 //! Write [Clustaar](https://clustaar.com) chatbot webhooks in Rust: the platform posts a
 //! notification at each conversation step (`conversation.step_reached`), your handler answers
-//! with the actions to run.
+//! with the actions to run. Other senders' webhooks (Stripe, GitHub, Slack, a cron...) are
+//! served on the same server.
 //!
 //! ```no_run
 //! use webhook::prelude::*;
@@ -23,21 +24,46 @@
 //! }
 //! ```
 //!
+//! ## The guide
+//!
+//! [`guide`] holds the guide, one topic a module, every example a doctest:
+//!
+//! - [Your first bot](guide::first_bot): `#[on]`, `main!()` and its options, the builder,
+//!   inside your own axum application.
+//! - [Handlers and extractors](guide::handlers): arguments, results, state, errors.
+//! - [Routing and filters](guide::routing): precedence, JSON paths, CEL filters.
+//! - [HTTP senders](guide::http_senders): HTTP routes, signatures, the sender presets, handshakes,
+//!   the public URL.
+//! - [Durable routes](guide::durable): stored, answered `202`, run with retries; the inbox's
+//!   subcommands and web page.
+//! - [Security](guide::security): signature, basic auth, max age, ingestion rules,
+//!   authenticators.
+//! - [Operations](guide::operations): probes, metrics and which port carries what, request ids,
+//!   logs, OpenTelemetry, the drain.
+//! - [Testing](guide::testing): the test client and server, the signer, captured logs.
+//! - [Deployment](guide::deployment): ports, behind a proxy, several replicas on PostgreSQL.
+//! - [Configuration reference](guide::configuration): every setting, in [`config`].
+//! - [The Clustaar models](guide::models), and the [architecture](guide::architecture) for
+//!   contributors.
+//!
+//! ## The modules
+//!
 //! - [`Webhook`]: the builder (security options, routes), which becomes an axum `Router`.
 //! - [`handler`], [`extract`], [`reply`]: handlers are plain functions, async or not, whose
 //!   arguments are axum extractors and whose result is an axum response.
 //! - [`routing`] and [`filter`]: how a notification finds its handler.
 //! - [`http`](mod@http): generic HTTP webhooks (GitHub, Stripe, a cron...) with CEL filters, on
-//!   the same server.
-//! - [`security`]: the signature, basic-auth and replay checks, as the reference does them.
+//!   the same server; [`senders`]: the sender presets.
+//! - [`security`]: the signature, basic-auth and max-age checks, as the reference does them.
 //! - [`auth`]: authenticator functions and the identity handlers receive.
-//! - [`models`]: the Clustaar v1 models.
+//! - [`models`]: the Clustaar v1 models (also usable alone as the `clustaar-schemas` crate).
 //! - [`testing`]: a test client and a signer (feature `testing`).
 //! - [`inbox`]: durable HTTP routes (stored, answered `202`, then run with retries), and the
 //!   `inbox` subcommands ([`cli`]).
 //! - [`pipeline`]: the stages of a request, and the errors each answers.
 //! - [`ops`]: probes, Prometheus metrics, request ids and spans, the graceful drain,
 //!   OpenTelemetry (feature `otel`); [`logging`]: the log output, text or JSON.
+//! - [`config`]: the settings, from the command line, `main!()` and the environment.
 //!
 //! ## Features
 //!
@@ -72,6 +98,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod filter;
+pub mod guide;
 pub mod handler;
 mod handler_checks;
 pub mod http;

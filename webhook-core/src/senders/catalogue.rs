@@ -990,7 +990,7 @@ pub const GITHUB: &[&str] = &[
 /// enum -> topic is not mechanical (APP_SCOPES_UPDATE = `app/scopes_update`,
 /// CUSTOMER_TAGS_ADDED = `customer.tags_added`).
 ///
-/// Source: @shopify/dev-mcp@1.16.0 (npm) Admin GraphQL WebhookSubscriptionTopic, API versions 2026-10, 2026-07, 2026-04, 2026-01, 2025-10; + compliance topics from https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance.
+/// Source: @shopify/dev-mcp@1.16.0 (npm) Admin GraphQL WebhookSubscriptionTopic, API versions 2026-10, 2026-07, 2026-04, 2026-01, 2025-10; + compliance topics from <https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance>.
 /// Extracted: 2026-12-05. 221 names.
 pub const SHOPIFY: &[&str] = &[
     "app/scopes_update",
@@ -1219,7 +1219,7 @@ pub const SHOPIFY: &[&str] = &[
 /// Slack Events API types: inner `event.type` values plus the outer envelope types
 /// `url_verification`, `event_callback` and `app_rate_limited`.
 ///
-/// Source: @slack/types@3.2.0 (npm) dist/events/*.d.ts SlackEvent + envelope types from https://api.slack.com/apis/events-api.
+/// Source: @slack/types@3.2.0 (npm) dist/events/*.d.ts SlackEvent + envelope types from <https://api.slack.com/apis/events-api>.
 /// Extracted: 2026-12-05. 92 names.
 pub const SLACK: &[&str] = &[
     "agent_session_stopped",
@@ -1318,7 +1318,7 @@ pub const SLACK: &[&str] = &[
 
 /// Twitch EventSub subscription types (`Twitch-Eventsub-Subscription-Type` header / `subscription.type`).
 ///
-/// Source: @twurple/api@8.2.0 (npm) HelixEventSubApi createSubscription types + https://dev.twitch.tv/docs/eventsub/reference (conduit, guest-star).
+/// Source: @twurple/api@8.2.0 (npm) HelixEventSubApi createSubscription types + <https://dev.twitch.tv/docs/eventsub/reference> (conduit, guest-star).
 /// Extracted: 2026-12-05. 79 names.
 pub const TWITCH: &[&str] = &[
     "automod.message.hold",
