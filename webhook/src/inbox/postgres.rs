@@ -7,9 +7,10 @@ use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
 
+use super::error::StoreError;
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::sql::{sql_store, Ending, Statements, FIND_DUPLICATE};
-use super::store::{Finished, InsertLease, StoreError};
+use super::store::{Finished, InsertLease};
 
 /// The database's clock, in milliseconds since the epoch: the time the statement started
 /// (`statement_timestamp()` is stable within a statement, so that the claim's comparisons read

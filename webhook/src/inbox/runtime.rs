@@ -9,11 +9,12 @@ use axum::Router;
 use tokio::sync::Notify;
 
 use super::batcher::{Batcher, HandoffSlot};
+use super::error::StoreError;
 use super::options::{InboxOptions, StoreLocation, EMBEDDED_STORE_FILE};
 use super::postgres::PostgresStore;
 use super::record::{duration_ms, now_ms, EventState};
 use super::sqlite::SqliteStore;
-use super::store::{Store, StoreError};
+use super::store::Store;
 use super::worker::{RoutePolicy, WorkerContext, Workers};
 use crate::ops::metrics::InboxMetrics;
 

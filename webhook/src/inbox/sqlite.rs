@@ -13,9 +13,10 @@ use sqlx::sqlite::{
 };
 
 use super::attempt::AttemptEnd;
+use super::error::StoreError;
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::sql::{sql_store, Ending, Statements, FIND_DUPLICATE};
-use super::store::{Finished, InsertLease, StoreError};
+use super::store::{Finished, InsertLease};
 
 /// The schema, version by version.
 const SCHEMA_V1: &str = "

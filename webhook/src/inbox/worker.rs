@@ -17,13 +17,14 @@ use tower::ServiceExt;
 
 use super::batcher::HandoffSlot;
 use super::delivery::Delivery;
+use super::error::StoreError;
 use super::handoff::{Handed, Handoff};
 use super::outcome::{classify, AttemptOutcome};
 use super::record::{from_ms, now_ms, EventRecord};
 use super::recorder::Recorder;
 use super::replay::ReplayTarget;
 use super::retry::RetryPolicy;
-use super::store::{Failure, Finished, Resolution, Store, StoreError};
+use super::store::{Failure, Finished, Resolution, Store};
 use crate::ops::metrics::InboxMetrics;
 
 /// How a route's events are retried and how long its handler may run.
@@ -628,15 +629,18 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inbox::{open_store, StoreLocation};
+    use crate::inbox::{SqliteStore, EMBEDDED_STORE_FILE};
 
     async fn context(name: &str) -> WorkerContext {
         let dir =
             std::env::temp_dir().join(format!("webhook-worker-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let store = open_store(&StoreLocation::Embedded(Some(dir)), 1)
-            .await
-            .unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&dir.join(EMBEDDED_STORE_FILE))
+                .await
+                .unwrap(),
+        );
         let policy = RoutePolicy {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(1),
