@@ -19,12 +19,12 @@ use crate::inbox::InboxOptions;
 use crate::ops::{InFlight, Metrics, OpsOptions, Readiness};
 use crate::pipeline::body::BodyRules;
 use crate::pipeline::content_type::ContentTypeCheck;
-use crate::pipeline::dispatch::Dispatcher;
+use crate::pipeline::dispatch::NotificationDispatcher;
 use crate::pipeline::encoding::{AcceptedEncodings, ContentEncoding};
 use crate::pipeline::stages::Stages;
 use crate::pipeline::Pipeline;
 use crate::routing::{Route, RouteTable};
-use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
+use crate::security::{BasicAuth, MaxAgeGuard, SignatureVerifier};
 use crate::senders::{Addressing, PublicUrl};
 use crate::serve::shutdown_signal;
 use crate::serve_error::{MissingState, PathConflict, ServeError};
@@ -68,8 +68,8 @@ pub(crate) struct Built {
 /// The durable routes, as the inbox's workers run them.
 #[cfg_attr(not(feature = "durable"), allow(dead_code))]
 pub(crate) struct DurableRoutes {
-    /// The router of their handlers (`inbox::replay`).
-    pub(crate) replay: Router,
+    /// The router of their handlers (`inbox::run`).
+    pub(crate) handlers: Router,
     /// Each one's name, retry policy and timeout, when it has its own.
     pub(crate) policies: Vec<(String, crate::inbox::Durable)>,
 }
@@ -87,7 +87,7 @@ impl DurableRoutes {
         }
         #[cfg(feature = "durable")]
         {
-            let replay = crate::inbox::replay::replay_router(
+            let handlers = crate::inbox::run::handlers_router(
                 durable
                     .iter()
                     .map(|route| {
@@ -109,7 +109,7 @@ impl DurableRoutes {
                         .map(|options| (route.route_name().to_owned(), options.clone()))
                 })
                 .collect();
-            Some(Self { replay, policies })
+            Some(Self { handlers, policies })
         }
         #[cfg(not(feature = "durable"))]
         None
@@ -211,7 +211,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             routes: Vec::new(),
             signature: None,
             basic_auth: None,
-            request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
+            request_max_age: Some(MaxAgeGuard::DEFAULT_MAX_AGE),
             body_limit: DEFAULT_BODY_LIMIT,
             strict_notifications: false,
             path: "/".to_owned(),
@@ -811,7 +811,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// durable routes' handlers is in `Built::durable`.
     pub(crate) fn build_with(
         self,
-        inbox: Option<crate::http::Inbox>,
+        inbox: Option<crate::http::InboxWriter>,
         pages: Option<crate::pipeline::Pages>,
     ) -> Result<Built, PathConflict> {
         if pages.is_none() && self.inbox_ui_path().is_some() {
@@ -902,7 +902,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             pages,
             in_flight: in_flight.clone(),
             http: crate::http::router(http_routes, &state, inbox, &addressing),
-            dispatcher: Dispatcher {
+            dispatcher: NotificationDispatcher {
                 routes: RouteTable::new(routes),
                 state,
                 strict_notifications,
@@ -914,7 +914,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                     limit: body_limit,
                     timeout: body_read_timeout,
                 },
-                replay: request_max_age.map(ReplayGuard::new),
+                max_age: request_max_age.map(MaxAgeGuard::new),
                 signature,
                 basic_auth,
                 authenticator,
@@ -1075,7 +1075,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ) -> Result<(Built, Option<crate::inbox::Workers>), ServeError> {
         let inbox = if self.has_durable_routes() {
             self.check_durable_names()?;
-            let inbox = crate::inbox::Inbox::open(self.inbox.clone()).await?;
+            let inbox = crate::inbox::RunningInbox::open(self.inbox.clone()).await?;
             let store = Arc::clone(&inbox.store);
             self.ops.readiness.add_check("store".into(), move || {
                 let store = Arc::clone(&store);
@@ -1108,9 +1108,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         let metrics = self.ops.metrics.as_ref().map(Metrics::inbox);
         let built = self.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()), pages)?;
         let workers = match (inbox, &built.durable) {
-            (Some(inbox), Some(durable)) => {
-                Some(inbox.start_workers(durable.replay.clone(), durable.policies.clone(), metrics))
-            }
+            (Some(inbox), Some(durable)) => Some(inbox.start_workers(
+                durable.handlers.clone(),
+                durable.policies.clone(),
+                metrics,
+            )),
             _ => None,
         };
         Ok((built, workers))

@@ -449,7 +449,7 @@ impl Default for Settings {
             private_key: None,
             auth_username: None,
             auth_password: None,
-            request_max_age: Seconds(Some(crate::security::ReplayGuard::DEFAULT_MAX_AGE)),
+            request_max_age: Seconds(Some(crate::security::MaxAgeGuard::DEFAULT_MAX_AGE)),
             body_limit: crate::DEFAULT_BODY_LIMIT,
             header_read_timeout: Seconds(Some(crate::DEFAULT_HEADER_READ_TIMEOUT)),
             body_read_timeout: Seconds(Some(crate::DEFAULT_BODY_READ_TIMEOUT)),

@@ -29,7 +29,7 @@
 //! - [`routing`] and [`filter`]: how a notification finds its handler.
 //! - [`http`](mod@http): generic HTTP webhooks (GitHub, Stripe, a cron...) with CEL filters, on
 //!   the same server.
-//! - [`security`]: the signature, basic-auth and replay checks, as the reference does them.
+//! - [`security`]: the signature, basic-auth and max-age checks, as the reference does them.
 //! - [`auth`]: authenticator functions and the identity handlers receive.
 //! - [`models`]: the Clustaar v1 models.
 //! - [`testing`]: a test client and a signer (feature `testing`).

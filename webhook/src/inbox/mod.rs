@@ -51,7 +51,7 @@ pub(crate) mod record;
 #[cfg(feature = "durable")]
 mod recorder;
 #[cfg(feature = "durable")]
-pub(crate) mod replay;
+pub(crate) mod run;
 #[cfg(feature = "durable")]
 mod runtime;
 #[cfg(feature = "durable")]
@@ -91,7 +91,7 @@ pub use record::{EventRecord, EventState, Inserted, NewEvent};
 #[cfg(feature = "durable")]
 pub use runtime::open_store;
 #[cfg(feature = "durable")]
-pub(crate) use runtime::Inbox;
+pub(crate) use runtime::RunningInbox;
 #[cfg(feature = "durable")]
 pub use sqlite::SqliteStore;
 #[cfg(feature = "durable")]
