@@ -631,7 +631,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     }
 
     /// Checks that no two endpoints take the same requests: the probes, the metrics, the
-    /// Clustaar notifications' path and the HTTP routes' patterns (`/{slug}` takes `/healthz`).
+    /// Clustaar notifications' path and the HTTP routes' patterns (`/{slug}` takes `/healthz`;
+    /// an HTTP route on the notifications' path takes them).
     ///
     /// # Errors
     ///
@@ -685,7 +686,18 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 )));
             }
         }
-        self.check_inbox_ui_path(&reserved)
+        self.check_inbox_ui_path(&reserved)?;
+        match self
+            .http_routes
+            .iter()
+            .find(|route| route.path() == self.path)
+        {
+            Some(route) => Err(PathConflict::NotificationsPath {
+                route: route.route_name().to_owned(),
+                path: self.path.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The inbox's page takes its path and everything under it.
@@ -786,24 +798,28 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// # Panics
     ///
-    /// When an HTTP route is on the path of the Clustaar notifications, two HTTP route
-    /// paths conflict (`/hooks/{a}` and `/hooks/{b}`), an endpoint takes the path of a probe or
-    /// of the metrics ([`check_paths`](Webhook::check_paths)), or a handler reads state the
-    /// webhook does not hold ([`check_state`](Webhook::check_state)), or a route is durable:
-    /// its store and workers are started by
-    /// [`into_router_with_inbox`](Webhook::into_router_with_inbox).
+    /// On what [`serve`](Webhook::serve) reports as an error of the webhook's configuration
+    /// (the message is the error's): an endpoint on the path of another, a probe or the metrics
+    /// ([`check_paths`](Webhook::check_paths), [`ServeError::Conflict`]), a handler reading
+    /// state the webhook does not hold ([`check_state`](Webhook::check_state),
+    /// [`ServeError::MissingState`]), a route's sender without its secret
+    /// ([`check_senders`](Webhook::check_senders), [`ServeError::Sender`]), a durable route or
+    /// the inbox's page, whose store this router does not open
+    /// ([`ServeError::DurableRouteWithoutStore`], [`ServeError::InboxPageWithoutStore`]: they
+    /// are served by [`into_router_with_inbox`](Webhook::into_router_with_inbox)); and when two
+    /// HTTP route paths conflict (`/hooks/{a}` and `/hooks/{b}`: axum's router refuses them).
     pub fn into_router(self) -> Router {
         match self.build() {
             Ok(built) => {
                 built.readiness.ready();
                 built.router
             }
-            Err(conflict) => panic!("{conflict}"),
+            Err(error) => panic!("{error}"),
         }
     }
 
     /// The router and what the server needs to run it.
-    pub(crate) fn build(self) -> Result<Built, PathConflict> {
+    pub(crate) fn build(self) -> Result<Built, ServeError> {
         self.build_with(None, None)
     }
 
@@ -813,12 +829,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         self,
         inbox: Option<crate::http::InboxWriter>,
         pages: Option<crate::pipeline::Pages>,
-    ) -> Result<Built, PathConflict> {
+    ) -> Result<Built, ServeError> {
         if pages.is_none() && self.inbox_ui_path().is_some() {
-            panic!(
-                "the inbox's page reads the store: it is served by `Webhook::serve`, `main!()` \
-                 or `Webhook::into_router_with_inbox`, which open it"
-            );
+            return Err(ServeError::InboxPageWithoutStore);
         }
         if inbox.is_none() {
             if let Some(route) = self
@@ -826,25 +839,13 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 .iter()
                 .find(|route| route.durable_options().is_some())
             {
-                panic!(
-                    "the HTTP route {:?} is durable: it is served by `Webhook::serve`, \
-                     `main!()`, `TestServer::spawn` or `Webhook::into_router_with_inbox`, \
-                     which open its store{}",
-                    route.route_name(),
-                    if cfg!(feature = "durable") {
-                        ""
-                    } else {
-                        " (with the `durable` feature of the webhook crate, which is off)"
-                    }
-                );
+                return Err(ServeError::DurableRouteWithoutStore {
+                    route: route.route_name().to_owned(),
+                });
             }
         }
-        if let Err(missing) = self.check_state() {
-            panic!("{missing}");
-        }
-        if let Err(error) = self.check_senders() {
-            panic!("{error}");
-        }
+        self.check_state()?;
+        self.check_senders()?;
         self.check_paths()?;
         let Self {
             state,
@@ -867,13 +868,6 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             #[cfg(feature = "durable")]
                 inbox_ui: _,
         } = self;
-        if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
-            panic!(
-                "the HTTP route {:?} is on {path:?}, the path of the Clustaar notifications; \
-                 give it another path, or move the notifications with `Webhook::path`",
-                route.route_name()
-            );
-        }
         let state = Arc::new(state);
         // The inbox settings were read when the inbox opened (`serve_with_shutdown`).
         let _ = inbox_options;
@@ -945,9 +939,12 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// # Errors
     ///
-    /// An address that cannot be bound, a [`PathConflict`], or the shutdown timeout passed
-    /// ([`ServeError::ShutdownTimedOut`], naming the requests cut). A program whose `main`
-    /// returns `std::io::Result` can use `?`: `ServeError` converts into `std::io::Error`.
+    /// An address that cannot be bound, an error of the webhook's configuration (a
+    /// [`PathConflict`], a [`MissingState`], a sender without its secret, a durable route
+    /// without the `durable` feature), the durable routes' store that cannot be opened, or the
+    /// shutdown timeout passed ([`ServeError::ShutdownTimedOut`], naming the requests cut). A
+    /// program whose `main` returns `std::io::Result` can use `?`: `ServeError` converts into
+    /// `std::io::Error`.
     pub async fn serve(self, addr: impl ToSocketAddrs) -> Result<(), ServeError> {
         self.check_paths()?;
         let listener = TcpListener::bind(addr).await?;
@@ -1052,11 +1049,14 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// # Errors
     ///
-    /// The store cannot be opened, two durable routes have one name, or a [`PathConflict`].
+    /// The store cannot be opened, two durable routes have one name, or another error of the
+    /// webhook's configuration (as [`serve`](Webhook::serve): a [`PathConflict`], a
+    /// [`MissingState`], a sender without its secret).
     ///
     /// # Panics
     ///
-    /// As [`into_router`](Webhook::into_router), for a missing state.
+    /// When two HTTP route paths conflict (`/hooks/{a}` and `/hooks/{b}`), as
+    /// [`into_router`](Webhook::into_router).
     #[cfg(feature = "durable")]
     #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
     pub async fn into_router_with_inbox(
@@ -1147,5 +1147,38 @@ impl Webhook<StateMap> {
     pub fn states(mut self, values: StateMap) -> Self {
         self.state.extend(values);
         self
+    }
+}
+
+#[cfg(all(test, feature = "durable"))]
+mod tests {
+    use http::{Method, StatusCode};
+
+    use super::*;
+    use crate::inbox::ui::InboxUi;
+    use crate::inbox::Durable;
+
+    /// What needs a store the router does not open is an error of the build, not a panic.
+    #[test]
+    fn a_durable_route_or_the_inbox_page_without_a_store_is_an_error_of_the_build() {
+        let durable = HttpRoute::new(Method::POST, "/events", || StatusCode::OK)
+            .name("events")
+            .durable(Durable::new());
+        match Webhook::new().http_route(durable).build() {
+            Err(error @ ServeError::DurableRouteWithoutStore { .. }) => {
+                assert!(error.is_configuration());
+                assert!(error
+                    .to_string()
+                    .starts_with("the HTTP route \"events\" is durable: it is served by"));
+            }
+            Err(error) => panic!("{error:?}"),
+            Ok(_) => panic!("built"),
+        }
+        let page = Webhook::new().inbox_ui(InboxUi::basic_auth("user", "password"));
+        match page.build() {
+            Err(error @ ServeError::InboxPageWithoutStore) => assert!(error.is_configuration()),
+            Err(error) => panic!("{error:?}"),
+            Ok(_) => panic!("built"),
+        }
     }
 }

@@ -89,7 +89,8 @@ struct NoLogging;
 /// Runs a bot: the body of the `main` that `main!()` writes.
 ///
 /// Exit codes: `0` after a graceful shutdown or `--help`; `2` for a bad setting, flag,
-/// handler conflict or path conflict (a route on the path of a probe or of the metrics); `1`
+/// handler conflict, path conflict (a route on the path of a probe or of the metrics), missing
+/// state, sender without its secret or durable route without the `durable` feature; `1`
 /// when the state cannot be built, an address cannot be bound, or the shutdown timeout cut
 /// requests (the message names them).
 ///
@@ -190,8 +191,8 @@ where
                 eprintln!("{program}: {cut}");
                 ExitCode::FAILURE
             }
-            Err(ServeError::Conflict(conflict)) => {
-                eprintln!("{program}: {conflict}");
+            Err(error) if error.is_configuration() => {
+                eprintln!("{program}: {error}");
                 ExitCode::from(2)
             }
             Err(error) => {

@@ -52,6 +52,17 @@ pub enum PathConflict {
         /// HTTP route (its name, location and pattern).
         other: String,
     },
+    /// An HTTP route is on the path of the Clustaar notifications.
+    #[error(
+        "the HTTP route {route:?} is on {path:?}, the path of the Clustaar notifications; give it \
+         another path, or move the notifications with `Webhook::path`"
+    )]
+    NotificationsPath {
+        /// The HTTP route's name.
+        route: String,
+        /// The path.
+        path: String,
+    },
 }
 
 /// Why [`Webhook::serve`](crate::Webhook::serve) stopped with an error.
@@ -74,11 +85,59 @@ pub enum ServeError {
     /// Two durable routes have one name (their events would be mixed).
     #[error("two durable routes are named {0:?}: give each its own name (`HttpRoute::name`)")]
     DurableName(String),
+    /// A handler reads state the webhook does not hold.
+    #[error(transparent)]
+    MissingState(#[from] MissingState),
+    /// A route's sender is not configured: its secret is missing or does not decode (the error
+    /// names the environment variable, never the secret).
+    #[error(transparent)]
+    Sender(#[from] crate::senders::SenderError),
+    /// A durable route is served without its store: by
+    /// [`Webhook::into_router`](crate::Webhook::into_router), which opens none, or without the
+    /// `durable` feature.
+    #[error(
+        "the HTTP route {route:?} is durable: it is served by `Webhook::serve`, `main!()`, \
+         `TestServer::spawn` or `Webhook::into_router_with_inbox`, which open its store{}",
+        if cfg!(feature = "durable") {
+            ""
+        } else {
+            " (with the `durable` feature of the webhook crate, which is off)"
+        }
+    )]
+    DurableRouteWithoutStore {
+        /// The durable route's name.
+        route: String,
+    },
+    /// The inbox's page is served without the store it reads: by
+    /// [`Webhook::into_router`](crate::Webhook::into_router), which opens none.
+    #[error(
+        "the inbox's page reads the store: it is served by `Webhook::serve`, `main!()` or \
+         `Webhook::into_router_with_inbox`, which open it"
+    )]
+    InboxPageWithoutStore,
+}
+
+impl ServeError {
+    /// Whether the webhook's configuration is at fault, found before it serves (a path
+    /// conflict, a missing state, a sender, a durable route or the inbox's page without their
+    /// store): `main!()` exits with code 2, [`Webhook::into_router`](crate::Webhook::into_router)
+    /// and `TestServer::spawn` panic.
+    pub(crate) fn is_configuration(&self) -> bool {
+        matches!(
+            self,
+            Self::Conflict(_)
+                | Self::MissingState(_)
+                | Self::Sender(_)
+                | Self::DurableRouteWithoutStore { .. }
+                | Self::InboxPageWithoutStore
+        )
+    }
 }
 
 impl From<ServeError> for std::io::Error {
     /// For programs whose `main` returns `std::io::Result`: the error's kind is kept for
-    /// [`ServeError::Io`]; the other errors are `InvalidInput` (a conflict) and `TimedOut`.
+    /// [`ServeError::Io`]; the other errors are `TimedOut` (the shutdown timeout), `Other` (the
+    /// store) and `InvalidInput` (the webhook's configuration).
     fn from(error: ServeError) -> Self {
         match error {
             ServeError::Io(error) => error,
@@ -90,7 +149,15 @@ impl From<ServeError> for std::io::Error {
             }
             #[cfg(feature = "durable")]
             ServeError::Store(error) => std::io::Error::other(error),
-            error @ ServeError::DurableName(_) => {
+            ServeError::MissingState(missing) => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, missing)
+            }
+            ServeError::Sender(error) => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, error)
+            }
+            error @ (ServeError::DurableName(_)
+            | ServeError::DurableRouteWithoutStore { .. }
+            | ServeError::InboxPageWithoutStore) => {
                 std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string())
             }
         }
