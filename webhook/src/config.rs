@@ -61,6 +61,9 @@ mod values;
 
 pub use values::{LogFormat, Seconds, Span};
 
+/// What a bot's `--help` says it does when its package has no description.
+pub(crate) const DEFAULT_ABOUT: &str = "Serves the bot's webhook.";
+
 /// A setting that cannot be used; programs print it and exit with code 2.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -152,8 +155,11 @@ fn parse_bytes(value: &str) -> Result<usize, String> {
 /// assert_eq!(settings.body_limit, 1024);
 /// ```
 #[derive(Clone, PartialEq, Eq, Parser)]
+// `long_about = None`: clap would take this doc comment, doctest and all, as the program's
+// `--help` description; a bot's `--help` opens with its package's (`runner::command`).
 #[command(
-    about = "Serves the bot's webhook.",
+    about = DEFAULT_ABOUT,
+    long_about = None,
     after_help = "Each flag overrides its environment variable; RUST_LOG sets the log level.",
     disable_version_flag = true
 )]

@@ -123,7 +123,7 @@ pub mod __private {
     pub use crate::inbox::Durable;
     pub use crate::registry::{AuthenticatorRegistration, Registration, Served};
     pub use crate::routing::Route;
-    pub use crate::runner::{run_main, BoxError, MainOptions};
+    pub use crate::runner::{run_main, BotPackage, BoxError, MainOptions};
     pub use crate::state::StateMap;
     pub use crate::Request;
     pub use ::http::Method;
