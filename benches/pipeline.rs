@@ -9,16 +9,16 @@
 //! The request is `tests/fixtures/step_reached.json` with its step id (`"1234"`) replaced by
 //! the 24-hex id of the last registered step-id route, so that it hits the index (656 bytes).
 //! It is signed with the key `"test"` by `webhook::testing::Signer`, and carries basic-auth
-//! credentials and a `Date` of now, so replay prevention passes. The `Date` and signature are
+//! credentials and a `Date` of now, so the max-age check passes. The `Date` and signature are
 //! recomputed before each batch of iterations, outside the timed section: a batch lasts far
 //! less than the 10 s maximum age.
 //!
 //! Groups:
-//! - `route_count`: signature + replay prevention, 1 / 100 / 10,000 routes filtered with
+//! - `route_count`: signature + the max-age check, 1 / 100 / 10,000 routes filtered with
 //!   `StepId` (hash index) plus a catch-all echo route; and 100 routes filtered with
 //!   `JsonKeyEquals("data.step.id", …)`, which are scanned one after the other.
 //! - `stages`: one `StepId` route plus the catch-all, with no security, the signature, the
-//!   signature + replay prevention, and the signature + replay prevention + basic auth; then,
+//!   signature + the max-age check, and the signature + the max-age check + basic auth; then,
 //!   each on top of the signature alone, what the ingestion rules and authenticators cost:
 //!   the content-type and content-encoding checks turned off (`signature+ingestion_checks_off`,
 //!   against `signature` where they are on, as by default), a gzip body decoded
@@ -26,8 +26,8 @@
 //!   async authenticator checking a bearer token and handing an `Identity` to the request.
 //! - `load_baseline`: the echo bot against the load test's hand-written axum server
 //!   (`benches/load/baseline/src/app.rs`, built here with the workspace's dependencies), in
-//!   process: signature, no replay prevention, the fixture as it is.
-//! - `dsl`: the same bot (one step-id route, one catch-all, signature + replay prevention)
+//!   process: signature, no max-age check, the fixture as it is.
+//! - `dsl`: the same bot (one step-id route, one catch-all, signature + the max-age check)
 //!   written with `#[on]` and collected by `Webhook::from_registry()`, against the builder.
 
 #[path = "load/baseline/src/app.rs"]
@@ -276,10 +276,10 @@ fn stages(c: &mut Criterion) {
         ("signature", |webhook| {
             webhook.private_key(PRIVATE_KEY).request_max_age(None)
         }),
-        ("signature+replay", |webhook| {
+        ("signature+max_age", |webhook| {
             webhook.private_key(PRIVATE_KEY)
         }),
-        ("signature+replay+basic_auth", |webhook| {
+        ("signature+max_age+basic_auth", |webhook| {
             webhook
                 .private_key(PRIVATE_KEY)
                 .basic_auth(USERNAME, PASSWORD)
@@ -356,7 +356,7 @@ fn stages(c: &mut Criterion) {
 
 /// The load benchmark's pair, in process: the echo bot (`examples/echo_bot.rs`: its step-id
 /// route and its catch-all) against the hand-written axum server of `benches/load/`, both with
-/// the signature and without replay prevention, as `benches/load/run.sh` runs them, sent the
+/// the signature and without the max-age check, as `benches/load/run.sh` runs them, sent the
 /// fixture as it is (its step id reaches the catch-all). What the framework adds a request is
 /// the difference; the socket, hyper and the client, which the load test adds to both, are left
 /// out.

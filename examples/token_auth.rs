@@ -18,7 +18,7 @@
 //! | a token in the set | the handler's answer: `Hello, token #1!` |
 //!
 //! Starting without any token is refused (exit code 2): such a bot would answer no one.
-//! The other `WEBHOOK_*` variables (address, signature key, basic auth, replay) apply as in
+//! The other `WEBHOOK_*` variables (address, signature key, basic auth, maximum request age) apply as in
 //! `echo_bot`; the authenticator runs after those checks.
 
 use std::collections::HashMap;

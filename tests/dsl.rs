@@ -157,6 +157,25 @@ fn missing_state_stops_the_program_at_start_naming_the_handler_and_the_type() {
     assert_eq!(complete.check_state(), Ok(()));
 }
 
+/// `serve` reports it as an error of the configuration (it panicked once the router was built).
+#[tokio::test]
+async fn serve_reports_a_missing_state_as_an_error() {
+    let webhook = Webhook::from_registry().unwrap().state(Visits::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let served = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        webhook.serve_with_shutdown(listener, std::future::pending()),
+    )
+    .await
+    .expect("refused at start");
+    match served {
+        Err(webhook::ServeError::MissingState(missing)) => {
+            assert_eq!(missing.type_name, "dsl::Greeting");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn the_registry_lists_every_handler_with_its_location() {
     let registrations = webhook::registry::registrations();

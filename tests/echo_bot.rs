@@ -206,6 +206,30 @@ fn the_dsl_bot_has_help_and_refuses_bad_flags() {
     let help = Command::new(example("bot")).arg("--help").output().unwrap();
     assert!(help.status.success());
     let usage = String::from_utf8_lossy(&help.stdout);
+    // It says what the bot is: its package (here the examples'), then its usage; not the
+    // `Settings` struct's rustdoc, which clap would take as the program's description.
+    let mut lines = usage.lines();
+    assert_eq!(
+        lines.next(),
+        Some(&*format!(
+            "{} {}",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{usage}"
+    );
+    assert_eq!(lines.next(), Some(env!("CARGO_PKG_DESCRIPTION")), "{usage}");
+    assert_eq!(lines.next(), Some(""), "{usage}");
+    assert!(lines.next().unwrap().starts_with("Usage: bot "), "{usage}");
+    assert!(!usage.contains("```"), "{usage}");
+    assert!(!usage.contains("use webhook::config::Settings"), "{usage}");
+    let short = Command::new(example("bot")).arg("-h").output().unwrap();
+    assert!(String::from_utf8_lossy(&short.stdout).starts_with(&format!(
+        "{} {}\n{}\n",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+        env!("CARGO_PKG_DESCRIPTION")
+    )));
     assert!(usage.contains("--private-key <KEY>"), "{usage}");
     assert!(usage.contains("--body-limit <BYTES>"), "{usage}");
     assert!(usage.contains("[env: WEBHOOK_BODY_LIMIT=]"), "{usage}");

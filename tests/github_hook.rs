@@ -129,7 +129,7 @@ async fn standard_webhooks_with_the_spec_vector_and_fresh_signatures() {
     let verifier = StandardWebhooks::new(secret).unwrap();
     let server = TestServer::spawn(
         Webhook::new()
-            // The SPEC vector is from 2021: the replay window is off on this route only.
+            // The SPEC vector is from 2021: the timestamp tolerance is off on this route only.
             .http_route(
                 HttpRoute::new(Method::POST, "/vector", || StatusCode::NO_CONTENT)
                     .verify(verifier.clone().tolerance(None)),

@@ -492,6 +492,36 @@ fn an_http_route_on_the_notifications_path_is_refused() {
         .into_router();
 }
 
+/// `check_paths` finds it (`main!()` exits with code 2), and `serve` reports it as an error.
+#[tokio::test]
+async fn an_http_route_on_the_notifications_path_is_a_path_conflict() {
+    let webhook = || Webhook::new().http(Method::POST, "/", || StatusCode::OK, ());
+    let conflict = webhook().check_paths().unwrap_err().to_string();
+    assert!(
+        conflict.ends_with(
+            "is on \"/\", the path of the Clustaar notifications; give it another path, or \
+             move the notifications with `Webhook::path`"
+        ),
+        "{conflict}"
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let served = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        webhook().serve_with_shutdown(listener, std::future::pending()),
+    )
+    .await
+    .expect("refused at start");
+    assert!(
+        matches!(
+            served,
+            Err(webhook::ServeError::Conflict(
+                webhook::PathConflict::NotificationsPath { .. }
+            ))
+        ),
+        "{served:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_handler_panic_is_a_500() {
     let server = TestServer::spawn(Webhook::new().http(

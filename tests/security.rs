@@ -1,4 +1,4 @@
-//! The signature, basic-auth and replay checks over real HTTP, with SPEC's test vectors.
+//! The signature, basic-auth and max-age checks over real HTTP, with SPEC's test vectors.
 
 mod common;
 
@@ -169,7 +169,7 @@ async fn basic_auth_follows_rfc_7617_with_the_reference_answer() {
 }
 
 #[tokio::test]
-async fn replay_prevention_refuses_old_missing_and_unparsable_dates() {
+async fn the_max_age_check_refuses_old_missing_and_unparsable_dates() {
     let server = TestServer::spawn(bot()).await.unwrap();
     let client = server.client();
     assert_eq!(client.post(FIXTURE).send().await.status(), 200);
@@ -205,7 +205,7 @@ async fn checks_run_in_the_reference_order() {
         .await
         .unwrap();
     let client = server.client();
-    // Replay first: an old request without signature nor credentials gets the date error.
+    // The max-age check first: an old request without signature nor credentials gets the date error.
     let response = client.post(FIXTURE).date(VECTOR_DATE).send().await;
     assert_eq!(response.json()["description"], "Request is too old");
     // Then the signature: a fresh request without signature nor credentials.

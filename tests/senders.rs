@@ -295,6 +295,33 @@ fn a_missing_secret_is_reported_at_start_naming_the_variable() {
     );
 }
 
+/// `serve` reports it as an error of the configuration (it panicked once the router was built).
+#[tokio::test]
+async fn serve_reports_a_missing_secret_as_an_error() {
+    let route: HttpRoute =
+        HttpRoute::new(Method::POST, "/stripe", || async { StatusCode::OK }).sender_or_error(
+            Sender::from_env("stripe", "WEBHOOK_TEST_VARIABLE_NEVER_SET"),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let served = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        Webhook::new()
+            .http_route(route)
+            .serve_with_shutdown(listener, std::future::pending()),
+    )
+    .await
+    .expect("refused at start");
+    match served {
+        Err(webhook::ServeError::Sender(error)) => assert!(
+            error
+                .to_string()
+                .contains("WEBHOOK_TEST_VARIABLE_NEVER_SET, which is not set"),
+            "{error}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
 const TWILIO_TOKEN: &str = "twilio-auth-token-for-the-tests";
 const TWILIO_FORM: &str = "application/x-www-form-urlencoded";
 

@@ -39,7 +39,7 @@ COMPARE_OPS="${COMPARE_OPS:-0}"
 ECHO_RUST_LOG="${ECHO_RUST_LOG:-warn,webhook::request=info}"
 WRK_TIMEOUT="${WRK_TIMEOUT:-2}"
 KEY="bench"
-# wrk replays one request, so its Date is fixed: replay prevention is disabled on both servers
+# wrk replays one request, so its Date is fixed: the max-age check is disabled on both servers
 # (WEBHOOK_REQUEST_MAX_AGE=none). The signature still covers this date.
 DATE="Thu, 13 Sep 2018 11:48:13 GMT"
 FIXTURE="${FIXTURE:-$root/tests/fixtures/step_reached.json}"
@@ -220,7 +220,7 @@ fi
 echo
 echo "== summary: POST $(basename "$FIXTURE") ($(wc -c <"$FIXTURE") bytes, profile $PROFILE), signed with the key \"$KEY\";"
 echo "   wrk replays one request with the fixed Date \"$DATE\","
-echo "   so replay prevention is off on both servers (WEBHOOK_REQUEST_MAX_AGE=none);"
+echo "   so the max-age check is off on both servers (WEBHOOK_REQUEST_MAX_AGE=none);"
 echo "   wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s on 127.0.0.1; wrk and the server share $(nproc) CPUs"
 echo "   echo bot: $echo_bin, RUST_LOG=$ECHO_RUST_LOG${WEBHOOK_LOG_FORMAT:+, WEBHOOK_LOG_FORMAT=$WEBHOOK_LOG_FORMAT};"
 echo "   its log: $(wc -l <"$work/echo_bot.log") lines; load average before the runs: $load_before"

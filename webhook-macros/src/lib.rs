@@ -81,7 +81,9 @@ pub fn authenticator(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// Writes the program's `main`: settings from the environment and the command line, every
-/// `#[on]` handler, logging, and a server with graceful shutdown.
+/// `#[on]` handler, logging, and a server with graceful shutdown. Its `--help` opens with the
+/// bot's package: name, version and description (its `Cargo.toml`'s), then its commands and
+/// options.
 #[proc_macro]
 pub fn main(input: TokenStream) -> TokenStream {
     let expanded = main_macro::expand(input.into());

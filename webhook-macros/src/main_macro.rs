@@ -84,6 +84,11 @@ pub fn expand(input: TokenStream) -> TokenStream {
         #errors
         fn main() -> ::std::process::ExitCode {
             ::webhook::__private::run_main(
+                ::webhook::__private::BotPackage {
+                    name: ::core::option_env!("CARGO_PKG_NAME").unwrap_or_default(),
+                    version: ::core::option_env!("CARGO_PKG_VERSION").unwrap_or_default(),
+                    description: ::core::option_env!("CARGO_PKG_DESCRIPTION").unwrap_or_default(),
+                },
                 |mut __options: ::webhook::__private::MainOptions| async move {
                     #(#statements)*
                     ::core::result::Result::<_, ::webhook::__private::BoxError>::Ok(__options)

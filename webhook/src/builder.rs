@@ -16,110 +16,19 @@ use crate::handler::Handler;
 use crate::http::{HttpRoute, Methods, Verify};
 use crate::http_server::{serve_router, Drain};
 use crate::inbox::InboxOptions;
-use crate::ops::{InFlight, Metrics, OpsOptions, Readiness, ShutdownTimedOut};
+use crate::ops::{InFlight, Metrics, OpsOptions, Readiness};
 use crate::pipeline::body::BodyRules;
 use crate::pipeline::content_type::ContentTypeCheck;
-use crate::pipeline::dispatch::Dispatcher;
+use crate::pipeline::dispatch::NotificationDispatcher;
 use crate::pipeline::encoding::{AcceptedEncodings, ContentEncoding};
 use crate::pipeline::stages::Stages;
 use crate::pipeline::Pipeline;
 use crate::routing::{Route, RouteTable};
-use crate::security::{BasicAuth, ReplayGuard, SignatureVerifier};
+use crate::security::{BasicAuth, MaxAgeGuard, SignatureVerifier};
 use crate::senders::{Addressing, PublicUrl};
 use crate::serve::shutdown_signal;
+use crate::serve_error::{MissingState, PathConflict, ServeError};
 use crate::state::StateMap;
-
-/// A handler reads a value of the webhook's [`StateMap`] that nobody stored: found at start
-/// ([`Webhook::check_state`]), before any request.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-#[error(
-    "the handler `{handler}`{} asks for `State<{type_name}>`, but no value of that type is in \
-     the webhook's state: add one with `main!(state = ...)` or `Webhook::state(...)`",
-    .location.map(|at| format!(" ({at})")).unwrap_or_default()
-)]
-pub struct MissingState {
-    /// The handler's route name.
-    pub handler: String,
-    /// Where the handler is declared, when known.
-    pub location: Option<&'static str>,
-    /// The type of the missing value.
-    pub type_name: &'static str,
-}
-
-/// Two endpoints of the webhook would take the same requests: found at start
-/// ([`Webhook::check_paths`]), before any request. `main!()` prints it and exits with code 2.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum PathConflict {
-    /// An operations endpoint's path is not a path of literal segments.
-    #[error("{what} is on {path:?}, which is not a path of literal segments (such as \"/healthz\"): {reason}")]
-    InvalidPath {
-        /// The endpoint, with the setting of its path.
-        what: &'static str,
-        /// The path.
-        path: String,
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// An operations endpoint and another endpoint take the same requests.
-    #[error(
-        "{what} is on {path:?}, and so is {other}: give one of them another path, or turn the \
-         endpoint off (`probes = false`, `metrics = false`)"
-    )]
-    Taken {
-        /// The operations endpoint, with the setting of its path.
-        what: &'static str,
-        /// Its path.
-        path: String,
-        /// The other endpoint: another operations endpoint, the Clustaar notifications, or an
-        /// HTTP route (its name, location and pattern).
-        other: String,
-    },
-}
-
-/// Why [`Webhook::serve`] stopped with an error.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ServeError {
-    /// An address cannot be bound or read.
-    #[error(transparent)]
-    Io(#[from] std::io::Error),
-    /// Two endpoints take the same requests.
-    #[error(transparent)]
-    Conflict(#[from] PathConflict),
-    /// The shutdown timeout passed before every request was answered.
-    #[error(transparent)]
-    ShutdownTimedOut(#[from] ShutdownTimedOut),
-    /// The durable routes' store cannot be opened.
-    #[cfg(feature = "durable")]
-    #[error(transparent)]
-    Store(#[from] crate::inbox::StoreError),
-    /// Two durable routes have one name (their events would be mixed).
-    #[error("two durable routes are named {0:?}: give each its own name (`HttpRoute::name`)")]
-    DurableName(String),
-}
-
-impl From<ServeError> for std::io::Error {
-    /// For programs whose `main` returns `std::io::Result`: the error's kind is kept for
-    /// [`ServeError::Io`]; the other errors are `InvalidInput` (a conflict) and `TimedOut`.
-    fn from(error: ServeError) -> Self {
-        match error {
-            ServeError::Io(error) => error,
-            ServeError::Conflict(conflict) => {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, conflict)
-            }
-            ServeError::ShutdownTimedOut(cut) => {
-                std::io::Error::new(std::io::ErrorKind::TimedOut, cut)
-            }
-            #[cfg(feature = "durable")]
-            ServeError::Store(error) => std::io::Error::other(error),
-            error @ ServeError::DurableName(_) => {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, error.to_string())
-            }
-        }
-    }
-}
 
 /// Whether the route pattern `pattern` (literal and `{name}` segments) matches the literal
 /// path `path`.
@@ -159,8 +68,8 @@ pub(crate) struct Built {
 /// The durable routes, as the inbox's workers run them.
 #[cfg_attr(not(feature = "durable"), allow(dead_code))]
 pub(crate) struct DurableRoutes {
-    /// The router of their handlers (`inbox::replay`).
-    pub(crate) replay: Router,
+    /// The router of their handlers (`inbox::run`).
+    pub(crate) handlers: Router,
     /// Each one's name, retry policy and timeout, when it has its own.
     pub(crate) policies: Vec<(String, crate::inbox::Durable)>,
 }
@@ -178,7 +87,7 @@ impl DurableRoutes {
         }
         #[cfg(feature = "durable")]
         {
-            let replay = crate::inbox::replay::replay_router(
+            let handlers = crate::inbox::run::handlers_router(
                 durable
                     .iter()
                     .map(|route| {
@@ -200,7 +109,7 @@ impl DurableRoutes {
                         .map(|options| (route.route_name().to_owned(), options.clone()))
                 })
                 .collect();
-            Some(Self { replay, policies })
+            Some(Self { handlers, policies })
         }
         #[cfg(not(feature = "durable"))]
         None
@@ -302,7 +211,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             routes: Vec::new(),
             signature: None,
             basic_auth: None,
-            request_max_age: Some(ReplayGuard::DEFAULT_MAX_AGE),
+            request_max_age: Some(MaxAgeGuard::DEFAULT_MAX_AGE),
             body_limit: DEFAULT_BODY_LIMIT,
             strict_notifications: false,
             path: "/".to_owned(),
@@ -722,7 +631,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     }
 
     /// Checks that no two endpoints take the same requests: the probes, the metrics, the
-    /// Clustaar notifications' path and the HTTP routes' patterns (`/{slug}` takes `/healthz`).
+    /// Clustaar notifications' path and the HTTP routes' patterns (`/{slug}` takes `/healthz`;
+    /// an HTTP route on the notifications' path takes them).
     ///
     /// # Errors
     ///
@@ -776,7 +686,18 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 )));
             }
         }
-        self.check_inbox_ui_path(&reserved)
+        self.check_inbox_ui_path(&reserved)?;
+        match self
+            .http_routes
+            .iter()
+            .find(|route| route.path() == self.path)
+        {
+            Some(route) => Err(PathConflict::NotificationsPath {
+                route: route.route_name().to_owned(),
+                path: self.path.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The inbox's page takes its path and everything under it.
@@ -877,24 +798,28 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// # Panics
     ///
-    /// When an HTTP route is on the path of the Clustaar notifications, two HTTP route
-    /// paths conflict (`/hooks/{a}` and `/hooks/{b}`), an endpoint takes the path of a probe or
-    /// of the metrics ([`check_paths`](Webhook::check_paths)), or a handler reads state the
-    /// webhook does not hold ([`check_state`](Webhook::check_state)), or a route is durable:
-    /// its store and workers are started by
-    /// [`into_router_with_inbox`](Webhook::into_router_with_inbox).
+    /// On what [`serve`](Webhook::serve) reports as an error of the webhook's configuration
+    /// (the message is the error's): an endpoint on the path of another, a probe or the metrics
+    /// ([`check_paths`](Webhook::check_paths), [`ServeError::Conflict`]), a handler reading
+    /// state the webhook does not hold ([`check_state`](Webhook::check_state),
+    /// [`ServeError::MissingState`]), a route's sender without its secret
+    /// ([`check_senders`](Webhook::check_senders), [`ServeError::Sender`]), a durable route or
+    /// the inbox's page, whose store this router does not open
+    /// ([`ServeError::DurableRouteWithoutStore`], [`ServeError::InboxPageWithoutStore`]: they
+    /// are served by [`into_router_with_inbox`](Webhook::into_router_with_inbox)); and when two
+    /// HTTP route paths conflict (`/hooks/{a}` and `/hooks/{b}`: axum's router refuses them).
     pub fn into_router(self) -> Router {
         match self.build() {
             Ok(built) => {
                 built.readiness.ready();
                 built.router
             }
-            Err(conflict) => panic!("{conflict}"),
+            Err(error) => panic!("{error}"),
         }
     }
 
     /// The router and what the server needs to run it.
-    pub(crate) fn build(self) -> Result<Built, PathConflict> {
+    pub(crate) fn build(self) -> Result<Built, ServeError> {
         self.build_with(None, None)
     }
 
@@ -902,14 +827,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// durable routes' handlers is in `Built::durable`.
     pub(crate) fn build_with(
         self,
-        inbox: Option<crate::http::Inbox>,
+        inbox: Option<crate::http::InboxWriter>,
         pages: Option<crate::pipeline::Pages>,
-    ) -> Result<Built, PathConflict> {
+    ) -> Result<Built, ServeError> {
         if pages.is_none() && self.inbox_ui_path().is_some() {
-            panic!(
-                "the inbox's page reads the store: it is served by `Webhook::serve`, `main!()` \
-                 or `Webhook::into_router_with_inbox`, which open it"
-            );
+            return Err(ServeError::InboxPageWithoutStore);
         }
         if inbox.is_none() {
             if let Some(route) = self
@@ -917,25 +839,13 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 .iter()
                 .find(|route| route.durable_options().is_some())
             {
-                panic!(
-                    "the HTTP route {:?} is durable: it is served by `Webhook::serve`, \
-                     `main!()`, `TestServer::spawn` or `Webhook::into_router_with_inbox`, \
-                     which open its store{}",
-                    route.route_name(),
-                    if cfg!(feature = "durable") {
-                        ""
-                    } else {
-                        " (with the `durable` feature of the webhook crate, which is off)"
-                    }
-                );
+                return Err(ServeError::DurableRouteWithoutStore {
+                    route: route.route_name().to_owned(),
+                });
             }
         }
-        if let Err(missing) = self.check_state() {
-            panic!("{missing}");
-        }
-        if let Err(error) = self.check_senders() {
-            panic!("{error}");
-        }
+        self.check_state()?;
+        self.check_senders()?;
         self.check_paths()?;
         let Self {
             state,
@@ -958,13 +868,6 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             #[cfg(feature = "durable")]
                 inbox_ui: _,
         } = self;
-        if let Some(route) = http_routes.iter().find(|route| route.path() == path) {
-            panic!(
-                "the HTTP route {:?} is on {path:?}, the path of the Clustaar notifications; \
-                 give it another path, or move the notifications with `Webhook::path`",
-                route.route_name()
-            );
-        }
         let state = Arc::new(state);
         // The inbox settings were read when the inbox opened (`serve_with_shutdown`).
         let _ = inbox_options;
@@ -993,7 +896,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             pages,
             in_flight: in_flight.clone(),
             http: crate::http::router(http_routes, &state, inbox, &addressing),
-            dispatcher: Dispatcher {
+            dispatcher: NotificationDispatcher {
                 routes: RouteTable::new(routes),
                 state,
                 strict_notifications,
@@ -1005,7 +908,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                     limit: body_limit,
                     timeout: body_read_timeout,
                 },
-                replay: request_max_age.map(ReplayGuard::new),
+                max_age: request_max_age.map(MaxAgeGuard::new),
                 signature,
                 basic_auth,
                 authenticator,
@@ -1036,9 +939,12 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// # Errors
     ///
-    /// An address that cannot be bound, a [`PathConflict`], or the shutdown timeout passed
-    /// ([`ServeError::ShutdownTimedOut`], naming the requests cut). A program whose `main`
-    /// returns `std::io::Result` can use `?`: `ServeError` converts into `std::io::Error`.
+    /// An address that cannot be bound, an error of the webhook's configuration (a
+    /// [`PathConflict`], a [`MissingState`], a sender without its secret, a durable route
+    /// without the `durable` feature), the durable routes' store that cannot be opened, or the
+    /// shutdown timeout passed ([`ServeError::ShutdownTimedOut`], naming the requests cut). A
+    /// program whose `main` returns `std::io::Result` can use `?`: `ServeError` converts into
+    /// `std::io::Error`.
     pub async fn serve(self, addr: impl ToSocketAddrs) -> Result<(), ServeError> {
         self.check_paths()?;
         let listener = TcpListener::bind(addr).await?;
@@ -1143,11 +1049,14 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ///
     /// # Errors
     ///
-    /// The store cannot be opened, two durable routes have one name, or a [`PathConflict`].
+    /// The store cannot be opened, two durable routes have one name, or another error of the
+    /// webhook's configuration (as [`serve`](Webhook::serve): a [`PathConflict`], a
+    /// [`MissingState`], a sender without its secret).
     ///
     /// # Panics
     ///
-    /// As [`into_router`](Webhook::into_router), for a missing state.
+    /// When two HTTP route paths conflict (`/hooks/{a}` and `/hooks/{b}`), as
+    /// [`into_router`](Webhook::into_router).
     #[cfg(feature = "durable")]
     #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
     pub async fn into_router_with_inbox(
@@ -1166,7 +1075,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ) -> Result<(Built, Option<crate::inbox::Workers>), ServeError> {
         let inbox = if self.has_durable_routes() {
             self.check_durable_names()?;
-            let inbox = crate::inbox::Inbox::open(self.inbox.clone()).await?;
+            let inbox = crate::inbox::RunningInbox::open(self.inbox.clone()).await?;
             let store = Arc::clone(&inbox.store);
             self.ops.readiness.add_check("store".into(), move || {
                 let store = Arc::clone(&store);
@@ -1199,9 +1108,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         let metrics = self.ops.metrics.as_ref().map(Metrics::inbox);
         let built = self.build_with(inbox.as_ref().map(|inbox| inbox.batcher.clone()), pages)?;
         let workers = match (inbox, &built.durable) {
-            (Some(inbox), Some(durable)) => {
-                Some(inbox.start_workers(durable.replay.clone(), durable.policies.clone(), metrics))
-            }
+            (Some(inbox), Some(durable)) => Some(inbox.start_workers(
+                durable.handlers.clone(),
+                durable.policies.clone(),
+                metrics,
+            )),
             _ => None,
         };
         Ok((built, workers))
@@ -1236,5 +1147,38 @@ impl Webhook<StateMap> {
     pub fn states(mut self, values: StateMap) -> Self {
         self.state.extend(values);
         self
+    }
+}
+
+#[cfg(all(test, feature = "durable"))]
+mod tests {
+    use http::{Method, StatusCode};
+
+    use super::*;
+    use crate::inbox::ui::InboxUi;
+    use crate::inbox::Durable;
+
+    /// What needs a store the router does not open is an error of the build, not a panic.
+    #[test]
+    fn a_durable_route_or_the_inbox_page_without_a_store_is_an_error_of_the_build() {
+        let durable = HttpRoute::new(Method::POST, "/events", || StatusCode::OK)
+            .name("events")
+            .durable(Durable::new());
+        match Webhook::new().http_route(durable).build() {
+            Err(error @ ServeError::DurableRouteWithoutStore { .. }) => {
+                assert!(error.is_configuration());
+                assert!(error
+                    .to_string()
+                    .starts_with("the HTTP route \"events\" is durable: it is served by"));
+            }
+            Err(error) => panic!("{error:?}"),
+            Ok(_) => panic!("built"),
+        }
+        let page = Webhook::new().inbox_ui(InboxUi::basic_auth("user", "password"));
+        match page.build() {
+            Err(error @ ServeError::InboxPageWithoutStore) => assert!(error.is_configuration()),
+            Err(error) => panic!("{error:?}"),
+            Ok(_) => panic!("built"),
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The JSON error every refusal is answered with.
 //!
-//! Each source of failure (the signature check, basic authentication, replay prevention, the
+//! Each source of failure (the signature check, basic authentication, the max-age check, the
 //! body, the payload, routing, a handler) has its own error type in its own module; all of them
 //! convert into [`ApiError`], the one shape the server puts on the wire:
 //!
@@ -59,8 +59,8 @@ pub enum RejectionStage {
     Timeout,
     /// A body that could not be read (`400`).
     Body,
-    /// A `Date` too old, missing or malformed (`400`).
-    Replay,
+    /// A `Date` too old, missing or malformed: the max-age check (`400`).
+    MaxAge,
     /// A signature refused: Clustaar's `X-Hub-Signature` or an HTTP route's verifier.
     Signature,
     /// Basic authentication refused (`403`).
@@ -81,7 +81,7 @@ pub enum RejectionStage {
 }
 
 impl RejectionStage {
-    /// The label value: `content_type`, `encoding`, `limit`, `timeout`, `body`, `replay`,
+    /// The label value: `content_type`, `encoding`, `limit`, `timeout`, `body`, `max_age`,
     /// `signature`, `basic_auth`, `authenticator`, `payload`, `validation`, `no_route`,
     /// `method`, `extractor`.
     pub const fn as_str(self) -> &'static str {
@@ -91,7 +91,7 @@ impl RejectionStage {
             Self::Limit => "limit",
             Self::Timeout => "timeout",
             Self::Body => "body",
-            Self::Replay => "replay",
+            Self::MaxAge => "max_age",
             Self::Signature => "signature",
             Self::BasicAuth => "basic_auth",
             Self::Authenticator => "authenticator",
@@ -110,7 +110,7 @@ impl RejectionStage {
         Self::Limit,
         Self::Timeout,
         Self::Body,
-        Self::Replay,
+        Self::MaxAge,
         Self::Signature,
         Self::BasicAuth,
         Self::Authenticator,
@@ -263,11 +263,11 @@ mod tests {
             .extensions()
             .get::<Rejected>()
             .is_none());
-        let refused = ApiError::bad_request("Bad", "worse").at_stage(RejectionStage::Replay);
-        assert_eq!(refused.stage(), Some(RejectionStage::Replay));
+        let refused = ApiError::bad_request("Bad", "worse").at_stage(RejectionStage::MaxAge);
+        assert_eq!(refused.stage(), Some(RejectionStage::MaxAge));
         assert_eq!(
             refused.into_response().extensions().get::<Rejected>(),
-            Some(&Rejected(RejectionStage::Replay))
+            Some(&Rejected(RejectionStage::MaxAge))
         );
         let names: Vec<&str> = RejectionStage::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(names.len(), 14);

@@ -48,8 +48,8 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::Service;
 
-use crate::builder::ServeError;
 use crate::ops::{InFlight, Readiness, ShutdownTimedOut};
+use crate::serve_error::ServeError;
 
 /// The drain after the shutdown signal: accept connections for `delay` more, then stop and let
 /// the requests in flight finish, all within `timeout` of the signal (`None`: no limit).

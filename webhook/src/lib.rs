@@ -118,14 +118,14 @@ mod runner;
 pub mod security;
 pub mod senders;
 mod serve;
+mod serve_error;
 pub mod state;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 
 pub use crate::builder::{
-    MissingState, PathConflict, ServeError, Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT,
-    DEFAULT_HEADER_READ_TIMEOUT,
+    Webhook, DEFAULT_BODY_LIMIT, DEFAULT_BODY_READ_TIMEOUT, DEFAULT_HEADER_READ_TIMEOUT,
 };
 pub use crate::error::ApiError;
 pub use crate::extract::RawBody;
@@ -135,6 +135,7 @@ pub use crate::reply::HandlerError;
 pub use crate::request::Request;
 pub use crate::routing::Route;
 pub use crate::serve::shutdown_signal;
+pub use crate::serve_error::{MissingState, PathConflict, ServeError};
 pub use ::http::StatusCode;
 pub use webhook_macros::{authenticator, main, on};
 
@@ -149,7 +150,7 @@ pub mod __private {
     pub use crate::inbox::Durable;
     pub use crate::registry::{AuthenticatorRegistration, Registration, Served};
     pub use crate::routing::Route;
-    pub use crate::runner::{run_main, BoxError, MainOptions};
+    pub use crate::runner::{run_main, BotPackage, BoxError, MainOptions};
     pub use crate::state::StateMap;
     pub use crate::Request;
     pub use ::http::Method;

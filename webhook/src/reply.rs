@@ -127,3 +127,18 @@ impl IntoResponse for HandlerError {
         response
     }
 }
+
+#[cfg(all(test, feature = "durable"))]
+mod tests {
+    use super::*;
+    use crate::inbox::outcome::{classify, AttemptOutcome};
+
+    /// A durable handler's error is a failed attempt (retried), with its message.
+    #[tokio::test]
+    async fn a_handler_error_is_a_failed_attempt() {
+        assert_eq!(
+            classify(HandlerError::msg("the CRM is down").into_response()).await,
+            AttemptOutcome::Failed("the CRM is down".to_owned())
+        );
+    }
+}

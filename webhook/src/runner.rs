@@ -11,6 +11,47 @@ use crate::config::{explain, Settings};
 use crate::state::StateMap;
 use crate::{ServeError, Webhook};
 
+/// The bot's package, as `main!()` reads it in the bot's crate (`CARGO_PKG_NAME`,
+/// `CARGO_PKG_VERSION`, `CARGO_PKG_DESCRIPTION`; empty outside cargo): what the bot's `--help`
+/// opens with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BotPackage {
+    /// The package's name.
+    pub name: &'static str,
+    /// Its version.
+    pub version: &'static str,
+    /// Its description (empty when its manifest has none).
+    pub description: &'static str,
+}
+
+/// The bot's command line: the settings' flags and the subcommands, with a help that says what
+/// the bot is (its package's name, version and description, as `cargo --help` or `rg --help`
+/// open), then its usage, commands and options. `program` is the name it was run as.
+fn command(program: &str, package: &BotPackage) -> clap::Command {
+    let description = package.description.trim();
+    let about = if description.is_empty() {
+        crate::config::DEFAULT_ABOUT
+    } else {
+        description
+    };
+    // The first line is literal text: a package's name and version hold no braces.
+    let title = format!("{} {}", package.name, package.version);
+    let title = match title.trim() {
+        "" => String::new(),
+        title => format!("{title}\n"),
+    };
+    Settings::command()
+        .name(program.to_owned())
+        .version(package.version)
+        .about(about.to_owned())
+        // Its long form too: `--help` then reads as before, each option with its variable and
+        // default on lines of their own (`-h` is the short form).
+        .long_about(about.to_owned())
+        .help_template(format!(
+            "{title}{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{{all-args}}{{after-help}}"
+        ))
+}
+
 /// A boxed error, for the `?` operator in `main!(state = ...)`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -89,13 +130,14 @@ struct NoLogging;
 /// Runs a bot: the body of the `main` that `main!()` writes.
 ///
 /// Exit codes: `0` after a graceful shutdown or `--help`; `2` for a bad setting, flag,
-/// handler conflict or path conflict (a route on the path of a probe or of the metrics); `1`
+/// handler conflict, path conflict (a route on the path of a probe or of the metrics), missing
+/// state, sender without its secret or durable route without the `durable` feature; `1`
 /// when the state cannot be built, an address cannot be bound, or the shutdown timeout cut
 /// requests (the message names them).
 ///
 /// The log output is installed once every setting is known (`main!(log_format = ...)`
 /// included): what the `state` expressions log before it is not shown.
-pub fn run_main<F, Fut>(configure: F) -> ExitCode
+pub fn run_main<F, Fut>(package: BotPackage, configure: F) -> ExitCode
 where
     F: FnOnce(MainOptions) -> Fut,
     Fut: Future<Output = Result<MainOptions, BoxError>>,
@@ -108,10 +150,7 @@ where
                 .map(|name| name.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "bot".to_owned());
-    let matches = match Settings::command()
-        .name(program.clone())
-        .try_get_matches_from(std::env::args_os())
-    {
+    let matches = match command(&program, &package).try_get_matches_from(std::env::args_os()) {
         Ok(matches) => matches,
         Err(error) if !error.use_stderr() => {
             // --help
@@ -190,8 +229,8 @@ where
                 eprintln!("{program}: {cut}");
                 ExitCode::FAILURE
             }
-            Err(ServeError::Conflict(conflict)) => {
-                eprintln!("{program}: {conflict}");
+            Err(error) if error.is_configuration() => {
+                eprintln!("{program}: {error}");
                 ExitCode::from(2)
             }
             Err(error) => {
@@ -290,6 +329,35 @@ mod tests {
         assert_eq!(
             settings.request_max_age.0,
             Some(std::time::Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn the_help_opens_with_the_package_or_says_what_a_bot_does() {
+        let package = BotPackage {
+            name: "hello-bot",
+            version: "1.2.3",
+            description: "Answers hello.",
+        };
+        for help in [
+            command("bot", &package).render_long_help(),
+            command("bot", &package).render_help(),
+        ] {
+            let help = help.to_string();
+            assert!(
+                help.starts_with("hello-bot 1.2.3\nAnswers hello.\n\nUsage: bot [OPTIONS]"),
+                "{help}"
+            );
+        }
+        let unnamed = BotPackage {
+            name: "",
+            version: "",
+            description: " ",
+        };
+        let help = command("bot", &unnamed).render_long_help().to_string();
+        assert!(
+            help.starts_with("Serves the bot's webhook.\n\nUsage: bot [OPTIONS]"),
+            "{help}"
         );
     }
 

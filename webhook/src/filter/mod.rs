@@ -23,8 +23,8 @@ use std::fmt;
 pub use combinators::{all, any, filter_fn, not, All, Any, FnFilter, Not};
 pub use json_key::{JsonKeyEquals, JsonKeyExists, JsonKeyIn};
 pub use literal::JsonLiteral;
+pub(crate) use path::STEP_ID_PATH;
 pub use path::{JsonPath, PathError, Segment};
-pub(crate) use step_id::STEP_ID_PATH;
 pub use step_id::{is_object_id, StepId};
 
 use crate::Request;

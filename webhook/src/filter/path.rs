@@ -139,6 +139,15 @@ impl std::str::FromStr for JsonPath {
     }
 }
 
+static STEP_ID_SEGMENTS: [Segment; 3] = [
+    Segment::Key(Cow::Borrowed("data")),
+    Segment::Key(Cow::Borrowed("step")),
+    Segment::Key(Cow::Borrowed("id")),
+];
+
+/// The path of the step id in a notification: `data.step.id`.
+pub(crate) static STEP_ID_PATH: JsonPath = JsonPath::from_static("data.step.id", &STEP_ID_SEGMENTS);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,17 +2,8 @@
 
 use std::borrow::Cow;
 
-use super::{Filter, JsonPath, Segment};
+use super::Filter;
 use crate::Request;
-
-static STEP_ID_SEGMENTS: [Segment; 3] = [
-    Segment::Key(Cow::Borrowed("data")),
-    Segment::Key(Cow::Borrowed("step")),
-    Segment::Key(Cow::Borrowed("id")),
-];
-
-/// The path of the step id in a notification: `data.step.id`.
-pub(crate) static STEP_ID_PATH: JsonPath = JsonPath::from_static("data.step.id", &STEP_ID_SEGMENTS);
 
 // The `#[on(step_id = ...)]` macro checks its ids with this very function.
 pub use webhook_core::object_id::is_object_id;

@@ -75,19 +75,19 @@ struct PathRoutes<S> {
     allowed: Option<Vec<String>>,
     state: Arc<S>,
     /// Where durable routes store their events.
-    inbox: Option<Inbox>,
+    inbox: Option<InboxWriter>,
     /// How the URL a sender addressed is found behind a proxy.
     addressing: Addressing,
 }
 
-/// The inbox of the durable routes, as the endpoint sees it.
+/// Where the endpoint of a durable route writes its events: the inbox's batch writer.
 #[cfg(feature = "durable")]
-pub(crate) type Inbox = crate::inbox::Batcher;
+pub(crate) type InboxWriter = crate::inbox::Batcher;
 
 /// Without the `durable` feature there is no inbox: a durable route stops the webhook at start.
 #[cfg(not(feature = "durable"))]
 #[derive(Clone)]
-pub(crate) enum Inbox {}
+pub(crate) enum InboxWriter {}
 
 /// Routes with their registration order.
 type Registered<S> = Vec<(usize, HttpRoute<S>)>;
@@ -96,7 +96,7 @@ type Registered<S> = Vec<(usize, HttpRoute<S>)>;
 pub(crate) fn router<S: Send + Sync + 'static>(
     routes: Vec<HttpRoute<S>>,
     state: &Arc<S>,
-    inbox: Option<Inbox>,
+    inbox: Option<InboxWriter>,
     addressing: &Addressing,
 ) -> Router {
     let mut by_path: Vec<(String, Registered<S>)> = Vec::new();
@@ -360,7 +360,7 @@ async fn accept(
     durable: &crate::inbox::Durable,
     request: Request,
     delivery_id: Option<String>,
-    inbox: Option<&Inbox>,
+    inbox: Option<&InboxWriter>,
 ) -> Response {
     use crate::inbox::{Inserted, NewEvent};
     let Some(inbox) = inbox else {
@@ -405,7 +405,7 @@ async fn accept(
     _: &crate::inbox::Durable,
     _: Request,
     _: Option<String>,
-    inbox: Option<&Inbox>,
+    inbox: Option<&InboxWriter>,
 ) -> Response {
     match inbox {
         Some(never) => match *never {},

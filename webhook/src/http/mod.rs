@@ -32,7 +32,7 @@ mod standard_webhooks;
 
 #[cfg(feature = "cel")]
 pub use self::cel::{CelEvalError, CelFilter, CelFilterError};
-pub(crate) use dispatch::Inbox;
+pub(crate) use dispatch::InboxWriter;
 pub(crate) use dispatch::{describe_routes, router};
 pub use dispatch::{EventNotStored, MethodNotAllowed, NoTrigger};
 pub use event::{HttpBody, HttpEvent, Query, Url, FORM_CONTENT_TYPE};

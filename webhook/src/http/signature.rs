@@ -32,6 +32,7 @@ use sha1::Sha1;
 use sha2::Sha256;
 
 use crate::error::{ApiError, RejectionStage};
+use crate::security::{SignatureError, SignatureVerifier};
 
 /// A received request as its sender signed it: the head (method, the URL the sender addressed,
 /// headers) and the raw body. Some schemes sign only the body; others the URL and the form
@@ -108,6 +109,14 @@ impl Verify for Box<dyn Verify> {
     }
 }
 
+/// Clustaar's check is one more [`Verify`]: the webhook's notifications are checked through
+/// it, and an HTTP route can use it too (`HttpRoute::verify`).
+impl Verify for SignatureVerifier {
+    fn verify(&self, request: &SignedRequest<'_>) -> Result<(), VerifyError> {
+        SignatureVerifier::verify(self, request.headers, request.body).map_err(Into::into)
+    }
+}
+
 /// Why a signature is refused: a `401` with `{"title": "Invalid signature", "description": ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -143,7 +152,7 @@ pub enum VerifyError {
     /// Clustaar's `X-Hub-Signature` refused it: answered as the reference answers, a `400`
     /// `Invalid header value`.
     #[error(transparent)]
-    Clustaar(#[from] crate::security::SignatureError),
+    Clustaar(#[from] SignatureError),
 }
 
 impl From<VerifyError> for ApiError {

@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, Notify, Semaphore};
 
+use super::error::StoreError;
 use super::group::{answer_each, next_batch, Pending, Submitter};
 use super::handoff::Handoff;
 use super::record::{now_ms, EventRecord, Inserted, NewEvent};
-use super::store::{Finished, InsertLease, Resolution, Store, StoreError};
+use super::store::{Finished, InsertLease, Resolution, Store};
 
 /// Where the workers' [`Handoff`] is set once they start (the writer starts before them, and
 /// a webhook without workers has none).

@@ -8,8 +8,8 @@
 
 use sqlx::{Database, Executor, IntoArguments, Pool, Row};
 
+use super::error::StoreError;
 use super::record::EventState;
-use super::store::StoreError;
 
 /// Which events a list shows; every field left `None` matches every event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

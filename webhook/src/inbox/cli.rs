@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
+use super::error::StoreError;
 use super::record::{duration_ms, now_ms, rfc3339, EventState};
-use super::store::{Store, StoreError};
+use super::store::Store;
 pub use crate::cli::InboxCommand;
 
 /// An `inbox` subcommand failed.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::store::StoreError;
+use super::error::StoreError;
 
 /// Where a submitter waits for what became of its item.
 pub(crate) type Answer<R> = oneshot::Sender<Result<R, Arc<StoreError>>>;

@@ -26,7 +26,7 @@ mod delivery;
 mod durable;
 mod key;
 mod options;
-mod outcome;
+pub(crate) mod outcome;
 mod retry;
 
 #[cfg(feature = "durable")]
@@ -36,6 +36,8 @@ pub(crate) mod browse;
 #[cfg(feature = "durable")]
 #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
 pub mod cli;
+#[cfg(feature = "durable")]
+mod error;
 #[cfg(feature = "durable")]
 mod group;
 #[cfg(feature = "durable")]
@@ -49,7 +51,7 @@ pub(crate) mod record;
 #[cfg(feature = "durable")]
 mod recorder;
 #[cfg(feature = "durable")]
-pub(crate) mod replay;
+pub(crate) mod run;
 #[cfg(feature = "durable")]
 mod runtime;
 #[cfg(feature = "durable")]
@@ -79,6 +81,8 @@ pub(crate) use batcher::Batcher;
 #[cfg(feature = "durable")]
 pub use browse::{EventFilter, EventSummary, Minute, Overview, RouteCount};
 #[cfg(feature = "durable")]
+pub use error::StoreError;
+#[cfg(feature = "durable")]
 pub use handle::InboxWorkers;
 #[cfg(feature = "durable")]
 pub use postgres::PostgresStore;
@@ -87,11 +91,11 @@ pub use record::{EventRecord, EventState, Inserted, NewEvent};
 #[cfg(feature = "durable")]
 pub use runtime::open_store;
 #[cfg(feature = "durable")]
-pub(crate) use runtime::Inbox;
+pub(crate) use runtime::RunningInbox;
 #[cfg(feature = "durable")]
 pub use sqlite::SqliteStore;
 #[cfg(feature = "durable")]
-pub use store::{Failure, Finished, InsertLease, Resolution, Store, StoreError, StoreFuture};
+pub use store::{Failure, Finished, InsertLease, Resolution, Store, StoreFuture};
 #[cfg(feature = "durable")]
 pub(crate) use worker::Workers;
 #[cfg(all(test, feature = "durable"))]

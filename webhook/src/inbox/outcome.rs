@@ -122,10 +122,6 @@ mod tests {
             AttemptOutcome::Permanent("bad".to_owned())
         );
         assert_eq!(
-            classify(crate::HandlerError::msg("the CRM is down").into_response()).await,
-            AttemptOutcome::Failed("the CRM is down".to_owned())
-        );
-        assert_eq!(
             classify((StatusCode::BAD_GATEWAY, "upstream").into_response()).await,
             AttemptOutcome::Failed("502 Bad Gateway: upstream".to_owned())
         );

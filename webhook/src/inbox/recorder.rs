@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::error::StoreError;
 use super::group::{answer_each, next_batch, Pending, Submitter};
-use super::store::{Finished, Store, StoreError};
+use super::store::{Finished, Store};
 
 /// The sending side of the recorder.
 #[derive(Debug, Clone)]

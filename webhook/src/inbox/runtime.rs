@@ -1,4 +1,4 @@
-//! [`Inbox`]: a webhook's running inbox: its store, its batch writer, its workers and its
+//! [`RunningInbox`]: a webhook's running inbox: its store, its batch writer, its workers and its
 //! janitor (retention and metrics), started by `Webhook::serve` when a route is durable.
 
 use std::collections::HashMap;
@@ -9,11 +9,12 @@ use axum::Router;
 use tokio::sync::Notify;
 
 use super::batcher::{Batcher, HandoffSlot};
+use super::error::StoreError;
 use super::options::{InboxOptions, StoreLocation, EMBEDDED_STORE_FILE};
 use super::postgres::PostgresStore;
 use super::record::{duration_ms, now_ms, EventState};
 use super::sqlite::SqliteStore;
-use super::store::{Store, StoreError};
+use super::store::Store;
 use super::worker::{RoutePolicy, WorkerContext, Workers};
 use crate::ops::metrics::InboxMetrics;
 
@@ -44,7 +45,7 @@ pub async fn open_store(
 }
 
 /// The running inbox of a webhook.
-pub(crate) struct Inbox {
+pub(crate) struct RunningInbox {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) batcher: Batcher,
     committed: Arc<Notify>,
@@ -55,7 +56,7 @@ pub(crate) struct Inbox {
     options: InboxOptions,
 }
 
-impl Inbox {
+impl RunningInbox {
     /// Opens the store and starts the batch writer.
     pub(crate) async fn open(options: InboxOptions) -> Result<Self, StoreError> {
         let connections = u32::try_from(options.workers)
@@ -82,11 +83,11 @@ impl Inbox {
         })
     }
 
-    /// Starts the workers on the durable routes (`replay`, and each route's own policy by
+    /// Starts the workers on the durable routes (their `handlers`, and each route's own policy by
     /// name), and the janitor.
     pub(crate) fn start_workers(
         self,
-        replay: Router,
+        handlers: Router,
         overrides: Vec<(String, super::Durable)>,
         metrics: Option<InboxMetrics>,
     ) -> Workers {
@@ -108,7 +109,7 @@ impl Inbox {
         ));
         let context = Arc::new(WorkerContext {
             store: Arc::clone(&self.store),
-            replay,
+            handlers,
             policies,
             default_policy,
             lease: self.options.lease,

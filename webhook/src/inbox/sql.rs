@@ -1,9 +1,21 @@
 //! The SQL the two stores share (SQLite reads `$1` parameters as PostgreSQL does), and the
-//! [`Store`](super::Store) implementation written once for both pools (`sql_store!`).
+//! [`Store`](super::Store) methods written once for both, as functions generic over the sqlx
+//! database ([`SqlStore`]): each store's `impl Store` calls them, one line a method, and adds
+//! what is its own (storing a batch of events, recording a batch of attempts' ends).
 //!
 //! Only the schema and the claim differ: PostgreSQL claims with `FOR UPDATE SKIP LOCKED`, so
 //! that replicas claiming at once take different events without waiting on each other; SQLite
 //! has one writer at a time, which makes its claim atomic as it is.
+
+use std::future::Future;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Type};
+
+use super::attempt::AttemptRecord;
+use super::error::StoreError;
+use super::record::{duration_ms, EventRecord, EventState};
 
 /// The columns of an event, in the order [`record_from_row`] reads them by name.
 pub(crate) const COLUMNS: &str = "id, route, method, uri, headers, body, received_at, \
@@ -78,11 +90,9 @@ impl Ending {
         use super::{AttemptEnd, Failure, Resolution};
         let (end, delay_ms, error) = match &finished.resolution {
             Resolution::Done => (AttemptEnd::Done, 0, None),
-            Resolution::Failed(Failure::Retry { after, error }) => (
-                AttemptEnd::Retry,
-                super::record::duration_ms(*after),
-                Some(error.clone()),
-            ),
+            Resolution::Failed(Failure::Retry { after, error }) => {
+                (AttemptEnd::Retry, duration_ms(*after), Some(error.clone()))
+            }
             Resolution::Failed(Failure::Dead { error }) => {
                 (AttemptEnd::Dead, 0, Some(error.clone()))
             }
@@ -213,42 +223,42 @@ pub(crate) const DEPTH: &str = "SELECT state, COUNT(*) AS n FROM webhook_inbox \
      WHERE state IN ('queued', 'running', 'dead') GROUP BY state";
 
 /// An attempt of a row read by [`HISTORY`].
-pub(crate) fn attempt_from_row<R>(row: &R) -> Result<super::AttemptRecord, super::StoreError>
+pub(crate) fn attempt_from_row<R>(row: &R) -> Result<AttemptRecord, StoreError>
 where
-    R: sqlx::Row,
-    for<'r> &'r str: sqlx::ColumnIndex<R>,
-    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    R: Row,
+    for<'r> &'r str: ColumnIndex<R>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
 {
     let attempt: i64 = row.try_get("attempt")?;
     let end: String = row.try_get("outcome")?;
-    Ok(super::AttemptRecord {
+    Ok(AttemptRecord {
         event_id: row.try_get("event_id")?,
         attempt: u32::try_from(attempt).unwrap_or(0),
         worker: row.try_get("worker")?,
         started_at: row.try_get("started_at")?,
         finished_at: row.try_get("finished_at")?,
-        end: end.parse().map_err(super::StoreError::Corrupt)?,
+        end: end.parse().map_err(StoreError::Corrupt)?,
         error: row.try_get("error")?,
     })
 }
 
 /// An event of a row holding [`COLUMNS`].
-pub(crate) fn record_from_row<R>(row: &R) -> Result<super::EventRecord, super::StoreError>
+pub(crate) fn record_from_row<R>(row: &R) -> Result<EventRecord, StoreError>
 where
-    R: sqlx::Row,
-    for<'r> &'r str: sqlx::ColumnIndex<R>,
-    for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
-    for<'r> Vec<u8>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    R: Row,
+    for<'r> &'r str: ColumnIndex<R>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
 {
     let state: String = row.try_get("state")?;
     let attempts: i64 = row.try_get("attempts")?;
     let before_replay: i64 = row.try_get("attempts_before_replay")?;
     let headers: Vec<u8> = row.try_get("headers")?;
     let body: Vec<u8> = row.try_get("body")?;
-    Ok(super::EventRecord {
+    Ok(EventRecord {
         id: row.try_get("id")?,
         route: row.try_get("route")?,
         method: row.try_get("method")?,
@@ -257,7 +267,7 @@ where
         body: body.into(),
         received_at: row.try_get("received_at")?,
         idempotency_key: row.try_get("idempotency_key")?,
-        state: state.parse().map_err(super::StoreError::Corrupt)?,
+        state: state.parse().map_err(StoreError::Corrupt)?,
         attempts: u32::try_from(attempts).unwrap_or(0),
         attempts_before_replay: u32::try_from(before_replay).unwrap_or(0),
         run_at: row.try_get("run_at")?,
@@ -268,267 +278,277 @@ where
     })
 }
 
-/// Implements [`Store`](super::Store) for a store whose `pool` field is a sqlx pool (its
-/// `reads` field the pool that lists, shows, counts and pings), with its
-/// [`Statements`] (`$statements`, a `&'static Statements`), its functions storing a batch of
-/// events (`$insert`) and recording a batch of attempts' ends (`$finish`), and how many batches
-/// may be written at once (`$writers`). The store has two methods giving a connection whose
-/// commits are durable (`durable`: on disk before they return) or not (`relaxed`).
+/// A store whose SQL is written here once: its pools, its [`Statements`], and how it gives a
+/// connection whose commits are durable (on disk before they return) or relaxed.
 ///
 /// Storing events is durable: the `202` follows. The workers' bookkeeping (claims, outcomes,
 /// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
 /// which puts an event back where it was, to be run again: at-least-once holds, and a commit
 /// an event does not wait for the disk.
-macro_rules! sql_store {
-    ($store:ty, $statements:expr, insert: $insert:path, finish: $finish:path, writers: $writers:expr) => {
-        impl $crate::inbox::Store for $store {
-            fn insert_batch<'a>(
-                &'a self,
-                events: &'a [$crate::inbox::NewEvent],
-                lease: Option<$crate::inbox::InsertLease<'a>>,
-            ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::Inserted>> {
-                Box::pin($insert(self, events, lease))
-            }
+pub(crate) trait SqlStore: Send + Sync {
+    /// The sqlx database.
+    type Db: Database;
 
-            fn claim<'a>(
-                &'a self,
-                worker: &'a str,
-                lease: std::time::Duration,
-                limit: u32,
-            ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::EventRecord>> {
-                Box::pin(async move {
-                    let mut connection = self.relaxed().await?;
-                    let rows = sqlx::query(&$statements.claim)
-                        .bind(worker)
-                        .bind($crate::inbox::record::duration_ms(lease))
-                        .bind(i64::from(limit))
-                        .fetch_all(&mut *connection)
-                        .await?;
-                    rows.iter()
-                        .map($crate::inbox::sql::record_from_row)
-                        .collect()
-                })
-            }
+    /// The pool that writes.
+    fn pool(&self) -> &Pool<Self::Db>;
 
-            fn renew<'a>(
-                &'a self,
-                worker: &'a str,
-                attempts: &'a [(i64, u32)],
-                lease: std::time::Duration,
-            ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
-                Box::pin(async move {
-                    let lease = $crate::inbox::record::duration_ms(lease);
-                    // Durable: a renewal lost by a database crash would hand a running event to
-                    // another worker; renewals are a transaction every third of a lease.
-                    let mut connection = self.durable().await?;
-                    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-                    // In id order, as the ends of attempts lock their rows: two transactions
-                    // taking rows in different orders deadlock on PostgreSQL.
-                    let mut order: Vec<usize> = (0..attempts.len()).collect();
-                    order.sort_unstable_by_key(|&at| attempts[at].0);
-                    let mut held = vec![false; attempts.len()];
-                    for at in order {
-                        let (id, attempt) = attempts[at];
-                        let renewed = sqlx::query(&$statements.renew)
-                            .bind(id)
-                            .bind(worker)
-                            .bind(i64::from(attempt))
-                            .bind(lease)
-                            .execute(&mut *tx)
-                            .await?;
-                        held[at] = renewed.rows_affected() == 1;
-                    }
-                    tx.commit().await?;
-                    Ok(held)
-                })
-            }
+    /// The pool that lists, shows, counts and pings.
+    fn reads(&self) -> &Pool<Self::Db>;
 
-            fn finish<'a>(
-                &'a self,
-                attempts: &'a [$crate::inbox::Finished],
-            ) -> $crate::inbox::StoreFuture<'a, Vec<bool>> {
-                Box::pin($finish(self, attempts))
-            }
+    /// The store's statements.
+    fn statements(&self) -> &'static Statements;
 
-            fn list(
-                &self,
-                state: Option<$crate::inbox::EventState>,
-                limit: u32,
-            ) -> $crate::inbox::StoreFuture<'_, Vec<$crate::inbox::EventRecord>> {
-                Box::pin(async move {
-                    let columns = $crate::inbox::sql::COLUMNS;
-                    let rows = match state {
-                        Some(state) => {
-                            sqlx::query(&format!(
-                                "SELECT {columns} FROM webhook_inbox WHERE state = $1 \
-                                 ORDER BY id LIMIT $2"
-                            ))
-                            .bind(state.as_str())
-                            .bind(i64::from(limit))
-                            .fetch_all(&self.reads)
-                            .await?
-                        }
-                        None => {
-                            sqlx::query(&format!(
-                                "SELECT {columns} FROM webhook_inbox ORDER BY id LIMIT $1"
-                            ))
-                            .bind(i64::from(limit))
-                            .fetch_all(&self.reads)
-                            .await?
-                        }
-                    };
-                    rows.iter()
-                        .map($crate::inbox::sql::record_from_row)
-                        .collect()
-                })
-            }
+    /// A connection whose commits are durable.
+    fn durable(&self) -> impl Future<Output = Result<PoolConnection<Self::Db>, StoreError>> + Send;
 
-            fn show(
-                &self,
-                id: i64,
-            ) -> $crate::inbox::StoreFuture<'_, Option<$crate::inbox::EventRecord>> {
-                Box::pin(async move {
-                    let columns = $crate::inbox::sql::COLUMNS;
-                    let row = sqlx::query(&format!(
-                        "SELECT {columns} FROM webhook_inbox WHERE id = $1"
-                    ))
-                    .bind(id)
-                    .fetch_optional(&self.reads)
-                    .await?;
-                    row.as_ref()
-                        .map($crate::inbox::sql::record_from_row)
-                        .transpose()
-                })
-            }
+    /// A connection whose commits are relaxed.
+    fn relaxed(&self) -> impl Future<Output = Result<PoolConnection<Self::Db>, StoreError>> + Send;
 
-            fn history(
-                &self,
-                id: i64,
-            ) -> $crate::inbox::StoreFuture<'_, Vec<$crate::inbox::AttemptRecord>> {
-                Box::pin(async move {
-                    let rows = sqlx::query($crate::inbox::sql::HISTORY)
-                        .bind(id)
-                        .fetch_all(&self.reads)
-                        .await?;
-                    rows.iter()
-                        .map($crate::inbox::sql::attempt_from_row)
-                        .collect()
-                })
-            }
-
-            fn replay(&self, id: i64) -> $crate::inbox::StoreFuture<'_, bool> {
-                Box::pin(async move {
-                    let replayed = sqlx::query(&$statements.replay)
-                        .bind(id)
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(replayed.rows_affected() == 1)
-                })
-            }
-
-            fn replay_dead(&self) -> $crate::inbox::StoreFuture<'_, u64> {
-                Box::pin(async move {
-                    let replayed = sqlx::query(&$statements.replay_dead)
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(replayed.rows_affected())
-                })
-            }
-
-            fn purge(
-                &self,
-                state: $crate::inbox::EventState,
-                before: i64,
-            ) -> $crate::inbox::StoreFuture<'_, u64> {
-                Box::pin(async move {
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query($crate::inbox::sql::PURGE_HISTORY)
-                        .bind(state.as_str())
-                        .bind(before)
-                        .execute(&mut *tx)
-                        .await?;
-                    let purged = sqlx::query($crate::inbox::sql::PURGE)
-                        .bind(state.as_str())
-                        .bind(before)
-                        .execute(&mut *tx)
-                        .await?;
-                    tx.commit().await?;
-                    Ok(purged.rows_affected())
-                })
-            }
-
-            fn depth(
-                &self,
-            ) -> $crate::inbox::StoreFuture<'_, Vec<($crate::inbox::EventState, u64)>> {
-                Box::pin(async move {
-                    use sqlx::Row as _;
-                    let rows = sqlx::query($crate::inbox::sql::DEPTH)
-                        .fetch_all(&self.reads)
-                        .await?;
-                    let mut depth = Vec::new();
-                    for row in rows {
-                        let state: String = row.try_get("state")?;
-                        let count: i64 = row.try_get("n")?;
-                        let state = state.parse().map_err($crate::inbox::StoreError::Corrupt)?;
-                        depth.push((state, u64::try_from(count).unwrap_or(0)));
-                    }
-                    Ok(depth)
-                })
-            }
-
-            fn events<'a>(
-                &'a self,
-                filter: &'a $crate::inbox::EventFilter,
-                before: Option<i64>,
-                limit: u32,
-            ) -> $crate::inbox::StoreFuture<'a, Vec<$crate::inbox::EventSummary>> {
-                Box::pin($crate::inbox::browse::events(
-                    &self.reads,
-                    filter,
-                    before,
-                    limit,
-                ))
-            }
-
-            fn overview(
-                &self,
-                now: i64,
-                minutes: u32,
-            ) -> $crate::inbox::StoreFuture<'_, $crate::inbox::Overview> {
-                Box::pin($crate::inbox::browse::overview(&self.reads, now, minutes))
-            }
-
-            fn dead_letter<'a>(
-                &'a self,
-                id: i64,
-                error: &'a str,
-            ) -> $crate::inbox::StoreFuture<'a, bool> {
-                Box::pin(async move {
-                    let killed = sqlx::query(&$statements.dead_letter)
-                        .bind(id)
-                        .bind(error)
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(killed.rows_affected() == 1)
-                })
-            }
-
-            fn delete<'a>(&'a self, ids: &'a [i64]) -> $crate::inbox::StoreFuture<'a, u64> {
-                Box::pin($crate::inbox::browse::delete(&self.pool, ids))
-            }
-
-            fn ping(&self) -> $crate::inbox::StoreFuture<'_, ()> {
-                Box::pin(async move {
-                    sqlx::query("SELECT 1").execute(&self.reads).await?;
-                    Ok(())
-                })
-            }
-
-            fn concurrent_writes(&self) -> usize {
-                $writers
-            }
-        }
-    };
+    /// How many rows a statement changed (sqlx has it on each database's result type, in no
+    /// trait).
+    fn rows_affected(result: &<Self::Db as Database>::QueryResult) -> u64;
 }
 
-pub(crate) use sql_store;
+/// [`Store::claim`](super::Store::claim), on a relaxed connection.
+pub(crate) async fn claim<S: SqlStore>(
+    store: &S,
+    worker: &str,
+    lease: Duration,
+    limit: u32,
+) -> Result<Vec<EventRecord>, StoreError>
+where
+    for<'c> &'c mut <S::Db as Database>::Connection: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> &'q str: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> Vec<u8>: Decode<'q, S::Db> + Type<S::Db>,
+    for<'r> &'r str: ColumnIndex<<S::Db as Database>::Row>,
+{
+    let mut connection = store.relaxed().await?;
+    let rows = sqlx::query::<S::Db>(&store.statements().claim)
+        .bind(worker)
+        .bind(duration_ms(lease))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *connection)
+        .await?;
+    rows.iter().map(record_from_row).collect()
+}
+
+/// [`Store::renew`](super::Store::renew), in one durable transaction: a renewal lost by a
+/// database crash would hand a running event to another worker; renewals are a transaction
+/// every third of a lease.
+pub(crate) async fn renew<S: SqlStore>(
+    store: &S,
+    worker: &str,
+    attempts: &[(i64, u32)],
+    lease: Duration,
+) -> Result<Vec<bool>, StoreError>
+where
+    for<'c> &'c mut <S::Db as Database>::Connection: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> &'q str: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
+{
+    let lease = duration_ms(lease);
+    let mut connection = store.durable().await?;
+    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
+    // In id order, as the ends of attempts lock their rows: two transactions taking rows in
+    // different orders deadlock on PostgreSQL.
+    let mut order: Vec<usize> = (0..attempts.len()).collect();
+    order.sort_unstable_by_key(|&at| attempts[at].0);
+    let mut held = vec![false; attempts.len()];
+    for at in order {
+        let (id, attempt) = attempts[at];
+        let renewed = sqlx::query::<S::Db>(&store.statements().renew)
+            .bind(id)
+            .bind(worker)
+            .bind(i64::from(attempt))
+            .bind(lease)
+            .execute(&mut *tx)
+            .await?;
+        held[at] = S::rows_affected(&renewed) == 1;
+    }
+    tx.commit().await?;
+    Ok(held)
+}
+
+/// [`Store::list`](super::Store::list).
+pub(crate) async fn list<S: SqlStore>(
+    store: &S,
+    state: Option<EventState>,
+    limit: u32,
+) -> Result<Vec<EventRecord>, StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> &'q str: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> Vec<u8>: Decode<'q, S::Db> + Type<S::Db>,
+    for<'r> &'r str: ColumnIndex<<S::Db as Database>::Row>,
+{
+    let rows = match state {
+        Some(state) => {
+            sqlx::query::<S::Db>(&format!(
+                "SELECT {COLUMNS} FROM webhook_inbox WHERE state = $1 ORDER BY id LIMIT $2"
+            ))
+            .bind(state.as_str())
+            .bind(i64::from(limit))
+            .fetch_all(store.reads())
+            .await?
+        }
+        None => {
+            sqlx::query::<S::Db>(&format!(
+                "SELECT {COLUMNS} FROM webhook_inbox ORDER BY id LIMIT $1"
+            ))
+            .bind(i64::from(limit))
+            .fetch_all(store.reads())
+            .await?
+        }
+    };
+    rows.iter().map(record_from_row).collect()
+}
+
+/// [`Store::show`](super::Store::show).
+pub(crate) async fn show<S: SqlStore>(store: &S, id: i64) -> Result<Option<EventRecord>, StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> Vec<u8>: Decode<'q, S::Db> + Type<S::Db>,
+    for<'r> &'r str: ColumnIndex<<S::Db as Database>::Row>,
+{
+    let row = sqlx::query::<S::Db>(&format!(
+        "SELECT {COLUMNS} FROM webhook_inbox WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(store.reads())
+    .await?;
+    row.as_ref().map(record_from_row).transpose()
+}
+
+/// [`Store::history`](super::Store::history).
+pub(crate) async fn history<S: SqlStore>(
+    store: &S,
+    id: i64,
+) -> Result<Vec<AttemptRecord>, StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Decode<'q, S::Db> + Type<S::Db>,
+    for<'r> &'r str: ColumnIndex<<S::Db as Database>::Row>,
+{
+    let rows = sqlx::query::<S::Db>(HISTORY)
+        .bind(id)
+        .fetch_all(store.reads())
+        .await?;
+    rows.iter().map(attempt_from_row).collect()
+}
+
+/// [`Store::replay`](super::Store::replay).
+pub(crate) async fn replay<S: SqlStore>(store: &S, id: i64) -> Result<bool, StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
+{
+    let replayed = sqlx::query::<S::Db>(&store.statements().replay)
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    Ok(S::rows_affected(&replayed) == 1)
+}
+
+/// [`Store::replay_dead`](super::Store::replay_dead).
+pub(crate) async fn replay_dead<S: SqlStore>(store: &S) -> Result<u64, StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+{
+    let replayed = sqlx::query::<S::Db>(&store.statements().replay_dead)
+        .execute(store.pool())
+        .await?;
+    Ok(S::rows_affected(&replayed))
+}
+
+/// [`Store::purge`](super::Store::purge): the history, then the events, in one transaction.
+pub(crate) async fn purge<S: SqlStore>(
+    store: &S,
+    state: EventState,
+    before: i64,
+) -> Result<u64, StoreError>
+where
+    for<'c> &'c mut <S::Db as Database>::Connection: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> &'q str: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
+{
+    let mut tx = store.pool().begin().await?;
+    sqlx::query::<S::Db>(PURGE_HISTORY)
+        .bind(state.as_str())
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+    let purged = sqlx::query::<S::Db>(PURGE)
+        .bind(state.as_str())
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(S::rows_affected(&purged))
+}
+
+/// [`Store::depth`](super::Store::depth).
+pub(crate) async fn depth<S: SqlStore>(store: &S) -> Result<Vec<(EventState, u64)>, StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> i64: Decode<'q, S::Db> + Type<S::Db>,
+    for<'q> String: Decode<'q, S::Db> + Type<S::Db>,
+    for<'r> &'r str: ColumnIndex<<S::Db as Database>::Row>,
+{
+    let rows = sqlx::query::<S::Db>(DEPTH).fetch_all(store.reads()).await?;
+    let mut depth = Vec::new();
+    for row in rows {
+        let state: String = row.try_get("state")?;
+        let count: i64 = row.try_get("n")?;
+        let state = state.parse().map_err(StoreError::Corrupt)?;
+        depth.push((state, u64::try_from(count).unwrap_or(0)));
+    }
+    Ok(depth)
+}
+
+/// [`Store::dead_letter`](super::Store::dead_letter).
+pub(crate) async fn dead_letter<S: SqlStore>(
+    store: &S,
+    id: i64,
+    error: &str,
+) -> Result<bool, StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+    for<'q> &'q str: Encode<'q, S::Db> + Type<S::Db>,
+    for<'q> i64: Encode<'q, S::Db> + Type<S::Db>,
+{
+    let killed = sqlx::query::<S::Db>(&store.statements().dead_letter)
+        .bind(id)
+        .bind(error)
+        .execute(store.pool())
+        .await?;
+    Ok(S::rows_affected(&killed) == 1)
+}
+
+/// [`Store::ping`](super::Store::ping), on the reads' pool.
+pub(crate) async fn ping<S: SqlStore>(store: &S) -> Result<(), StoreError>
+where
+    for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
+    for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
+{
+    sqlx::query::<S::Db>("SELECT 1")
+        .execute(store.reads())
+        .await?;
+    Ok(())
+}

@@ -13,9 +13,14 @@ use sqlx::sqlite::{
 };
 
 use super::attempt::AttemptEnd;
+use super::attempt::AttemptRecord;
+use super::browse::{self, EventFilter, EventSummary, Overview};
+use super::error::StoreError;
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
-use super::sql::{sql_store, Ending, Statements, FIND_DUPLICATE};
-use super::store::{Finished, InsertLease, StoreError};
+use super::record::{EventRecord, EventState};
+use super::sql::{self, Ending, SqlStore, Statements, FIND_DUPLICATE};
+use super::store::{Finished, InsertLease};
+use super::store::{Store, StoreFuture};
 
 /// The schema, version by version.
 const SCHEMA_V1: &str = "
@@ -118,7 +123,25 @@ fn open_error(file: &Path, source: sqlx::Error) -> StoreError {
     }
 }
 
-impl SqliteStore {
+impl SqlStore for SqliteStore {
+    type Db = Sqlite;
+
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    fn reads(&self) -> &SqlitePool {
+        &self.reads
+    }
+
+    fn statements(&self) -> &'static Statements {
+        &STATEMENTS
+    }
+
+    fn rows_affected(result: &sqlx::sqlite::SqliteQueryResult) -> u64 {
+        result.rows_affected()
+    }
+
     /// The connection, its commits durable (on disk before they return: in WAL mode, `FULL`
     /// syncs the commit's frames; `NORMAL` leaves them to the next checkpoint).
     async fn durable(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
@@ -376,14 +399,95 @@ fn migrator() -> Migrator {
     super::sql::migrator(SCHEMA_V1, ATTEMPTS_V3)
 }
 
-sql_store!(
-    SqliteStore,
-    STATEMENTS,
-    insert: insert_batch,
-    finish: finish,
-    // One connection: a second batch would wait for it.
-    writers: 1
-);
+impl Store for SqliteStore {
+    fn insert_batch<'a>(
+        &'a self,
+        events: &'a [NewEvent],
+        lease: Option<InsertLease<'a>>,
+    ) -> StoreFuture<'a, Vec<Inserted>> {
+        Box::pin(insert_batch(self, events, lease))
+    }
+
+    fn claim<'a>(
+        &'a self,
+        worker: &'a str,
+        lease: Duration,
+        limit: u32,
+    ) -> StoreFuture<'a, Vec<EventRecord>> {
+        Box::pin(sql::claim(self, worker, lease, limit))
+    }
+
+    fn finish<'a>(&'a self, attempts: &'a [Finished]) -> StoreFuture<'a, Vec<bool>> {
+        Box::pin(finish(self, attempts))
+    }
+
+    fn renew<'a>(
+        &'a self,
+        worker: &'a str,
+        attempts: &'a [(i64, u32)],
+        lease: Duration,
+    ) -> StoreFuture<'a, Vec<bool>> {
+        Box::pin(sql::renew(self, worker, attempts, lease))
+    }
+
+    fn list(&self, state: Option<EventState>, limit: u32) -> StoreFuture<'_, Vec<EventRecord>> {
+        Box::pin(sql::list(self, state, limit))
+    }
+
+    fn show(&self, id: i64) -> StoreFuture<'_, Option<EventRecord>> {
+        Box::pin(sql::show(self, id))
+    }
+
+    fn history(&self, id: i64) -> StoreFuture<'_, Vec<AttemptRecord>> {
+        Box::pin(sql::history(self, id))
+    }
+
+    fn replay(&self, id: i64) -> StoreFuture<'_, bool> {
+        Box::pin(sql::replay(self, id))
+    }
+
+    fn replay_dead(&self) -> StoreFuture<'_, u64> {
+        Box::pin(sql::replay_dead(self))
+    }
+
+    fn purge(&self, state: EventState, before: i64) -> StoreFuture<'_, u64> {
+        Box::pin(sql::purge(self, state, before))
+    }
+
+    fn depth(&self) -> StoreFuture<'_, Vec<(EventState, u64)>> {
+        Box::pin(sql::depth(self))
+    }
+
+    fn events<'a>(
+        &'a self,
+        filter: &'a EventFilter,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreFuture<'a, Vec<EventSummary>> {
+        Box::pin(browse::events(&self.reads, filter, before, limit))
+    }
+
+    fn overview(&self, now: i64, minutes: u32) -> StoreFuture<'_, Overview> {
+        Box::pin(browse::overview(&self.reads, now, minutes))
+    }
+
+    fn dead_letter<'a>(&'a self, id: i64, error: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(sql::dead_letter(self, id, error))
+    }
+
+    fn delete<'a>(&'a self, ids: &'a [i64]) -> StoreFuture<'a, u64> {
+        Box::pin(browse::delete(&self.pool, ids))
+    }
+
+    fn ping(&self) -> StoreFuture<'_, ()> {
+        Box::pin(sql::ping(self))
+    }
+
+    fn concurrent_writes(&self) -> usize {
+        // One connection: a second batch would wait for it.
+        1
+    }
+}
 
 #[cfg(test)]
 mod tests {

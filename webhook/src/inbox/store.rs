@@ -1,4 +1,4 @@
-//! [`Store`]: what the inbox asks of a database, and its errors.
+//! [`Store`]: what the inbox asks of a database.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -6,46 +6,11 @@ use std::time::Duration;
 
 use super::attempt::AttemptRecord;
 use super::browse::{EventFilter, EventSummary, Overview};
+use super::error::StoreError;
 use super::record::{EventRecord, EventState, Inserted, NewEvent};
 
 /// The future a [`Store`] method returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
-
-/// The store failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The database cannot be opened or reached.
-    #[error("cannot open the store {location}: {source}")]
-    Open {
-        /// The store, without password.
-        location: String,
-        /// Why.
-        #[source]
-        source: sqlx::Error,
-    },
-    /// The data directory cannot be created.
-    #[error("cannot create the data directory {path}: {source}")]
-    DataDir {
-        /// The directory.
-        path: String,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The schema cannot be created or migrated.
-    #[error("cannot create or migrate the inbox schema: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// A query failed.
-    #[error("the store failed: {0}")]
-    Database(#[from] sqlx::Error),
-    /// A stored row cannot be read back.
-    #[error("a stored event cannot be read: {0}")]
-    Corrupt(String),
-    /// The batch writer stopped (the server is shutting down).
-    #[error("the inbox is shutting down")]
-    Closed,
-}
 
 /// How a failed attempt ends.
 #[derive(Debug, Clone, PartialEq, Eq)]

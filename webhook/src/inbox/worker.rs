@@ -17,13 +17,14 @@ use tower::ServiceExt;
 
 use super::batcher::HandoffSlot;
 use super::delivery::Delivery;
+use super::error::StoreError;
 use super::handoff::{Handed, Handoff};
 use super::outcome::{classify, AttemptOutcome};
 use super::record::{from_ms, now_ms, EventRecord};
 use super::recorder::Recorder;
-use super::replay::ReplayTarget;
 use super::retry::RetryPolicy;
-use super::store::{Failure, Finished, Resolution, Store, StoreError};
+use super::run::TargetRoute;
+use super::store::{Failure, Finished, Resolution, Store};
 use crate::ops::metrics::InboxMetrics;
 
 /// How a route's events are retried and how long its handler may run.
@@ -36,7 +37,8 @@ pub(crate) struct RoutePolicy {
 /// What every worker shares.
 pub(crate) struct WorkerContext {
     pub(crate) store: Arc<dyn Store>,
-    pub(crate) replay: Router,
+    /// The durable routes' handlers ([`handlers_router`](super::run::handlers_router)).
+    pub(crate) handlers: Router,
     pub(crate) policies: HashMap<String, RoutePolicy>,
     pub(crate) default_policy: RoutePolicy,
     pub(crate) lease: Duration,
@@ -48,7 +50,7 @@ pub(crate) struct WorkerContext {
     pub(crate) running: std::sync::Mutex<HashMap<i64, (u32, Arc<Notify>)>>,
 }
 
-/// The pool of workers: one dispatcher runs the events the replica's writer hands over, and
+/// The pool of workers: one feeder runs the events the replica's writer hands over, and
 /// claims as many due events as there are idle workers, in one statement, for the rest
 /// (retries, other replicas' events, a backlog); each attempt runs in a task of its own, and a
 /// [`Recorder`] commits their ends in batches.
@@ -58,7 +60,8 @@ pub(crate) struct Workers {
     /// `true`: the shutdown deadline passed; release what runs.
     abort: watch::Sender<bool>,
     handoff: Arc<Handoff>,
-    dispatcher: Option<tokio::task::JoinHandle<()>>,
+    /// The [`WorkerFeeder`]'s task.
+    feeder: Option<tokio::task::JoinHandle<()>>,
     /// The recorder's task: it ends once the attempts' ends are recorded.
     recorder: Option<tokio::task::JoinHandle<()>>,
     /// The inbox's other tasks (the batch writer, the janitor): stopped once the attempts end.
@@ -87,7 +90,7 @@ impl Workers {
             tracing::debug!("the inbox's writer hands its events to another pool of workers");
         }
         let (recorder, recorder_task) = Recorder::start(Arc::clone(&context.store), batch_size);
-        let dispatcher = Dispatcher {
+        let feeder = WorkerFeeder {
             spawner: Spawner {
                 worker,
                 recorder,
@@ -102,7 +105,7 @@ impl Workers {
             stop,
             abort,
             handoff,
-            dispatcher: Some(tokio::spawn(dispatcher.run())),
+            feeder: Some(tokio::spawn(feeder.run())),
             recorder: Some(recorder_task),
             background: Vec::new(),
         }
@@ -124,23 +127,21 @@ impl Workers {
     /// it, cuts them and releases their events. Whether every attempt finished in time.
     pub(crate) async fn finish(mut self, deadline: Option<tokio::time::Instant>) -> bool {
         self.stop_claiming();
-        let Some(mut dispatcher) = self.dispatcher.take() else {
+        let Some(mut feeder) = self.feeder.take() else {
             return true;
         };
         let finished = match deadline {
             None => {
-                let _ = (&mut dispatcher).await;
+                let _ = (&mut feeder).await;
                 true
             }
-            Some(deadline) => tokio::time::timeout_at(deadline, &mut dispatcher)
-                .await
-                .is_ok(),
+            Some(deadline) => tokio::time::timeout_at(deadline, &mut feeder).await.is_ok(),
         };
         if !finished {
             tracing::warn!("the shutdown timeout cut running attempts: their events are released");
             let _ = self.abort.send(true);
             // Releasing is one short transaction.
-            let _ = tokio::time::timeout(Duration::from_secs(5), dispatcher).await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), feeder).await;
         }
         // Every attempt ended: the recorder commits what it holds, then stops.
         if let Some(recorder) = self.recorder.take() {
@@ -197,7 +198,7 @@ impl Spawner {
 
 /// How an attempt gets its worker.
 enum Seat {
-    /// A claimed event: the dispatcher took an idle worker's permit for it.
+    /// A claimed event: the feeder took an idle worker's permit for it.
     Taken(OwnedSemaphorePermit),
     /// An event handed over, or claimed while the handed ones took the idle workers: its
     /// attempt waits for an idle worker (its lease renewed meanwhile), holding its place in the
@@ -208,8 +209,8 @@ enum Seat {
     },
 }
 
-/// Runs the events handed over, and claims events for the idle workers.
-struct Dispatcher {
+/// Feeds the idle workers: runs the events handed over, and claims events for the idle workers.
+struct WorkerFeeder {
     spawner: Spawner,
     /// A permit an idle worker.
     idle: Arc<Semaphore>,
@@ -218,7 +219,7 @@ struct Dispatcher {
     handed: mpsc::UnboundedReceiver<Handed>,
 }
 
-impl Dispatcher {
+impl WorkerFeeder {
     /// The seat of an event handed over in `place`, or claimed without a worker (`None`).
     fn seat(&self, place: Option<OwnedSemaphorePermit>) -> Seat {
         Seat::Wait {
@@ -467,7 +468,7 @@ impl Attempt {
         };
         let started_at = now_ms();
         tracing::debug!(id, attempt, route = %event.route, "running a stored event");
-        let run = tokio::spawn(run_handler(context.replay.clone(), event, policy.timeout));
+        let run = tokio::spawn(run_handler(context.handlers.clone(), event, policy.timeout));
         let mut run = std::pin::pin!(run);
         let outcome = tokio::select! {
             joined = &mut run => match joined {
@@ -578,7 +579,7 @@ async fn until_aborted(aborted: &mut watch::Receiver<bool>) {
 }
 
 /// Rebuilds the request of `event` and runs it through its handler within `timeout`.
-async fn run_handler(replay: Router, event: EventRecord, timeout: Duration) -> AttemptOutcome {
+async fn run_handler(handlers: Router, event: EventRecord, timeout: Duration) -> AttemptOutcome {
     let mut request = http::Request::new(Body::from(event.body));
     *request.method_mut() = match event.method.parse() {
         Ok(method) => method,
@@ -603,8 +604,8 @@ async fn run_handler(replay: Router, event: EventRecord, timeout: Duration) -> A
     ));
     request
         .extensions_mut()
-        .insert(ReplayTarget(Arc::from(event.route.as_str())));
-    match tokio::time::timeout(timeout, replay.oneshot(request)).await {
+        .insert(TargetRoute(Arc::from(event.route.as_str())));
+    match tokio::time::timeout(timeout, handlers.oneshot(request)).await {
         Ok(Ok(response)) => classify(response).await,
         Ok(Err(never)) => match never {},
         Err(_) => AttemptOutcome::Failed(format!(
@@ -628,22 +629,25 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inbox::{open_store, StoreLocation};
+    use crate::inbox::{SqliteStore, EMBEDDED_STORE_FILE};
 
     async fn context(name: &str) -> WorkerContext {
         let dir =
             std::env::temp_dir().join(format!("webhook-worker-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let store = open_store(&StoreLocation::Embedded(Some(dir)), 1)
-            .await
-            .unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&dir.join(EMBEDDED_STORE_FILE))
+                .await
+                .unwrap(),
+        );
         let policy = RoutePolicy {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(1),
         };
         WorkerContext {
             store,
-            replay: Router::new(),
+            handlers: Router::new(),
             policies: HashMap::new(),
             default_policy: policy,
             lease: Duration::from_secs(30),

@@ -459,7 +459,7 @@ mod tests {
             r#"webhook_requests_total{route="/",status="400"} 1"#,
             r#"webhook_requests_total{route="<none>",status="404"} 1"#,
             r#"webhook_requests_total{route="/",status="42"} 1"#,
-            r#"webhook_rejections_total{stage="replay"} 0"#,
+            r#"webhook_rejections_total{stage="max_age"} 0"#,
             "# TYPE webhook_request_duration_seconds histogram",
             r#"webhook_request_duration_seconds_count{route="/"} 4"#,
             r#"webhook_request_duration_seconds_bucket{route="/",le="0.0025"} 3"#,

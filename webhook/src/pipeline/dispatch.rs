@@ -79,8 +79,9 @@ pub(crate) fn parse_notification(body: &[u8]) -> Result<Value, PayloadError> {
     }
 }
 
-/// What the endpoint needs: the routes and the state.
-pub(crate) struct Dispatcher<S> {
+/// Sends a notification to its handler: the routes, the state they share, and whether
+/// notifications are validated strictly first.
+pub(crate) struct NotificationDispatcher<S> {
     pub(crate) routes: RouteTable<S>,
     pub(crate) state: Arc<S>,
     pub(crate) strict_notifications: bool,
@@ -88,7 +89,7 @@ pub(crate) struct Dispatcher<S> {
 
 /// Dispatches an ingested notification: parse, route, the route's authenticator, the handler.
 pub(crate) async fn dispatch<S: Send + Sync + 'static>(
-    dispatcher: &Dispatcher<S>,
+    dispatcher: &NotificationDispatcher<S>,
     request: Request,
 ) -> Response {
     // Routing needs only the topic and the step id: the envelope scan reads them without

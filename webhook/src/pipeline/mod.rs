@@ -8,7 +8,7 @@
 //! | content type ([`content_type`]): JSON types only, before the body is read | `415` |
 //! | content encoding ([`encoding`]): accepted codings only, before the body is read | `415` |
 //! | body buffer: reads the body once, within the limit and the read timeout | `413`, `408`, `400` |
-//! | replay prevention, when `request_max_age` is set | `400` |
+//! | the max-age check of the `Date` header, when `request_max_age` is set | `400` |
 //! | signature, when `private_key` is set: over the bytes received, before decoding | `400` |
 //! | basic authentication, when credentials are set | `403` |
 //! | decoding ([`encoding`]): gzip, deflate, br, streaming within the limit | `413`, `400` |
@@ -45,7 +45,7 @@ use http::{header, HeaderValue};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use body::IngestedPayload;
-use dispatch::Dispatcher;
+use dispatch::NotificationDispatcher;
 use stages::{Ingested, Stages};
 
 use crate::error::ApiError;
@@ -56,7 +56,7 @@ use crate::ops::{InFlight, Metrics, MetricsToken, OpsOptions};
 /// What the pipeline is built from.
 pub(crate) struct Pipeline<S> {
     pub(crate) path: String,
-    pub(crate) dispatcher: Dispatcher<S>,
+    pub(crate) dispatcher: NotificationDispatcher<S>,
     /// The Clustaar endpoint's stages.
     pub(crate) stages: Stages,
     /// The generic HTTP routes (`crate::http`), on their own paths.
@@ -129,7 +129,7 @@ fn guarded_metrics_router(path: &str, metrics: Metrics, token: MetricsToken) -> 
 /// The Clustaar endpoint: the stages, then the dispatcher.
 struct Endpoint<S> {
     stages: Stages,
-    dispatcher: Dispatcher<S>,
+    dispatcher: NotificationDispatcher<S>,
 }
 
 impl<S: Send + Sync + 'static> Endpoint<S> {
@@ -176,7 +176,7 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
         if http.has_routes() {
             let stages = Stages {
                 content_type: None,
-                replay: None,
+                max_age: None,
                 signature: None,
                 basic_auth: None,
                 ..self.stages.clone()

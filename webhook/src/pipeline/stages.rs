@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use std::sync::Arc;
 
 use crate::http::Verify;
-use crate::security::{BasicAuth, ReplayGuard};
+use crate::security::{BasicAuth, MaxAgeGuard};
 use crate::Request;
 
 /// The stages an endpoint runs, in the order they are listed here.
@@ -34,8 +34,8 @@ pub(crate) struct Stages {
     pub(crate) encodings: AcceptedEncodings,
     /// How the body is read: size and time limits.
     pub(crate) body: BodyRules,
-    /// Replay prevention.
-    pub(crate) replay: Option<ReplayGuard>,
+    /// The max-age check of the `Date` header.
+    pub(crate) max_age: Option<MaxAgeGuard>,
     /// The signature check: Clustaar's `X-Hub-Signature` (`Webhook::private_key`), or any
     /// [`Verify`] (`Webhook::verify`), as HTTP routes check theirs.
     pub(crate) signature: Option<Arc<dyn Verify>>,
@@ -65,7 +65,7 @@ impl Stages {
         let codings = self.encodings.parse(&parts.headers).map_err(reject)?;
         let wire = read_body(self.body, body).await?;
         // Security, over the bytes as received, in the reference's order.
-        if let Some(guard) = &self.replay {
+        if let Some(guard) = &self.max_age {
             guard.check(&parts.headers).map_err(reject)?;
         }
         if let Some(verifier) = &self.signature {

@@ -135,17 +135,6 @@ impl SignatureVerifier {
     }
 }
 
-/// Clustaar's check is one more [`Verify`](crate::http::Verify): the webhook's notifications are
-/// checked through it, and an HTTP route can use it too (`HttpRoute::verify`).
-impl crate::http::Verify for SignatureVerifier {
-    fn verify(
-        &self,
-        request: &crate::http::SignedRequest<'_>,
-    ) -> Result<(), crate::http::VerifyError> {
-        SignatureVerifier::verify(self, request.headers, request.body).map_err(Into::into)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,20 +39,20 @@ impl TestServer {
     ///
     /// # Panics
     ///
-    /// As [`Webhook::into_router`]: on a [`PathConflict`](crate::PathConflict) or a
-    /// missing state.
+    /// As [`Webhook::into_router`], on an error of the webhook's configuration (a
+    /// [`PathConflict`](crate::PathConflict), a missing state, a sender without its secret).
     pub async fn spawn<S: Send + Sync + 'static>(webhook: Webhook<S>) -> std::io::Result<Self> {
         let webhook = webhook.metrics_addr(None);
         #[cfg(feature = "durable")]
         let (built, workers) = match webhook.build_with_inbox().await {
             Ok(built) => built,
-            Err(crate::ServeError::Conflict(conflict)) => panic!("{conflict}"),
+            Err(error) if error.is_configuration() => panic!("{error}"),
             Err(error) => return Err(error.into()),
         };
         #[cfg(not(feature = "durable"))]
         let built = match webhook.build() {
             Ok(built) => built,
-            Err(conflict) => panic!("{conflict}"),
+            Err(error) => panic!("{error}"),
         };
         Self::serve(
             built.router,

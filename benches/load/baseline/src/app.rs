@@ -22,7 +22,7 @@ use sha1::Sha1;
 pub struct Config {
     /// The HMAC keyed with the private key, cloned for each request.
     pub mac: Option<Hmac<Sha1>>,
-    /// Replay prevention's maximum age (`None`: off).
+    /// The max-age check's maximum age of a request's `Date` (`None`: off).
     pub max_age: Option<Duration>,
 }
 

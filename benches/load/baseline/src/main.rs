@@ -1,7 +1,7 @@
 //! The load benchmark's reference: the echo bot written by hand on axum, with the same
 //! security and the same answer, and no framework in between.
 //!
-//! It does all the work the echo bot does (replay prevention, the `X-Hub-Signature` HMAC over
+//! It does all the work the echo bot does (the max-age check, the `X-Hub-Signature` HMAC over
 //! the raw body, a full JSON parse, the echo answer serialised) and nothing more: no routing
 //! table, no filters, no typed models, no logging.
 //!

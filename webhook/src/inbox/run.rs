@@ -19,13 +19,13 @@ use crate::Request;
 
 /// A request extension: the name of the route whose handler runs the event.
 #[derive(Debug, Clone)]
-pub(crate) struct ReplayTarget(pub(crate) Arc<str>);
+pub(crate) struct TargetRoute(pub(crate) Arc<str>);
 
 /// Handlers by route name, with the route's sender (its `SenderEvent` is read again from the
 /// stored request).
 type ByName<S> = HashMap<String, (Arc<dyn ErasedHandler<S>>, Option<Sender>)>;
 
-/// A durable route as the replay router takes it: name, path, handler, sender.
+/// A durable route as the handlers' router takes it: name, path, handler, sender.
 pub(crate) type DurableHandler<S> = (String, String, Arc<dyn ErasedHandler<S>>, Option<Sender>);
 
 /// The durable handlers of one path, by route name, and their state.
@@ -34,8 +34,8 @@ struct PathHandlers<S> {
     state: Arc<S>,
 }
 
-/// The router of the durable routes: `routes` are `(name, path, handler, sender)`.
-pub(crate) fn replay_router<S: Send + Sync + 'static>(
+/// The router of the durable routes' handlers: `routes` are `(name, path, handler, sender)`.
+pub(crate) fn handlers_router<S: Send + Sync + 'static>(
     routes: Vec<DurableHandler<S>>,
     state: &Arc<S>,
 ) -> Router {
@@ -54,18 +54,18 @@ pub(crate) fn replay_router<S: Send + Sync + 'static>(
             handlers,
             state: Arc::clone(state),
         });
-        router = router.route(&path, any(run::<S>).with_state(table));
+        router = router.route(&path, any(call_handler::<S>).with_state(table));
     }
     router
 }
 
-/// Calls the handler named by the request's [`ReplayTarget`].
-async fn run<S: Send + Sync + 'static>(
+/// Calls the handler named by the request's [`TargetRoute`].
+async fn call_handler<S: Send + Sync + 'static>(
     State(table): State<Arc<PathHandlers<S>>>,
     request: HttpRequest,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let Some(ReplayTarget(name)) = parts.extensions.get::<ReplayTarget>().cloned() else {
+    let Some(TargetRoute(name)) = parts.extensions.get::<TargetRoute>().cloned() else {
         return ApiError::internal("A stored event has no route.").into_response();
     };
     let Some((handler, sender)) = table.handlers.get(&*name) else {

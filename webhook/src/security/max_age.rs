@@ -1,4 +1,5 @@
-//! Replay prevention: a request whose `Date` is older than the maximum age is refused.
+//! The max-age check: a request whose `Date` is older than the maximum age is refused, so that
+//! a request recorded on its way cannot be sent again later (a replay attack).
 
 use std::time::{Duration, SystemTime};
 
@@ -9,7 +10,7 @@ use crate::error::{ApiError, RejectionStage};
 /// Why a request's date is refused (all `400`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ReplayError {
+pub enum MaxAgeError {
     /// The request is older than the maximum age: the reference's
     /// `{"title": "400 Bad Request", "description": "Request is too old"}`.
     #[error("Request is too old")]
@@ -22,14 +23,14 @@ pub enum ReplayError {
     InvalidDate,
 }
 
-impl From<ReplayError> for ApiError {
-    fn from(error: ReplayError) -> Self {
+impl From<MaxAgeError> for ApiError {
+    fn from(error: MaxAgeError) -> Self {
         let title = match error {
-            ReplayError::TooOld => "400 Bad Request",
-            ReplayError::MissingDate => "Missing header value",
-            ReplayError::InvalidDate => "Invalid header value",
+            MaxAgeError::TooOld => "400 Bad Request",
+            MaxAgeError::MissingDate => "Missing header value",
+            MaxAgeError::InvalidDate => "Invalid header value",
         };
-        ApiError::bad_request(title, error.to_string()).at_stage(RejectionStage::Replay)
+        ApiError::bad_request(title, error.to_string()).at_stage(RejectionStage::MaxAge)
     }
 }
 
@@ -40,18 +41,18 @@ impl From<ReplayError> for ApiError {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use webhook::security::{ReplayGuard, ReplayError};
+/// use webhook::security::{MaxAgeGuard, MaxAgeError};
 ///
-/// let guard = ReplayGuard::new(Duration::from_secs(10));
+/// let guard = MaxAgeGuard::new(Duration::from_secs(10));
 /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_536_839_400);
-/// assert_eq!(guard.check_value(Some("Thu, 13 Sep 2018 11:48:13 GMT"), now), Err(ReplayError::TooOld));
+/// assert_eq!(guard.check_value(Some("Thu, 13 Sep 2018 11:48:13 GMT"), now), Err(MaxAgeError::TooOld));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReplayGuard {
+pub struct MaxAgeGuard {
     max_age: Duration,
 }
 
-impl ReplayGuard {
+impl MaxAgeGuard {
     /// The reference's default maximum age: 10 seconds.
     pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(10);
 
@@ -66,20 +67,20 @@ impl ReplayGuard {
     }
 
     /// Checks a request's headers against the current time.
-    pub fn check(&self, headers: &HeaderMap) -> Result<(), ReplayError> {
+    pub fn check(&self, headers: &HeaderMap) -> Result<(), MaxAgeError> {
         let date = headers
             .get(header::DATE)
-            .map(|value| value.to_str().map_err(|_| ReplayError::InvalidDate))
+            .map(|value| value.to_str().map_err(|_| MaxAgeError::InvalidDate))
             .transpose()?;
         self.check_value(date, SystemTime::now())
     }
 
     /// Checks a `Date` header value (`None` when absent) against `now`.
-    pub fn check_value(&self, date: Option<&str>, now: SystemTime) -> Result<(), ReplayError> {
-        let date = date.ok_or(ReplayError::MissingDate)?;
-        let sent = httpdate::parse_http_date(date.trim()).map_err(|_| ReplayError::InvalidDate)?;
+    pub fn check_value(&self, date: Option<&str>, now: SystemTime) -> Result<(), MaxAgeError> {
+        let date = date.ok_or(MaxAgeError::MissingDate)?;
+        let sent = httpdate::parse_http_date(date.trim()).map_err(|_| MaxAgeError::InvalidDate)?;
         match now.duration_since(sent) {
-            Ok(age) if age > self.max_age => Err(ReplayError::TooOld),
+            Ok(age) if age > self.max_age => Err(MaxAgeError::TooOld),
             _ => Ok(()),
         }
     }
@@ -102,26 +103,26 @@ mod tests {
 
     #[test]
     fn refuses_only_requests_older_than_the_max_age() {
-        let guard = ReplayGuard::new(Duration::from_secs(10));
+        let guard = MaxAgeGuard::new(Duration::from_secs(10));
         assert_eq!(guard.check_value(Some(DATE), at(0)), Ok(()));
         assert_eq!(guard.check_value(Some(DATE), at(10)), Ok(()));
         assert_eq!(
             guard.check_value(Some(DATE), at(11)),
-            Err(ReplayError::TooOld)
+            Err(MaxAgeError::TooOld)
         );
         assert_eq!(guard.check_value(Some(DATE), at(-3600)), Ok(()));
     }
 
     #[test]
     fn missing_and_unparsable_dates_are_clear_errors() {
-        let guard = ReplayGuard::new(Duration::from_secs(10));
+        let guard = MaxAgeGuard::new(Duration::from_secs(10));
         assert_eq!(
             guard.check_value(None, at(0)),
-            Err(ReplayError::MissingDate)
+            Err(MaxAgeError::MissingDate)
         );
         assert_eq!(
             guard.check_value(Some("yesterday"), at(0)),
-            Err(ReplayError::InvalidDate)
+            Err(MaxAgeError::InvalidDate)
         );
         // The three HTTP-date formats are accepted.
         for date in [
@@ -136,7 +137,7 @@ mod tests {
     #[test]
     fn too_old_is_the_reference_body() {
         assert_eq!(
-            ApiError::from(ReplayError::TooOld).to_json(),
+            ApiError::from(MaxAgeError::TooOld).to_json(),
             r#"{"title":"400 Bad Request","description":"Request is too old"}"#
         );
     }
