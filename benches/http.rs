@@ -28,7 +28,7 @@ use http::{Method, Request, StatusCode};
 use serde_json::json;
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 const HEADER_FILTER: &str = r#"data.headers["X-GitHub-Event"] == "push""#;
 const JSON_FILTER: &str = r#"data.body.json.ref == "refs/heads/main""#;
@@ -160,7 +160,7 @@ fn cel(c: &mut Criterion) {
         .unwrap()
         .into_parts();
     let json = serde_json::from_slice(&body).unwrap();
-    let parsed = webhook::Request::from_parts(head, body, json);
+    let parsed = clustaar_webhook::Request::from_parts(head, body, json);
     let mut group = c.benchmark_group("cel");
     for (name, source) in [("header", HEADER_FILTER), ("json_body", JSON_FILTER)] {
         let filter = CelFilter::new(source).unwrap();

@@ -13,11 +13,11 @@ use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use http::{Method, StatusCode};
-use webhook::http::HttpRoute;
-use webhook::inbox::ui::InboxUi;
-use webhook::inbox::{open_store, Durable, InboxOptions, StoreLocation};
-use webhook::testing::{TestClient, TestServer};
-use webhook::Webhook;
+use clustaar_webhook::http::HttpRoute;
+use clustaar_webhook::inbox::ui::InboxUi;
+use clustaar_webhook::inbox::{open_store, Durable, InboxOptions, StoreLocation};
+use clustaar_webhook::testing::{TestClient, TestServer};
+use clustaar_webhook::Webhook;
 
 #[allow(dead_code)]
 #[path = "../tests/common/inbox_fill.rs"]
@@ -56,7 +56,7 @@ fn pages(c: &mut Criterion) {
         let client = TestClient::http(server.url());
         (server, client)
     });
-    let authorization = webhook::security::BasicAuth::new("ops", "bench").header_value();
+    let authorization = clustaar_webhook::security::BasicAuth::new("ops", "bench").header_value();
     let middle = (count / 2).to_string();
     let paths = [
         ("overview", "/inbox".to_owned()),

@@ -27,8 +27,8 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::json;
-use webhook::models::validate::Validate;
-use webhook::models::{StepReached, StepReachedResponse, WebhookRequest};
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::models::{StepReached, StepReachedResponse, WebhookRequest};
 
 #[path = "../tests/common/every_action.rs"]
 mod every_action;
@@ -60,7 +60,7 @@ fn notification() -> Vec<u8> {
 /// As the framework's extractors read a notification (`serde_json::from_slice`'s result, the
 /// bytes checked as UTF-8 once).
 fn load(body: &[u8]) -> WebhookRequest<StepReached> {
-    webhook::models::load::from_json_slice(body).expect("loads")
+    clustaar_webhook::models::load::from_json_slice(body).expect("loads")
 }
 
 /// The echo bot's answer: the step's own actions (moved, as a handler owning the event does).
@@ -141,7 +141,7 @@ fn models_rich(c: &mut Criterion) {
         b.iter(|| serde_json::to_vec(black_box(&answer)).expect("dumps"))
     });
     group.bench_function("read_every_text", |b| {
-        b.iter(|| webhook::models::view::processed_json(&load(black_box(&body))).expect("dumps"))
+        b.iter(|| clustaar_webhook::models::view::processed_json(&load(black_box(&body))).expect("dumps"))
     });
     group.bench_function("echo", |b| {
         b.iter(|| {

@@ -8,7 +8,7 @@
 //!
 //! The request is `tests/fixtures/step_reached.json` with its step id (`"1234"`) replaced by
 //! the 24-hex id of the last registered step-id route, so that it hits the index (656 bytes).
-//! It is signed with the key `"test"` by `webhook::testing::Signer`, and carries basic-auth
+//! It is signed with the key `"test"` by `clustaar_webhook::testing::Signer`, and carries basic-auth
 //! credentials and a `Date` of now, so the max-age check passes. The `Date` and signature are
 //! recomputed before each batch of iterations, outside the timed section: a batch lasts far
 //! less than the 10 s maximum age.
@@ -45,9 +45,9 @@ use hmac::{Hmac, Mac};
 use http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
-use webhook::pipeline::content_type::ContentTypeCheck;
-use webhook::prelude::*;
-use webhook::testing::{http_date, Signer};
+use clustaar_webhook::pipeline::content_type::ContentTypeCheck;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{http_date, Signer};
 
 /// The reference's sample request, byte for byte.
 const FIXTURE: &str = include_str!("../tests/fixtures/step_reached.json");

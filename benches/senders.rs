@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use http::Method;
-use webhook::senders::{presets, Key, KeyKind, Outgoing, Preset, SignedRequest, SigningKey};
+use clustaar_webhook::senders::{presets, Key, KeyKind, Outgoing, Preset, SignedRequest, SigningKey};
 
 /// The preset's sample event, padded to about 2 kB where it is JSON (a `"padding"` key).
 fn body(preset: &Preset) -> Vec<u8> {

@@ -6,7 +6,7 @@
 //! cargo run --example bot -- --help   # the flags
 //! ```
 
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 /// Answers every step with its own actions, and stores a name in the session.
 #[on(step_reached)]
@@ -20,4 +20,4 @@ async fn hello() -> StepReachedResponse {
     StepReachedResponse::new().action(SendTextAction::new(["hello"]))
 }
 
-webhook::main!();
+clustaar_webhook::main!();

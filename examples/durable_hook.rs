@@ -35,8 +35,8 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use serde::Deserialize;
-use webhook::inbox::Delivery;
-use webhook::prelude::*;
+use clustaar_webhook::inbox::Delivery;
+use clustaar_webhook::prelude::*;
 
 /// The body of a request.
 #[derive(Debug, Deserialize)]
@@ -83,4 +83,4 @@ async fn fast(Json(job): Json<Job>) -> Result<StatusCode, HandlerError> {
     process(1, job).await
 }
 
-webhook::main!();
+clustaar_webhook::main!();

@@ -11,13 +11,13 @@
 //! Configured from the environment: `WEBHOOK_ADDR` (default `127.0.0.1:8000`),
 //! `WEBHOOK_PRIVATE_KEY`, `WEBHOOK_AUTH_USERNAME`, `WEBHOOK_AUTH_PASSWORD`,
 //! `WEBHOOK_REQUEST_MAX_AGE` (seconds, `none` disables; default 10), and every other variable of
-//! `webhook::config::Settings`: probes at `/healthz` and `/readyz`, the metrics on
+//! `clustaar_webhook::config::Settings`: probes at `/healthz` and `/readyz`, the metrics on
 //! `WEBHOOK_METRICS_ADDR` or at `/metrics` behind `WEBHOOK_METRICS_TOKEN` (neither: not served),
 //! `WEBHOOK_LOG_FORMAT=json`, the drain (`WEBHOOK_DRAIN_DELAY`, `WEBHOOK_SHUTDOWN_TIMEOUT`).
 
-use webhook::config::Settings;
-use webhook::prelude::*;
-use webhook::ServeError;
+use clustaar_webhook::config::Settings;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::ServeError;
 
 /// Answers with the step's actions, and stores a name in the session.
 fn echo(event: StepReached) -> StepReachedResponse {
@@ -48,7 +48,7 @@ async fn main() {
         }
     };
     // Kept until the end: dropping it writes the log lines still queued.
-    let logging = webhook::logging::init(settings.log_format);
+    let logging = clustaar_webhook::logging::init(settings.log_format);
     let webhook = settings.apply(echo_bot());
     tracing::info!(routes = %webhook.describe_routes(), "route table");
     match webhook.serve(settings.addr).await {

@@ -24,8 +24,8 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use serde::Deserialize;
-use webhook::inbox::{Delivery, InboxOptions};
-use webhook::prelude::*;
+use clustaar_webhook::inbox::{Delivery, InboxOptions};
+use clustaar_webhook::prelude::*;
 
 /// The part of a Shopify order this example reads.
 #[derive(Debug, Deserialize)]
@@ -65,7 +65,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = std::env::var("WEBHOOK_STORE").ok();
     let data_dir = std::env::var_os("WEBHOOK_DATA_DIR").map(Into::into);
     let options = InboxOptions {
-        store: webhook::inbox::StoreLocation::from_settings(store.as_deref(), data_dir)?,
+        store: clustaar_webhook::inbox::StoreLocation::from_settings(store.as_deref(), data_dir)?,
         ..InboxOptions::default()
     };
     let webhook = Webhook::from_registry()?.inbox(options);
@@ -79,7 +79,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(address = %listener.local_addr()?, "listening");
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
-            webhook::shutdown_signal().await;
+            clustaar_webhook::shutdown_signal().await;
             readiness.drain();
         })
         .await?;

@@ -12,13 +12,13 @@
 //! ```
 //!
 //! Configured from the environment: `GITHUB_WEBHOOK_SECRET` (required), `WEBHOOK_ADDR` (default
-//! `127.0.0.1:8000`) and the other variables of `webhook::config::Settings` (probes, metrics,
+//! `127.0.0.1:8000`) and the other variables of `clustaar_webhook::config::Settings` (probes, metrics,
 //! `WEBHOOK_LOG_FORMAT`, the drain...).
 
 use serde_json::{json, Value};
-use webhook::config::Settings;
-use webhook::prelude::*;
-use webhook::ServeError;
+use clustaar_webhook::config::Settings;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::ServeError;
 
 /// The value at `key` of the JSON payload, or `null`.
 fn field(event: &HttpEvent, key: &str) -> Value {
@@ -44,7 +44,7 @@ async fn pull_request(event: HttpEvent) -> impl IntoResponse {
 /// The route of one GitHub event on `POST /github`.
 fn on_event<H, M>(event: &str, handler: H, secret: &str) -> HttpRoute
 where
-    H: webhook::Handler<M, ()>,
+    H: clustaar_webhook::Handler<M, ()>,
     M: 'static,
 {
     let filter = format!(r#"data.headers["X-GitHub-Event"] == "{event}""#);
@@ -70,7 +70,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let _logging = webhook::logging::init(settings.log_format);
+    let _logging = clustaar_webhook::logging::init(settings.log_format);
     let secret = match std::env::var("GITHUB_WEBHOOK_SECRET") {
         Ok(secret) if !secret.is_empty() => secret,
         _ => {

@@ -5,7 +5,7 @@
 //! for each, on stdout, `{"error": "..."}` or:
 //!
 //! - `dump`: what is sent to the platform (loaded text as received);
-//! - `processed`: the processed view (`webhook::models::view::processed_json`), what a handler
+//! - `processed`: the processed view (`clustaar_webhook::models::view::processed_json`), what a handler
 //!   reads, which is what the reference dumps;
 //! - `invalid`: the paths of the broken rules of the dump (`null` when no model validates this
 //!   schema alone);
@@ -19,8 +19,8 @@ use std::io::{self, BufRead, Write};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use webhook::models::validate::Validate;
-use webhook::models::*;
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::models::*;
 
 fn paths_of<T: DeserializeOwned + Validate>(dump: &Value) -> Option<Vec<String>> {
     let model: T = serde_json::from_value(dump.clone()).ok()?;

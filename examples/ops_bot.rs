@@ -15,8 +15,8 @@ use std::time::Duration;
 use axum::extract::Query;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use webhook::ops::RequestId;
-use webhook::prelude::*;
+use clustaar_webhook::ops::RequestId;
+use clustaar_webhook::prelude::*;
 
 /// The longest a `/work` request sleeps.
 const MAX_SLEEP_MS: u64 = 60_000;
@@ -43,4 +43,4 @@ fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.into_actions())
 }
 
-webhook::main!();
+clustaar_webhook::main!();

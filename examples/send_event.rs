@@ -11,8 +11,8 @@
 
 use std::process::ExitCode;
 
-use webhook::config::Settings;
-use webhook::testing::{sample_notification, Signer, TestClient};
+use clustaar_webhook::config::Settings;
+use clustaar_webhook::testing::{sample_notification, Signer, TestClient};
 
 const USAGE: &str = "usage: send_event [--step-id ID] [--url URL]
 

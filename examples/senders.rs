@@ -19,12 +19,12 @@
 //! `WEBHOOK_TRUST_FORWARDED=1`, the proxy's `Forwarded` / `X-Forwarded-*` headers) followed by the
 //! request's path, else `http://` + the request's `Host` and path. `SENDERS_UNSIGNED_CONTROL=1` adds `POST /unsigned`, a route without a sender
 //! (the load test's control). Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
-//! variables of `webhook::config::Settings`.
+//! variables of `clustaar_webhook::config::Settings`.
 
 use serde_json::json;
-use webhook::config::Settings;
-use webhook::prelude::*;
-use webhook::senders::{presets, KeyKind, Preset, Sender, SenderEvent, SigningKey};
+use clustaar_webhook::config::Settings;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::senders::{presets, KeyKind, Preset, Sender, SenderEvent, SigningKey};
 
 /// The variable holding `preset`'s key.
 pub(crate) fn variable(preset: &Preset) -> String {
@@ -48,7 +48,7 @@ pub(crate) fn senders() -> Result<(Webhook, Vec<String>), String> {
     for preset in presets::ALL {
         let sender = match Sender::from_env(preset.name, &variable(preset)) {
             Ok(sender) => sender,
-            Err(webhook::senders::SenderError::MissingVariable { variable, .. }) => {
+            Err(clustaar_webhook::senders::SenderError::MissingVariable { variable, .. }) => {
                 missing.push(variable);
                 continue;
             }
@@ -74,7 +74,7 @@ pub(crate) fn senders() -> Result<(Webhook, Vec<String>), String> {
 /// with the preset's secret from the environment, printed as JSON.
 fn send(args: &[String]) -> Result<String, String> {
     let name = args.first().ok_or("send: which preset?")?;
-    let preset = webhook::senders::preset(name).ok_or_else(|| format!("no preset {name:?}"))?;
+    let preset = clustaar_webhook::senders::preset(name).ok_or_else(|| format!("no preset {name:?}"))?;
     let option = |flag: &str| {
         args.iter()
             .position(|arg| arg == flag)
@@ -92,8 +92,8 @@ fn send(args: &[String]) -> Result<String, String> {
         SigningKey::from_text(preset.key_kind, &text).map_err(|e| format!("{name_of}: {e}"))?;
     let url = option("--to").unwrap_or_else(|| format!("http://127.0.0.1:8000/{name}"));
     let event = option("--event");
-    let request = webhook::senders::sign_sample(preset, &key, &url, event.as_deref(), None);
-    Ok(webhook::senders::printed(&request))
+    let request = clustaar_webhook::senders::sign_sample(preset, &key, &url, event.as_deref(), None);
+    Ok(clustaar_webhook::senders::printed(&request))
 }
 
 #[tokio::main]
@@ -125,7 +125,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let _logging = webhook::logging::init(settings.log_format);
+    let _logging = clustaar_webhook::logging::init(settings.log_format);
     let (webhook, missing) = match senders() {
         Ok(built) => built,
         Err(error) => {

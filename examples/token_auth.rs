@@ -24,9 +24,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use webhook::config::Settings;
-use webhook::prelude::*;
-use webhook::ServeError;
+use clustaar_webhook::config::Settings;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::ServeError;
 
 /// Who calls: the holder of a known token, or of an unknown one (refused with a `403`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +153,7 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    let _logging = webhook::logging::init(settings.log_format);
+    let _logging = clustaar_webhook::logging::init(settings.log_format);
     tracing::info!(tokens = tokens.0.len(), "tokens loaded");
     match settings.apply(token_bot(tokens)).serve(settings.addr).await {
         Ok(()) => {}

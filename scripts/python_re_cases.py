@@ -1,5 +1,5 @@
 """Writes webhook/src/models/validate/pyre/cases.rs: Python 3.11's `re` verdicts, for the
-tests of `webhook::models::validate::pyre`.
+tests of `clustaar_webhook::models::validate::pyre`.
 
 - COMPILE: whether `re.compile(pattern)` accepts each pattern (its message when not): a list
   written by hand (every error `re/_parser.py` can raise) and every pattern of up to three

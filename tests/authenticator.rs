@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use common::FIXTURE;
 use serde_json::{json, Value};
-use webhook::prelude::*;
-use webhook::testing::{Signer, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{Signer, TestServer};
 
 const TOKEN: &str = "Bearer s3cret";
 
@@ -224,8 +224,8 @@ async fn a_route_can_have_its_own_authenticator() {
     );
     let server = TestServer::spawn(webhook).await.unwrap();
     let client = server.client();
-    let admin = webhook::testing::sample_notification(admin_step);
-    let other = webhook::testing::sample_notification("5c2e6a4f7a1b2c3d4e5f6a7b");
+    let admin = clustaar_webhook::testing::sample_notification(admin_step);
+    let other = clustaar_webhook::testing::sample_notification("5c2e6a4f7a1b2c3d4e5f6a7b");
     let response = client.notify(&admin).await;
     assert_eq!(response.status(), 403, "{}", response.text());
     let response = client
@@ -352,10 +352,10 @@ async fn the_cause_of_a_500_is_logged() {
     fn broken(_: &RequestHead) -> Result<(), std::io::Error> {
         Err(std::io::Error::other("the token store at 10.0.0.7 is down"))
     }
-    let logs = webhook::testing::CapturedLogs::new();
+    let logs = clustaar_webhook::testing::CapturedLogs::new();
     let _guard = logs.set_default();
     // In process, on this thread, so the subscriber sees the authenticator's log.
-    let client = webhook::testing::TestClient::new(bot().authenticator(broken));
+    let client = clustaar_webhook::testing::TestClient::new(bot().authenticator(broken));
     let response = client.post(FIXTURE).send().await;
     assert_eq!(response.status(), 500);
     let logged = logs.text();

@@ -5,8 +5,8 @@
 //! stays under 24 MiB (14 MiB measured: the test binary, its runtime and its server).
 //! Alone in its file so no other test shares the process.
 
-use webhook::prelude::*;
-use webhook::testing::TestServer;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::TestServer;
 
 /// 64 MiB of zeros, Brotli quality 5, `lgwin` 24 (a 16 MiB window), in meta-blocks of 16 MiB.
 const BOMB: &str = "cfffff7f002400e2b14072effff9ffff0f8004401c1680eefd3fffffff01900088c302d0bdffe7ffff3f001200715800baf7ff03";

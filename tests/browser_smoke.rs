@@ -17,9 +17,9 @@ use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
 use common::browser::{with_credentials, Browser, Window};
 use serde_json::json;
-use webhook::http::Methods;
-use webhook::prelude::*;
-use webhook::testing::TestServer;
+use clustaar_webhook::http::Methods;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::TestServer;
 
 const USER: &str = "inbox";
 const PASSWORD: &str = "s3cret:é";

@@ -6,8 +6,8 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use webhook::prelude::*;
-use webhook::testing::TestServer;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::TestServer;
 
 const GIB: usize = 1024 * 1024 * 1024;
 
@@ -45,7 +45,7 @@ async fn a_gigabyte_of_gzipped_zeros_is_413_without_using_the_memory() {
     let compressed_in = started.elapsed();
     // Small enough to pass the limit on received bytes: only decoding can catch it.
     assert!(
-        bomb.len() < webhook::DEFAULT_BODY_LIMIT,
+        bomb.len() < clustaar_webhook::DEFAULT_BODY_LIMIT,
         "{} bytes",
         bomb.len()
     );

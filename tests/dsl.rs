@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use common::STEP_ID;
 use serde_json::{json, Value};
-use webhook::prelude::*;
-use webhook::testing::{sample_notification, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestServer};
 
 #[derive(Clone, Default)]
 struct Visits(Arc<AtomicUsize>);
@@ -169,7 +169,7 @@ async fn serve_reports_a_missing_state_as_an_error() {
     .await
     .expect("refused at start");
     match served {
-        Err(webhook::ServeError::MissingState(missing)) => {
+        Err(clustaar_webhook::ServeError::MissingState(missing)) => {
             assert_eq!(missing.type_name, "dsl::Greeting");
         }
         other => panic!("{other:?}"),
@@ -178,7 +178,7 @@ async fn serve_reports_a_missing_state_as_an_error() {
 
 #[test]
 fn the_registry_lists_every_handler_with_its_location() {
-    let registrations = webhook::registry::registrations();
+    let registrations = clustaar_webhook::registry::registrations();
     let names: Vec<&str> = registrations.iter().map(|r| r.name()).collect();
     assert_eq!(
         names,

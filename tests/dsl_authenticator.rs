@@ -5,8 +5,8 @@ mod common;
 
 use common::STEP_ID;
 use serde_json::Value;
-use webhook::prelude::*;
-use webhook::testing::{sample_notification, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestServer};
 
 const TOKEN: &str = "Bearer dsl-token";
 
@@ -47,7 +47,7 @@ fn web_only(identity: Identity) -> StepReachedResponse {
     says(format!("web {}", identity.user.name()))
 }
 
-fn text(response: &webhook::testing::TestResponse) -> String {
+fn text(response: &clustaar_webhook::testing::TestResponse) -> String {
     response.json()["actions"][0]["alternatives"][0]
         .as_str()
         .unwrap_or_else(|| panic!("{}", response.text()))

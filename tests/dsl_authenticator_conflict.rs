@@ -1,7 +1,7 @@
 //! Two `#[authenticator]` functions in one program stop it at start, naming both.
 
-use webhook::prelude::*;
-use webhook::registry::RegistryError;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::registry::RegistryError;
 
 #[authenticator]
 fn first(_: &RequestHead) {}

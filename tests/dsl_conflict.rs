@@ -1,6 +1,6 @@
 //! Two `#[on]` handlers that nothing tells apart stop the program at start, naming both.
 
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(step_reached, step_id = "507f191e810c19729de860ea", priority = 1)]
 fn first() -> StepReachedResponse {
@@ -20,7 +20,7 @@ fn third() -> StepReachedResponse {
 
 #[test]
 fn from_registry_names_both_handlers_and_their_locations() {
-    let webhook::registry::RegistryError::Handlers(conflict) =
+    let clustaar_webhook::registry::RegistryError::Handlers(conflict) =
         Webhook::from_registry().unwrap_err()
     else {
         panic!("not a handler conflict");

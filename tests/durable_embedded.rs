@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::Value;
-use webhook::inbox::{
+use clustaar_webhook::inbox::{
     AttemptEnd, Delivery, Durable, EventState, InboxOptions, RetryPolicy, StoreLocation,
 };
-use webhook::prelude::*;
-use webhook::testing::{TestClient, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{TestClient, TestServer};
 
 /// What the handlers ran: `(key, attempt)`, in order.
 static PROCESSED: Mutex<Vec<(String, u32)>> = Mutex::new(Vec::new());
@@ -195,7 +195,7 @@ async fn an_application_serves_durable_routes_from_its_own_server() {
     // Nothing ran twice meanwhile.
     assert_eq!(processed_with("app-").len(), 3);
     // Every attempt was recorded before the shutdown returned: the failing order's two.
-    let store = webhook::inbox::open_store(&StoreLocation::Embedded(Some(dir.clone())), 1)
+    let store = clustaar_webhook::inbox::open_store(&StoreLocation::Embedded(Some(dir.clone())), 1)
         .await
         .unwrap();
     let done = store.list(Some(EventState::Done), 10).await.unwrap();

@@ -11,7 +11,7 @@ use std::process::Command;
 use common::programs::{example, free_addr, Running};
 use common::{without_empty, FIXTURE, STEP_ID};
 use serde_json::json;
-use webhook::testing::{sample_notification, Signer, TestServer};
+use clustaar_webhook::testing::{sample_notification, Signer, TestServer};
 
 #[tokio::test]
 async fn answers_with_the_steps_actions_and_a_session() {
@@ -175,7 +175,7 @@ fn the_dsl_bot_serves_the_same_answers() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let client = webhook::testing::TestClient::http(format!("http://{addr}"))
+        let client = clustaar_webhook::testing::TestClient::http(format!("http://{addr}"))
             .signer(Signer::new().private_key("dsl-key"));
         let echo = client.post(FIXTURE).send().await;
         assert_eq!(
@@ -188,7 +188,7 @@ fn the_dsl_bot_serves_the_same_answers() {
         );
         let hello = client.notify(&sample_notification(STEP_ID)).await;
         assert_eq!(hello.json()["actions"][0]["alternatives"], json!(["hello"]));
-        let unsigned = webhook::testing::TestClient::http(format!("http://{addr}"))
+        let unsigned = clustaar_webhook::testing::TestClient::http(format!("http://{addr}"))
             .post(FIXTURE)
             .send()
             .await;
@@ -222,7 +222,7 @@ fn the_dsl_bot_has_help_and_refuses_bad_flags() {
     assert_eq!(lines.next(), Some(""), "{usage}");
     assert!(lines.next().unwrap().starts_with("Usage: bot "), "{usage}");
     assert!(!usage.contains("```"), "{usage}");
-    assert!(!usage.contains("use webhook::config::Settings"), "{usage}");
+    assert!(!usage.contains("use clustaar_webhook::config::Settings"), "{usage}");
     let short = Command::new(example("bot")).arg("-h").output().unwrap();
     assert!(String::from_utf8_lossy(&short.stdout).starts_with(&format!(
         "{} {}\n{}\n",

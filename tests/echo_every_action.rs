@@ -8,8 +8,8 @@
 mod echo_bot_example;
 
 use serde_json::{json, Value};
-use webhook::models::Action;
-use webhook::testing::{Signer, TestServer};
+use clustaar_webhook::models::Action;
+use clustaar_webhook::testing::{Signer, TestServer};
 
 mod common;
 

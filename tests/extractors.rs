@@ -5,8 +5,8 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 use http::Method;
 use serde_json::json;
-use webhook::prelude::*;
-use webhook::testing::{sample_notification, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestServer};
 
 const STEP_ID: &str = "507f191e810c19729de860ea";
 const DSL_STEP_ID: &str = "507f191e810c19729de860eb";
@@ -53,7 +53,7 @@ async fn builder_notification(event: StepReached, tenant: Tenant) -> StepReached
     ))
 }
 
-fn text_action(response: &webhook::testing::TestResponse) -> serde_json::Value {
+fn text_action(response: &clustaar_webhook::testing::TestResponse) -> serde_json::Value {
     response.json()["actions"][0]["alternatives"][0].clone()
 }
 

@@ -13,9 +13,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use programs::{example, free_addr, Running};
 use serde_json::json;
-use webhook::http::{Digest, Encoding};
-use webhook::prelude::*;
-use webhook::testing::{TestClient, TestServer};
+use clustaar_webhook::http::{Digest, Encoding};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{TestClient, TestServer};
 
 /// GitHub's documented example.
 const SECRET: &str = "It's a Secret to Everybody";

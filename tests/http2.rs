@@ -20,8 +20,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use webhook::prelude::*;
-use webhook::testing::{http_date, Signer, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{http_date, Signer, TestServer};
 
 const KEY: &str = "h2-key";
 

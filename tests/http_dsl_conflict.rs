@@ -1,7 +1,7 @@
 //! Two `#[on(http ...)]` handlers on one path whose methods meet, with nothing else to tell
 //! them apart, stop the program at start, naming both and the methods they share.
 
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(http(get, post), path = "/hooks")]
 fn reads_and_writes() -> StatusCode {
@@ -21,7 +21,7 @@ fn anything() -> StatusCode {
 
 #[test]
 fn from_registry_names_both_handlers_and_the_methods_they_share() {
-    let webhook::registry::RegistryError::Handlers(conflict) =
+    let clustaar_webhook::registry::RegistryError::Handlers(conflict) =
         Webhook::from_registry().unwrap_err()
     else {
         panic!("not a handler conflict");

@@ -2,9 +2,9 @@
 //! path parameters, 404/405, run-time CEL errors, precedence, and the handlers' answers.
 
 use serde_json::{json, Value};
-use webhook::http::Methods;
-use webhook::prelude::*;
-use webhook::testing::{TestClient, TestServer};
+use clustaar_webhook::http::Methods;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{TestClient, TestServer};
 
 /// Answers with the event's serde form, and the path parameter.
 fn echo(event: HttpEvent, Path(slug): Path<String>) -> Json<Value> {
@@ -469,7 +469,7 @@ async fn clustaar_notifications_keep_their_path_beside_http_routes() {
     .unwrap();
     let client = server.client();
     let notification = client
-        .notify(&webhook::testing::sample_notification(
+        .notify(&clustaar_webhook::testing::sample_notification(
             "507f191e810c19729de860ea",
         ))
         .await;
@@ -514,8 +514,8 @@ async fn an_http_route_on_the_notifications_path_is_a_path_conflict() {
     assert!(
         matches!(
             served,
-            Err(webhook::ServeError::Conflict(
-                webhook::PathConflict::NotificationsPath { .. }
+            Err(clustaar_webhook::ServeError::Conflict(
+                clustaar_webhook::PathConflict::NotificationsPath { .. }
             ))
         ),
         "{served:?}"

@@ -4,9 +4,9 @@
 
 use std::io::Write;
 
-use webhook::http::{HmacVerifier, HttpRoute};
-use webhook::prelude::*;
-use webhook::testing::TestServer;
+use clustaar_webhook::http::{HmacVerifier, HttpRoute};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::TestServer;
 
 /// Answers the (decoded) body as text.
 fn echo_body(event: HttpEvent) -> String {

@@ -96,7 +96,7 @@ impl Bot {
 
     /// Waits (10 s at most) until the event `id` is in `state`, read from the page over HTTP.
     fn wait_state(&self, id: i64, state: &str) {
-        let authorization = webhook::security::BasicAuth::new(USER, PASSWORD).header_value();
+        let authorization = clustaar_webhook::security::BasicAuth::new(USER, PASSWORD).header_value();
         let badge = format!(r#"class="badge {state}""#);
         for _ in 0..200 {
             let (_, _, page) = http1(
@@ -364,8 +364,8 @@ async fn the_events_page_answers_in_under_200_ms_with_100000_events() {
     let dir = output_file("inbox-browser-100k");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let store = webhook::inbox::open_store(
-        &webhook::inbox::StoreLocation::Embedded(Some(dir.clone())),
+    let store = clustaar_webhook::inbox::open_store(
+        &clustaar_webhook::inbox::StoreLocation::Embedded(Some(dir.clone())),
         2,
     )
     .await

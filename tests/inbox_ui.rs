@@ -9,11 +9,11 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use webhook::http::HttpRoute;
-use webhook::inbox::ui::InboxUi;
-use webhook::inbox::{Durable, InboxOptions, Permanent, RetryPolicy, StoreLocation};
-use webhook::prelude::*;
-use webhook::testing::{TestClient, TestResponse, TestServer};
+use clustaar_webhook::http::HttpRoute;
+use clustaar_webhook::inbox::ui::InboxUi;
+use clustaar_webhook::inbox::{Durable, InboxOptions, Permanent, RetryPolicy, StoreLocation};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{TestClient, TestResponse, TestServer};
 
 const USER: &str = "ops";
 const PASSWORD: &str = "a long password";
@@ -67,7 +67,7 @@ fn webhook_on(store: StoreLocation, ui: InboxUi) -> Webhook {
 }
 
 fn basic() -> String {
-    webhook::security::BasicAuth::new(USER, PASSWORD).header_value()
+    clustaar_webhook::security::BasicAuth::new(USER, PASSWORD).header_value()
 }
 
 async fn get(client: &TestClient, path: &str) -> TestResponse {
@@ -142,7 +142,7 @@ async fn the_page_needs_its_credentials_and_runs_no_inline_script() {
         .request(Method::GET, "/inbox/events")
         .header(
             "authorization",
-            webhook::security::BasicAuth::new(USER, "guess").header_value(),
+            clustaar_webhook::security::BasicAuth::new(USER, "guess").header_value(),
         )
         .send()
         .await;

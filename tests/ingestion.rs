@@ -11,10 +11,10 @@ use common::FIXTURE;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use webhook::pipeline::content_type::ContentTypeCheck;
-use webhook::pipeline::encoding::ContentEncoding;
-use webhook::prelude::*;
-use webhook::testing::{Signer, TestServer};
+use clustaar_webhook::pipeline::content_type::ContentTypeCheck;
+use clustaar_webhook::pipeline::encoding::ContentEncoding;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{Signer, TestServer};
 
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.into_actions())
@@ -47,7 +47,7 @@ fn brotli(data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn assert_echo(response: &webhook::testing::TestResponse) {
+fn assert_echo(response: &clustaar_webhook::testing::TestResponse) {
     assert_eq!(response.status(), 200, "{}", response.text());
     assert_eq!(
         response.json()["actions"],
@@ -55,7 +55,7 @@ fn assert_echo(response: &webhook::testing::TestResponse) {
     );
 }
 
-fn assert_refusal(response: &webhook::testing::TestResponse, status: u16, title: &str) -> String {
+fn assert_refusal(response: &clustaar_webhook::testing::TestResponse, status: u16, title: &str) -> String {
     assert_eq!(response.status(), status, "{}", response.text());
     assert_eq!(response.headers()["content-type"], "application/json");
     let body = response.json();

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use common::programs::{example, free_addr, http1, http1_with_body, output_file, Running};
 use common::FIXTURE;
 use serde_json::{json, Value};
-use webhook::ops::{ServingState, REQUEST_ID_HEADER};
-use webhook::prelude::*;
-use webhook::testing::{Signer, TestServer};
-use webhook::PathConflict;
+use clustaar_webhook::ops::{ServingState, REQUEST_ID_HEADER};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{Signer, TestServer};
+use clustaar_webhook::PathConflict;
 
 /// The metrics token of the tests that scrape the webhook's own address.
 const SCRAPE_TOKEN: &str = "scrape-t0ken";
@@ -29,7 +29,7 @@ fn metric(text: &str, line: &str) -> f64 {
         .map_or(0.0, |value| value.trim().parse().unwrap())
 }
 
-fn request_id(response: &webhook::testing::TestResponse) -> String {
+fn request_id(response: &clustaar_webhook::testing::TestResponse) -> String {
     response.headers()[&REQUEST_ID_HEADER]
         .to_str()
         .unwrap()
@@ -304,7 +304,7 @@ async fn metrics_and_spans_can_be_moved_or_turned_off() {
     let serving = tokio::spawn(webhook.serve_with_shutdown(listener, async move {
         let _ = stopped.await;
     }));
-    let client = webhook::testing::TestClient::http(&url);
+    let client = clustaar_webhook::testing::TestClient::http(&url);
     let deadline = Instant::now() + Duration::from_secs(10);
     while tokio::net::TcpStream::connect(&admin).await.is_err() {
         assert!(
@@ -322,7 +322,7 @@ async fn metrics_and_spans_can_be_moved_or_turned_off() {
             .status(),
         404
     );
-    let scraped = webhook::testing::TestClient::http(format!("http://{admin}"))
+    let scraped = clustaar_webhook::testing::TestClient::http(format!("http://{admin}"))
         .request(Method::GET, "/metrics")
         .send()
         .await;
@@ -341,7 +341,7 @@ async fn metrics_and_spans_can_be_moved_or_turned_off() {
 #[tokio::test]
 async fn by_default_the_public_address_serves_the_probes_and_no_metrics() {
     // Served as `serve` serves it (not `TestServer`), the settings' defaults.
-    let webhook = webhook::config::Settings::default()
+    let webhook = clustaar_webhook::config::Settings::default()
         .apply(Webhook::new())
         .request_max_age(None)
         .on(topics::STEP_REACHED, echo, ());
@@ -352,7 +352,7 @@ async fn by_default_the_public_address_serves_the_probes_and_no_metrics() {
     let serving = tokio::spawn(webhook.serve_with_shutdown(listener, async move {
         let _ = stopped.await;
     }));
-    let client = webhook::testing::TestClient::http(&url);
+    let client = clustaar_webhook::testing::TestClient::http(&url);
     let deadline = Instant::now() + Duration::from_secs(10);
     while client.request(Method::GET, "/readyz").send().await.status() != 200 {
         assert!(Instant::now() < deadline, "never ready");
@@ -491,14 +491,14 @@ async fn a_metrics_address_serves_them_without_credentials_and_the_token_is_not_
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let public = webhook::testing::TestClient::http(&url);
+    let public = clustaar_webhook::testing::TestClient::http(&url);
     let not_here = public
         .request(Method::GET, "/metrics")
         .header("authorization", SCRAPE_AUTHORIZATION)
         .send()
         .await;
     assert_eq!(not_here.status(), 404);
-    let scraped = webhook::testing::TestClient::http(format!("http://{admin}"))
+    let scraped = clustaar_webhook::testing::TestClient::http(format!("http://{admin}"))
         .request(Method::GET, "/metrics")
         .send()
         .await;
@@ -665,7 +665,7 @@ fn json_logs_have_a_line_per_request_holding_its_id() {
     bot.env("WEBHOOK_ADDR", &addr)
         .env("WEBHOOK_REQUEST_MAX_AGE", "none")
         .env("WEBHOOK_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,webhook::access=debug");
+        .env("RUST_LOG", "info,clustaar_webhook::access=debug");
     let mut bot = Running::serving_logged(bot, &addr, &stdout, &stderr);
     let (status, headers, _) = http1(&addr, "GET", "/healthz", &[("X-Request-Id", "json-log-1")]);
     assert_eq!(status, 200);
@@ -712,7 +712,7 @@ fn json_logs_have_a_line_per_request_holding_its_id() {
 
 #[test]
 fn the_last_requests_lines_are_written_at_shutdown() {
-    // The log lines are written by a thread of their own (`webhook::logging`): those queued when
+    // The log lines are written by a thread of their own (`clustaar_webhook::logging`): those queued when
     // the program stops are written before it exits.
     let addr = free_addr();
     let (stdout, stderr) = (output_file("flush.out"), output_file("flush.err"));
@@ -904,7 +904,7 @@ async fn a_metrics_address_in_use_is_an_error_naming_it() {
         .serve_with_shutdown(listener, async {})
         .await
         .unwrap_err();
-    assert!(matches!(error, webhook::ServeError::Io(_)), "{error:?}");
+    assert!(matches!(error, clustaar_webhook::ServeError::Io(_)), "{error:?}");
     assert!(
         error
             .to_string()

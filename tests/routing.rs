@@ -4,8 +4,8 @@ mod common;
 
 use common::STEP_ID;
 use serde_json::{json, Value};
-use webhook::prelude::*;
-use webhook::testing::{sample_notification, TestClient, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestClient, TestServer};
 
 fn says(text: &'static str) -> impl Fn() -> StepReachedResponse + Clone + Send + Sync + 'static {
     move || StepReachedResponse::new().action(SendTextAction::new([text]))
@@ -165,7 +165,7 @@ async fn a_malformed_known_action_is_a_400_for_handlers_that_read_it() {
 async fn routing_on_the_bytes_agrees_with_the_json_tree() {
     let echo_step = |tag: &'static str| {
         move |event: StepReached| {
-            let step = webhook::models::view::processed_json(&event.step).unwrap();
+            let step = clustaar_webhook::models::view::processed_json(&event.step).unwrap();
             StepReachedResponse::new()
                 .action(SendTextAction::new([tag]))
                 .session_value("step", step)

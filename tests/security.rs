@@ -4,8 +4,8 @@ mod common;
 
 use common::{FIXTURE, VECTOR_DATE};
 use serde_json::json;
-use webhook::prelude::*;
-use webhook::testing::{Signer, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{Signer, TestServer};
 
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.into_actions())
@@ -234,8 +234,8 @@ async fn checks_run_in_the_reference_order() {
 /// other scheme, and an HTTP route can check Clustaar's, with the same answers.
 #[tokio::test]
 async fn both_kinds_of_route_verify_through_one_trait() {
-    use webhook::http::HmacVerifier;
-    use webhook::security::SignatureVerifier;
+    use clustaar_webhook::http::HmacVerifier;
+    use clustaar_webhook::security::SignatureVerifier;
 
     let github = HmacVerifier::github("gh-secret");
     let webhook = bot()

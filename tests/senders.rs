@@ -2,15 +2,15 @@
 //! split a provider's events, a signed event no route takes is answered `200`, handshakes are
 //! answered as the provider expects, refusals are `401` with the reason, and `TestClient` signs
 //! as each provider signs. (Each preset is judged by its provider's SDK in
-//! `scripts/senders_sdk.sh`; its scheme is unit-tested in `webhook::senders::presets`.)
+//! `scripts/senders_sdk.sh`; its scheme is unit-tested in `clustaar_webhook::senders::presets`.)
 
 use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
-use webhook::http::HttpRoute;
-use webhook::prelude::*;
-use webhook::senders::{Sender, SenderEvent};
-use webhook::testing::TestServer;
+use clustaar_webhook::http::HttpRoute;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::senders::{Sender, SenderEvent};
+use clustaar_webhook::testing::TestServer;
 
 const STRIPE_SECRET: &str = "whsec_test_for_the_senders_tests";
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -230,7 +230,7 @@ async fn a_rotated_secret_is_accepted_beside_the_new_one() {
 #[tokio::test]
 async fn a_durable_route_is_keyed_by_the_delivery_id_and_its_handler_reads_the_event() {
     use std::sync::{Arc, Mutex};
-    use webhook::inbox::{Durable, InboxOptions, StoreLocation};
+    use clustaar_webhook::inbox::{Durable, InboxOptions, StoreLocation};
 
     let seen: Arc<Mutex<Vec<SenderEvent>>> = Arc::default();
     let record = Arc::clone(&seen);
@@ -312,7 +312,7 @@ async fn serve_reports_a_missing_secret_as_an_error() {
     .await
     .expect("refused at start");
     match served {
-        Err(webhook::ServeError::Sender(error)) => assert!(
+        Err(clustaar_webhook::ServeError::Sender(error)) => assert!(
             error
                 .to_string()
                 .contains("WEBHOOK_TEST_VARIABLE_NEVER_SET, which is not set"),
@@ -338,7 +338,7 @@ async fn twilio_server_with(sender: Sender, flags: &[&str]) -> TestServer {
         })
         .sender(sender);
     let settings =
-        webhook::config::Settings::from_args(std::iter::once("bot").chain(flags.iter().copied()))
+        clustaar_webhook::config::Settings::from_args(std::iter::once("bot").chain(flags.iter().copied()))
             .unwrap();
     TestServer::spawn(settings.apply(Webhook::new().http_route(route)))
         .await
@@ -347,10 +347,10 @@ async fn twilio_server_with(sender: Sender, flags: &[&str]) -> TestServer {
 
 /// Twilio's signature of its sample form for `url`, as Twilio signs it.
 fn twilio_signature(url: &str) -> (String, String) {
-    let preset = webhook::senders::preset("twilio").unwrap();
+    let preset = clustaar_webhook::senders::preset("twilio").unwrap();
     let mut headers = http::HeaderMap::new();
     headers.insert(http::header::CONTENT_TYPE, TWILIO_FORM.parse().unwrap());
-    let mut outgoing = webhook::senders::Outgoing {
+    let mut outgoing = clustaar_webhook::senders::Outgoing {
         method: Method::POST,
         url: url.to_owned(),
         headers,

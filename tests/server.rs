@@ -10,8 +10,8 @@ use std::time::Duration;
 use common::{FIXTURE, STEP_ID};
 use http::Method;
 use serde_json::json;
-use webhook::prelude::*;
-use webhook::testing::{sample_notification, TestClient, TestServer};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestClient, TestServer};
 
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.actions().to_vec())

@@ -18,7 +18,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
-use webhook::testing::{http_date, Signer};
+use clustaar_webhook::testing::{http_date, Signer};
 
 const KEY: &str = "sigterm-key";
 const CONNECTIONS: usize = 32;

@@ -14,7 +14,7 @@ use common::FIXTURE;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
-use webhook::testing::{http_date, Signer, TestServer};
+use clustaar_webhook::testing::{http_date, Signer, TestServer};
 
 const KEY: &str = "slow-key";
 

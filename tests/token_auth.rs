@@ -10,7 +10,7 @@ mod token_auth_example;
 use common::FIXTURE;
 use serde_json::json;
 use token_auth_example::{token_bot, Tokens, TokensError};
-use webhook::testing::{Signer, TestServer};
+use clustaar_webhook::testing::{Signer, TestServer};
 
 fn tokens() -> Tokens {
     Tokens::parse(["alpha-token", " beta-token ", "", "# a comment"]).unwrap()

@@ -5,7 +5,7 @@
 #   benches/build_time/run.sh            # 200 handlers
 #   HANDLERS=50 benches/build_time/run.sh
 #
-# Both bots live in a temporary workspace that depends on this checkout's `webhook` crate by
+# Both bots live in a temporary workspace that depends on this checkout's `clustaar-webhook` crate by
 # path and shares one target directory, so the dependencies are built once, untimed. Then, for
 # each bot: a clean build of the bot crate (`cargo clean -p <bot>` first) and an incremental
 # build after one handler's body changes. Debug profile, as `cargo run` during development.
@@ -40,7 +40,7 @@ members = ["dsl_bot", "builder_bot"]
 resolver = "2"
 
 [workspace.dependencies]
-webhook = { path = "$root/webhook" }
+clustaar-webhook = { path = "$root/webhook" }
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 TOML
 cp "$root/Cargo.lock" "$work/Cargo.lock"
@@ -54,14 +54,14 @@ edition = "2021"
 publish = false
 
 [dependencies]
-webhook = { workspace = true }
+clustaar-webhook = { workspace = true }
 tokio = { workspace = true }
 TOML
 done
 
 # (b) the DSL bot: one `#[on]` function a step id, with the answer's text as its only body.
 {
-    echo 'use webhook::prelude::*;'
+    echo 'use clustaar_webhook::prelude::*;'
     for ((n = 0; n < HANDLERS; n++)); do
         cat <<RUST
 
@@ -73,12 +73,12 @@ async fn handler_$n(event: StepReached) -> StepReachedResponse {
 RUST
     done
     echo
-    echo 'webhook::main!();'
+    echo 'clustaar_webhook::main!();'
 } >"$work/dsl_bot/src/main.rs"
 
 # (c) the same bot with the builder API
 {
-    echo 'use webhook::prelude::*;'
+    echo 'use clustaar_webhook::prelude::*;'
     for ((n = 0; n < HANDLERS; n++)); do
         cat <<RUST
 

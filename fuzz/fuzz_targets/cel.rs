@@ -19,9 +19,9 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Method};
 use libfuzzer_sys::fuzz_target;
-use webhook::filter::Filter;
-use webhook::http::CelFilter;
-use webhook::Request;
+use clustaar_webhook::filter::Filter;
+use clustaar_webhook::http::CelFilter;
+use clustaar_webhook::Request;
 use webhook_fuzz::json;
 
 /// The expressions, each accepted at compile time (the target checks it once).

@@ -22,10 +22,10 @@ use axum::Router;
 use bytes::Bytes;
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use libfuzzer_sys::fuzz_target;
-use webhook::pipeline::encoding::{
+use clustaar_webhook::pipeline::encoding::{
     max_brotli_window, AcceptedEncodings, ContentEncoding, EncodingError,
 };
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 use webhook_fuzz::alloc::measure;
 use webhook_fuzz::codings::{encode_all, Coding, Settings};
 use webhook_fuzz::server::{json_error, send, BODY_LIMIT};

@@ -1,6 +1,6 @@
 //! The routing scan against the JSON tree (a differential target): the webhook routes a
 //! notification on its `topic` and `data.step.id`, read from the body's bytes by a scan that
-//! builds no tree (`webhook::__private::scan_envelope`, `webhook/src/pipeline/envelope.rs`).
+//! builds no tree (`clustaar_webhook::__private::scan_envelope`, `webhook/src/pipeline/envelope.rs`).
 //!
 //! Asserted on every input, and on a JSON text generated from it (keys spelt with escapes,
 //! repeated keys, odd numbers, strings with escapes, surrogates and invalid UTF-8, whitespace,
@@ -14,7 +14,7 @@ use arbitrary::{Result, Unstructured};
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use webhook::Request;
+use clustaar_webhook::Request;
 
 /// The topic and step id as the tree has them.
 fn from_tree(body: &[u8]) -> Option<(String, Option<String>)> {
@@ -28,7 +28,7 @@ fn from_tree(body: &[u8]) -> Option<(String, Option<String>)> {
 }
 
 fn check(body: &[u8]) {
-    let scanned = webhook::__private::scan_envelope(body);
+    let scanned = clustaar_webhook::__private::scan_envelope(body);
     let tree = from_tree(body);
     assert_eq!(
         scanned,

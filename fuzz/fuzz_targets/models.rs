@@ -23,9 +23,9 @@ use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use webhook::models::load::load;
-use webhook::models::validate::Validate;
-use webhook::models::{view, Action, Event, StepReached, StepReachedResponse, WebhookRequest};
+use clustaar_webhook::models::load::load;
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::models::{view, Action, Event, StepReached, StepReachedResponse, WebhookRequest};
 use webhook_fuzz::json;
 
 /// Asserts that two texts are the same, showing where they differ.

@@ -24,8 +24,8 @@ use base64::Engine;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use webhook::http::HmacVerifier;
-use webhook::security::SignatureVerifier;
+use clustaar_webhook::http::HmacVerifier;
+use clustaar_webhook::security::SignatureVerifier;
 use webhook_fuzz::codings::{encode_all, Coding, Settings};
 use webhook_fuzz::json;
 use webhook_fuzz::server::{

@@ -11,9 +11,9 @@ use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use webhook::http::{CelFilter, HmacVerifier, HttpRoute, Path};
-use webhook::models::validate::Validate;
-use webhook::prelude::*;
+use clustaar_webhook::http::{CelFilter, HmacVerifier, HttpRoute, Path};
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::prelude::*;
 
 /// The echo bot's private key (its `X-Hub-Signature`).
 pub const PRIVATE_KEY: &str = "fuzz-private-key";

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
-use webhook::inbox::{Failure, Finished, NewEvent, Resolution, Store};
+use clustaar_webhook::inbox::{Failure, Finished, NewEvent, Resolution, Store};
 
 /// The routes the events are spread over.
 pub const ROUTES: [&str; 3] = ["stripe", "github", "shopify"];

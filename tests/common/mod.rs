@@ -20,10 +20,10 @@ pub const STEP_ID: &str = "507f191e810c19729de860ea";
 /// "finished".
 pub async fn finish_slowly(
     started: std::sync::Arc<tokio::sync::Notify>,
-) -> webhook::StepReachedResponse {
+) -> clustaar_webhook::StepReachedResponse {
     started.notify_one();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    webhook::StepReachedResponse::new().action(webhook::models::SendTextAction::new(["finished"]))
+    clustaar_webhook::StepReachedResponse::new().action(clustaar_webhook::models::SendTextAction::new(["finished"]))
 }
 
 /// `value` without the keys holding `null` or `[]`: the reference writes absent values as

@@ -18,7 +18,7 @@ pub enum PathSegment {
 /// Parses `path` into segments; an error is the byte position and the reason.
 ///
 /// ```
-/// use webhook_core::json_path::{parse_path, PathSegment};
+/// use clustaar_webhook_core::json_path::{parse_path, PathSegment};
 /// assert_eq!(
 ///     parse_path("data.actions[-1]"),
 ///     Ok(vec![

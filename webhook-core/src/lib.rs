@@ -1,5 +1,5 @@
 //! The syntax checks shared by the `webhook` runtime and its procedural macros
-//! (`webhook-macros`): the macros report at compile time exactly what the runtime reports at
+//! (`clustaar-webhook-macros`): the macros report at compile time exactly what the runtime reports at
 //! start, because both call the same functions.
 //!
 //! - [`json_path`]: JSON paths such as `data.step.actions[0].type`.
@@ -9,7 +9,7 @@
 //! - [`route_path`]: HTTP route paths such as `/hooks/{slug}`.
 //! - [`senders`]: the sender presets' names, key kinds and event catalogues.
 //!
-//! Use these through the `webhook` crate; this crate is its implementation detail, versioned
+//! Use these through the `clustaar-webhook` crate; this crate is its implementation detail, versioned
 //! with it.
 
 #![warn(missing_docs)]

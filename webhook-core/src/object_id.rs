@@ -4,7 +4,7 @@
 /// hexadecimal digits.
 ///
 /// ```
-/// use webhook_core::object_id::is_object_id;
+/// use clustaar_webhook_core::object_id::is_object_id;
 /// assert!(is_object_id("507f191e810c19729de860ea"));
 /// assert!(!is_object_id("507F191E810C19729DE860EA"));
 /// assert!(!is_object_id("1234"));
@@ -21,7 +21,7 @@ pub fn is_object_id(id: &str) -> bool {
 /// "write it in lowercase" instead of "this is not a step id".
 ///
 /// ```
-/// use webhook_core::object_id::is_uppercase_object_id;
+/// use clustaar_webhook_core::object_id::is_uppercase_object_id;
 /// assert!(is_uppercase_object_id("507F191E810C19729DE860EA"));
 /// assert!(!is_uppercase_object_id("507f191e810c19729de860ea"));
 /// assert!(!is_uppercase_object_id("XYZ"));

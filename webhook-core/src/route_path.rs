@@ -19,7 +19,7 @@ pub enum RoutePathError {
 /// is ASCII letters, digits and `_`).
 ///
 /// ```
-/// use webhook_core::route_path::{check_path, RoutePathError};
+/// use clustaar_webhook_core::route_path::{check_path, RoutePathError};
 /// assert_eq!(check_path("/hooks/{slug}"), Ok(()));
 /// assert_eq!(check_path("hooks"), Err(RoutePathError::NoLeadingSlash));
 /// assert_eq!(

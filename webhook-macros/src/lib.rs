@@ -1,12 +1,12 @@
-//! Procedural macros of the `webhook` crate: `#[on(...)]` registers a handler,
-//! `#[authenticator]` the webhook's authenticator, `main!()` serves every registered handler. Use them through `webhook` (`webhook::on`, `webhook::main!`); the
-//! generated code refers to the runtime through `::webhook::__private`.
+//! Procedural macros of the `clustaar-webhook` crate: `#[on(...)]` registers a handler,
+//! `#[authenticator]` the webhook's authenticator, `main!()` serves every registered handler. Use them through `webhook` (`clustaar_webhook::on`, `clustaar_webhook::main!`); the
+//! generated code refers to the runtime through `::clustaar_webhook::__private`.
 //!
 //! Each macro parses (`on/args.rs`, `main_macro.rs`), validates (`on/validate/`,
 //! `on/signature.rs`), then generates (`on/codegen/`); errors are collected and reported
 //! together (`ctxt.rs`). The
 //! syntax checks the runtime makes too (JSON paths, CEL filters, step ids, route paths) are
-//! the `webhook-core` crate's, so both report the same mistakes.
+//! the `clustaar-webhook-core` crate's, so both report the same mistakes.
 
 #![warn(missing_docs)]
 
@@ -72,7 +72,7 @@ pub fn on(args: TokenStream, item: TokenStream) -> TokenStream {
 /// any of these (`Err(ApiError)` is answered as is, any other error is a logged `500`). The
 /// attribute takes no arguments; a program has at most one (`from_registry()` names both
 /// otherwise). To give one route its own authenticator, name a plain function in
-/// `#[on(..., auth = function)]`. See `webhook::auth`.
+/// `#[on(..., auth = function)]`. See `clustaar_webhook::auth`.
 #[proc_macro_attribute]
 pub fn authenticator(args: TokenStream, item: TokenStream) -> TokenStream {
     let expanded = authenticator::expand(args.into(), item.into());

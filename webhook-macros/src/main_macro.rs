@@ -1,6 +1,6 @@
 //! `main!(...)`: parse the options, check them, write the program's `main`.
 //!
-//! The options are the fields of the runtime's `webhook::config::Settings` (the one table of
+//! The options are the fields of the runtime's `clustaar_webhook::config::Settings` (the one table of
 //! the settings, from which the flags and the variables come too), plus `state`: the macro keeps
 //! no list of its own. `name = value` becomes an assignment to that field, spanned on `name`,
 //! so an unknown option is the compiler's "no field" error with its nearest-name suggestion.
@@ -67,14 +67,14 @@ pub fn expand(input: TokenStream) -> TokenStream {
         }
         let field = quote_spanned! {name.span()=> __settings.#name };
         let set = quote_spanned! {value.span()=>
-            ::webhook::__private::SettingValue::set(&mut #field, __value)
+            ::clustaar_webhook::__private::SettingValue::set(&mut #field, __value)
         };
         statements.push(quote! {
             {
                 let __value = #value;
                 __options.setting(
                     #key,
-                    move |__settings: &mut ::webhook::__private::Settings| #set,
+                    move |__settings: &mut ::clustaar_webhook::__private::Settings| #set,
                 );
             }
         });
@@ -83,15 +83,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
     quote! {
         #errors
         fn main() -> ::std::process::ExitCode {
-            ::webhook::__private::run_main(
-                ::webhook::__private::BotPackage {
+            ::clustaar_webhook::__private::run_main(
+                ::clustaar_webhook::__private::BotPackage {
                     name: ::core::option_env!("CARGO_PKG_NAME").unwrap_or_default(),
                     version: ::core::option_env!("CARGO_PKG_VERSION").unwrap_or_default(),
                     description: ::core::option_env!("CARGO_PKG_DESCRIPTION").unwrap_or_default(),
                 },
-                |mut __options: ::webhook::__private::MainOptions| async move {
+                |mut __options: ::clustaar_webhook::__private::MainOptions| async move {
                     #(#statements)*
-                    ::core::result::Result::<_, ::webhook::__private::BoxError>::Ok(__options)
+                    ::core::result::Result::<_, ::clustaar_webhook::__private::BoxError>::Ok(__options)
                 },
             )
         }

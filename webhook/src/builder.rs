@@ -132,7 +132,7 @@ pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// receive through [`State`](axum::extract::State).
 ///
 /// ```
-/// use webhook::prelude::*;
+/// use clustaar_webhook::prelude::*;
 ///
 /// fn greet(event: StepReached) -> StepReachedResponse {
 ///     StepReachedResponse::new().action(SendTextAction::new(["hello"]))
@@ -248,8 +248,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// even when no route is durable (an operations replica).
     ///
     /// ```
-    /// use webhook::inbox::ui::InboxUi;
-    /// use webhook::Webhook;
+    /// use clustaar_webhook::inbox::ui::InboxUi;
+    /// use clustaar_webhook::Webhook;
     ///
     /// let webhook = Webhook::new().inbox_ui(InboxUi::basic_auth("ops", "a long password"));
     /// assert!(webhook.check_paths().is_ok());
@@ -478,11 +478,11 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// header. `WEBHOOK_PUBLIC_URL` sets it (see [`senders::PublicUrl`](crate::senders::PublicUrl)).
     ///
     /// ```
-    /// use webhook::senders::PublicUrl;
-    /// use webhook::Webhook;
+    /// use clustaar_webhook::senders::PublicUrl;
+    /// use clustaar_webhook::Webhook;
     ///
     /// let webhook = Webhook::new().public_url(PublicUrl::parse("https://hooks.example.com")?);
-    /// # Ok::<(), webhook::senders::PublicUrlError>(())
+    /// # Ok::<(), clustaar_webhook::senders::PublicUrlError>(())
     /// ```
     pub fn public_url(mut self, url: impl Into<Option<PublicUrl>>) -> Self {
         self.addressing.public_url = url.into();
@@ -532,7 +532,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// order they are added, on each call of `/readyz`.
     ///
     /// ```
-    /// use webhook::prelude::*;
+    /// use clustaar_webhook::prelude::*;
     ///
     /// let webhook = Webhook::new().readiness_check("database", || async {
     ///     tokio::net::TcpStream::connect("127.0.0.1:5432").await.map(drop)
@@ -604,8 +604,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     }
 
     /// Opens a `tracing` span a request (`request`, at the `info` level, target
-    /// `webhook::request`: method, route pattern, request id, status, latency), in which the
-    /// handler's logs nest, and logs an `answered` event when it ends (target `webhook::access`)
+    /// `clustaar_webhook::request`: method, route pattern, request id, status, latency), in which the
+    /// handler's logs nest, and logs an `answered` event when it ends (target `clustaar_webhook::access`)
     /// (default: on). Request ids are given and echoed either way.
     pub fn request_spans(mut self, on: bool) -> Self {
         self.ops.request_spans = on;
@@ -641,7 +641,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     pub fn check_paths(&self) -> Result<(), PathConflict> {
         let reserved = self.ops.reserved_paths();
         for (at, (what, path)) in reserved.iter().enumerate() {
-            let literal = webhook_core::route_path::check_path(path)
+            let literal = clustaar_webhook_core::route_path::check_path(path)
                 .map_err(|error| error.to_string())
                 .and_then(|()| {
                     if path.contains('{') {
@@ -711,7 +711,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             path: ui.to_owned(),
             other,
         };
-        if let Err(error) = webhook_core::route_path::check_path(ui) {
+        if let Err(error) = clustaar_webhook_core::route_path::check_path(ui) {
             return Err(PathConflict::InvalidPath {
                 what: WHAT,
                 path: ui.to_owned(),
@@ -1027,8 +1027,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// stops the claiming: the events stay stored for the next start.
     ///
     /// ```no_run
-    /// use webhook::prelude::*;
-    /// use webhook::inbox::Durable;
+    /// use clustaar_webhook::prelude::*;
+    /// use clustaar_webhook::inbox::Durable;
     ///
     /// async fn store_it(event: HttpEvent) -> StatusCode {
     ///     StatusCode::OK
@@ -1041,7 +1041,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// let (hooks, workers) = webhook.into_router_with_inbox().await?;
     /// let app = axum::Router::new().nest_service("/hooks", hooks);
     /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
-    /// axum::serve(listener, app).with_graceful_shutdown(webhook::shutdown_signal()).await?;
+    /// axum::serve(listener, app).with_graceful_shutdown(clustaar_webhook::shutdown_signal()).await?;
     /// workers.shutdown(Some(std::time::Duration::from_secs(25))).await;
     /// # Ok(())
     /// # }

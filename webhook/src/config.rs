@@ -148,7 +148,7 @@ fn parse_bytes(value: &str) -> Result<usize, String> {
 /// (`WEBHOOK_BODY_LIMIT`) and a `main!()` option (`body_limit = ...`).
 ///
 /// ```
-/// use webhook::config::Settings;
+/// use clustaar_webhook::config::Settings;
 ///
 /// let settings = Settings::from_args(["bot", "--request-max-age", "none", "--body-limit=1024"]).unwrap();
 /// assert_eq!(settings.request_max_age.0, None);

@@ -21,7 +21,7 @@ use serde::Serialize;
 /// its choice:
 ///
 /// ```
-/// use webhook::{ApiError, StatusCode};
+/// use clustaar_webhook::{ApiError, StatusCode};
 ///
 /// let error = ApiError::new(StatusCode::CONFLICT, "Busy", "Try again in a minute.");
 /// assert_eq!(error.status(), StatusCode::CONFLICT);

@@ -27,7 +27,7 @@
 //! ```
 //! use axum::extract::FromRequestParts;
 //! use http::request::Parts;
-//! use webhook::ApiError;
+//! use clustaar_webhook::ApiError;
 //!
 //! struct Tenant(String);
 //!

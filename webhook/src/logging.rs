@@ -3,10 +3,10 @@
 //! `RUST_LOG` (default `info`); with the `otel` feature, the spans exported over OTLP too.
 //!
 //! ```no_run
-//! use webhook::config::{LogFormat, Settings};
+//! use clustaar_webhook::config::{LogFormat, Settings};
 //!
 //! let settings = Settings::from_env().unwrap();
-//! let _logging = webhook::logging::init(settings.log_format);
+//! let _logging = clustaar_webhook::logging::init(settings.log_format);
 //! tracing::info!("ready");
 //! ```
 //!
@@ -17,7 +17,7 @@
 //! when the output cannot keep up and the queue is full, new lines are **dropped** rather than
 //! slowing the requests down. The lines dropped are counted by the metric
 //! `webhook_log_lines_dropped_total` ([`dropped_lines`]) and said in the log by a warning
-//! (target `webhook::logging`, at most every [`DROP_REPORT_INTERVAL`]); a count not yet
+//! (target `clustaar_webhook::logging`, at most every [`DROP_REPORT_INTERVAL`]); a count not yet
 //! reported when the program ends is written to standard error.
 //!
 //! **Keep the [`Logging`] value until the program ends**: dropping it writes the lines still
@@ -187,7 +187,7 @@ fn report(dropped: &ErrorCounter, reported: &AtomicUsize) {
     let before = reported.swap(total, Ordering::Relaxed);
     if total > before {
         tracing::warn!(
-            target: "webhook::logging",
+            target: "clustaar_webhook::logging",
             dropped = total - before,
             total,
             "log lines dropped: the log output could not keep up (its queue holds {QUEUE_LINES} lines)"
@@ -401,7 +401,7 @@ mod tests {
             let (writer, output) = Output::new(gated.clone(), 1000);
             tracing::dispatcher::with_default(&subscriber(format, writer), || {
                 for request in 0..500 {
-                    tracing::info!(target: "webhook::access", request, "answered");
+                    tracing::info!(target: "clustaar_webhook::access", request, "answered");
                 }
             });
             // Nothing written yet: the writer thread waits on the output.
@@ -439,7 +439,7 @@ mod tests {
         let warning: serde_json::Value = text
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
-            .find(|line: &serde_json::Value| line["target"] == "webhook::logging")
+            .find(|line: &serde_json::Value| line["target"] == "clustaar_webhook::logging")
             .unwrap_or_else(|| panic!("no warning in\n{text}"));
         assert_eq!(warning["level"], "WARN");
         assert_eq!(warning["dropped"], dropped);

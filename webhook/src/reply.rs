@@ -11,8 +11,8 @@
 //!   `(StatusCode, T)`, `Response`, `impl IntoResponse`...
 //!
 //! ```
-//! use webhook::prelude::*;
-//! use webhook::HandlerError;
+//! use clustaar_webhook::prelude::*;
+//! use clustaar_webhook::HandlerError;
 //!
 //! async fn greet(event: StepReached) -> Result<StepReachedResponse, HandlerError> {
 //!     let count: u32 = "3".parse()?; // any error: a logged `500`
@@ -72,14 +72,14 @@ impl IntoResponse for StepReachedResponse {
 /// [`HandlerError::msg`] makes one from a message.
 ///
 /// ```
-/// use webhook::HandlerError;
+/// use clustaar_webhook::HandlerError;
 /// use axum::response::IntoResponse;
 ///
 /// fn parse(text: &str) -> Result<u32, HandlerError> {
 ///     Ok(text.parse::<u32>()?)
 /// }
 /// let response = parse("x").unwrap_err().into_response();
-/// assert_eq!(response.status(), webhook::StatusCode::INTERNAL_SERVER_ERROR);
+/// assert_eq!(response.status(), clustaar_webhook::StatusCode::INTERNAL_SERVER_ERROR);
 /// assert!(HandlerError::msg("the CRM is down").to_string().contains("CRM"));
 /// ```
 pub struct HandlerError(Box<dyn std::error::Error + Send + Sync>);

@@ -112,7 +112,7 @@ impl Request {
     /// The request of an `http::Request`, handy to test an authenticator or a filter.
     ///
     /// ```
-    /// use webhook::auth::RequestHead;
+    /// use clustaar_webhook::auth::RequestHead;
     ///
     /// let head = RequestHead::from_request(
     ///     http::Request::builder().header("authorization", "Bearer t").body("{}").unwrap(),
@@ -144,7 +144,7 @@ impl Request {
     /// A request for `json` with an empty head, handy to test filters.
     ///
     /// ```
-    /// use webhook::Request;
+    /// use clustaar_webhook::Request;
     /// let request = Request::from_json(serde_json::json!({"topic": "t"}));
     /// assert_eq!(request.topic(), Some("t"));
     /// ```
@@ -165,7 +165,7 @@ impl Request {
     /// The id of the step reached (`data.step.id`), if it is a string.
     ///
     /// ```
-    /// use webhook::Request;
+    /// use clustaar_webhook::Request;
     /// let request = Request::from_json(serde_json::json!({"data": {"step": {"id": "507f"}}}));
     /// assert_eq!(request.step_id(), Some("507f"));
     /// ```

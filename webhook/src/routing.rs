@@ -25,7 +25,7 @@ use crate::Request;
 /// A handler for one topic, with its filter and priority.
 ///
 /// ```
-/// use webhook::{Route, StepReachedResponse, filter::StepId, models::topics};
+/// use clustaar_webhook::{Route, StepReachedResponse, filter::StepId, models::topics};
 ///
 /// let route: Route = Route::new(topics::STEP_REACHED, || StepReachedResponse::new())
 ///     .filter(StepId::new("507f191e810c19729de860ea"))

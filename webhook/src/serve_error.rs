@@ -101,7 +101,7 @@ pub enum ServeError {
         if cfg!(feature = "durable") {
             ""
         } else {
-            " (with the `durable` feature of the webhook crate, which is off)"
+            " (with the `durable` feature of the clustaar-webhook crate, which is off)"
         }
     )]
     DurableRouteWithoutStore {

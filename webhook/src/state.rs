@@ -17,7 +17,7 @@ use std::fmt;
 /// Values stored by type: the state of bots built from `#[on]` handlers.
 ///
 /// ```
-/// use webhook::state::StateMap;
+/// use clustaar_webhook::state::StateMap;
 ///
 /// #[derive(Clone, Debug, PartialEq)]
 /// struct Greeting(&'static str);

@@ -2,8 +2,8 @@
 //! errors listed with their paths.
 
 use serde_json::json;
-use webhook::prelude::*;
-use webhook::testing::{sample_notification, TestClient};
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestClient};
 
 const STEP_ID: &str = "507f191e810c19729de860ea";
 

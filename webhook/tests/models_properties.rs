@@ -4,8 +4,8 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use webhook::models::processing::{html_sanitize, normalize_then_sanitize};
-use webhook::models::*;
+use clustaar_webhook::models::processing::{html_sanitize, normalize_then_sanitize};
+use clustaar_webhook::models::*;
 
 const ID: &str = "5a1b2c3d4e5f6a7b8c9d0e1f";
 const ALLOWED: &[&str] = &[

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[authenticator]
 fn auth<U: User>(_request: &RequestHead) -> Option<Identity<U>> {

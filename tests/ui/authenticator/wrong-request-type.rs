@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // An authenticator reads the whole request (`&RequestHead`), not a part of it.
 #[authenticator]

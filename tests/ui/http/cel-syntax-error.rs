@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(http(post), path = "/github", filter = r#"data.headers["X-GitHub-Event"] == "push" &&"#)]
 fn on_push() -> StatusCode {

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(http(post), path = "/github", filter = r#"date.method == "POST""#)]
 fn typo() -> StatusCode {

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // The key is a header, written `header("...")`, not a bare string.
 #[on(http(post), path = "/a", durable, idempotency_key = "Webhook-Id")]

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // An idempotency key without `durable`: nothing would be deduplicated.
 #[on(http(post), path = "/a", idempotency_key = header("Webhook-Id"))]

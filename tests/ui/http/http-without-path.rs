@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(http(post), filter = r#"data.method == "POST""#)]
 fn no_path() -> StatusCode {

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // Discord signs with a private key: the route is given its public key.
 #[on(http(post), path = "/discord", sender = discord(secret = env("DISCORD_SECRET")))]

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 fn secret() -> String {
     "It's a Secret to Everybody".to_owned()

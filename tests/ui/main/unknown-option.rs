@@ -1,1 +1,1 @@
-webhook::main!(privat_key = "k");
+clustaar_webhook::main!(privat_key = "k");

@@ -1,1 +1,1 @@
-webhook::main!(body_limit = "2MiB", request_max_age = "ten");
+clustaar_webhook::main!(body_limit = "2MiB", request_max_age = "ten");

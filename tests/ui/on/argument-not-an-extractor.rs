@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // `String` reads the body: it can only be the last argument.
 #[on(step_reached)]

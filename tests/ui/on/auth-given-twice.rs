@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 fn first(_: &RequestHead) {}
 fn second(_: &RequestHead) {}

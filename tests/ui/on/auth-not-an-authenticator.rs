@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 fn check_token(token: &str) -> bool {
     token == "secret"

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(step_reached, priority = 1, priority = 2)]
 fn greet() -> StepReachedResponse {

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(step_reached, json_key_exists("data.input"), json_key_exists("data.input"))]
 fn greet() -> StepReachedResponse {

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 fn is_vip(id: &str) -> bool {
     id == "vip"

@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // The arguments and the result are right, but the future is not `Send`: the route's own
 // `Handler` bound reports it, at the function's name.

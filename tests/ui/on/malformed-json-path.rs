@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(step_reached, json_key_equals("data..step", "x"))]
 fn greet() -> StepReachedResponse {

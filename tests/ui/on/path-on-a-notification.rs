@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(step_reached)]
 async fn greet(event: StepReached, Path(slug): Path<String>) -> StepReachedResponse {

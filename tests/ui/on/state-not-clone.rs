@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // Each request gets a clone of the state: `State<T>` needs `T: Clone`.
 struct Db;

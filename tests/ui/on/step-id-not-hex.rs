@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(step_reached, step_id = "1234")]
 fn greet() -> StepReachedResponse {

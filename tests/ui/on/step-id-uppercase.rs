@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(step_reached, step_id = "507F191E810C19729DE860EA")]
 fn greet() -> StepReachedResponse {

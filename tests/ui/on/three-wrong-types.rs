@@ -1,4 +1,4 @@
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 // Three mistakes, three errors: one at each type, none at the function's name.
 #[on(step_reached)]

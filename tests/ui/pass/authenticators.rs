@@ -1,6 +1,6 @@
 //! Every form of `#[authenticator]` and `auth =` that must compile.
 
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[derive(Clone)]
 struct Account {
@@ -26,7 +26,7 @@ async fn account(
 }
 
 /// Sync, returning a tuple, used by one route.
-fn token(request: &webhook::auth::RequestHead) -> (Credentials, SimpleUser) {
+fn token(request: &clustaar_webhook::auth::RequestHead) -> (Credentials, SimpleUser) {
     let _ = request.body();
     (Credentials::new(["read"]), SimpleUser::new("t"))
 }
@@ -35,7 +35,7 @@ fn token(request: &webhook::auth::RequestHead) -> (Credentials, SimpleUser) {
 fn anyone(_: &RequestHead) {}
 
 mod nested {
-    pub async fn check(_: &webhook::auth::RequestHead) -> Result<(), webhook::ApiError> {
+    pub async fn check(_: &clustaar_webhook::auth::RequestHead) -> Result<(), clustaar_webhook::ApiError> {
         Ok(())
     }
 }
@@ -60,12 +60,12 @@ fn open() -> StepReachedResponse {
 /// program, does not start a server.
 #[allow(dead_code)]
 mod program {
-    webhook::main!();
+    clustaar_webhook::main!();
 }
 
 /// The authenticator and the routes were registered.
 fn main() {
-    let webhook = webhook::Webhook::from_registry().expect("one authenticator, no conflict");
+    let webhook = clustaar_webhook::Webhook::from_registry().expect("one authenticator, no conflict");
     assert!(format!("{webhook:?}").contains("authenticator: true"));
     assert_eq!(
         webhook.routes().iter().filter(|route| route.has_authenticator()).count(),

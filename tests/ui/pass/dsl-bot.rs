@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[derive(Clone)]
 struct Db(Arc<String>);
@@ -58,7 +58,7 @@ fn other_topic(Json(body): Json<serde_json::Value>) -> Json<serde_json::Value> {
 mod program {
     use super::Db;
 
-    webhook::main!(
+    clustaar_webhook::main!(
         state = Db::connect("postgres://localhost/bot").await?,
         state = 42_u32,
         private_key = "key",
@@ -86,6 +86,6 @@ mod program {
 
 /// Every handler above was registered, and none conflicts with another.
 fn main() {
-    let webhook = webhook::Webhook::from_registry().expect("no conflict");
+    let webhook = clustaar_webhook::Webhook::from_registry().expect("no conflict");
     assert_eq!(webhook.routes().len(), 5, "{}", webhook.describe_routes());
 }

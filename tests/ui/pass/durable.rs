@@ -1,6 +1,6 @@
 //! Durable routes: with and without an idempotency key, reading their delivery.
-use webhook::inbox::{Delivery, Permanent};
-use webhook::prelude::*;
+use clustaar_webhook::inbox::{Delivery, Permanent};
+use clustaar_webhook::prelude::*;
 
 #[on(http(post), path = "/stripe", durable, idempotency_key = header("Webhook-Id"))]
 async fn stripe(delivery: Delivery, Json(event): Json<serde_json::Value>) -> Result<StatusCode, Permanent> {

@@ -1,5 +1,5 @@
 //! HTTP routes in every form the DSL accepts.
-use webhook::prelude::*;
+use clustaar_webhook::prelude::*;
 
 #[on(http(post), path = "/github", filter = r#"data.headers["X-GitHub-Event"] == "push""#)]
 async fn on_push(event: HttpEvent) -> impl IntoResponse {

@@ -1,5 +1,5 @@
-use webhook::prelude::*;
-use webhook::senders::SenderEvent;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::senders::SenderEvent;
 
 #[on(http(post), path = "/stripe", sender = stripe(secret = env("STRIPE_WEBHOOK_SECRET")), event = "invoice.paid")]
 async fn paid(event: SenderEvent) -> StatusCode {

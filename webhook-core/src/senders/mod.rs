@@ -1,7 +1,7 @@
 //! The sender presets as the macros see them: each preset's name and the kind of key it is
 //! configured with, and the event types each provider publishes ([`catalogue`]), so that
 //! `#[on(..., sender = stripe(secret = env("...")), event = "invoice.paid")]` is checked at
-//! compile time. The runtime (`webhook::senders`) checks at start that its presets are these.
+//! compile time. The runtime (`clustaar_webhook::senders`) checks at start that its presets are these.
 
 pub mod catalogue;
 

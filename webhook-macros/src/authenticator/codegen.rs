@@ -10,7 +10,7 @@ use super::validate::AuthenticatorSig;
 
 /// The registration of the authenticator `function`.
 pub fn registration(function: &AuthenticatorSig) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     let name = &function.name;
     let name_text = name.to_string();
     let call = quote_spanned! {function.argument.span()=> #name(request) };
@@ -27,7 +27,7 @@ pub fn registration(function: &AuthenticatorSig) -> TokenStream {
         .map_or_else(|| name.span(), |ty| ty.span());
     let outcome = quote_spanned! {span=>
         let __webhook_result = #result;
-        ::webhook::__private::auth_outcome(__webhook_result)
+        ::clustaar_webhook::__private::auth_outcome(__webhook_result)
     };
     quote! {
         const _: () = {

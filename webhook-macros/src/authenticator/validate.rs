@@ -64,7 +64,7 @@ pub fn signature(item: &ItemFn, errors: &mut Errors) -> AuthenticatorSig {
                     typed.len()
                 ),
             );
-            syn::parse_quote!(&::webhook::__private::RequestHead)
+            syn::parse_quote!(&::clustaar_webhook::__private::RequestHead)
         }
     };
     AuthenticatorSig {

@@ -3,7 +3,7 @@
 
 use quote::ToTokens;
 use syn::LitStr;
-use webhook_core::json_path::PathSegment;
+use clustaar_webhook_core::json_path::PathSegment;
 
 /// A route, ready to be generated.
 pub struct Spec {

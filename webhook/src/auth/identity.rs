@@ -83,8 +83,8 @@ impl Credentials {
 /// not provide); take `Option<Identity<U>>` when the authenticator may accept anyone.
 ///
 /// ```
-/// use webhook::auth::{Identity, SimpleUser};
-/// use webhook::prelude::*;
+/// use clustaar_webhook::auth::{Identity, SimpleUser};
+/// use clustaar_webhook::prelude::*;
 ///
 /// fn greet(identity: Identity<SimpleUser>) -> StepReachedResponse {
 ///     StepReachedResponse::new().action(SendTextAction::new([format!("hello {}", identity.user.name())]))

@@ -13,8 +13,8 @@
 //! | any other `Err(e)` (`e: Display`) | `500`; `e` is logged through `tracing`, not sent |
 //!
 //! ```
-//! use webhook::auth::{Credentials, Identity, RequestHead, SimpleUser};
-//! use webhook::prelude::*;
+//! use clustaar_webhook::auth::{Credentials, Identity, RequestHead, SimpleUser};
+//! use clustaar_webhook::prelude::*;
 //!
 //! async fn token(request: &RequestHead) -> Result<Option<Identity>, ApiError> {
 //!     match request.headers().get("authorization").map(|v| v.as_bytes()) {

@@ -10,7 +10,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use webhook::config::Seconds;
+/// use clustaar_webhook::config::Seconds;
 ///
 /// assert_eq!("30".parse::<Seconds>().unwrap(), Seconds(Some(Duration::from_secs(30))));
 /// assert_eq!("None".parse::<Seconds>().unwrap(), Seconds(None));
@@ -47,7 +47,7 @@ impl fmt::Display for Seconds {
 /// object a line, tracing-subscriber's).
 ///
 /// ```
-/// use webhook::config::LogFormat;
+/// use clustaar_webhook::config::LogFormat;
 ///
 /// assert_eq!("JSON".parse::<LogFormat>(), Ok(LogFormat::Json));
 /// assert!("yaml".parse::<LogFormat>().is_err());
@@ -87,7 +87,7 @@ impl fmt::Display for LogFormat {
 ///
 /// ```
 /// use std::time::Duration;
-/// use webhook::config::Span;
+/// use clustaar_webhook::config::Span;
 ///
 /// assert_eq!("50ms".parse::<Span>().unwrap(), Span(Some(Duration::from_millis(50))));
 /// assert_eq!("2".parse::<Span>().unwrap(), Span(Some(Duration::from_secs(2))));

@@ -80,7 +80,7 @@ where
 /// A filter from any function of the request.
 ///
 /// ```
-/// use webhook::{filter::{filter_fn, Filter}, Request};
+/// use clustaar_webhook::{filter::{filter_fn, Filter}, Request};
 /// use serde_json::json;
 ///
 /// let from_facebook = filter_fn(|request: &Request| {
@@ -106,7 +106,7 @@ pub fn all(filters: impl IntoIterator<Item = Box<dyn Filter>>) -> All {
 /// At least one of `filters` passes.
 ///
 /// ```
-/// use webhook::filter::{any, not, Filter, StepId, JsonKeyExists};
+/// use clustaar_webhook::filter::{any, not, Filter, StepId, JsonKeyExists};
 /// let filter = any([
 ///     Box::new(StepId::new("507f191e810c19729de860ea")) as Box<dyn Filter>,
 ///     Box::new(not(JsonKeyExists::new("data.input").unwrap())),

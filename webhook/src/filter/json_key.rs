@@ -9,7 +9,7 @@ use crate::Request;
 /// A missing key equals nothing, not even `null`.
 ///
 /// ```
-/// use webhook::{filter::{Filter, JsonKeyEquals}, Request};
+/// use clustaar_webhook::{filter::{Filter, JsonKeyEquals}, Request};
 /// use serde_json::json;
 ///
 /// let filter = JsonKeyEquals::new("user.id", 1).unwrap();
@@ -56,7 +56,7 @@ impl Filter for JsonKeyEquals {
 /// Passes when the value at `path` is one of `values`. A missing key is in no list.
 ///
 /// ```
-/// use webhook::{filter::{Filter, JsonKeyIn}, Request};
+/// use clustaar_webhook::{filter::{Filter, JsonKeyIn}, Request};
 /// use serde_json::json;
 ///
 /// let filter = JsonKeyIn::new("user.id", [1, 2]).unwrap();
@@ -113,7 +113,7 @@ impl Filter for JsonKeyIn {
 /// Passes when the key at `path` is present, whatever its value (`null` included).
 ///
 /// ```
-/// use webhook::{filter::{Filter, JsonKeyExists}, Request};
+/// use clustaar_webhook::{filter::{Filter, JsonKeyExists}, Request};
 /// use serde_json::json;
 ///
 /// let filter = JsonKeyExists::new("user.id").unwrap();

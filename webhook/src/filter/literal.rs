@@ -9,7 +9,7 @@ use serde_json::{Number, Value};
 /// (so the DSL and [`JsonKeyEquals`](super::JsonKeyEquals) agree: `1` and `1.0` differ).
 ///
 /// ```
-/// use webhook::filter::JsonLiteral;
+/// use clustaar_webhook::filter::JsonLiteral;
 /// use serde_json::json;
 ///
 /// assert!(JsonLiteral::Str("123").matches(&json!("123")));

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::Value;
-use webhook_core::json_path::{parse_path, PathSegment};
+use clustaar_webhook_core::json_path::{parse_path, PathSegment};
 
 /// One step of a [`JsonPath`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub enum Segment {
 /// [`JsonPath::find`] then walks the value without allocating.
 ///
 /// ```
-/// use webhook::filter::JsonPath;
+/// use clustaar_webhook::filter::JsonPath;
 /// use serde_json::json;
 ///
 /// let path = JsonPath::parse("data.step.actions[0].type").unwrap();

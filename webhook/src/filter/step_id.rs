@@ -6,7 +6,7 @@ use super::Filter;
 use crate::Request;
 
 // The `#[on(step_id = ...)]` macro checks its ids with this very function.
-pub use webhook_core::object_id::is_object_id;
+pub use clustaar_webhook_core::object_id::is_object_id;
 
 /// Passes when `data.step.id` is the given id (or one of the given ids): the reference's
 /// `StepID`, equivalent to `JsonKeyEquals("data.step.id", id)` or
@@ -16,7 +16,7 @@ pub use webhook_core::object_id::is_object_id;
 /// routes cost no more per request than a few.
 ///
 /// ```
-/// use webhook::{filter::{Filter, StepId}, Request};
+/// use clustaar_webhook::{filter::{Filter, StepId}, Request};
 /// use serde_json::json;
 ///
 /// let filter = StepId::any_of(["507f191e810c19729de860ea", "507f191e810c19729de860eb"]);

@@ -1,7 +1,7 @@
 //! The guide: how to write, test and run a webhook, one topic a module.
 //!
 //! These modules hold only documentation; every Rust example in them is a doctest, compiled
-//! (and, when it does not serve forever, run) by `cargo test --doc -p webhook guide::`. Read
+//! (and, when it does not serve forever, run) by `cargo test --doc -p clustaar-webhook guide::`. Read
 //! them in order the first time; each ends with a link to the next.
 //!
 //! | topic | what it covers |

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Arc, LazyLock};
 
 use cel::{Context, Env, Program, Value};
-use webhook_core::cel::{check, Problem};
+use clustaar_webhook_core::cel::{check, Problem};
 
 use super::cel_data::Data;
 use crate::filter::Filter;
@@ -29,7 +29,7 @@ static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| {
 /// mismatch, a result that is not a `bool`) is "no match": logged at debug level, never a `500`.
 ///
 /// ```
-/// use webhook::http::{CelFilter, HttpEvent};
+/// use clustaar_webhook::http::{CelFilter, HttpEvent};
 ///
 /// let filter = CelFilter::new(r#"data.method in ["GET", "POST"]"#).unwrap();
 /// assert_eq!(filter.source(), r#"data.method in ["GET", "POST"]"#);

@@ -21,7 +21,7 @@ use cel::common::value::{CowVal, Val};
 use cel::ExecutionError;
 use http::{HeaderMap, Uri};
 use serde_json::Value;
-use webhook_core::cel::{BODY_FIELDS, DATA_FIELDS, URL_FIELDS};
+use clustaar_webhook_core::cel::{BODY_FIELDS, DATA_FIELDS, URL_FIELDS};
 
 use super::event::{decode, is_form, raw_url};
 use crate::Request;

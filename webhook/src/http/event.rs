@@ -41,7 +41,7 @@ pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// Its [`Serialize`] form is the `data` of CEL filters:
 ///
 /// ```
-/// use webhook::http::HttpEvent;
+/// use clustaar_webhook::http::HttpEvent;
 ///
 /// let event = HttpEvent::from_http(
 ///     http::Request::post("/hooks/a?x=1&x=2")
@@ -107,7 +107,7 @@ pub struct HttpBody {
 /// twice keeps both values. Serialised as a map from each key to the list of its values.
 ///
 /// ```
-/// use webhook::http::Query;
+/// use clustaar_webhook::http::Query;
 ///
 /// let query = Query::parse("tag=a&tag=b&name=J%C3%BCrgen+X");
 /// assert_eq!(query.get("name"), Some("Jürgen X"));

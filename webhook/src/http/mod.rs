@@ -43,4 +43,4 @@ pub use signature::{Digest, Encoding, HmacVerifier, SignedRequest, Verify, Verif
 pub use standard_webhooks::{InvalidSecret, StandardWebhooks};
 #[cfg(feature = "cel")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
-pub use webhook_core::cel::Problem;
+pub use clustaar_webhook_core::cel::Problem;

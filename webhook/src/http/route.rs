@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::{Method, StatusCode};
-use webhook_core::route_path::check_path;
+use clustaar_webhook_core::route_path::check_path;
 
 use super::signature::Verify;
 use crate::filter::{Filter, IntoFilter};
@@ -17,7 +17,7 @@ use crate::senders::Sender;
 /// The methods a route accepts: one, several, or any.
 ///
 /// ```
-/// use webhook::http::Methods;
+/// use clustaar_webhook::http::Methods;
 /// use http::Method;
 ///
 /// assert!(Methods::from(Method::POST).accepts(&Method::POST));
@@ -81,8 +81,8 @@ impl From<Vec<Method>> for Methods {
 /// and its signature check.
 ///
 /// ```
-/// use webhook::http::{CelFilter, HmacVerifier, HttpEvent, HttpRoute};
-/// use webhook::StatusCode;
+/// use clustaar_webhook::http::{CelFilter, HmacVerifier, HttpEvent, HttpRoute};
+/// use clustaar_webhook::StatusCode;
 /// use http::Method;
 ///
 /// let route: HttpRoute = HttpRoute::new(Method::POST, "/github", |_: HttpEvent| StatusCode::OK)
@@ -243,9 +243,9 @@ impl<S> HttpRoute<S> {
     /// `main!()`, which open the store (the `durable` feature).
     ///
     /// ```
-    /// use webhook::http::HttpRoute;
-    /// use webhook::inbox::Durable;
-    /// use webhook::StatusCode;
+    /// use clustaar_webhook::http::HttpRoute;
+    /// use clustaar_webhook::inbox::Durable;
+    /// use clustaar_webhook::StatusCode;
     /// use http::Method;
     ///
     /// let route: HttpRoute = HttpRoute::new(Method::POST, "/stripe", || async { StatusCode::OK })

@@ -2,7 +2,7 @@
 //! HMAC of the raw body in a header, configurable enough for most senders in one line:
 //!
 //! ```
-//! use webhook::http::{Digest, Encoding, HmacVerifier};
+//! use clustaar_webhook::http::{Digest, Encoding, HmacVerifier};
 //!
 //! // GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`.
 //! let github = HmacVerifier::github("It's a Secret to Everybody");
@@ -40,7 +40,7 @@ use crate::security::{SignatureError, SignatureVerifier};
 ///
 /// ```
 /// use http::{HeaderMap, Method};
-/// use webhook::http::SignedRequest;
+/// use clustaar_webhook::http::SignedRequest;
 ///
 /// let headers = HeaderMap::new();
 /// let request = SignedRequest {
@@ -96,7 +96,7 @@ impl<'a> SignedRequest<'a> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a signature check",
     label = "not a signature check",
-    note = "use a sender preset (`Sender::from_env(\"stripe\", \"STRIPE_SECRET\")`), `HmacVerifier::github(secret)`, `HmacVerifier::new(secret, Digest::Sha256).header(...)`, `StandardWebhooks::new(secret)?`, or implement `webhook::http::Verify`"
+    note = "use a sender preset (`Sender::from_env(\"stripe\", \"STRIPE_SECRET\")`), `HmacVerifier::github(secret)`, `HmacVerifier::new(secret, Digest::Sha256).header(...)`, `StandardWebhooks::new(secret)?`, or implement `clustaar_webhook::http::Verify`"
 )]
 pub trait Verify: fmt::Debug + Send + Sync + 'static {
     /// Checks the request: its head and its raw body.

@@ -25,7 +25,7 @@ pub const SIGNATURE_HEADER: &str = "webhook-signature";
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use webhook::http::StandardWebhooks;
+/// use clustaar_webhook::http::StandardWebhooks;
 ///
 /// let verifier = StandardWebhooks::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
 /// assert_eq!(

@@ -16,8 +16,8 @@ use crate::error::{status_title, ApiError, RejectionStage};
 /// a handler called inline; take `Option<Delivery>` for a handler serving both kinds of route.
 ///
 /// ```
-/// use webhook::inbox::Delivery;
-/// use webhook::StatusCode;
+/// use clustaar_webhook::inbox::Delivery;
+/// use clustaar_webhook::StatusCode;
 ///
 /// async fn on_payment(delivery: Option<Delivery>) -> StatusCode {
 ///     let attempt = delivery.map_or(1, |delivery| delivery.attempt);

@@ -11,7 +11,7 @@ use super::retry::RetryPolicy;
 ///
 /// ```
 /// use std::time::Duration;
-/// use webhook::inbox::{Durable, RetryPolicy};
+/// use clustaar_webhook::inbox::{Durable, RetryPolicy};
 ///
 /// let durable = Durable::new()
 ///     .idempotency_header("Webhook-Id")

@@ -10,8 +10,8 @@ use crate::Request;
 /// already stored for the route is answered `200` and not processed again.
 ///
 /// ```
-/// use webhook::inbox::IdempotencyKey;
-/// use webhook::Request;
+/// use clustaar_webhook::inbox::IdempotencyKey;
+/// use clustaar_webhook::Request;
 ///
 /// let key = IdempotencyKey::header("Webhook-Id");
 /// let request = Request::from_request(
@@ -59,8 +59,8 @@ impl IdempotencyKey {
     /// When `path` is not a JSON path: a bug in the program, found at start.
     ///
     /// ```
-    /// use webhook::inbox::IdempotencyKey;
-    /// use webhook::Request;
+    /// use clustaar_webhook::inbox::IdempotencyKey;
+    /// use clustaar_webhook::Request;
     ///
     /// let key = IdempotencyKey::json("data.object.id");
     /// let request = Request::from_json(serde_json::json!({"data": {"object": {"id": "evt_1"}}}));
@@ -82,8 +82,8 @@ impl IdempotencyKey {
     /// start.
     ///
     /// ```
-    /// use webhook::inbox::IdempotencyKey;
-    /// use webhook::Request;
+    /// use clustaar_webhook::inbox::IdempotencyKey;
+    /// use clustaar_webhook::Request;
     ///
     /// let key = IdempotencyKey::cel(r#"data.headers["X-Shop"] + ":" + string(data.body.json.id)"#);
     /// let request = Request::from_request(

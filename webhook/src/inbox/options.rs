@@ -171,5 +171,5 @@ impl Default for InboxOptions {
     }
 }
 
-/// The default path of the inbox's web page (`webhook::inbox::ui`, with the `durable` feature).
+/// The default path of the inbox's web page (`clustaar_webhook::inbox::ui`, with the `durable` feature).
 pub const DEFAULT_INBOX_UI_PATH: &str = "/inbox";

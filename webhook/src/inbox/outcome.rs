@@ -24,7 +24,7 @@ struct IsPermanent;
 /// `422` JSON error whose description is the message.
 ///
 /// ```
-/// use webhook::inbox::Permanent;
+/// use clustaar_webhook::inbox::Permanent;
 ///
 /// fn check(amount: i64) -> Result<(), Permanent> {
 ///     if amount < 0 {

@@ -11,7 +11,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use webhook::inbox::RetryPolicy;
+/// use clustaar_webhook::inbox::RetryPolicy;
 ///
 /// let policy = RetryPolicy::default().first_delay(Duration::from_millis(100)).max_attempts(3);
 /// let delay = policy.delay(2); // after the second failed attempt

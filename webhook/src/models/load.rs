@@ -116,7 +116,7 @@ fn remove(document: &mut Value, path: &[Segment]) -> bool {
 /// framework's extractors read a notification with it.
 ///
 /// ```
-/// use webhook::models::{load::from_json_slice, Step};
+/// use clustaar_webhook::models::{load::from_json_slice, Step};
 ///
 /// let step: Step = from_json_slice(br#"{"id": "1", "name": "a", "actions": []}"#).unwrap();
 /// assert_eq!(step.name.as_deref(), Some("a"));

@@ -130,7 +130,7 @@ pub(crate) struct ObserveService<S> {
 fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
     #[cfg(feature = "otel")]
     let span = tracing::info_span!(
-        target: "webhook::request",
+        target: "clustaar_webhook::request",
         "request",
         method = request.method().as_str(),
         route,
@@ -143,7 +143,7 @@ fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
     );
     #[cfg(not(feature = "otel"))]
     let span = tracing::info_span!(
-        target: "webhook::request",
+        target: "clustaar_webhook::request",
         "request",
         method = request.method().as_str(),
         route,
@@ -227,9 +227,9 @@ where
                 let latency_ms = elapsed.as_secs_f64() * 1000.0;
                 record_answer(span, status, latency_ms);
                 if shared.routes[route].quiet {
-                    tracing::debug!(target: "webhook::access", parent: span, status, latency_ms, "answered");
+                    tracing::debug!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
                 } else {
-                    tracing::info!(target: "webhook::access", parent: span, status, latency_ms, "answered");
+                    tracing::info!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
                 }
             }
             Ok(response)

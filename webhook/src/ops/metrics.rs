@@ -11,7 +11,7 @@
 //! | `webhook_inbox_completed_total` | counter | |
 //! | `webhook_inbox_retries_total` | counter | |
 //! | `webhook_inbox_dead_letters_total` | counter | |
-//! | `webhook_log_lines_dropped_total` | counter | none: the log lines the log output dropped because it could not keep up (`webhook::logging`, the `logging` feature; `0` when `webhook::logging::init` installed no output) |
+//! | `webhook_log_lines_dropped_total` | counter | none: the log lines the log output dropped because it could not keep up (`clustaar_webhook::logging`, the `logging` feature; `0` when `clustaar_webhook::logging::init` installed no output) |
 //!
 //! `route` is the declared pattern of the route that answered (`/` for the Clustaar
 //! notifications, `/hooks/{slug}` for an HTTP route, `/healthz`...), or `<none>` when no route
@@ -382,7 +382,7 @@ impl From<MetricsTokenError> for ApiError {
 /// matches no request.
 ///
 /// ```
-/// use webhook::ops::metrics::{MetricsToken, MetricsTokenError};
+/// use clustaar_webhook::ops::metrics::{MetricsToken, MetricsTokenError};
 ///
 /// let token = MetricsToken::new("s3cret");
 /// assert!(token.verify_value(Some("Bearer s3cret")).is_ok());

@@ -21,8 +21,8 @@ pub const MAX_REQUEST_ID_LEN: usize = 128;
 /// handlers receive it as an argument:
 ///
 /// ```
-/// use webhook::ops::RequestId;
-/// use webhook::prelude::*;
+/// use clustaar_webhook::ops::RequestId;
+/// use clustaar_webhook::prelude::*;
 ///
 /// async fn greet(id: RequestId, _event: StepReached) -> StepReachedResponse {
 ///     tracing::info!(%id, "greeting");
@@ -45,7 +45,7 @@ impl RequestId {
     /// `id` as a request id, when it is 1 to [`MAX_REQUEST_ID_LEN`] bytes of visible ASCII.
     ///
     /// ```
-    /// use webhook::ops::RequestId;
+    /// use clustaar_webhook::ops::RequestId;
     ///
     /// assert_eq!(RequestId::parse(b"req-42").unwrap().as_str(), "req-42");
     /// assert!(RequestId::parse(b"").is_none());

@@ -66,7 +66,7 @@ impl From<ContentTypeError> for ApiError {
 /// Whether `media_type` (the value of a `Content-Type`, parameters included) is a JSON type.
 ///
 /// ```
-/// use webhook::pipeline::content_type::is_json;
+/// use clustaar_webhook::pipeline::content_type::is_json;
 ///
 /// assert!(is_json("application/json"));
 /// assert!(is_json("Application/JSON; charset=UTF-8"));

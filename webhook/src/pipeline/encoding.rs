@@ -114,7 +114,7 @@ impl FromIterator<ContentEncoding> for AcceptedEncodings {
         for coding in codings {
             assert!(
                 coding.is_available(),
-                "the `{}` content coding needs the `brotli` feature of the `webhook` crate",
+                "the `{}` content coding needs the `brotli` feature of the `clustaar-webhook` crate",
                 coding.name()
             );
             match coding {

@@ -40,7 +40,7 @@ impl From<BasicAuthError> for ApiError {
 /// contain colons; both parts are compared in constant time.
 ///
 /// ```
-/// use webhook::security::BasicAuth;
+/// use clustaar_webhook::security::BasicAuth;
 /// let auth = BasicAuth::new("bot", "s3:cret");
 /// assert_eq!(auth.header_value(), "Basic Ym90OnMzOmNyZXQ=");
 /// assert!(auth.verify_value(Some("Basic Ym90OnMzOmNyZXQ=")).is_ok());

@@ -41,7 +41,7 @@ impl From<MaxAgeError> for ApiError {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use webhook::security::{MaxAgeGuard, MaxAgeError};
+/// use clustaar_webhook::security::{MaxAgeGuard, MaxAgeError};
 ///
 /// let guard = MaxAgeGuard::new(Duration::from_secs(10));
 /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_536_839_400);

@@ -47,7 +47,7 @@ impl From<SignatureError> for ApiError {
 /// key's UTF-8 bytes, written as lowercase hex.
 ///
 /// ```
-/// use webhook::security::SignatureVerifier;
+/// use clustaar_webhook::security::SignatureVerifier;
 ///
 /// let verifier = SignatureVerifier::new("test");
 /// assert_eq!(verifier.sign(None, b"{}"), "sha1=fc2bdea0e6a9e0dc333dece7568b5c3337a92342");

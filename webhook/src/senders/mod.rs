@@ -23,9 +23,9 @@
 //! handler the request's [`SenderEvent`].
 //!
 //! ```
-//! use webhook::http::HttpRoute;
-//! use webhook::senders::{Sender, SenderEvent};
-//! use webhook::StatusCode;
+//! use clustaar_webhook::http::HttpRoute;
+//! use clustaar_webhook::senders::{Sender, SenderEvent};
+//! use clustaar_webhook::StatusCode;
 //! use http::Method;
 //!
 //! let stripe = Sender::new("stripe", ["whsec_test_secret"]).unwrap();

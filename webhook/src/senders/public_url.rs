@@ -50,7 +50,7 @@ pub enum PublicUrlError {
 /// crate; a trailing `/` is dropped.
 ///
 /// ```
-/// use webhook::senders::PublicUrl;
+/// use clustaar_webhook::senders::PublicUrl;
 ///
 /// let url: PublicUrl = "https://Hooks.Example.com:443/bot/".parse().unwrap();
 /// assert_eq!(url.as_str(), "https://hooks.example.com/bot");

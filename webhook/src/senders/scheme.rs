@@ -63,7 +63,7 @@ impl SigningKey {
     /// key (base64 PKCS#8 DER). The error never holds the key.
     ///
     /// ```
-    /// use webhook::senders::{KeyKind, SigningKey};
+    /// use clustaar_webhook::senders::{KeyKind, SigningKey};
     ///
     /// assert!(SigningKey::from_text(KeyKind::Ed25519PublicKeyHex, &"07".repeat(32)).is_ok());
     /// assert!(SigningKey::from_text(KeyKind::Ed25519PublicKeyHex, "zz").is_err());

@@ -107,7 +107,7 @@ pub(crate) async fn run(command: &SendCommand, settings: &Settings) -> Result<St
 /// with `event` in place of its own event type (JSON samples).
 ///
 /// ```
-/// use webhook::senders::{preset, sign_sample, SigningKey};
+/// use clustaar_webhook::senders::{preset, sign_sample, SigningKey};
 ///
 /// let stripe = preset("stripe").unwrap();
 /// let key = SigningKey::Secret("whsec_test".into());

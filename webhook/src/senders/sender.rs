@@ -90,7 +90,7 @@ impl Sender {
     /// SendGrid): several during a rotation, any one of them accepting a request.
     ///
     /// ```
-    /// use webhook::senders::Sender;
+    /// use clustaar_webhook::senders::Sender;
     ///
     /// let github = Sender::new("github", ["old secret", "new secret"]).unwrap();
     /// assert_eq!(github.preset().name, "github");
@@ -264,15 +264,15 @@ mod tests {
         ));
     }
 
-    /// The macros check names and kinds of key against `webhook_core::senders`: the same presets.
+    /// The macros check names and kinds of key against `clustaar_webhook_core::senders`: the same presets.
     #[test]
     fn the_macros_know_every_preset_and_its_kind_of_key() {
-        use webhook_core::senders::{KeyKind as Core, PRESETS};
+        use clustaar_webhook_core::senders::{KeyKind as Core, PRESETS};
         let names: Vec<&str> = super::super::presets::ALL.iter().map(|p| p.name).collect();
         let core: Vec<&str> = PRESETS.iter().map(|(name, _)| *name).collect();
         assert_eq!(names, core);
         for preset in super::super::presets::ALL {
-            let kind = webhook_core::senders::key_kind(preset.name).unwrap();
+            let kind = clustaar_webhook_core::senders::key_kind(preset.name).unwrap();
             assert_eq!(
                 kind == Core::PublicKey,
                 preset.key_kind != KeyKind::Secret,

@@ -103,10 +103,10 @@ impl TestClient {
     ///
     /// ```
     /// # async fn run() {
-    /// use webhook::http::HttpRoute;
-    /// use webhook::senders::{Sender, SenderEvent};
-    /// use webhook::testing::TestClient;
-    /// use webhook::{StatusCode, Webhook};
+    /// use clustaar_webhook::http::HttpRoute;
+    /// use clustaar_webhook::senders::{Sender, SenderEvent};
+    /// use clustaar_webhook::testing::TestClient;
+    /// use clustaar_webhook::{StatusCode, Webhook};
     ///
     /// let route = HttpRoute::new(http::Method::POST, "/stripe", |event: SenderEvent| async move {
     ///     event.event.unwrap_or_default()

@@ -9,7 +9,7 @@ use tracing::subscriber::DefaultGuard;
 /// logged but not sent, a warning at start).
 ///
 /// ```
-/// use webhook::testing::CapturedLogs;
+/// use clustaar_webhook::testing::CapturedLogs;
 /// let logs = CapturedLogs::new();
 /// {
 ///     let _guard = logs.set_default();

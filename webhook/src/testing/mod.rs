@@ -6,8 +6,8 @@
 //! can enable it for its tests only: `[dev-dependencies] webhook = { ..., features = ["testing"] }`.
 //!
 //! ```
-//! use webhook::prelude::*;
-//! use webhook::testing::{sample_notification, Signer, TestClient};
+//! use clustaar_webhook::prelude::*;
+//! use clustaar_webhook::testing::{sample_notification, Signer, TestClient};
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! let webhook = Webhook::new()

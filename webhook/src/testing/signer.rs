@@ -14,7 +14,7 @@ pub fn http_date(time: SystemTime) -> String {
 /// Signs requests as the platform does, from a private key and basic-auth credentials.
 ///
 /// ```
-/// use webhook::testing::Signer;
+/// use clustaar_webhook::testing::Signer;
 ///
 /// let signer = Signer::new().private_key("test").basic_auth("user", "pass");
 /// let headers = signer.headers(b"{}", Some("Thu, 13 Sep 2018 11:48:13 GMT"));

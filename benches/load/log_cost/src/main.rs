@@ -6,11 +6,11 @@
 //! - `direct`: standard output, as `tracing-subscriber` writes by default (its lock, a `write`
 //!   a line): the log output before issue 23;
 //! - `queued`: tracing-appender's lossy non-blocking writer (8,192 lines) over a 64 KiB
-//!   `BufWriter` of standard output: `webhook::logging` now;
+//!   `BufWriter` of standard output: `clustaar_webhook::logging` now;
 //! - `null`: the formatting alone (`std::io::sink`).
 //!
 //! `NO_RECORD=1` leaves the span's `status` and `latency_ms` empty (what recording them costs);
-//! `APPEND=1` formats the JSON span's fields with a copy of `webhook::logging`'s
+//! `APPEND=1` formats the JSON span's fields with a copy of `clustaar_webhook::logging`'s
 //! `AppendingJsonFields` (the fields recorded later appended to the object's text) instead of
 //! `tracing-subscriber`'s `JsonFields` (which parses the object and writes it again).
 //! Redirect standard output to a file: the figures go to standard error.
@@ -39,7 +39,7 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
-/// The subscriber `webhook::logging` installs, writing to `writer`.
+/// The subscriber `clustaar_webhook::logging` installs, writing to `writer`.
 fn subscriber<W>(json: bool, writer: W) -> Dispatch
 where
     W: for<'writer> MakeWriter<'writer> + Send + Sync + 'static,
@@ -123,10 +123,10 @@ fn main() {
     );
 }
 
-/// One request's log, as `webhook::ops::layer` writes it.
+/// One request's log, as `clustaar_webhook::ops::layer` writes it.
 fn log_request(record: bool, latency_ms: f64) {
     let span = tracing::info_span!(
-        target: "webhook::request",
+        target: "clustaar_webhook::request",
         "request",
         method = "POST",
         route = "/",
@@ -148,7 +148,7 @@ fn log_request(record: bool, latency_ms: f64) {
             }
         }
     }
-    tracing::info!(target: "webhook::access", status = 200u16, latency_ms, "answered");
+    tracing::info!(target: "clustaar_webhook::access", status = 200u16, latency_ms, "answered");
 }
 
 fn usage() -> ! {
@@ -156,7 +156,7 @@ fn usage() -> ! {
     std::process::exit(2)
 }
 
-/// A copy of `webhook::logging`'s JSON span fields: fields recorded later are appended to the
+/// A copy of `clustaar_webhook::logging`'s JSON span fields: fields recorded later are appended to the
 /// object's text.
 struct AppendingJsonFields;
 

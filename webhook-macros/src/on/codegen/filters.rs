@@ -5,13 +5,13 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use webhook_core::json_path::PathSegment;
+use clustaar_webhook_core::json_path::PathSegment;
 
 use crate::on::spec::{Filter, JsonPath, Literal};
 
 /// `struct __WebhookFilter` and its `Filter` and `Debug` impls, for `filters` (not empty).
 pub fn filter_struct(filters: &[Filter], description: &str) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     let conditions = filters
         .iter()
         .enumerate()
@@ -43,7 +43,7 @@ pub fn filter_struct(filters: &[Filter], description: &str) -> TokenStream {
 }
 
 fn condition(index: usize, filter: &Filter) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     match filter {
         Filter::StepId(ids) => quote!(#private::step_id_in(request, &[#(#ids),*])),
         Filter::JsonKeyEquals(path, value) => {
@@ -85,7 +85,7 @@ fn condition(index: usize, filter: &Filter) -> TokenStream {
 
 /// A `static` compiled path: its segments are constants.
 fn path_static(index: usize, path: &JsonPath) -> (TokenStream, syn::Ident) {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     let segments_name = format_ident!("SEGMENTS_{}", index);
     let path_name = format_ident!("PATH_{}", index);
     let count = path.segments.len();
@@ -104,7 +104,7 @@ fn path_static(index: usize, path: &JsonPath) -> (TokenStream, syn::Ident) {
 }
 
 fn literal(literal: &Literal) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     match literal {
         Literal::Null => quote!(#private::JsonLiteral::Null),
         Literal::Bool(value) => quote!(#private::JsonLiteral::Bool(#value)),

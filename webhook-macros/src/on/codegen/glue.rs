@@ -26,7 +26,7 @@ pub struct Glue {
 
 /// The glue of `handler`.
 pub fn glue(handler: &HandlerSig) -> Glue {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     let count = handler.arguments.len();
     let arguments = handler
         .arguments
@@ -75,7 +75,7 @@ pub fn glue(handler: &HandlerSig) -> Glue {
     }
 }
 
-/// `let __webhook_handler = ::webhook::__private::function::<ty, _...>(__webhook_handler);`
+/// `let __webhook_handler = ::clustaar_webhook::__private::function::<ty, _...>(__webhook_handler);`
 /// with `inferred` placeholders, every token spanned on the checked type (`first` to `last`):
 /// the call, and so an error at it, covers that type and nothing else.
 fn check(
@@ -88,7 +88,7 @@ fn check(
     let function = Ident::new(function, first);
     let inferred = (0..inferred).map(|_| quote_spanned!(first=> , _));
     let call = quote_spanned! {first=>
-        let __webhook_handler = ::webhook::__private::#function::<#ty #(#inferred)*>
+        let __webhook_handler = ::clustaar_webhook::__private::#function::<#ty #(#inferred)*>
     };
     let arguments = quote_spanned!(last=> (__webhook_handler););
     quote!(#call #arguments)
@@ -96,7 +96,7 @@ fn check(
 
 /// The function itself, or a closure that reads its `State<T>` arguments from the state map.
 fn function(handler: &HandlerSig) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     let name = &handler.name;
     if handler
         .arguments

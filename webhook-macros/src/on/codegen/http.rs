@@ -13,7 +13,7 @@ use crate::on::spec::{Filter, HttpRoute, KeySource, Spec};
 
 /// The registration of `handler` for `route`.
 pub fn registration(spec: &Spec, route: &HttpRoute, handler: &HandlerSig) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     let name_text = handler.name.to_string();
     let priority = spec.priority;
     let path = &route.path;

@@ -18,7 +18,7 @@ pub fn registration(
     auth: Option<&syn::Path>,
     handler: &HandlerSig,
 ) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     let name_text = handler.name.to_string();
     let priority = spec.priority;
     let mut keys: Vec<String> = spec.filters.iter().map(Filter::key).collect();

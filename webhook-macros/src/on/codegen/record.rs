@@ -22,7 +22,7 @@ pub fn submit(
     priority: i32,
     filters: &str,
 ) -> TokenStream {
-    let private = quote!(::webhook::__private);
+    let private = quote!(::clustaar_webhook::__private);
     quote! {
         #private::inventory::submit! {
             #record {

@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, LitStr};
-use webhook_core::object_id::{is_object_id, is_uppercase_object_id};
+use clustaar_webhook_core::object_id::{is_object_id, is_uppercase_object_id};
 
 use super::json::{json_literal, json_path};
 use super::literals::string;

@@ -1,13 +1,13 @@
 //! The arguments of an HTTP route: `http` and its methods, the path, the CEL filter and the
 //! signature check, each checked as it is read with the runtime's own checks
-//! (`webhook_core::route_path::check_path`, `webhook_core::cel::check`).
+//! (`clustaar_webhook_core::route_path::check_path`, `clustaar_webhook_core::cel::check`).
 
 use quote::quote;
 use syn::spanned::Spanned;
 use syn::{Expr, LitStr};
 #[cfg(feature = "cel")]
-use webhook_core::cel::check;
-use webhook_core::route_path::check_path;
+use clustaar_webhook_core::cel::check;
+use clustaar_webhook_core::route_path::check_path;
 
 use super::literals::string;
 use crate::ctxt::Errors;
@@ -112,7 +112,7 @@ impl HttpArgs {
         #[cfg(not(feature = "cel"))]
         errors.at(
             source.span(),
-            "a CEL filter needs the `cel` feature of the `webhook` crate (on by default): enable it, or filter with a function (`filter = my_function`)",
+            "a CEL filter needs the `cel` feature of the `clustaar-webhook` crate (on by default): enable it, or filter with a function (`filter = my_function`)",
         );
         self.cel = Some(source.clone());
     }
@@ -190,7 +190,7 @@ impl HttpArgs {
                 KeySource::Header(literal.clone())
             }
             "json" => {
-                if let Err((position, reason)) = webhook_core::json_path::parse_path(&text) {
+                if let Err((position, reason)) = clustaar_webhook_core::json_path::parse_path(&text) {
                     errors.at(
                         literal.span(),
                         format!("invalid JSON path `{text}`: {reason} (at position {position})\n  a path is dotted fields with optional indexes, e.g. \"data.object.id\""),
@@ -221,7 +221,7 @@ fn cel_key(source: &LitStr, errors: &mut Errors) {
     #[cfg(not(feature = "cel"))]
     errors.at(
         source.span(),
-        "a CEL idempotency key needs the `cel` feature of the `webhook` crate (on by default): enable it, or read the key with `header(\"...\")` or `json(\"...\")`",
+        "a CEL idempotency key needs the `cel` feature of the `clustaar-webhook` crate (on by default): enable it, or read the key with `header(\"...\")` or `json(\"...\")`",
     );
 }
 
@@ -303,7 +303,7 @@ mod tests {
     use super::*;
 
     /// A CEL filter is checked when the `cel` feature is on, and refused, naming the feature,
-    /// when it is off (`cargo test -p webhook-macros --no-default-features`).
+    /// when it is off (`cargo test -p clustaar-webhook-macros --no-default-features`).
     #[test]
     fn a_cel_filter_needs_the_cel_feature() {
         let mut args = HttpArgs::default();

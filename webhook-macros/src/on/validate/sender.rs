@@ -1,10 +1,10 @@
 //! `sender = stripe(secret = env("STRIPE_WEBHOOK_SECRET"))`: a provider's preset, named and
-//! given the kind of key it takes, checked against the presets of `webhook_core::senders`; and
+//! given the kind of key it takes, checked against the presets of `clustaar_webhook_core::senders`; and
 //! the route's `event = "invoice.paid"`, checked against the provider's published catalogue.
 
 use syn::spanned::Spanned;
 use syn::{Expr, ExprAssign, ExprCall, ExprPath, LitStr};
-use webhook_core::senders::{catalogue, from_ident, key_kind, KeyKind, PRESETS};
+use clustaar_webhook_core::senders::{catalogue, from_ident, key_kind, KeyKind, PRESETS};
 
 use super::literals::string;
 use crate::ctxt::Errors;

@@ -125,7 +125,7 @@ pub(crate) async fn one(
         Ok(changed) => changed,
         Err(error) => return PageError::from(error).into_response(),
     };
-    tracing::info!(target: "webhook::inbox::ui", user, action = %action, event = id, changed, "inbox action");
+    tracing::info!(target: "clustaar_webhook::inbox::ui", user, action = %action, event = id, changed, "inbox action");
     match (action.as_str(), changed) {
         (_, 0) => done(&here, "unchanged", 0),
         ("replay", _) => done(&here, "replayed", 1),
@@ -172,7 +172,7 @@ pub(crate) async fn dead(
         Err(error) => return PageError::from(error).into_response(),
     };
     let user = page.user.as_deref().unwrap_or("-");
-    tracing::info!(target: "webhook::inbox::ui", user, action = %action, events = ?form.ids, changed, "inbox action");
+    tracing::info!(target: "clustaar_webhook::inbox::ui", user, action = %action, events = ?form.ids, changed, "inbox action");
     let notice = if action.starts_with("replay") {
         "replayed"
     } else {

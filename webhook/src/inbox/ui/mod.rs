@@ -19,12 +19,12 @@
 //! everything stored is escaped (a body holding `<script>` shows as text), and the pages are
 //! served with a `Content-Security-Policy` that runs no inline script; a read-only mode
 //! ([`InboxUi::read_only`], `WEBHOOK_INBOX_UI_READ_ONLY`) shows no action and refuses them. Each
-//! action is logged (target `webhook::inbox::ui`, with the user).
+//! action is logged (target `clustaar_webhook::inbox::ui`, with the user).
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use webhook::inbox::ui::InboxUi;
-//! use webhook::inbox::{open_store, StoreLocation};
+//! use clustaar_webhook::inbox::ui::InboxUi;
+//! use clustaar_webhook::inbox::{open_store, StoreLocation};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // An application of its own: the page of an inbox, behind the application's session check.
@@ -72,7 +72,7 @@ pub(crate) enum Access {
 /// whether it may change anything.
 ///
 /// ```
-/// use webhook::inbox::ui::InboxUi;
+/// use clustaar_webhook::inbox::ui::InboxUi;
 ///
 /// let ui = InboxUi::basic_auth("ops", "a long password").path("/admin/inbox").read_only(true);
 /// assert_eq!(ui.path_value(), "/admin/inbox");

@@ -35,7 +35,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let error = match &self {
             PageError::Store(error) => {
-                tracing::error!(target: "webhook::inbox::ui", %error, "the inbox's page cannot read the store");
+                tracing::error!(target: "clustaar_webhook::inbox::ui", %error, "the inbox's page cannot read the store");
                 ApiError::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Store unavailable",

@@ -55,7 +55,7 @@ impl SendTextAction {
     /// A text action choosing among `alternatives`.
     ///
     /// ```
-    /// use webhook::models::SendTextAction;
+    /// use clustaar_webhook::models::SendTextAction;
     /// let action = SendTextAction::new(["hello", "bye"]);
     /// assert_eq!(action.alternatives(), ["hello", "bye"]);
     /// ```

@@ -7,8 +7,8 @@
 //! (`actions[2].alternatives[0]`) and the [`Rule`].
 //!
 //! ```
-//! use webhook::models::{SendTextAction, StepReachedResponse};
-//! use webhook::models::validate::Validate;
+//! use clustaar_webhook::models::{SendTextAction, StepReachedResponse};
+//! use clustaar_webhook::models::validate::Validate;
 //!
 //! let response = StepReachedResponse::new().action(SendTextAction::new(["", "ok"]));
 //! let errors = response.validate().unwrap_err();
