@@ -26,8 +26,17 @@
 //! | choices | [`Choice`], [`Section`] |
 //! | AI tasks | [`AiTaskEngine`], [`AiTaskBehavior`] |
 
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// The docs link to the `axum` module; a build without the feature has no such module (the docs
+// of docs.rs and of the workspace, with it, keep the check).
+#![cfg_attr(not(feature = "axum"), allow(rustdoc::broken_intra_doc_links))]
+
 mod actions;
 mod ai_task;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod buttons;
 mod cards;
 mod choices;
