@@ -8,7 +8,8 @@
 //! `Ingested`, and the extractors refuse the request ([`NotificationRejection::NotIngested`]).
 //!
 //! Refusals and broken answers are answered as the reference answers its errors: a JSON object
-//! `{"title", "description"}`.
+//! `{"title", "description"}`. Broken answers are logged through `tracing`, with the target
+//! `webhook::models` (where the `webhook` crate re-exports the models).
 //!
 //! ```
 //! use std::sync::{Arc, OnceLock};
@@ -164,6 +165,7 @@ impl IntoResponse for NotificationRejection {
     fn into_response(self) -> Response {
         if let Self::NotIngested { extractor } = self {
             tracing::error!(
+                target: LOG_TARGET,
                 extractor,
                 "an extractor of the webhook framework was used outside its handlers"
             );
@@ -190,10 +192,18 @@ impl IntoResponse for AnswerError {
     fn into_response(self) -> Response {
         match &self {
             Self::Invalid(errors) => {
-                tracing::error!(%errors, "the handler's answer breaks the platform's rules");
+                tracing::error!(
+                    target: LOG_TARGET,
+                    %errors,
+                    "the handler's answer breaks the platform's rules"
+                );
             }
             Self::Serialize(error) => {
-                tracing::error!(%error, "the handler's answer cannot be serialised");
+                tracing::error!(
+                    target: LOG_TARGET,
+                    %error,
+                    "the handler's answer cannot be serialised"
+                );
             }
         }
         error_response(
@@ -287,6 +297,11 @@ impl<S: Send + Sync, E: DeserializeOwned> FromRequestParts<S> for WebhookRequest
         load::<WebhookRequest<E>>(body.json(), "").map_err(NotificationRejection::Invalid)
     }
 }
+
+/// The target of the errors logged here: the path the `webhook` crate re-exports the models at,
+/// so that its users' filters on `webhook` (`RUST_LOG=webhook=debug`) keep showing them, as
+/// when this code was part of it.
+const LOG_TARGET: &str = "webhook::models";
 
 /// The title of a `500`, as the reference (Falcon) writes its generic errors.
 const INTERNAL_TITLE: &str = "500 Internal Server Error";
