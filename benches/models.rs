@@ -1,5 +1,5 @@
 //! The models: load + validate + dump of a notification whose step carries one action of each
-//! of the 27 types of the reference (the fixtures of `webhook/tests/fixtures/v1/`).
+//! of the 27 types of the reference (the fixtures of `clustaar-schemas/tests/fixtures/v1/`).
 //!
 //! ```sh
 //! cargo bench --bench models            # measure

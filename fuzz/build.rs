@@ -1,6 +1,7 @@
 //! Gathers the test fixtures the structure-aware generators start from: the reference's model
-//! examples (`webhook/tests/fixtures/v1/*.load.json`) and the notifications of `tests/fixtures/`,
-//! embedded as `(name, JSON text)` pairs, with every object key and `type` tag they hold.
+//! examples (`clustaar-schemas/tests/fixtures/v1/*.load.json`) and the notifications of
+//! `tests/fixtures/`, embedded as `(name, JSON text)` pairs, with every object key and `type` tag
+//! they hold.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -28,7 +29,7 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("..");
     let mut files: Vec<PathBuf> = Vec::new();
     for (dir, suffix) in [
-        ("webhook/tests/fixtures/v1", ".load.json"),
+        ("clustaar-schemas/tests/fixtures/v1", ".load.json"),
         ("tests/fixtures", ".json"),
     ] {
         let dir = root.join(dir);

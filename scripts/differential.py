@@ -15,7 +15,7 @@ clustaar.webhook's mapper) and through the Rust models (`examples/models_dump.rs
   an action document put in the step of the notification fixture), the same for the echo
   answer made of the step's own actions.
 
-The documents are the reference's own examples (webhook/tests/fixtures/v1/) and seeded random
+The documents are the reference's own examples (clustaar-schemas/tests/fixtures/v1/) and seeded random
 variations of them: text replaced by HTML, entities, padding and compatibility characters, keys
 removed, values set to null. Documents the reference cannot load or dump (its faults) are
 skipped and counted, as are the documents where the Rust API differs on purpose

@@ -14,4 +14,4 @@ if [ ! -x "$venv/bin/python" ]; then
   rm -f "$constraints"
 fi
 cargo build --quiet --example models_dump
-"$venv/bin/python" scripts/differential.py webhook/tests/fixtures/v1 "$target_dir/debug/examples/models_dump" "${1:-20}"
+"$venv/bin/python" scripts/differential.py clustaar-schemas/tests/fixtures/v1 "$target_dir/debug/examples/models_dump" "${1:-20}"

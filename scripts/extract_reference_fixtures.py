@@ -1,4 +1,4 @@
-"""Writes webhook/tests/fixtures/v1/ from the reference's own tests (clustaar.schemas 1.10.0).
+"""Writes clustaar-schemas/tests/fixtures/v1/ from the reference's own tests (clustaar.schemas 1.10.0).
 
 For every `data*` fixture of `tests/schemas/v1/test_*.py` in the reference's sdist, writes
 `<test>.<fixture>.load.json` (the fixture: what the platform sends) and

@@ -1,5 +1,5 @@
-"""Writes webhook/src/models/validate/pyre/cases.rs: Python 3.11's `re` verdicts, for the
-tests of `clustaar_webhook::models::validate::pyre`.
+"""Writes clustaar-schemas/src/validate/pyre/cases.rs: Python 3.11's `re` verdicts, for the
+tests of `clustaar_schemas::validate::pyre`.
 
 - COMPILE: whether `re.compile(pattern)` accepts each pattern (its message when not): a list
   written by hand (every error `re/_parser.py` can raise) and every pattern of up to three
@@ -8,7 +8,7 @@ tests of `clustaar_webhook::models::validate::pyre`.
   others, on texts with trailing newlines, non-ASCII digits and letters, and every kind of
   Unicode white space.
 
-Usage: python3 scripts/python_re_cases.py > webhook/src/models/validate/pyre/cases.rs
+Usage: python3 scripts/python_re_cases.py > clustaar-schemas/src/validate/pyre/cases.rs
 """
 
 import itertools

@@ -1,4 +1,4 @@
-"""Writes webhook/src/models/validate/pyre/tables.rs: the Unicode tables of Python's `re`.
+"""Writes clustaar-schemas/src/validate/pyre/tables.rs: the Unicode tables of Python's `re`.
 
 The platform validates with Python 3's `re`, whose `\\d`, `\\w`, `\\s` and case-insensitive
 matching follow the Unicode database of the Python that runs it, not Rust's (the Unicode
@@ -6,7 +6,7 @@ version differs, and so do the definitions: Python's `\\w` is `str.isalnum()` or
 the Unicode `\\w` of UTS #18). This script reads them off the running Python and checks what it
 writes against `re` itself.
 
-Usage: python3 scripts/python_re_tables.py > webhook/src/models/validate/pyre/tables.rs
+Usage: python3 scripts/python_re_tables.py > clustaar-schemas/src/validate/pyre/tables.rs
 """
 
 import re

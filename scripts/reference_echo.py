@@ -36,7 +36,7 @@ from lupin.errors import InvalidDocument
 from lupin.object_factories import constructor
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "webhook/tests/fixtures/v1"
+FIXTURES = ROOT / "clustaar-schemas/tests/fixtures/v1"
 MAPPER = v1.get_mapper(factory=constructor)
 
 # The order of tests/common/every_action.rs.

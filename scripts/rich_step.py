@@ -19,7 +19,7 @@ from clustaar.schemas import v1
 from lupin.object_factories import constructor
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "webhook/tests/fixtures/v1"
+FIXTURES = ROOT / "clustaar-schemas/tests/fixtures/v1"
 MAPPER = v1.get_mapper(factory=constructor)
 
 ACTIONS = [

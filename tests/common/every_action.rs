@@ -1,6 +1,6 @@
 //! One action of each of the 27 types, from the reference's own examples
-//! (`webhook/tests/fixtures/v1/`): as loaded, and as the reference dumps them. Shared by the
-//! echo test (`tests/echo_every_action.rs`) and the models benchmark (`benches/models.rs`).
+//! (`clustaar-schemas/tests/fixtures/v1/`): as loaded, and as the reference dumps them. Shared by
+//! the echo test (`tests/echo_every_action.rs`) and the models benchmark (`benches/models.rs`).
 
 use std::path::Path;
 
@@ -36,10 +36,10 @@ const ACTION_FIXTURES: &[&str] = &[
     "send_ai_task_action.data",
 ];
 
-/// A fixture of `webhook/tests/fixtures/v1/`, parsed.
+/// A fixture of `clustaar-schemas/tests/fixtures/v1/`, parsed.
 pub fn fixture(name: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("webhook/tests/fixtures/v1")
+        .join("clustaar-schemas/tests/fixtures/v1")
         .join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));

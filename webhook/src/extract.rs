@@ -18,6 +18,11 @@
 //! [`Extension<T>`](axum::Extension), [`Json<T>`](axum::Json) (last argument),
 //! [`Path<T>`](axum::extract::Path) (HTTP routes), `Query<T>`...
 //!
+//! [`StepReached`] and [`WebhookRequest<E>`] implement `FromRequestParts` with the models, in
+//! [`models::axum`](crate::models::axum) (their rejection is a
+//! [`NotificationRejection`], which converts into an
+//! [`ApiError`]).
+//!
 //! The framework's extractors read the request that ingestion built once: they work in the
 //! handlers the framework calls. A rejection that axum answers as plain text becomes the JSON
 //! error every refusal has (`{"title", "description"}`), with the same status.
@@ -50,17 +55,17 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use bytes::Bytes;
 use http::request::Parts;
-use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
-use crate::models::load::load;
+use crate::models::axum::NotificationRejection;
+#[cfg(doc)]
 use crate::models::{StepReached, WebhookRequest};
 use crate::request::{payload_of, Payload};
 use crate::Request;
 
 /// The request's payload, or the `500` of an extractor used outside the framework's handlers.
 pub(crate) fn payload(parts: &Parts, extractor: &str) -> Result<Arc<Payload>, ApiError> {
-    payload_of(parts).cloned().ok_or_else(|| {
+    payload_of(parts).ok_or_else(|| {
         tracing::error!(
             extractor,
             "an extractor of the webhook framework was used outside its handlers"
@@ -72,49 +77,12 @@ pub(crate) fn payload(parts: &Parts, extractor: &str) -> Result<Arc<Payload>, Ap
     })
 }
 
-fn invalid_notification(error: &dyn std::fmt::Display) -> ApiError {
-    ApiError::bad_request(
-        "Invalid notification",
-        format!("The notification cannot be loaded: {error}."),
-    )
-}
-
-/// The notification's `data`, read from the body's bytes.
-#[derive(serde::Deserialize)]
-struct DataOf<T> {
-    data: T,
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for StepReached {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let payload = payload(parts, "StepReached")?;
-        // Straight from the bytes when the JSON tree was not built (the usual case); the tree,
-        // which finds every error at its path, when that fails.
-        if let Some(DataOf { data }) = payload.deserialize_body() {
-            return Ok(data);
-        }
-        let data = payload.json().get("data").ok_or_else(|| {
-            ApiError::bad_request(
-                "Invalid notification",
-                "The notification has no \"data\" field.",
-            )
-        })?;
-        load::<StepReached>(data, "data").map_err(|errors| invalid_notification(&errors))
-    }
-}
-
-impl<S: Send + Sync, E: DeserializeOwned> FromRequestParts<S> for WebhookRequest<E> {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let payload = payload(parts, "WebhookRequest")?;
-        if let Some(notification) = payload.deserialize_body() {
-            return Ok(notification);
-        }
-        load::<WebhookRequest<E>>(payload.json(), "")
-            .map_err(|errors| invalid_notification(&errors))
+/// The models' extractors ([`StepReached`], [`WebhookRequest<E>`], implemented with the models
+/// in `clustaar_schemas::axum`) refuse a notification with their own error; it converts into the
+/// framework's.
+impl From<NotificationRejection> for ApiError {
+    fn from(rejection: NotificationRejection) -> Self {
+        ApiError::new(rejection.status(), rejection.title(), rejection.to_string())
     }
 }
 

@@ -56,7 +56,11 @@
 //!   the same server; [`senders`]: the sender presets.
 //! - [`security`]: the signature, basic-auth and max-age checks, as the reference does them.
 //! - [`auth`]: authenticator functions and the identity handlers receive.
-//! - [`models`]: the Clustaar v1 models (also usable alone as the `clustaar-schemas` crate).
+//! - [`models`]: the Clustaar v1 models, their loading, sanitisation and validation: the
+//!   [`clustaar-schemas`](clustaar_schemas) crate, re-exported. It depends on nothing of the
+//!   server, so a Clustaar API client or a wasm front end can use the same types without it;
+//!   its `axum` feature (on here) makes [`StepReached`] a handler argument and
+//!   [`StepReachedResponse`] an answer.
 //! - [`testing`]: a test client and a signer (feature `testing`).
 //! - [`inbox`]: durable HTTP routes (stored, answered `202`, then run with retries), and the
 //!   `inbox` subcommands ([`cli`]).
@@ -107,7 +111,8 @@ pub mod inbox;
 #[cfg(feature = "logging")]
 #[cfg_attr(docsrs, doc(cfg(feature = "logging")))]
 pub mod logging;
-pub mod models;
+#[doc(inline)]
+pub use clustaar_schemas as models;
 pub mod ops;
 pub mod pipeline;
 pub mod registry;

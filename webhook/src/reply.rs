@@ -2,7 +2,8 @@
 //!
 //! - [`StepReachedResponse`]: `200` with its JSON, once validated (see
 //!   [`models::validate`](crate::models::validate)); an invalid answer is a `500` naming every
-//!   broken rule;
+//!   broken rule ([`AnswerError`](crate::models::axum::AnswerError); the models implement
+//!   `IntoResponse` themselves, in [`models::axum`](crate::models::axum));
 //! - [`ApiError`]: that error, as JSON;
 //! - [`HandlerError`]: a `500` JSON error whose cause is logged, not sent; `?` turns any
 //!   `std::error::Error` into one;
@@ -23,47 +24,10 @@
 use std::fmt;
 
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderValue, StatusCode};
-use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::models::validate::Validate;
+#[cfg(doc)]
 use crate::models::StepReachedResponse;
-
-/// Serialises `value` as a `200` JSON response; a value that cannot be serialised is a `500`.
-pub(crate) fn json_response<T: Serialize>(value: &T) -> Response {
-    match serde_json::to_vec(value) {
-        Ok(bytes) => {
-            let mut response = (StatusCode::OK, bytes).into_response();
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            response
-        }
-        Err(error) => {
-            tracing::error!(%error, "the handler's answer cannot be serialised");
-            ApiError::internal("The handler's answer cannot be serialised to JSON.").into_response()
-        }
-    }
-}
-
-impl IntoResponse for StepReachedResponse {
-    /// Validates the answer before sending it: an answer the platform would refuse is a `500`
-    /// that names the path and the rule of every error, logged through `tracing`.
-    fn into_response(self) -> Response {
-        match self.validate() {
-            Ok(()) => json_response(&self),
-            Err(errors) => {
-                tracing::error!(%errors, "the handler's answer breaks the platform's rules");
-                ApiError::internal(format!(
-                    "The handler's answer breaks the platform's rules: {errors}."
-                ))
-                .into_response()
-            }
-        }
-    }
-}
 
 /// A handler's failure: answered `500` with a JSON error that does not reveal the cause (it may
 /// hold internals), logged through `tracing` with it.

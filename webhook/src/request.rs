@@ -2,17 +2,19 @@
 //!
 //! Ingestion builds one [`Request`] for every kind of route. Filters read it by reference; when
 //! a handler is called, its head becomes the axum request the extractors see, and its
-//! [`Payload`] (the body and its JSON) travels in that request's extensions, where the
-//! framework's extractors ([`StepReached`](crate::StepReached), [`RawBody`](crate::RawBody),
-//! [`HttpEvent`](crate::http::HttpEvent)...) find it.
+//! [`Payload`] (the body and its JSON) travels in that request's extensions, as the models'
+//! [`Ingested`] extension, where the framework's extractors ([`RawBody`](crate::RawBody),
+//! [`HttpEvent`](crate::http::HttpEvent)...) and the models' ([`StepReached`](crate::StepReached),
+//! [`WebhookRequest`](crate::models::WebhookRequest), in `clustaar_schemas::axum`) find it.
 
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use http::request::Parts;
 use http::{Extensions, HeaderMap, Method, Uri};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::models::axum::{Ingested, IngestedBody};
 
 use crate::filter::STEP_ID_PATH;
 use crate::pipeline::envelope::Envelope;
@@ -71,15 +73,20 @@ impl Payload {
     pub(crate) fn json_if_parsed(&self) -> Option<&Value> {
         self.json.get()
     }
+}
 
-    /// The body deserialised as a `T` straight from its bytes, when no JSON tree was built
-    /// (reading the tree is then cheaper) and the bytes are a `T`; `None` otherwise, and the
-    /// caller reads the tree, whose errors name their paths.
-    pub(crate) fn deserialize_body<T: DeserializeOwned>(&self) -> Option<T> {
-        if self.json.get().is_some() {
-            return None;
-        }
-        crate::models::load::from_json_slice(&self.body).ok()
+/// What the models' extractors read (`clustaar_schemas::axum`): the same body and the same tree.
+impl IngestedBody for Payload {
+    fn bytes(&self) -> &[u8] {
+        &self.body
+    }
+
+    fn json(&self) -> &Value {
+        Payload::json(self)
+    }
+
+    fn json_if_parsed(&self) -> Option<&Value> {
+        Payload::json_if_parsed(self)
     }
 }
 
@@ -232,23 +239,22 @@ impl Request {
     pub(crate) fn into_handler_parts(self) -> (Parts, Bytes) {
         let Self { mut head, payload } = self;
         let body = payload.body.clone();
-        head.extensions.insert(payload);
+        head.extensions.insert(Ingested::new(payload));
         (head, body)
     }
 
     /// The request a handler's extractors see in `parts`, when the framework called the handler.
     pub(crate) fn from_handler_parts(parts: &Parts) -> Option<Self> {
-        let payload = parts.extensions.get::<Arc<Payload>>()?;
         Some(Self {
             head: parts.clone(),
-            payload: Arc::clone(payload),
+            payload: payload_of(parts)?,
         })
     }
 }
 
 /// The payload of the request a handler was called with, from its extractors' `parts`.
-pub(crate) fn payload_of(parts: &Parts) -> Option<&Arc<Payload>> {
-    parts.extensions.get::<Arc<Payload>>()
+pub(crate) fn payload_of(parts: &Parts) -> Option<Arc<Payload>> {
+    Ingested::of(parts)?.downcast::<Payload>()
 }
 
 /// `body` as JSON, or `null` when it is empty or not JSON.

@@ -5,8 +5,8 @@ use serde_json::Number;
 use super::limits::*;
 use super::rules::{Checker, Rule};
 use super::Validate;
-use crate::models::view::Origin;
-use crate::models::*;
+use crate::view::Origin;
+use crate::*;
 
 /// The form of a text that the platform validates: what is written ([`Text::dumped`]).
 trait Dumped {

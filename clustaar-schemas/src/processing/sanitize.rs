@@ -224,7 +224,7 @@ fn push_tag(out: &mut String, name: &'static str, tag: &Tag<'_>) {
 /// borrowed when there is nothing to change.
 ///
 /// ```
-/// use clustaar_webhook::models::processing::html_sanitize;
+/// use clustaar_schemas::processing::html_sanitize;
 /// assert_eq!(html_sanitize("<script>x</script> & <b>y</b>"), "&lt;script&gt;x&lt;/script&gt; & <b>y</b>");
 /// assert!(matches!(html_sanitize("plain & simple"), std::borrow::Cow::Borrowed(_)));
 /// ```

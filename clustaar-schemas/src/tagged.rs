@@ -88,7 +88,7 @@ macro_rules! tagged_enum {
             $( $(#[$vmeta])* $variant($ty), )*
             /// An object of a type this crate does not know, kept as received and sent back
             /// unchanged.
-            Unknown($crate::models::UnknownObject),
+            Unknown($crate::UnknownObject),
         }
 
         impl $name {
@@ -130,11 +130,11 @@ macro_rules! tagged_enum {
                         let mut object = ::serde_json::Map::new();
                         // The first key and, when it is `type`, its value are borrowed from
                         // the input when they can be: no allocation on the fast path.
-                        if let Some(key) = map.next_key_seed($crate::models::tagged::CowKey)? {
-                            let value: $crate::models::tagged::FirstValue<'de> = if key == "type" {
+                        if let Some(key) = map.next_key_seed($crate::tagged::CowKey)? {
+                            let value: $crate::tagged::FirstValue<'de> = if key == "type" {
                                 map.next_value()?
                             } else {
-                                $crate::models::tagged::FirstValue::Other(map.next_value()?)
+                                $crate::tagged::FirstValue::Other(map.next_value()?)
                             };
                             // Fast path: `type` first, as the platform writes it. The rest of
                             // the object goes straight into the variant, without buffering; a
@@ -145,7 +145,7 @@ macro_rules! tagged_enum {
                                     $( Some($tag) => {
                                         return <$ty as ::serde::Deserialize>::deserialize(
                                             ::serde::de::value::MapAccessDeserializer::new(
-                                                $crate::models::tagged::AfterType(map),
+                                                $crate::tagged::AfterType(map),
                                             ),
                                         )
                                         .map($name::$variant)
@@ -161,9 +161,9 @@ macro_rules! tagged_enum {
                         }
                         let tag = object.get("type").and_then(::serde_json::Value::as_str);
                         match tag {
-                            $( Some($tag) => $crate::models::tagged::load_variant::<$ty, A::Error>($tag, object)
+                            $( Some($tag) => $crate::tagged::load_variant::<$ty, A::Error>($tag, object)
                                 .map($name::$variant), )*
-                            _ => Ok($name::Unknown($crate::models::UnknownObject(object))),
+                            _ => Ok($name::Unknown($crate::UnknownObject(object))),
                         }
                     }
                 }

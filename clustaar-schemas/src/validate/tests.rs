@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::models::*;
+use crate::*;
 
 const ID: &str = "5a1b2c3d4e5f6a7b8c9d0e1f";
 

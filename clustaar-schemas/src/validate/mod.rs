@@ -7,8 +7,8 @@
 //! (`actions[2].alternatives[0]`) and the [`Rule`].
 //!
 //! ```
-//! use clustaar_webhook::models::{SendTextAction, StepReachedResponse};
-//! use clustaar_webhook::models::validate::Validate;
+//! use clustaar_schemas::{SendTextAction, StepReachedResponse};
+//! use clustaar_schemas::validate::Validate;
 //!
 //! let response = StepReachedResponse::new().action(SendTextAction::new(["", "ok"]));
 //! let errors = response.validate().unwrap_err();
@@ -17,7 +17,7 @@
 //!
 //! Loaded documents cannot tell a missing key from a `null` one (both are `None`): a `None` is
 //! refused only where the reference refuses both (a required field that may not be `null`).
-//! Objects of a type this crate does not know ([`UnknownObject`](crate::models::UnknownObject))
+//! Objects of a type this crate does not know ([`UnknownObject`](crate::UnknownObject))
 //! are not validated: the platform may know them.
 
 pub mod limits;

@@ -2,10 +2,10 @@
 //! (`dump(load(dump(load(x)))) == dump(load(x))`), and sanitised text never holds a tag the
 //! sanitiser escapes.
 
+use clustaar_schemas::processing::{html_sanitize, normalize_then_sanitize};
+use clustaar_schemas::*;
 use proptest::prelude::*;
 use serde_json::Value;
-use clustaar_webhook::models::processing::{html_sanitize, normalize_then_sanitize};
-use clustaar_webhook::models::*;
 
 const ID: &str = "5a1b2c3d4e5f6a7b8c9d0e1f";
 const ALLOWED: &[&str] = &[

@@ -29,7 +29,7 @@ use super::view;
 /// Comparisons (`==`, hashing) look at the processed text only.
 ///
 /// ```
-/// use clustaar_webhook::models::Button;
+/// use clustaar_schemas::Button;
 ///
 /// let button: Button = serde_json::from_str(
 ///     r#"{"type": "button", "title": "Buy <now> & save", "action": null}"#,

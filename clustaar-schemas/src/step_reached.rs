@@ -33,7 +33,7 @@ impl ConversationSession {
     /// Adds (or replaces) a value.
     ///
     /// ```
-    /// use clustaar_webhook::models::ConversationSession;
+    /// use clustaar_schemas::ConversationSession;
     /// let session = ConversationSession::new().with("name", "John").with("age", 42);
     /// assert_eq!(session.get_str("name"), Some("John"));
     /// assert_eq!(session.get_as::<u8>("age"), Some(42));
@@ -143,7 +143,7 @@ impl StepReached {
     /// to answer with the step's own actions.
     ///
     /// ```
-    /// use clustaar_webhook::models::{StepReached, StepReachedResponse};
+    /// use clustaar_schemas::{StepReached, StepReachedResponse};
     ///
     /// fn echo(event: StepReached) -> StepReachedResponse {
     ///     StepReachedResponse::with_actions(event.into_actions())
@@ -161,7 +161,7 @@ impl StepReached {
     /// A session value as a `T` (`None` when absent or not a `T`).
     ///
     /// ```
-    /// # use clustaar_webhook::models::{ConversationSession, StepReached};
+    /// # use clustaar_schemas::{ConversationSession, StepReached};
     /// let event = StepReached {
     ///     session: Some(ConversationSession::new().with("age", 42)),
     ///     ..StepReached::default()

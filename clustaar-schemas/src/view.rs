@@ -34,7 +34,7 @@ impl Drop for Restore {
 /// sent to the platform.
 ///
 /// ```
-/// use clustaar_webhook::models::{view, SendTextAction};
+/// use clustaar_schemas::{view, SendTextAction};
 ///
 /// let action: SendTextAction =
 ///     serde_json::from_str(r#"{"type": "send_text_action", "alternatives": ["a < b"]}"#).unwrap();

@@ -93,7 +93,7 @@ pub fn normalize_then_sanitize(text: &str) -> Cow<'_, str> {
 /// counts as whitespace too.
 ///
 /// ```
-/// use clustaar_webhook::models::processing::strip_whitespace;
+/// use clustaar_schemas::processing::strip_whitespace;
 /// assert_eq!(strip_whitespace("\u{1f} a b\u{3000}"), "a b");
 /// ```
 pub fn strip_whitespace(text: &str) -> &str {
@@ -124,7 +124,7 @@ impl Processing {
     /// `text` processed; borrowed when unchanged.
     ///
     /// ```
-    /// use clustaar_webhook::models::processing::Processing;
+    /// use clustaar_schemas::processing::Processing;
     /// assert_eq!(Processing::StripHtmlNfkc.apply(" ＜b＞x "), "<b>x</b>");
     /// ```
     pub fn apply(self, text: &str) -> Cow<'_, str> {

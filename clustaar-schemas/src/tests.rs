@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::*;
 
-const FIXTURE: &str = include_str!("../../../tests/fixtures/step_reached.json");
+const FIXTURE: &str = include_str!("../tests/fixtures/step_reached.json");
 
 #[test]
 fn loads_the_reference_sample_notification() {
@@ -279,7 +279,7 @@ fn legacy_reply_inputs_load_unlike_the_reference() {
     };
     assert_eq!(reply.text(), Some("&lt;script&gt; yes"));
     assert_eq!(
-        crate::models::view::processed_json(&input).unwrap(),
+        crate::view::processed_json(&input).unwrap(),
         json!({"type": "legacy_reply_to_message_action", "text": "&lt;script&gt; yes"})
     );
     // Written back as received.

@@ -4,12 +4,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
 
-use crate::models::ai_task::{AiTaskBehavior, AiTaskEngine};
-use crate::models::flow::FlowConnection;
-use crate::models::processing;
-use crate::models::tagged::type_tag;
-use crate::models::targets::Target;
-use crate::models::text::Text;
+use crate::ai_task::{AiTaskBehavior, AiTaskEngine};
+use crate::flow::FlowConnection;
+use crate::processing;
+use crate::tagged::type_tag;
+use crate::targets::Target;
+use crate::text::Text;
 
 type_tag! {
     /// Tag of [`PauseBotAction`].

@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::models::buttons::QuickReply;
-use crate::models::cards::{Card, SimpleCard};
-use crate::models::choices::Section;
-use crate::models::processing;
-use crate::models::tagged::type_tag;
-use crate::models::targets::{GoToAction, Target};
-use crate::models::text::Text;
+use crate::buttons::QuickReply;
+use crate::cards::{Card, SimpleCard};
+use crate::choices::Section;
+use crate::processing;
+use crate::tagged::type_tag;
+use crate::targets::{GoToAction, Target};
+use crate::text::Text;
 
 type_tag! {
     /// Tag of [`SendTextAction`].
@@ -55,7 +55,7 @@ impl SendTextAction {
     /// A text action choosing among `alternatives`.
     ///
     /// ```
-    /// use clustaar_webhook::models::SendTextAction;
+    /// use clustaar_schemas::SendTextAction;
     /// let action = SendTextAction::new(["hello", "bye"]);
     /// assert_eq!(action.alternatives(), ["hello", "bye"]);
     /// ```
@@ -315,7 +315,7 @@ pub struct SendChoicesListAction {
     pub action: Option<ChoicesListAction>,
 }
 
-crate::models::tagged::tagged_enum! {
+crate::tagged::tagged_enum! {
     /// What a choices list does once the user picked: go somewhere.
     pub enum ChoicesListAction {
         /// `go_to_action`

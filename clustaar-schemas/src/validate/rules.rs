@@ -8,7 +8,7 @@ use super::pyre::parse::Category;
 #[cfg(test)]
 use super::pyre::{Flags, PyRegex};
 use super::{Validate, ValidationError, ValidationErrors};
-use crate::models::view::Origin;
+use crate::view::Origin;
 
 /// A constraint of the platform.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +76,7 @@ pub enum Rule {
     SectionTitle,
     /// A field that may be absent on the platform but not `null`; the reference (and this
     /// crate, for a model built by code) writes a `None` as `null`, so it must be set. A loaded
-    /// model leaves such a `None` out ([`Origin`](crate::models::view::Origin)).
+    /// model leaves such a `None` out ([`Origin`](crate::view::Origin)).
     NotNull,
 }
 

@@ -6,10 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use clustaar_schemas::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use clustaar_webhook::models::*;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1")

@@ -13,7 +13,7 @@ use super::step_reached::ConversationSession;
 /// does.
 ///
 /// ```
-/// use clustaar_webhook::models::{SendTextAction, StepReachedResponse};
+/// use clustaar_schemas::{SendTextAction, StepReachedResponse};
 ///
 /// let response = StepReachedResponse::new()
 ///     .action(SendTextAction::new(["hello"]))
@@ -91,7 +91,7 @@ impl<A: Into<Action>> FromIterator<A> for StepReachedResponse {
     /// An answer running the actions, in order.
     ///
     /// ```
-    /// use clustaar_webhook::models::{PauseBotAction, SendTextAction, StepReachedResponse, Action};
+    /// use clustaar_schemas::{PauseBotAction, SendTextAction, StepReachedResponse, Action};
     /// let answer: StepReachedResponse = [SendTextAction::new(["bye"])].into_iter().collect();
     /// assert_eq!(answer.actions.len(), 1);
     /// ```

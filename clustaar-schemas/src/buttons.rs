@@ -195,15 +195,15 @@ impl OpenUrlButton {
 }
 
 /// A button or a quick reply to a step goes there: `QuickReply::new("Home", StepTarget::new(id))`.
-impl From<crate::models::StepTarget> for ButtonAction {
-    fn from(target: crate::models::StepTarget) -> Self {
+impl From<crate::StepTarget> for ButtonAction {
+    fn from(target: crate::StepTarget) -> Self {
         Self::GoTo(GoToAction::new(target))
     }
 }
 
 /// A button or a quick reply to a story goes there.
-impl From<crate::models::StoryTarget> for ButtonAction {
-    fn from(target: crate::models::StoryTarget) -> Self {
+impl From<crate::StoryTarget> for ButtonAction {
+    fn from(target: crate::StoryTarget) -> Self {
         Self::GoTo(GoToAction::new(target))
     }
 }

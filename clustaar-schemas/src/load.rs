@@ -112,11 +112,11 @@ fn remove(document: &mut Value, path: &[Segment]) -> bool {
 
 /// A model read from JSON bytes, as [`serde_json::from_slice`] reads it (the same value, the
 /// same errors), faster: the bytes are checked as UTF-8 once, not string by string (serde_json
-/// checks each string of a slice on its own, a tenth of a notification's load). The
-/// framework's extractors read a notification with it.
+/// checks each string of a slice on its own, a tenth of a notification's load). The extractors
+/// of the [`axum`](crate::axum) module read a notification with it.
 ///
 /// ```
-/// use clustaar_webhook::models::{load::from_json_slice, Step};
+/// use clustaar_schemas::{load::from_json_slice, Step};
 ///
 /// let step: Step = from_json_slice(br#"{"id": "1", "name": "a", "actions": []}"#).unwrap();
 /// assert_eq!(step.name.as_deref(), Some("a"));
@@ -193,7 +193,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::models::StepReached;
+    use crate::StepReached;
 
     #[test]
     fn reports_every_error_at_its_path_in_the_original_document() {

@@ -10,8 +10,8 @@ pub use control::*;
 pub use integrations::*;
 pub use messages::*;
 
-use crate::models::choices::{Choice, Section};
-use crate::models::tagged::tagged_enum;
+use crate::choices::{Choice, Section};
+use crate::tagged::tagged_enum;
 
 tagged_enum! {
     /// An action of a step, or of a webhook's answer.

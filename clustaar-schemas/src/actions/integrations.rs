@@ -4,12 +4,12 @@
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::models::flow::MatchIntentConditionIntent;
-use crate::models::processing;
-use crate::models::tagged::type_tag;
-use crate::models::targets::Target;
-use crate::models::text::Text;
-use crate::models::view::Origin;
+use crate::flow::MatchIntentConditionIntent;
+use crate::processing;
+use crate::tagged::type_tag;
+use crate::targets::Target;
+use crate::text::Text;
+use crate::view::Origin;
 
 type_tag! {
     /// Tag of [`SendEmailAction`].
