@@ -23,12 +23,12 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::Router;
 use bytes::Bytes;
+use clustaar_webhook::prelude::*;
 use criterion::{criterion_group, criterion_main, Criterion};
 use http::{Method, Request, StatusCode};
 use serde_json::json;
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
-use clustaar_webhook::prelude::*;
 
 const HEADER_FILTER: &str = r#"data.headers["X-GitHub-Event"] == "push""#;
 const JSON_FILTER: &str = r#"data.body.json.ref == "refs/heads/main""#;

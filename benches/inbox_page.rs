@@ -11,13 +11,13 @@
 
 use std::time::Instant;
 
-use criterion::{criterion_group, criterion_main, Criterion};
-use http::{Method, StatusCode};
 use clustaar_webhook::http::HttpRoute;
 use clustaar_webhook::inbox::ui::InboxUi;
 use clustaar_webhook::inbox::{open_store, Durable, InboxOptions, StoreLocation};
 use clustaar_webhook::testing::{TestClient, TestServer};
 use clustaar_webhook::Webhook;
+use criterion::{criterion_group, criterion_main, Criterion};
+use http::{Method, StatusCode};
 
 #[allow(dead_code)]
 #[path = "../tests/common/inbox_fill.rs"]

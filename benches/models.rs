@@ -25,10 +25,10 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use serde_json::json;
 use clustaar_webhook::models::validate::Validate;
 use clustaar_webhook::models::{StepReached, StepReachedResponse, WebhookRequest};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use serde_json::json;
 
 #[path = "../tests/common/every_action.rs"]
 mod every_action;
@@ -141,7 +141,9 @@ fn models_rich(c: &mut Criterion) {
         b.iter(|| serde_json::to_vec(black_box(&answer)).expect("dumps"))
     });
     group.bench_function("read_every_text", |b| {
-        b.iter(|| clustaar_webhook::models::view::processed_json(&load(black_box(&body))).expect("dumps"))
+        b.iter(|| {
+            clustaar_webhook::models::view::processed_json(&load(black_box(&body))).expect("dumps")
+        })
     });
     group.bench_function("echo", |b| {
         b.iter(|| {

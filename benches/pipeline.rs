@@ -40,14 +40,14 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::body::Body;
 use axum::Router;
 use bytes::Bytes;
+use clustaar_webhook::pipeline::content_type::ContentTypeCheck;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{http_date, Signer};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use hmac::{Hmac, Mac};
 use http::{header, HeaderMap, HeaderValue, Method, Request, StatusCode};
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
-use clustaar_webhook::pipeline::content_type::ContentTypeCheck;
-use clustaar_webhook::prelude::*;
-use clustaar_webhook::testing::{http_date, Signer};
 
 /// The reference's sample request, byte for byte.
 const FIXTURE: &str = include_str!("../tests/fixtures/step_reached.json");

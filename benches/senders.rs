@@ -10,9 +10,11 @@
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
+use clustaar_webhook::senders::{
+    presets, Key, KeyKind, Outgoing, Preset, SignedRequest, SigningKey,
+};
 use criterion::{criterion_group, criterion_main, Criterion};
 use http::Method;
-use clustaar_webhook::senders::{presets, Key, KeyKind, Outgoing, Preset, SignedRequest, SigningKey};
 
 /// The preset's sample event, padded to about 2 kB where it is JSON (a `"padding"` key).
 fn body(preset: &Preset) -> Vec<u8> {

@@ -34,9 +34,9 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use serde::Deserialize;
 use clustaar_webhook::inbox::Delivery;
 use clustaar_webhook::prelude::*;
+use serde::Deserialize;
 
 /// The body of a request.
 #[derive(Debug, Deserialize)]

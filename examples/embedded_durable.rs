@@ -23,9 +23,9 @@
 use std::io::Write as _;
 use std::time::Duration;
 
-use serde::Deserialize;
 use clustaar_webhook::inbox::{Delivery, InboxOptions};
 use clustaar_webhook::prelude::*;
+use serde::Deserialize;
 
 /// The part of a Shopify order this example reads.
 #[derive(Debug, Deserialize)]

@@ -15,10 +15,10 @@
 //! `127.0.0.1:8000`) and the other variables of `clustaar_webhook::config::Settings` (probes, metrics,
 //! `WEBHOOK_LOG_FORMAT`, the drain...).
 
-use serde_json::{json, Value};
 use clustaar_webhook::config::Settings;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::ServeError;
+use serde_json::{json, Value};
 
 /// The value at `key` of the JSON payload, or `null`.
 fn field(event: &HttpEvent, key: &str) -> Value {

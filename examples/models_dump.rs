@@ -16,11 +16,11 @@
 
 use std::io::{self, BufRead, Write};
 
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::models::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use clustaar_webhook::models::validate::Validate;
-use clustaar_webhook::models::*;
 
 fn paths_of<T: DeserializeOwned + Validate>(dump: &Value) -> Option<Vec<String>> {
     let model: T = serde_json::from_value(dump.clone()).ok()?;

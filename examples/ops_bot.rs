@@ -13,10 +13,10 @@
 use std::time::Duration;
 
 use axum::extract::Query;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use clustaar_webhook::ops::RequestId;
 use clustaar_webhook::prelude::*;
+use serde::Deserialize;
+use serde_json::{json, Value};
 
 /// The longest a `/work` request sleeps.
 const MAX_SLEEP_MS: u64 = 60_000;

@@ -21,10 +21,10 @@
 //! (the load test's control). Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
 //! variables of `clustaar_webhook::config::Settings`.
 
-use serde_json::json;
 use clustaar_webhook::config::Settings;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::senders::{presets, KeyKind, Preset, Sender, SenderEvent, SigningKey};
+use serde_json::json;
 
 /// The variable holding `preset`'s key.
 pub(crate) fn variable(preset: &Preset) -> String {
@@ -74,7 +74,8 @@ pub(crate) fn senders() -> Result<(Webhook, Vec<String>), String> {
 /// with the preset's secret from the environment, printed as JSON.
 fn send(args: &[String]) -> Result<String, String> {
     let name = args.first().ok_or("send: which preset?")?;
-    let preset = clustaar_webhook::senders::preset(name).ok_or_else(|| format!("no preset {name:?}"))?;
+    let preset =
+        clustaar_webhook::senders::preset(name).ok_or_else(|| format!("no preset {name:?}"))?;
     let option = |flag: &str| {
         args.iter()
             .position(|arg| arg == flag)
@@ -92,7 +93,8 @@ fn send(args: &[String]) -> Result<String, String> {
         SigningKey::from_text(preset.key_kind, &text).map_err(|e| format!("{name_of}: {e}"))?;
     let url = option("--to").unwrap_or_else(|| format!("http://127.0.0.1:8000/{name}"));
     let event = option("--event");
-    let request = clustaar_webhook::senders::sign_sample(preset, &key, &url, event.as_deref(), None);
+    let request =
+        clustaar_webhook::senders::sign_sample(preset, &key, &url, event.as_deref(), None);
     Ok(clustaar_webhook::senders::printed(&request))
 }
 

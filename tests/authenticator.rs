@@ -7,10 +7,10 @@ mod common;
 use std::io::Write;
 use std::time::Duration;
 
-use common::FIXTURE;
-use serde_json::{json, Value};
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{Signer, TestServer};
+use common::FIXTURE;
+use serde_json::{json, Value};
 
 const TOKEN: &str = "Bearer s3cret";
 

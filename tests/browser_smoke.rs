@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
-use common::browser::{with_credentials, Browser, Window};
-use serde_json::json;
 use clustaar_webhook::http::Methods;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::TestServer;
+use common::browser::{with_credentials, Browser, Window};
+use serde_json::json;
 
 const USER: &str = "inbox";
 const PASSWORD: &str = "s3cret:é";

@@ -6,10 +6,10 @@ mod common;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::STEP_ID;
-use serde_json::{json, Value};
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{sample_notification, TestServer};
+use common::STEP_ID;
+use serde_json::{json, Value};
 
 #[derive(Clone, Default)]
 struct Visits(Arc<AtomicUsize>);

@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::STEP_ID;
-use serde_json::Value;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{sample_notification, TestServer};
+use common::STEP_ID;
+use serde_json::Value;
 
 const TOKEN: &str = "Bearer dsl-token";
 

@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde::Deserialize;
-use serde_json::Value;
 use clustaar_webhook::inbox::{
     AttemptEnd, Delivery, Durable, EventState, InboxOptions, RetryPolicy, StoreLocation,
 };
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{TestClient, TestServer};
+use serde::Deserialize;
+use serde_json::Value;
 
 /// What the handlers ran: `(key, attempt)`, in order.
 static PROCESSED: Mutex<Vec<(String, u32)>> = Mutex::new(Vec::new());

@@ -8,10 +8,10 @@ mod echo_bot_example;
 
 use std::process::Command;
 
+use clustaar_webhook::testing::{sample_notification, Signer, TestServer};
 use common::programs::{example, free_addr, Running};
 use common::{without_empty, FIXTURE, STEP_ID};
 use serde_json::json;
-use clustaar_webhook::testing::{sample_notification, Signer, TestServer};
 
 #[tokio::test]
 async fn answers_with_the_steps_actions_and_a_session() {
@@ -222,7 +222,10 @@ fn the_dsl_bot_has_help_and_refuses_bad_flags() {
     assert_eq!(lines.next(), Some(""), "{usage}");
     assert!(lines.next().unwrap().starts_with("Usage: bot "), "{usage}");
     assert!(!usage.contains("```"), "{usage}");
-    assert!(!usage.contains("use clustaar_webhook::config::Settings"), "{usage}");
+    assert!(
+        !usage.contains("use clustaar_webhook::config::Settings"),
+        "{usage}"
+    );
     let short = Command::new(example("bot")).arg("-h").output().unwrap();
     assert!(String::from_utf8_lossy(&short.stdout).starts_with(&format!(
         "{} {}\n{}\n",

@@ -8,9 +8,9 @@
 #[path = "../examples/echo_bot.rs"]
 mod echo_bot_example;
 
-use serde_json::{json, Value};
 use clustaar_webhook::models::Action;
 use clustaar_webhook::testing::{Signer, TestServer};
+use serde_json::{json, Value};
 
 mod common;
 

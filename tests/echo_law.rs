@@ -5,11 +5,11 @@
 
 mod common;
 
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::models::*;
 use common::without_empty;
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use clustaar_webhook::models::validate::Validate;
-use clustaar_webhook::models::*;
 
 const ID: &str = "5a1b2c3d4e5f6a7b8c9d0e1f";
 

@@ -2,11 +2,11 @@
 //! with the builder and with `#[on]`, over real HTTP.
 
 use axum::extract::FromRequestParts;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestServer};
 use http::request::Parts;
 use http::Method;
 use serde_json::json;
-use clustaar_webhook::prelude::*;
-use clustaar_webhook::testing::{sample_notification, TestServer};
 
 const STEP_ID: &str = "507f191e810c19729de860ea";
 const DSL_STEP_ID: &str = "507f191e810c19729de860eb";

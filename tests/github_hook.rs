@@ -11,11 +11,11 @@ mod programs;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use programs::{example, free_addr, Running};
-use serde_json::json;
 use clustaar_webhook::http::{Digest, Encoding};
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{TestClient, TestServer};
+use programs::{example, free_addr, Running};
+use serde_json::json;
 
 /// GitHub's documented example.
 const SECRET: &str = "It's a Secret to Everybody";

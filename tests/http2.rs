@@ -11,6 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{http_date, Signer, TestServer};
 use common::FIXTURE;
 use http::{header, Method, Request, Response, StatusCode, Version};
 use http_body_util::{BodyExt, Full};
@@ -20,8 +22,6 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use clustaar_webhook::prelude::*;
-use clustaar_webhook::testing::{http_date, Signer, TestServer};
 
 const KEY: &str = "h2-key";
 

@@ -1,8 +1,8 @@
 //! HTTP routes written with `#[on(http ...)]`, served over real HTTP beside a Clustaar handler.
 
-use serde_json::{json, Value};
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{sample_notification, TestServer};
+use serde_json::{json, Value};
 
 #[derive(Clone)]
 struct Greeting(&'static str);

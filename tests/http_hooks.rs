@@ -1,10 +1,10 @@
 //! Generic HTTP webhooks over real HTTP: every field of the event data, the seed's CEL filters,
 //! path parameters, 404/405, run-time CEL errors, precedence, and the handlers' answers.
 
-use serde_json::{json, Value};
 use clustaar_webhook::http::Methods;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{TestClient, TestServer};
+use serde_json::{json, Value};
 
 /// Answers with the event's serde form, and the path parameter.
 fn echo(event: HttpEvent, Path(slug): Path<String>) -> Json<Value> {

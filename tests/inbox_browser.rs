@@ -96,7 +96,8 @@ impl Bot {
 
     /// Waits (10 s at most) until the event `id` is in `state`, read from the page over HTTP.
     fn wait_state(&self, id: i64, state: &str) {
-        let authorization = clustaar_webhook::security::BasicAuth::new(USER, PASSWORD).header_value();
+        let authorization =
+            clustaar_webhook::security::BasicAuth::new(USER, PASSWORD).header_value();
         let badge = format!(r#"class="badge {state}""#);
         for _ in 0..200 {
             let (_, _, page) = http1(

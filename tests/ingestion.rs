@@ -7,14 +7,14 @@ mod common;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use common::FIXTURE;
-use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use clustaar_webhook::pipeline::content_type::ContentTypeCheck;
 use clustaar_webhook::pipeline::encoding::ContentEncoding;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{Signer, TestServer};
+use common::FIXTURE;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.into_actions())
@@ -55,7 +55,11 @@ fn assert_echo(response: &clustaar_webhook::testing::TestResponse) {
     );
 }
 
-fn assert_refusal(response: &clustaar_webhook::testing::TestResponse, status: u16, title: &str) -> String {
+fn assert_refusal(
+    response: &clustaar_webhook::testing::TestResponse,
+    status: u16,
+    title: &str,
+) -> String {
     assert_eq!(response.status(), status, "{}", response.text());
     assert_eq!(response.headers()["content-type"], "application/json");
     let body = response.json();

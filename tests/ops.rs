@@ -5,13 +5,13 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::programs::{example, free_addr, http1, http1_with_body, output_file, Running};
-use common::FIXTURE;
-use serde_json::{json, Value};
 use clustaar_webhook::ops::{ServingState, REQUEST_ID_HEADER};
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{Signer, TestServer};
 use clustaar_webhook::PathConflict;
+use common::programs::{example, free_addr, http1, http1_with_body, output_file, Running};
+use common::FIXTURE;
+use serde_json::{json, Value};
 
 /// The metrics token of the tests that scrape the webhook's own address.
 const SCRAPE_TOKEN: &str = "scrape-t0ken";
@@ -904,7 +904,10 @@ async fn a_metrics_address_in_use_is_an_error_naming_it() {
         .serve_with_shutdown(listener, async {})
         .await
         .unwrap_err();
-    assert!(matches!(error, clustaar_webhook::ServeError::Io(_)), "{error:?}");
+    assert!(
+        matches!(error, clustaar_webhook::ServeError::Io(_)),
+        "{error:?}"
+    );
     assert!(
         error
             .to_string()

@@ -3,12 +3,12 @@
 
 mod common;
 
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::TestServer;
 use common::FIXTURE;
 use opentelemetry::trace::{SpanId, SpanKind, Status, TraceId};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use tracing_subscriber::layer::SubscriberExt;
-use clustaar_webhook::prelude::*;
-use clustaar_webhook::testing::TestServer;
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_ID: &str = "00f067aa0ba902b7";
@@ -32,7 +32,8 @@ async fn the_request_span_continues_the_incoming_trace() {
     let provider = SdkTracerProvider::builder()
         .with_simple_exporter(exporter.clone())
         .build();
-    let subscriber = tracing_subscriber::registry().with(clustaar_webhook::ops::otel::layer(&provider));
+    let subscriber =
+        tracing_subscriber::registry().with(clustaar_webhook::ops::otel::layer(&provider));
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let webhook = Webhook::new()

@@ -2,10 +2,10 @@
 
 mod common;
 
-use common::STEP_ID;
-use serde_json::{json, Value};
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{sample_notification, TestClient, TestServer};
+use common::STEP_ID;
+use serde_json::{json, Value};
 
 fn says(text: &'static str) -> impl Fn() -> StepReachedResponse + Clone + Send + Sync + 'static {
     move || StepReachedResponse::new().action(SendTextAction::new([text]))

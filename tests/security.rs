@@ -2,10 +2,10 @@
 
 mod common;
 
-use common::{FIXTURE, VECTOR_DATE};
-use serde_json::json;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{Signer, TestServer};
+use common::{FIXTURE, VECTOR_DATE};
+use serde_json::json;
 
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.into_actions())

@@ -6,11 +6,11 @@
 
 use std::time::{Duration, SystemTime};
 
-use serde_json::{json, Value};
 use clustaar_webhook::http::HttpRoute;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::senders::{Sender, SenderEvent};
 use clustaar_webhook::testing::TestServer;
+use serde_json::{json, Value};
 
 const STRIPE_SECRET: &str = "whsec_test_for_the_senders_tests";
 const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -229,8 +229,8 @@ async fn a_rotated_secret_is_accepted_beside_the_new_one() {
 /// later by the inbox's workers, reads the same `SenderEvent` it would read inline.
 #[tokio::test]
 async fn a_durable_route_is_keyed_by_the_delivery_id_and_its_handler_reads_the_event() {
-    use std::sync::{Arc, Mutex};
     use clustaar_webhook::inbox::{Durable, InboxOptions, StoreLocation};
+    use std::sync::{Arc, Mutex};
 
     let seen: Arc<Mutex<Vec<SenderEvent>>> = Arc::default();
     let record = Arc::clone(&seen);
@@ -337,9 +337,10 @@ async fn twilio_server_with(sender: Sender, flags: &[&str]) -> TestServer {
             Json(json!({"sender": event.sender, "id": event.id}))
         })
         .sender(sender);
-    let settings =
-        clustaar_webhook::config::Settings::from_args(std::iter::once("bot").chain(flags.iter().copied()))
-            .unwrap();
+    let settings = clustaar_webhook::config::Settings::from_args(
+        std::iter::once("bot").chain(flags.iter().copied()),
+    )
+    .unwrap();
     TestServer::spawn(settings.apply(Webhook::new().http_route(route)))
         .await
         .unwrap()

@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use clustaar_webhook::prelude::*;
+use clustaar_webhook::testing::{sample_notification, TestClient, TestServer};
 use common::{FIXTURE, STEP_ID};
 use http::Method;
 use serde_json::json;
-use clustaar_webhook::prelude::*;
-use clustaar_webhook::testing::{sample_notification, TestClient, TestServer};
 
 fn echo(event: StepReached) -> StepReachedResponse {
     StepReachedResponse::with_actions(event.actions().to_vec())

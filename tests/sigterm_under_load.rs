@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
+use clustaar_webhook::testing::{http_date, Signer};
 use common::programs::{example, free_addr, Running};
 use common::FIXTURE;
 use http::{header, Method, Request};
@@ -18,7 +19,6 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
-use clustaar_webhook::testing::{http_date, Signer};
 
 const KEY: &str = "sigterm-key";
 const CONNECTIONS: usize = 32;

@@ -10,11 +10,11 @@ mod echo_bot_example;
 
 use std::time::{Duration, Instant, SystemTime};
 
+use clustaar_webhook::testing::{http_date, Signer, TestServer};
 use common::FIXTURE;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
-use clustaar_webhook::testing::{http_date, Signer, TestServer};
 
 const KEY: &str = "slow-key";
 

@@ -7,10 +7,10 @@ mod common;
 #[path = "../examples/token_auth.rs"]
 mod token_auth_example;
 
+use clustaar_webhook::testing::{Signer, TestServer};
 use common::FIXTURE;
 use serde_json::json;
 use token_auth_example::{token_bot, Tokens, TokensError};
-use clustaar_webhook::testing::{Signer, TestServer};
 
 fn tokens() -> Tokens {
     Tokens::parse(["alpha-token", " beta-token ", "", "# a comment"]).unwrap()

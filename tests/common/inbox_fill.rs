@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::HeaderMap;
 use clustaar_webhook::inbox::{Failure, Finished, NewEvent, Resolution, Store};
+use http::HeaderMap;
 
 /// The routes the events are spread over.
 pub const ROUTES: [&str; 3] = ["stripe", "github", "shopify"];

@@ -23,7 +23,8 @@ pub async fn finish_slowly(
 ) -> clustaar_webhook::StepReachedResponse {
     started.notify_one();
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    clustaar_webhook::StepReachedResponse::new().action(clustaar_webhook::models::SendTextAction::new(["finished"]))
+    clustaar_webhook::StepReachedResponse::new()
+        .action(clustaar_webhook::models::SendTextAction::new(["finished"]))
 }
 
 /// `value` without the keys holding `null` or `[]`: the reference writes absent values as

@@ -1011,6 +1011,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "durable")]
     fn the_inbox_page_is_on_with_both_credentials_and_refused_without() {
         let on = Settings::from_args([
             "bot",

@@ -306,7 +306,9 @@ async fn run_inbox(
 #[cfg(not(feature = "durable"))]
 #[allow(clippy::unused_async)]
 async fn run_inbox(program: &str, _: &crate::cli::InboxCommand, _: &Settings) -> ExitCode {
-    eprintln!("{program}: the inbox commands need the `durable` feature of the clustaar-webhook crate");
+    eprintln!(
+        "{program}: the inbox commands need the `durable` feature of the clustaar-webhook crate"
+    );
     ExitCode::from(2)
 }
 

@@ -1,9 +1,9 @@
 //! The models over HTTP: answers validated before they are sent, strict notifications, load
 //! errors listed with their paths.
 
-use serde_json::json;
 use clustaar_webhook::prelude::*;
 use clustaar_webhook::testing::{sample_notification, TestClient};
+use serde_json::json;
 
 const STEP_ID: &str = "507f191e810c19729de860ea";
 

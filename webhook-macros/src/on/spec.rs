@@ -1,9 +1,9 @@
 //! What a validated `#[on(...)]` asks for: the kind of route with what only that kind takes,
 //! the filters and the priority. Built by `validate/`, read by `signature.rs` and `codegen/`.
 
+use clustaar_webhook_core::json_path::PathSegment;
 use quote::ToTokens;
 use syn::LitStr;
-use clustaar_webhook_core::json_path::PathSegment;
 
 /// A route, ready to be generated.
 pub struct Spec {

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::Value;
 use clustaar_webhook_core::json_path::{parse_path, PathSegment};
+use serde_json::Value;
 
 /// One step of a [`JsonPath`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,9 +19,9 @@ use cel::common::types::{
 };
 use cel::common::value::{CowVal, Val};
 use cel::ExecutionError;
+use clustaar_webhook_core::cel::{BODY_FIELDS, DATA_FIELDS, URL_FIELDS};
 use http::{HeaderMap, Uri};
 use serde_json::Value;
-use clustaar_webhook_core::cel::{BODY_FIELDS, DATA_FIELDS, URL_FIELDS};
 
 use super::event::{decode, is_form, raw_url};
 use crate::Request;

@@ -32,6 +32,9 @@ mod standard_webhooks;
 
 #[cfg(feature = "cel")]
 pub use self::cel::{CelEvalError, CelFilter, CelFilterError};
+#[cfg(feature = "cel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
+pub use clustaar_webhook_core::cel::Problem;
 pub(crate) use dispatch::InboxWriter;
 pub(crate) use dispatch::{describe_routes, router};
 pub use dispatch::{EventNotStored, MethodNotAllowed, NoTrigger};
@@ -41,6 +44,3 @@ pub use registry::HttpRegistration;
 pub use route::{HttpRoute, Methods};
 pub use signature::{Digest, Encoding, HmacVerifier, SignedRequest, Verify, VerifyError};
 pub use standard_webhooks::{InvalidSecret, StandardWebhooks};
-#[cfg(feature = "cel")]
-#[cfg_attr(docsrs, doc(cfg(feature = "cel")))]
-pub use clustaar_webhook_core::cel::Problem;

@@ -5,8 +5,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use http::{Method, StatusCode};
 use clustaar_webhook_core::route_path::check_path;
+use http::{Method, StatusCode};
 
 use super::signature::Verify;
 use crate::filter::{Filter, IntoFilter};

@@ -2,10 +2,10 @@
 //! ids, compiled JSON paths and literal values as constants (nothing is parsed at start or per
 //! request), and whose `Debug` is the filters' text.
 
+use clustaar_webhook_core::json_path::PathSegment;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use clustaar_webhook_core::json_path::PathSegment;
 
 use crate::on::spec::{Filter, JsonPath, Literal};
 

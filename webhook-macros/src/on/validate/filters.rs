@@ -1,10 +1,10 @@
 //! The filters of a route: step ids, JSON keys and values, the user's functions. Each filter is
 //! given once (two identical filters are a mistake: one of them was meant to be something else).
 
+use clustaar_webhook_core::object_id::{is_object_id, is_uppercase_object_id};
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Expr, LitStr};
-use clustaar_webhook_core::object_id::{is_object_id, is_uppercase_object_id};
 
 use super::json::{json_literal, json_path};
 use super::literals::string;

@@ -2,12 +2,12 @@
 //! signature check, each checked as it is read with the runtime's own checks
 //! (`clustaar_webhook_core::route_path::check_path`, `clustaar_webhook_core::cel::check`).
 
-use quote::quote;
-use syn::spanned::Spanned;
-use syn::{Expr, LitStr};
 #[cfg(feature = "cel")]
 use clustaar_webhook_core::cel::check;
 use clustaar_webhook_core::route_path::check_path;
+use quote::quote;
+use syn::spanned::Spanned;
+use syn::{Expr, LitStr};
 
 use super::literals::string;
 use crate::ctxt::Errors;
@@ -190,7 +190,8 @@ impl HttpArgs {
                 KeySource::Header(literal.clone())
             }
             "json" => {
-                if let Err((position, reason)) = clustaar_webhook_core::json_path::parse_path(&text) {
+                if let Err((position, reason)) = clustaar_webhook_core::json_path::parse_path(&text)
+                {
                     errors.at(
                         literal.span(),
                         format!("invalid JSON path `{text}`: {reason} (at position {position})\n  a path is dotted fields with optional indexes, e.g. \"data.object.id\""),

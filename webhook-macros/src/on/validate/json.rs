@@ -1,9 +1,9 @@
 //! The JSON paths and JSON literals of filters, checked with the runtime's own path syntax
 //! (`clustaar_webhook_core::json_path`).
 
+use clustaar_webhook_core::json_path::parse_path;
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
-use clustaar_webhook_core::json_path::parse_path;
 
 use super::literals::string;
 use crate::ctxt::Errors;

@@ -2,9 +2,9 @@
 //! given the kind of key it takes, checked against the presets of `clustaar_webhook_core::senders`; and
 //! the route's `event = "invoice.paid"`, checked against the provider's published catalogue.
 
+use clustaar_webhook_core::senders::{catalogue, from_ident, key_kind, KeyKind, PRESETS};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprAssign, ExprCall, ExprPath, LitStr};
-use clustaar_webhook_core::senders::{catalogue, from_ident, key_kind, KeyKind, PRESETS};
 
 use super::literals::string;
 use crate::ctxt::Errors;
