@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::processing;
 use super::tagged::{tagged_enum, type_tag};
 use super::targets::{GoToAction, Target};
 use super::text::Text;
+use super::text_fields;
 
 type_tag! {
     /// Tag of [`LegacyReplyToMessageAction`].
@@ -43,7 +43,7 @@ pub struct LegacyReplyToMessageAction {
     #[serde(rename = "type", default)]
     pub kind: LegacyReplyToMessageActionType,
     /// The message sent (1 to 1000 characters; HTML-sanitised on load).
-    #[serde(default, deserialize_with = "processing::html")]
+    #[serde(default, deserialize_with = "text_fields::html")]
     pub message: Option<Text>,
     /// Documents sent with the message (optional; not written when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,7 +67,7 @@ pub struct OpenUrlAction {
     #[serde(rename = "type", default)]
     pub kind: OpenUrlActionType,
     /// The page (a URL, 1 to 500 characters; stripped and HTML-sanitised on load).
-    #[serde(default, deserialize_with = "processing::strip_html")]
+    #[serde(default, deserialize_with = "text_fields::strip_html")]
     pub url: Option<Text>,
 }
 
@@ -123,7 +123,7 @@ tagged_enum! {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QuickReply {
     /// The button's text (1 to 60 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub title: Option<Text>,
     /// What clicking it does.
     #[serde(default)]
@@ -151,7 +151,7 @@ pub struct Button {
     #[serde(rename = "type", default)]
     pub kind: ButtonType,
     /// The button's text (1 to 20 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub title: Option<Text>,
     /// What clicking it does.
     #[serde(default)]
@@ -176,7 +176,7 @@ pub struct OpenUrlButton {
     #[serde(rename = "type", default)]
     pub kind: OpenUrlButtonType,
     /// The button's text (1 to 20 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub title: Option<Text>,
     /// The page it opens.
     #[serde(default)]

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::buttons::{Button, OpenUrlButton};
-use super::processing;
 use super::tagged::type_tag;
 use super::text::Text;
+use super::text_fields;
 
 type_tag! {
     /// Tag of [`Card`].
@@ -21,20 +21,20 @@ pub struct Card {
     #[serde(rename = "type", default)]
     pub kind: CardType,
     /// The card's title (1 to 80 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub title: Option<Text>,
     /// The text under the title (up to 80 characters; optional, nullable).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub subtitle: Option<Text>,
     /// The image's alternative text (up to 500 characters; optional, nullable).
     #[serde(default)]
     pub alt: Option<String>,
     /// The image (an http(s) URL of up to 500 characters, or `""`; stripped on load).
-    #[serde(rename = "imageURL", default, deserialize_with = "processing::strip")]
+    #[serde(rename = "imageURL", default, deserialize_with = "text_fields::strip")]
     pub image_url: Option<Text>,
     /// The page opened when the card is clicked (up to 500 characters, or `""`; stripped on
     /// load).
-    #[serde(default, deserialize_with = "processing::strip")]
+    #[serde(default, deserialize_with = "text_fields::strip")]
     pub url: Option<Text>,
     /// Up to 3 buttons (nullable). Absent on load, they are `None` (the reference fills in
     /// `[]`, which a simple card's validation refuses when it is written back).
@@ -83,13 +83,13 @@ pub struct SimpleCard {
     #[serde(rename = "type", default)]
     pub kind: SimpleCardType,
     /// The card's title (1 to 80 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub title: Option<Text>,
     /// The text under the title (up to 80 characters; optional, nullable).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub subtitle: Option<Text>,
     /// The image (an http(s) URL of up to 500 characters, or `""`; stripped on load).
-    #[serde(rename = "imageURL", default, deserialize_with = "processing::strip")]
+    #[serde(rename = "imageURL", default, deserialize_with = "text_fields::strip")]
     pub image_url: Option<Text>,
     /// 1 to 3 buttons (nullable). Absent on load, they are `None` (the reference fills in
     /// `[]`, which the validation refuses when it is written back: a step's own card would

@@ -3,9 +3,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::processing;
 use super::tagged::type_tag;
 use super::text::Text;
+use super::text_fields;
 
 type_tag! {
     /// Tag of [`Choice`].
@@ -25,11 +25,11 @@ pub struct Choice {
     #[serde(
         rename = "imageUrl",
         default,
-        deserialize_with = "processing::strip_html"
+        deserialize_with = "text_fields::strip_html"
     )]
     pub image_url: Option<Text>,
     /// The entry's text (1 to 500 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub title: Option<Text>,
     /// Session values set when the user picks it (optional, nullable).
     #[serde(rename = "sessionValues", default)]
@@ -68,7 +68,7 @@ pub struct Section {
     pub kind: SectionType,
     /// The section's title (up to 500 characters; optional, nullable; required and non-empty
     /// when the list has more than one section).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub title: Option<Text>,
     /// The choices (1 to 100).
     #[serde(default)]

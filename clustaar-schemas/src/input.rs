@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::processing;
 use super::tagged::{tagged_enum, type_tag};
 use super::targets::GoToAction;
 use super::text::Text;
+use super::text_fields;
 
 type_tag! {
     /// Tag of [`Image`].
@@ -73,7 +73,7 @@ pub struct Message {
     #[serde(rename = "type", default)]
     pub kind: MessageType,
     /// The text (sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub text: Option<Text>,
     /// The files sent with it.
     #[serde(default)]
@@ -98,13 +98,13 @@ pub struct LegacyReplyToMessage {
     #[serde(rename = "type", default)]
     pub kind: LegacyReplyToMessageType,
     /// The text sent (sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub text: Option<Text>,
     /// The text, under the button's own name (sanitised and normalised on load; written only
     /// when present).
     #[serde(
         default,
-        deserialize_with = "processing::html_nfkc",
+        deserialize_with = "text_fields::html_nfkc",
         skip_serializing_if = "Option::is_none"
     )]
     pub message: Option<Text>,
@@ -121,7 +121,7 @@ impl LegacyReplyToMessage {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UrlLoadedEvent {
     /// The page's URL (stripped on load).
-    #[serde(default, deserialize_with = "processing::strip")]
+    #[serde(default, deserialize_with = "text_fields::strip")]
     pub url: Option<Text>,
     /// `"type"` (written after `url`, as the reference does).
     #[serde(rename = "type", default)]

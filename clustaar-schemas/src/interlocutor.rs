@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 
-use super::processing;
 use super::text::Text;
+use super::text_fields;
 
 /// A point on Earth, in degrees.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -56,27 +56,27 @@ pub struct Interlocutor {
     #[serde(default)]
     pub location: Option<Coordinates>,
     /// E-mail address (up to 2000 characters, nullable).
-    #[serde(default, deserialize_with = "processing::html")]
+    #[serde(default, deserialize_with = "text_fields::html")]
     pub email: Option<Text>,
     /// First name (up to 2000 characters, nullable).
     #[serde(
         rename = "firstName",
         default,
-        deserialize_with = "processing::html_nfkc"
+        deserialize_with = "text_fields::html_nfkc"
     )]
     pub first_name: Option<Text>,
     /// Last name (up to 2000 characters, nullable).
     #[serde(
         rename = "lastName",
         default,
-        deserialize_with = "processing::html_nfkc"
+        deserialize_with = "text_fields::html_nfkc"
     )]
     pub last_name: Option<Text>,
     /// Phone number (up to 2000 characters, nullable).
     #[serde(
         rename = "phoneNumber",
         default,
-        deserialize_with = "processing::html_nfkc"
+        deserialize_with = "text_fields::html_nfkc"
     )]
     pub phone_number: Option<Text>,
     /// Attributes set by the bot (`set_user_attribute_action`): word-character keys to strings.

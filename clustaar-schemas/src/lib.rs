@@ -103,6 +103,7 @@ mod step_reached;
 pub(crate) mod tagged;
 mod targets;
 mod text;
+mod text_fields;
 pub mod validate;
 pub mod view;
 

@@ -6,10 +6,10 @@ use serde_json::Number;
 
 use crate::ai_task::{AiTaskBehavior, AiTaskEngine};
 use crate::flow::FlowConnection;
-use crate::processing;
 use crate::tagged::type_tag;
 use crate::targets::Target;
 use crate::text::Text;
+use crate::text_fields;
 
 type_tag! {
     /// Tag of [`PauseBotAction`].
@@ -139,7 +139,7 @@ macro_rules! key_value_action {
             #[serde(default)]
             pub key: Option<String>,
             #[doc = concat!("The value (1 to ", $value_max, " characters; sanitised and normalised on load).")]
-            #[serde(default, deserialize_with = "processing::html_nfkc")]
+            #[serde(default, deserialize_with = "text_fields::html_nfkc")]
             pub value: Option<Text>,
             /// Adds the value to the current one instead of replacing it (optional, nullable).
             #[serde(default)]
@@ -181,7 +181,7 @@ pub struct GoogleCustomSearchAction {
     #[serde(
         rename = "customEngineID",
         default,
-        deserialize_with = "processing::strip"
+        deserialize_with = "text_fields::strip"
     )]
     pub custom_engine_id: Option<Text>,
     /// How many results to send (1 to 10).
@@ -233,7 +233,7 @@ pub struct SendWebhookRequestAction {
     #[serde(rename = "type", default)]
     pub kind: SendWebhookRequestActionType,
     /// Where to send it (1 to 500 characters; stripped on load).
-    #[serde(default, deserialize_with = "processing::strip")]
+    #[serde(default, deserialize_with = "text_fields::strip")]
     pub url: Option<Text>,
     /// What the request is for (up to 500 characters).
     #[serde(default)]

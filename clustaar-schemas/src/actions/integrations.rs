@@ -5,10 +5,10 @@ use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::flow::MatchIntentConditionIntent;
-use crate::processing;
 use crate::tagged::type_tag;
 use crate::targets::Target;
 use crate::text::Text;
+use crate::text_fields;
 use crate::view::Origin;
 
 type_tag! {
@@ -43,37 +43,37 @@ pub struct SendEmailAction {
     #[serde(
         rename = "fromEmail",
         default,
-        deserialize_with = "processing::strip_html"
+        deserialize_with = "text_fields::strip_html"
     )]
     pub from_email: Option<Text>,
     /// The sender's name (up to 50 characters; optional, nullable).
     #[serde(
         rename = "fromName",
         default,
-        deserialize_with = "processing::strip_html_nfkc"
+        deserialize_with = "text_fields::strip_html_nfkc"
     )]
     pub from_name: Option<Text>,
     /// The recipient's address (up to 150 characters).
-    #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::strip_html_nfkc")]
     pub recipient: Option<Text>,
     /// The subject (up to 150 characters).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub subject: Option<Text>,
     /// The body (up to 1500 characters).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub content: Option<Text>,
     /// The reply-to address (up to 150 characters; optional, nullable).
     #[serde(
         rename = "replyToEmail",
         default,
-        deserialize_with = "processing::strip_html"
+        deserialize_with = "text_fields::strip_html"
     )]
     pub reply_to_email: Option<Text>,
     /// The reply-to name (up to 50 characters; optional, nullable).
     #[serde(
         rename = "replyToName",
         default,
-        deserialize_with = "processing::strip_html_nfkc"
+        deserialize_with = "text_fields::strip_html_nfkc"
     )]
     pub reply_to_name: Option<Text>,
     /// Attach the documents the user uploaded (optional, nullable).
@@ -113,7 +113,11 @@ pub struct AssignIntercomConversationAction {
     #[serde(rename = "type", default)]
     pub kind: AssignIntercomConversationActionType,
     /// The assignee's Intercom id (digits, up to 100; optional, nullable; stripped on load).
-    #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
+    #[serde(
+        rename = "assigneeID",
+        default,
+        deserialize_with = "text_fields::strip"
+    )]
     pub assignee_id: Option<Text>,
 }
 
@@ -124,10 +128,10 @@ pub struct AssignIntercomConversationAction {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 pub struct ZendeskUser {
     /// E-mail address (up to 100 characters; optional; stripped and sanitised on load).
-    #[serde(default, deserialize_with = "processing::strip_html")]
+    #[serde(default, deserialize_with = "text_fields::strip_html")]
     pub email: Option<Text>,
     /// Name (up to 100 characters; optional; stripped, sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::strip_html_nfkc")]
     pub name: Option<Text>,
     /// Phone number (optional).
     #[serde(rename = "phoneNumber", default)]
@@ -169,10 +173,10 @@ pub struct CreateZendeskTicketAction {
     #[serde(rename = "ticketPriority", default)]
     pub ticket_priority: Option<String>,
     /// The subject (up to 100 characters; optional).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub subject: Option<Text>,
     /// The description (1 to 1500 characters).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub description: Option<Text>,
     /// Tags (up to 10, each up to 80 characters; optional).
     #[serde(default)]
@@ -181,7 +185,11 @@ pub struct CreateZendeskTicketAction {
     #[serde(rename = "groupID", default)]
     pub group_id: Option<String>,
     /// The assignee's id (digits, up to 24; optional; stripped on load).
-    #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
+    #[serde(
+        rename = "assigneeID",
+        default,
+        deserialize_with = "text_fields::strip"
+    )]
     pub assignee_id: Option<Text>,
     /// Loaded or built.
     #[serde(skip_deserializing, default = "Origin::loaded")]
@@ -251,7 +259,7 @@ pub struct CustomerSatisfactionChoice {
     #[serde(rename = "kind", default)]
     pub satisfaction: Option<String>,
     /// The button's text (up to 60 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub label: Option<Text>,
     /// The intent that also selects this choice when the user types it (nullable).
     #[serde(rename = "matchingIntent", default)]
@@ -294,7 +302,7 @@ pub struct CustomerSatisfactionAction {
     #[serde(rename = "type", default)]
     pub kind: CustomerSatisfactionActionType,
     /// The question (1 to 1000 characters).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub message: Option<Text>,
     /// The answers (2 or 3).
     #[serde(default)]
@@ -322,13 +330,17 @@ pub struct CreateUserRequestAction {
     #[serde(rename = "type", default)]
     pub kind: CreateUserRequestActionType,
     /// The request (1 to 1000 characters; stripped, sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::strip_html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::strip_html_nfkc")]
     pub message: Option<Text>,
     /// The agent assigned (optional, nullable; stripped on load).
-    #[serde(rename = "assigneeID", default, deserialize_with = "processing::strip")]
+    #[serde(
+        rename = "assigneeID",
+        default,
+        deserialize_with = "text_fields::strip"
+    )]
     pub assignee_id: Option<Text>,
     /// The group assigned (optional, nullable; stripped on load).
-    #[serde(rename = "groupID", default, deserialize_with = "processing::strip")]
+    #[serde(rename = "groupID", default, deserialize_with = "text_fields::strip")]
     pub group_id: Option<Text>,
 }
 

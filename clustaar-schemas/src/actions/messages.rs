@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 use crate::buttons::QuickReply;
 use crate::cards::{Card, SimpleCard};
 use crate::choices::Section;
-use crate::processing;
 use crate::tagged::type_tag;
 use crate::targets::{GoToAction, Target};
 use crate::text::Text;
+use crate::text_fields;
 
 type_tag! {
     /// Tag of [`SendTextAction`].
@@ -43,7 +43,7 @@ pub struct SendTextAction {
     pub kind: SendTextActionType,
     /// The messages to choose from (1 to 10, each 1 to 1000 characters; sanitised and
     /// normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc_list")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc_list")]
     pub alternatives: Option<Vec<Text>>,
     /// The message the platform picked. Read-only in the reference: never loaded, written only
     /// when set.
@@ -89,7 +89,7 @@ pub struct SendImageAction {
     #[serde(
         rename = "imageURL",
         default,
-        deserialize_with = "processing::strip_html"
+        deserialize_with = "text_fields::strip_html"
     )]
     pub image_url: Option<Text>,
 }
@@ -117,7 +117,7 @@ pub struct SendQuickRepliesAction {
     #[serde(rename = "type", default)]
     pub kind: SendQuickRepliesActionType,
     /// The message above the buttons (1 to 1000 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub message: Option<Text>,
     /// The buttons (1 to 11).
     #[serde(default)]
@@ -184,7 +184,7 @@ pub struct SendJsEventAction {
     #[serde(rename = "type", default)]
     pub kind: SendJsEventActionType,
     /// The event's name (1 to 200 characters; stripped on load).
-    #[serde(default, deserialize_with = "processing::strip")]
+    #[serde(default, deserialize_with = "text_fields::strip")]
     pub event: Option<Text>,
     /// The event's data (optional, nullable).
     #[serde(default)]
@@ -214,7 +214,7 @@ pub struct AskLocationAction {
     #[serde(rename = "type", default)]
     pub kind: AskLocationActionType,
     /// The question (1 to 1000 characters; sanitised on load).
-    #[serde(default, deserialize_with = "processing::html")]
+    #[serde(default, deserialize_with = "text_fields::html")]
     pub message: Option<Text>,
     /// Where to go once the location is shared.
     #[serde(rename = "action", default)]
@@ -302,10 +302,10 @@ pub struct SendChoicesListAction {
     pub kind: SendChoicesListActionType,
     /// The message above the list (1 to 500 characters; optional, nullable; sanitised and
     /// normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub message: Option<Text>,
     /// The list's placeholder (1 to 45 characters; sanitised and normalised on load).
-    #[serde(default, deserialize_with = "processing::html_nfkc")]
+    #[serde(default, deserialize_with = "text_fields::html_nfkc")]
     pub placeholder: Option<Text>,
     /// The sections (1 to 50; each titled when there are several).
     #[serde(default)]

@@ -3,7 +3,7 @@
 //!
 //! One fault of the reference is fixed: it sanitises *then* normalises, so a full-width
 //! `＜script＞` becomes a live `<script>`; here the text is normalised first, then sanitised.
-//! A loaded [`Text`] keeps the form it was received in and its [`Processing`], applied when the
+//! A loaded [`Text`](crate::Text) keeps the form it was received in and its [`Processing`], applied when the
 //! text is first read: an answer that only writes texts back (an echo) never processes them.
 
 mod sanitize;
@@ -12,10 +12,7 @@ pub use sanitize::html_sanitize;
 
 use std::borrow::Cow;
 
-use serde::{Deserialize, Deserializer};
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
-
-use super::Text;
 
 /// NFKC normalisation (the reference's `unicode_normalize`); borrowed when the text is already
 /// in NFKC.
@@ -144,50 +141,6 @@ fn strip_around<'a>(text: &'a str, process: impl FnOnce(&'a str) -> Cow<'a, str>
         Cow::Borrowed(done) => Cow::Borrowed(strip_whitespace(done)),
         Cow::Owned(done) => Cow::Owned(strip_whitespace(&done).to_owned()),
     }
-}
-
-fn loaded<'de, D: Deserializer<'de>>(
-    deserializer: D,
-    processing: Processing,
-) -> Result<Option<Text>, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.map(|text| Text::loaded(text, processing)))
-}
-
-/// `deserialize_with`: stripped.
-pub(crate) fn strip<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    loaded(d, Processing::Strip)
-}
-
-/// `deserialize_with`: HTML-sanitised.
-pub(crate) fn html<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    loaded(d, Processing::Html)
-}
-
-/// `deserialize_with`: normalised, then HTML-sanitised.
-pub(crate) fn html_nfkc<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    loaded(d, Processing::HtmlNfkc)
-}
-
-/// `deserialize_with`: stripped, then HTML-sanitised, then stripped again.
-pub(crate) fn strip_html<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    loaded(d, Processing::StripHtml)
-}
-
-/// `deserialize_with`: stripped, normalised, HTML-sanitised, then stripped again.
-pub(crate) fn strip_html_nfkc<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Text>, D::Error> {
-    loaded(d, Processing::StripHtmlNfkc)
-}
-
-/// `deserialize_with`: a list of strings, each normalised then HTML-sanitised.
-pub(crate) fn html_nfkc_list<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Vec<Text>>, D::Error> {
-    Ok(Option::<Vec<String>>::deserialize(d)?.map(|items| {
-        items
-            .into_iter()
-            .map(|text| Text::loaded(text, Processing::HtmlNfkc))
-            .collect()
-    }))
 }
 
 #[cfg(test)]

@@ -92,8 +92,8 @@ fn strips_as_python() {
 fn stripped_fields_are_stripped_again_after_sanitising_unlike_the_reference() {
     #[derive(serde::Deserialize)]
     struct Field {
-        #[serde(deserialize_with = "strip_html_nfkc")]
-        value: Option<Text>,
+        #[serde(deserialize_with = "crate::text_fields::strip_html_nfkc")]
+        value: Option<crate::Text>,
     }
     let load = |text: &str| {
         serde_json::from_value::<Field>(serde_json::json!({ "value": text }))
