@@ -17,11 +17,11 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use bytes::Bytes;
-use http::{HeaderName, HeaderValue, Method};
-use libfuzzer_sys::fuzz_target;
 use clustaar_webhook::filter::Filter;
 use clustaar_webhook::http::CelFilter;
 use clustaar_webhook::Request;
+use http::{HeaderName, HeaderValue, Method};
+use libfuzzer_sys::fuzz_target;
 use webhook_fuzz::json;
 
 /// The expressions, each accepted at compile time (the target checks it once).

@@ -20,12 +20,12 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use axum::body::Body;
 use axum::Router;
 use bytes::Bytes;
-use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use libfuzzer_sys::fuzz_target;
 use clustaar_webhook::pipeline::encoding::{
     max_brotli_window, AcceptedEncodings, ContentEncoding, EncodingError,
 };
 use clustaar_webhook::prelude::*;
+use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use libfuzzer_sys::fuzz_target;
 use webhook_fuzz::alloc::measure;
 use webhook_fuzz::codings::{encode_all, Coding, Settings};
 use webhook_fuzz::server::{json_error, send, BODY_LIMIT};

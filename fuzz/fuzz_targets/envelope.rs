@@ -12,9 +12,9 @@
 
 use arbitrary::{Result, Unstructured};
 use bytes::Bytes;
+use clustaar_webhook::Request;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use clustaar_webhook::Request;
 
 /// The topic and step id as the tree has them.
 fn from_tree(body: &[u8]) -> Option<(String, Option<String>)> {

@@ -19,13 +19,15 @@
 #![no_main]
 
 use arbitrary::Unstructured;
+use clustaar_webhook::models::load::load;
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::models::{
+    view, Action, Event, StepReached, StepReachedResponse, WebhookRequest,
+};
 use libfuzzer_sys::fuzz_target;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use clustaar_webhook::models::load::load;
-use clustaar_webhook::models::validate::Validate;
-use clustaar_webhook::models::{view, Action, Event, StepReached, StepReachedResponse, WebhookRequest};
 use webhook_fuzz::json;
 
 /// Asserts that two texts are the same, showing where they differ.

@@ -21,11 +21,11 @@ use std::time::{Duration, SystemTime};
 use arbitrary::{Arbitrary, Result, Unstructured};
 use axum::body::Body;
 use base64::Engine;
+use clustaar_webhook::http::HmacVerifier;
+use clustaar_webhook::security::SignatureVerifier;
 use http::{HeaderName, HeaderValue, Method, StatusCode};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
-use clustaar_webhook::http::HmacVerifier;
-use clustaar_webhook::security::SignatureVerifier;
 use webhook_fuzz::codings::{encode_all, Coding, Settings};
 use webhook_fuzz::json;
 use webhook_fuzz::server::{

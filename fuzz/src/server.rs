@@ -7,13 +7,13 @@ use std::sync::OnceLock;
 use axum::body::Body;
 use axum::Router;
 use bytes::Bytes;
+use clustaar_webhook::http::{CelFilter, HmacVerifier, HttpRoute, Path};
+use clustaar_webhook::models::validate::Validate;
+use clustaar_webhook::prelude::*;
 use http::{Method, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
-use clustaar_webhook::http::{CelFilter, HmacVerifier, HttpRoute, Path};
-use clustaar_webhook::models::validate::Validate;
-use clustaar_webhook::prelude::*;
 
 /// The echo bot's private key (its `X-Hub-Signature`).
 pub const PRIVATE_KEY: &str = "fuzz-private-key";
