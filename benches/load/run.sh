@@ -13,9 +13,9 @@
 # ECHO_PORT (default 18000), WRK_TIMEOUT (seconds, default 2), COMPARE_OPS (1: also run the echo
 # bot with its metrics and request spans off, WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false,
 # on ECHO_OFF_PORT, default 18002, each round, and print what the operations cost),
-# ECHO_RUST_LOG (the echo bots' RUST_LOG, default "warn,clustaar_webhook::request=info": the request
-# spans are created and entered, the access log line is not written; "info" is a bot's default,
-# one access line a request), ECHO_BIN (an echo bot already built, e.g. from an earlier commit,
+# ECHO_RUST_LOG (the echo bots' RUST_LOG, default "info": a bot's default settings, one access
+# line a request, written to a file; "warn" measures the server without its log; the baseline
+# logs nothing), ECHO_BIN (an echo bot already built, e.g. from an earlier commit,
 # run instead of building examples/echo_bot.rs). The servers inherit the environment:
 # WEBHOOK_LOG_FORMAT=json gives the echo bots JSON lines (the baseline logs nothing).
 #
@@ -36,7 +36,7 @@ BASELINE_PORT="${BASELINE_PORT:-18001}"
 ECHO_PORT="${ECHO_PORT:-18000}"
 ECHO_OFF_PORT="${ECHO_OFF_PORT:-18002}"
 COMPARE_OPS="${COMPARE_OPS:-0}"
-ECHO_RUST_LOG="${ECHO_RUST_LOG:-warn,clustaar_webhook::request=info}"
+ECHO_RUST_LOG="${ECHO_RUST_LOG:-info}"
 WRK_TIMEOUT="${WRK_TIMEOUT:-2}"
 KEY="bench"
 # wrk replays one request, so its Date is fixed: the max-age check is disabled on both servers

@@ -224,7 +224,8 @@ where
                 route.answered(metrics, status, elapsed.as_secs_f64(), rejected);
             }
             if !span.is_disabled() {
-                let latency_ms = elapsed.as_secs_f64() * 1000.0;
+                // In milliseconds to the microsecond: `0.173`, not `0.17362600000000001`.
+                let latency_ms = elapsed.as_micros() as f64 / 1000.0;
                 record_answer(span, status, latency_ms);
                 if shared.routes[route].quiet {
                     tracing::debug!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
