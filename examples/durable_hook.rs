@@ -1,6 +1,7 @@
 //! A durable webhook: `POST /events` is stored, answered `202` with the event's id, then run
 //! by the inbox's workers with retries; `POST /fast` runs the same handler in the request, for
-//! comparison. The contract of `tests/durable.rs` and of the README's "Durable routes".
+//! comparison. The contract of `tests/durable.rs` and of the guide's durable routes page
+//! (`webhook/src/guide/durable.md`).
 //!
 //! The body is `{"key": K, "fail": F, "sleep_ms": S}` (F and S default to 0): the handler sleeps
 //! S milliseconds, fails while its attempt number is at most F, and otherwise appends the line

@@ -1,8 +1,8 @@
 //! The echo bot answers a step carrying one action of each of the 27 types with those actions
 //! re-dumped through the typed models: with the keys the reference writes, in its order (the
 //! reference's dumps, `clustaar-schemas/tests/fixtures/v1/`), and the values as the platform sent
-//! them (text as received, not sanitised again: see the README's "Differences from the
-//! reference").
+//! them (text as received, not sanitised again: see "Differences from the reference" in
+//! `webhook/src/guide/models.md`).
 
 #[allow(dead_code)]
 #[path = "../examples/echo_bot.rs"]

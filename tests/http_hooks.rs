@@ -536,13 +536,36 @@ async fn a_handler_panic_is_a_500() {
     assert_eq!(response.status(), 500);
 }
 
+/// Found by `check_paths` with both paths named (`main!()` exits with code 2, `serve` returns
+/// it); `into_router` panics with the same message, not axum's.
 #[test]
-#[should_panic(expected = "conflict")]
 fn two_parameter_names_at_the_same_place_conflict_at_start() {
-    let _ = Webhook::new()
-        .http(Method::POST, "/hooks/{a}", || StatusCode::OK, ())
-        .http(Method::POST, "/hooks/{b}", || StatusCode::OK, ())
-        .into_router();
+    let webhook = || {
+        Webhook::new()
+            .http(Method::POST, "/hooks/{a}", || StatusCode::OK, ())
+            .http(Method::GET, "/hooks/{a}", || StatusCode::OK, ())
+            .http(Method::POST, "/hooks/{b}", || StatusCode::OK, ())
+    };
+    let conflict = webhook().check_paths().unwrap_err();
+    assert!(
+        matches!(&conflict, clustaar_webhook::PathConflict::Patterns { path, .. } if path == "/hooks/{b}"),
+        "{conflict:?}"
+    );
+    let message = conflict.to_string();
+    assert!(
+        message.ends_with(
+            "is on \"/hooks/{b}\", which cannot be routed beside \"/hooks/{a}\": they differ \
+             only by a parameter's name or kind"
+        ),
+        "{message}"
+    );
+    let panic = std::panic::catch_unwind(|| webhook().into_router()).unwrap_err();
+    let panic = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
+        .unwrap_or_default();
+    assert!(panic.contains(&message), "{panic}");
 }
 
 #[tokio::test]

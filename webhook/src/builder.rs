@@ -687,6 +687,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             }
         }
         self.check_inbox_ui_path(&reserved)?;
+        self.check_route_patterns()?;
         match self
             .http_routes
             .iter()
@@ -698,6 +699,33 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             }),
             None => Ok(()),
         }
+    }
+
+    /// Every HTTP route's path can be routed beside the others (axum would panic on the second
+    /// of `/hooks/{a}` and `/hooks/{b}`): each distinct path is put in a router of axum's kind
+    /// (matchit), which says which earlier path it conflicts with.
+    fn check_route_patterns(&self) -> Result<(), PathConflict> {
+        let mut router = matchit::Router::new();
+        let mut inserted = std::collections::HashSet::new();
+        for route in &self.http_routes {
+            if !inserted.insert(route.path()) {
+                continue;
+            }
+            if let Err(error) = router.insert(route.path(), ()) {
+                let other = match error {
+                    matchit::InsertError::Conflict { with } => {
+                        format!("{with:?}: they differ only by a parameter's name or kind")
+                    }
+                    other => format!("the others: {other}"),
+                };
+                return Err(PathConflict::Patterns {
+                    route: route.route_name().to_owned(),
+                    path: route.path().to_owned(),
+                    other,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The inbox's page takes its path and everything under it.
@@ -806,8 +834,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     /// ([`check_senders`](Webhook::check_senders), [`ServeError::Sender`]), a durable route or
     /// the inbox's page, whose store this router does not open
     /// ([`ServeError::DurableRouteWithoutStore`], [`ServeError::InboxPageWithoutStore`]: they
-    /// are served by [`into_router_with_inbox`](Webhook::into_router_with_inbox)); and when two
-    /// HTTP route paths conflict (`/hooks/{a}` and `/hooks/{b}`: axum's router refuses them).
+    /// are served by [`into_router_with_inbox`](Webhook::into_router_with_inbox)); two HTTP
+    /// route paths axum's router cannot hold together (`/hooks/{a}` and `/hooks/{b}`,
+    /// [`PathConflict::Patterns`], found by `check_paths` too).
     pub fn into_router(self) -> Router {
         match self.build() {
             Ok(built) => {
@@ -1157,6 +1186,27 @@ mod tests {
     use super::*;
     use crate::inbox::ui::InboxUi;
     use crate::inbox::Durable;
+
+    /// Two durable routes of one name: refused before serving, as the configuration's fault
+    /// (`main!()` exits with code 2).
+    #[test]
+    fn two_durable_routes_of_one_name_are_an_error_of_the_configuration() {
+        let route = |path: &'static str| {
+            HttpRoute::new(Method::POST, path, || StatusCode::OK)
+                .name("events")
+                .durable(Durable::new())
+        };
+        let webhook = Webhook::new()
+            .http_route(route("/a"))
+            .http_route(route("/b"));
+        let error = webhook.check_durable_names().unwrap_err();
+        assert!(matches!(&error, ServeError::DurableName(name) if name == "events"));
+        assert!(error.is_configuration());
+        assert_eq!(
+            error.to_string(),
+            "two durable routes are named \"events\": give each its own name (`HttpRoute::name`)"
+        );
+    }
 
     /// What needs a store the router does not open is an error of the build, not a panic.
     #[test]

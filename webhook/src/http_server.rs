@@ -30,7 +30,7 @@
 //! period, because hyper's timer, armed for every request, had been measured to cost the load
 //! test 5 to 9 % of its throughput in noisy rounds. Re-measured on a quiet machine, A/B rounds
 //! of `benches/load/run.sh` with both on this server (commit `e0ed544`), the difference was
-//! within the noise, its sign changing from round to round (see the README's "Performance"):
+//! within the noise, its sign changing from round to round (`benches/README.md`, "Over loopback"):
 //! the guard is gone.
 
 use std::convert::Infallible;

@@ -52,6 +52,17 @@ pub enum PathConflict {
         /// HTTP route (its name, location and pattern).
         other: String,
     },
+    /// Two HTTP routes' paths cannot both be routed: they differ only by a parameter's name at
+    /// one place (`/hooks/{a}` and `/hooks/{b}`), or the router cannot take the path.
+    #[error("the HTTP route {route:?} is on {path:?}, which cannot be routed beside {other}")]
+    Patterns {
+        /// The HTTP route's name.
+        route: String,
+        /// Its path.
+        path: String,
+        /// The other route's path and why (axum's router, matchit, says).
+        other: String,
+    },
     /// An HTTP route is on the path of the Clustaar notifications.
     #[error(
         "the HTTP route {route:?} is on {path:?}, the path of the Clustaar notifications; give it \
@@ -119,13 +130,14 @@ pub enum ServeError {
 
 impl ServeError {
     /// Whether the webhook's configuration is at fault, found before it serves (a path
-    /// conflict, a missing state, a sender, a durable route or the inbox's page without their
+    /// conflict, two durable routes of one name, a missing state, a sender, a durable route or the inbox's page without their
     /// store): `main!()` exits with code 2, [`Webhook::into_router`](crate::Webhook::into_router)
     /// and `TestServer::spawn` panic.
     pub(crate) fn is_configuration(&self) -> bool {
         matches!(
             self,
             Self::Conflict(_)
+                | Self::DurableName(_)
                 | Self::MissingState(_)
                 | Self::Sender(_)
                 | Self::DurableRouteWithoutStore { .. }

@@ -38,7 +38,8 @@
 //! assert_eq!(route.event_name(), Some("invoice.paid"));
 //! ```
 //!
-//! Each preset's scheme, and the SDK that judges it in the tests, is in the README's table.
+//! Each preset's scheme, and the SDK that judges it in the tests, is in the table of
+//! [the guide's senders page](crate::guide::http_senders).
 
 mod event;
 pub mod presets;

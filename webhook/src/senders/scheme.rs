@@ -180,7 +180,7 @@ pub struct Preset {
     pub parse_key: fn(&str) -> Result<Key, KeyError>,
     /// The default timestamp tolerance, where the scheme signs a timestamp.
     pub tolerance: Option<Duration>,
-    /// The header (or body field) carrying the signature, for the README's table.
+    /// The header (or body field) carrying the signature, for the presets' table (README, guide).
     pub signature_header: &'static str,
     /// Whether the scheme signs the URL (Twilio, HubSpot, Square): then [`SignedRequest::url`]
     /// is the absolute URL the sender addressed (behind a proxy, the public one); otherwise it
