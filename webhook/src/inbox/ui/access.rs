@@ -66,9 +66,13 @@ impl IntoResponse for UiAccessError {
     }
 }
 
-/// The key of the page's CSRF tokens (HMAC-SHA-256).
+/// The key of the page's CSRF tokens (HMAC-SHA-256), and the token it gives (computed once: the
+/// same for every page).
 #[derive(Clone)]
-pub(crate) struct CsrfKey(hmac::Key);
+pub(crate) struct CsrfKey {
+    key: hmac::Key,
+    token: String,
+}
 
 /// What a token signs.
 const TOKEN_MESSAGE: &[u8] = b"webhook inbox ui: form";
@@ -87,7 +91,9 @@ impl CsrfKey {
     pub(crate) fn from_secret(secret: &[u8]) -> Self {
         let salt = hmac::Key::new(hmac::HMAC_SHA256, b"webhook inbox ui csrf key");
         let derived = hmac::sign(&salt, secret);
-        Self(hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref()))
+        let key = hmac::Key::new(hmac::HMAC_SHA256, derived.as_ref());
+        let token = hex::encode(hmac::sign(&key, TOKEN_MESSAGE).as_ref());
+        Self { key, token }
     }
 
     /// A key drawn from the system's random source.
@@ -101,13 +107,13 @@ impl CsrfKey {
     }
 
     /// The token the page's forms carry.
-    pub(crate) fn token(&self) -> String {
-        hex::encode(hmac::sign(&self.0, TOKEN_MESSAGE).as_ref())
+    pub(crate) fn token(&self) -> &str {
+        &self.token
     }
 
     /// Whether `token` is this key's (compared in constant time).
     pub(crate) fn verify(&self, token: &str) -> bool {
-        hex::decode(token).is_ok_and(|tag| hmac::verify(&self.0, TOKEN_MESSAGE, &tag).is_ok())
+        hex::decode(token).is_ok_and(|tag| hmac::verify(&self.key, TOKEN_MESSAGE, &tag).is_ok())
     }
 }
 
@@ -167,7 +173,7 @@ fn admit(ui: &Ui, path: &str, request: Request) -> Result<Request, UiAccessError
         .unwrap_or("");
     let context = PageContext {
         base: format!("{prefix}{path}"),
-        csrf: ui.csrf.token(),
+        csrf: ui.csrf.token().to_owned(),
         read_only: ui.read_only,
         user,
     };
