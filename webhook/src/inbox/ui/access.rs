@@ -269,14 +269,14 @@ mod tests {
     fn tokens_verify_under_their_key_only() {
         let key = CsrfKey::from_credentials("ops", "secret");
         let token = key.token();
-        assert!(key.verify(&token));
+        assert!(key.verify(token));
         assert_eq!(
             token,
             CsrfKey::from_credentials("ops", "secret").token(),
             "replicas agree"
         );
-        assert!(!CsrfKey::from_credentials("ops", "other").verify(&token));
-        assert!(!CsrfKey::random().verify(&token));
+        assert!(!CsrfKey::from_credentials("ops", "other").verify(token));
+        assert!(!CsrfKey::random().verify(token));
         assert!(!key.verify(""));
         assert!(!key.verify("zz"));
         assert!(!key.verify(&token[..10]));
