@@ -1,7 +1,8 @@
 //! The server behind [`Webhook::serve`](crate::Webhook::serve) and
-//! [`TestServer`](crate::testing::TestServer): hyper-util's connection builder
-//! (`hyper_util::server::conn::auto`), serving HTTP/1.1 and HTTP/2 over cleartext on the same
-//! port, with a header read timeout and a graceful drain: at the shutdown signal the readiness
+//! [`TestServer`](crate::testing::TestServer): hyper's HTTP/1.1 and HTTP/2 connections over
+//! cleartext on the same port, the protocol told by a peek at each connection's first bytes
+//! (hyper-util's `auto` builder only when they are part of the HTTP/2 preface and no more),
+//! with a header read timeout and a graceful drain: at the shutdown signal the readiness
 //! probe turns `503`, connections are accepted for the drain delay, then refused, and the
 //! requests in flight finish within the shutdown timeout (past it, [`ShutdownTimedOut`] names
 //! what was cut).
@@ -15,13 +16,22 @@
 //!   send a request's headers, counted from the end of its previous answer (from the connection,
 //!   for its first request); a request in progress is never cut, however slow its handler.
 //! - Every connection, whatever its protocol, must bring its first request within the timeout
-//!   of being accepted: hyper-util's protocol detection waits for the first bytes without a
-//!   timer, so a client that connects and sends nothing (or part of the HTTP/2 preface, or the
-//!   preface and no request) is closed by this one timer a connection.
+//!   of being accepted: the protocol detection waits for the first bytes without a timer, so a
+//!   client that connects and sends nothing (or part of the HTTP/2 preface, or the preface and
+//!   no request) is closed by this one timer a connection.
 //! - HTTP/2: headers come in frames, bounded by hyper's limits (16 KiB of header list, 200
 //!   concurrent streams a connection); there is no timer per request. A connection is pinged
 //!   when it has been quiet for the timeout, and closed when its client does not answer the
 //!   ping within the timeout. A client that keeps answering pings keeps its idle connection.
+//!
+//! What an idle keep-alive connection holds (`benches/load/idle.sh`, figures in
+//! `benches/README.md`): hyper's read and write buffers (8 KiB each), the connection's task
+//! (its future about 1.3 KiB: the HTTP/1.1 connection inline, HTTP/2 and the undecided case
+//! boxed, the router and builders behind one `Arc`), the response's header map hyper keeps for
+//! the next request, and hyper's header read timer. hyper-util's detection read the first 24
+//! bytes itself and gave them back to hyper as a first read, which made hyper's read buffer
+//! grow to 16 KiB, and its `auto::Connection` made the task 3.6 KiB: 22 KB of resident memory
+//! a connection, now 14.
 //!
 //! Handler panics are answered `500` by the router (tower-http's `CatchPanicLayer`); each
 //! connection runs in a task of its own, so a failing connection ends alone, logged at `debug`.
@@ -35,6 +45,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,10 +53,10 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::Router;
 use hyper::body::Incoming;
+use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tower::Service;
 
 use crate::ops::{InFlight, Readiness, ShutdownTimedOut};
@@ -119,8 +130,11 @@ where
         #[cfg(feature = "durable")]
         workers,
     } = options;
-    let builder = connection_builder(header_read_timeout);
-    let graceful = GracefulShutdown::new();
+    let shared = Arc::new(Shared::new(router, header_read_timeout));
+    // Each connection holds a receiver; the drain's end sends on it and waits until they are
+    // all gone (what hyper-util's `GracefulShutdown` does, for connections still detecting
+    // their protocol too).
+    let (shutdown, _) = tokio::sync::watch::channel(());
     let connections = Arc::new(AtomicUsize::new(0));
     let mut signal = std::pin::pin!(signal);
     if let Some(readiness) = &readiness {
@@ -142,36 +156,14 @@ where
                         continue;
                     }
                 };
-                let first_request = Arc::new(AtomicBool::new(false));
-                let service = Served {
-                    router: router.clone(),
-                    first_request: Arc::clone(&first_request),
-                };
-                let connection = graceful.watch(
-                    builder.serve_connection(TokioIo::new(stream), service).into_owned(),
-                );
                 connections.fetch_add(1, Ordering::AcqRel);
                 let count = ConnectionCount(Arc::clone(&connections));
-                tokio::spawn(async move {
-                    let _count = count;
-                    let mut connection = std::pin::pin!(connection);
-                    let served = match header_read_timeout {
-                        None => connection.await,
-                        Some(timeout) => tokio::select! {
-                            served = connection.as_mut() => served,
-                            () = tokio::time::sleep(timeout) => {
-                                if !first_request.load(Ordering::Relaxed) {
-                                    tracing::debug!("closing a connection that sent no request in time");
-                                    return;
-                                }
-                                connection.await
-                            }
-                        },
-                    };
-                    if let Err(error) = served {
-                        tracing::debug!(%error, "connection closed with an error");
-                    }
-                });
+                tokio::spawn(serve_connection(
+                    Arc::clone(&shared),
+                    stream,
+                    shutdown.subscribe(),
+                    count,
+                ));
             }
             () = &mut signal, if stop_accepting.is_none() => {
                 let now = tokio::time::Instant::now();
@@ -202,10 +194,11 @@ where
         connections = open,
         "no longer accepting connections; finishing the requests in flight"
     );
+    let _ = shutdown.send(());
     match deadline {
-        None => graceful.shutdown().await,
+        None => shutdown.closed().await,
         Some(deadline) => {
-            if tokio::time::timeout_at(deadline, graceful.shutdown())
+            if tokio::time::timeout_at(deadline, shutdown.closed())
                 .await
                 .is_err()
             {
@@ -242,23 +235,213 @@ fn far_future() -> tokio::time::Instant {
     tokio::time::Instant::now() + Duration::from_secs(86_400 * 365)
 }
 
-/// HTTP/1.1 with hyper's header read timeout, and HTTP/2 with keep-alive pings.
-fn connection_builder(header_read_timeout: Option<Duration>) -> auto::Builder<TokioExecutor> {
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    // With a timer and nothing configured, hyper would apply its own default (30 s): the
-    // setting is always passed, `None` included.
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_read_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(header_read_timeout);
-    if let Some(timeout) = header_read_timeout {
-        builder.http2().keep_alive_timeout(timeout);
+/// What every connection task shares (one `Arc` a connection): the router and hyper's
+/// builders, built once. HTTP/1.1 with hyper's header read timeout, and HTTP/2 with keep-alive
+/// pings.
+struct Shared {
+    router: Router,
+    header_read_timeout: Option<Duration>,
+    http1: http1::Builder,
+    http2: http2::Builder<TokioExecutor>,
+    /// For a connection whose first bytes are part of the HTTP/2 preface and no more: hyper-util
+    /// reads on until it knows (configured as the two above).
+    auto: auto::Builder<TokioExecutor>,
+}
+
+impl Shared {
+    fn new(router: Router, header_read_timeout: Option<Duration>) -> Self {
+        let mut http1 = http1::Builder::new();
+        let mut http2 = http2::Builder::new(TokioExecutor::new());
+        let mut auto = auto::Builder::new(TokioExecutor::new());
+        // With a timer and nothing configured, hyper would apply its own default (30 s): the
+        // setting is always passed, `None` included.
+        http1
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_read_timeout);
+        auto.http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_read_timeout);
+        http2
+            .timer(TokioTimer::new())
+            .keep_alive_interval(header_read_timeout);
+        auto.http2()
+            .timer(TokioTimer::new())
+            .keep_alive_interval(header_read_timeout);
+        if let Some(timeout) = header_read_timeout {
+            http2.keep_alive_timeout(timeout);
+            auto.http2().keep_alive_timeout(timeout);
+        }
+        Self {
+            router,
+            header_read_timeout,
+            http1,
+            http2,
+            auto,
+        }
     }
-    builder
+}
+
+/// What a connection's first bytes say it speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Http1,
+    /// The whole HTTP/2 preface (prior knowledge).
+    Http2,
+    /// Part of the preface and nothing else yet.
+    Undecided,
+}
+
+/// The HTTP/2 connection preface (RFC 9113, section 3.4).
+const H2_PREFACE: &[u8; 24] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// The protocol of `first`, a connection's first bytes (at most the preface's length).
+fn protocol_of(first: &[u8]) -> Protocol {
+    if !H2_PREFACE.starts_with(first) {
+        Protocol::Http1
+    } else if first.len() == H2_PREFACE.len() {
+        Protocol::Http2
+    } else {
+        Protocol::Undecided
+    }
+}
+
+/// Waits for a connection's first bytes and tells its protocol, reading nothing: they stay in
+/// the socket for hyper (`None`: the client closed without sending anything).
+///
+/// hyper-util's detection (`auto::Builder`) reads them instead and hands them back to hyper as
+/// a first read of 24 bytes; hyper's read buffer (8 KiB) then grows to 16 KiB to make room for
+/// the rest, and every idle keep-alive connection kept that 16 KiB (benches/load/idle.sh).
+async fn detect(stream: &TcpStream) -> std::io::Result<Option<Protocol>> {
+    let mut first = [0; H2_PREFACE.len()];
+    let peeked = stream.peek(&mut first).await?;
+    Ok((peeked > 0).then(|| protocol_of(&first[..peeked])))
+}
+
+/// A connection's task: detects the protocol, serves it, shuts it down gracefully when
+/// `shutdown` changes (or its sender is gone). The first request must come within the header
+/// read timeout of the task's start, whatever the protocol.
+///
+/// Its future is what each open connection holds besides hyper's buffers; the HTTP/1.1
+/// connection is kept inline, the rarer ones are boxed (see the `connection_future_size` test).
+async fn serve_connection(
+    shared: Arc<Shared>,
+    stream: TcpStream,
+    shutdown: tokio::sync::watch::Receiver<()>,
+    count: ConnectionCount,
+) {
+    let _count = count;
+    let first_request = Arc::new(AtomicBool::new(false));
+    let service = Served {
+        router: shared.router.clone(),
+        first_request: Arc::clone(&first_request),
+    };
+    // Built in place (a future moved into a local, then pinned, would be held twice).
+    let mut served = std::pin::pin!(serve_detected(&shared, stream, shutdown, service));
+    let first_request_timer = async {
+        match shared.header_read_timeout {
+            Some(timeout) => tokio::time::sleep(timeout).await,
+            None => std::future::pending().await,
+        }
+    };
+    let served = tokio::select! {
+        served = served.as_mut() => served,
+        () = first_request_timer => {
+            if !first_request.load(Ordering::Relaxed) {
+                tracing::debug!("closing a connection that sent no request in time");
+                return;
+            }
+            served.await
+        }
+    };
+    if let Err(error) = served {
+        tracing::debug!(%error, "connection closed with an error");
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// [`serve_connection`] without its first-request timer.
+async fn serve_detected(
+    shared: &Shared,
+    stream: TcpStream,
+    mut shutdown: tokio::sync::watch::Receiver<()>,
+    service: Served,
+) -> Result<(), BoxError> {
+    let protocol = tokio::select! {
+        detected = detect(&stream) => detected?,
+        // Draining before the first bytes: nothing to finish.
+        _ = shutdown.changed() => return Ok(()),
+    };
+    let io = TokioIo::new(stream);
+    match protocol {
+        None => Ok(()),
+        Some(Protocol::Http1) => {
+            drive(shared.http1.serve_connection(io, service), shutdown).await?;
+            Ok(())
+        }
+        Some(Protocol::Http2) => {
+            drive(
+                Box::pin(shared.http2.serve_connection(io, service)),
+                shutdown,
+            )
+            .await?;
+            Ok(())
+        }
+        Some(Protocol::Undecided) => {
+            drive(
+                Box::pin(shared.auto.serve_connection(io, service)),
+                shutdown,
+            )
+            .await
+        }
+    }
+}
+
+/// Polls `connection` to its end; when `shutdown` changes (or its sender is gone), asks it to
+/// shut down gracefully (finish the requests in flight, accept no more) and polls on. The
+/// connection is polled where it is (`Unpin`): pinning it here would move it, and the future
+/// would hold it twice.
+#[allow(clippy::manual_async_fn)] // an `async fn` would hold the connection twice (see below)
+fn drive<C, E>(
+    mut connection: C,
+    mut shutdown: tokio::sync::watch::Receiver<()>,
+) -> impl Future<Output = Result<(), E>>
+where
+    C: Graceful + Future<Output = Result<(), E>> + Unpin,
+{
+    // An `async fn` would copy its `mut` arguments into locals: the block uses them in place.
+    async move {
+        tokio::select! {
+            served = &mut connection => return served,
+            _ = shutdown.changed() => Pin::new(&mut connection).graceful_shutdown(),
+        }
+        (&mut connection).await
+    }
+}
+
+/// hyper's connections' graceful shutdown, under one name.
+trait Graceful {
+    fn graceful_shutdown(self: Pin<&mut Self>);
+}
+
+type Io = TokioIo<TcpStream>;
+
+impl Graceful for http1::Connection<Io, Served> {
+    fn graceful_shutdown(self: Pin<&mut Self>) {
+        http1::Connection::graceful_shutdown(self);
+    }
+}
+
+impl Graceful for Pin<Box<http2::Connection<Io, Served, TokioExecutor>>> {
+    fn graceful_shutdown(self: Pin<&mut Self>) {
+        self.get_mut().as_mut().graceful_shutdown();
+    }
+}
+
+impl Graceful for Pin<Box<auto::Connection<'_, Io, Served, TokioExecutor>>> {
+    fn graceful_shutdown(self: Pin<&mut Self>) {
+        self.get_mut().as_mut().graceful_shutdown();
+    }
 }
 
 /// The router as a connection's hyper service, noting that the connection brought a request.
@@ -277,5 +460,39 @@ impl hyper::service::Service<http::Request<Incoming>> for Served {
             self.first_request.store(true, Ordering::Relaxed);
         }
         self.router.clone().call(request)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_bytes_tell_the_protocol() {
+        assert_eq!(protocol_of(b"POST / HTTP/1.1\r\n"), Protocol::Http1);
+        assert_eq!(protocol_of(b"G"), Protocol::Http1);
+        assert_eq!(protocol_of(b"PRI * HTTP/1.1"), Protocol::Http1);
+        assert_eq!(protocol_of(H2_PREFACE), Protocol::Http2);
+        assert_eq!(protocol_of(b"P"), Protocol::Undecided);
+        assert_eq!(protocol_of(b"PRI * HTTP/2.0\r\n"), Protocol::Undecided);
+    }
+
+    /// What an idle connection's task holds, besides what hyper allocates: the future of
+    /// `serve_connection`, allocated by `tokio::spawn`. It was 3.6 KiB with hyper-util's
+    /// `auto::Connection` (sized for its HTTP/2 variant) and a clone of its builder.
+    #[tokio::test]
+    async fn connection_future_size() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap());
+        let (client, accepted) = tokio::join!(client, listener.accept());
+        let (stream, _) = accepted.unwrap();
+        let shared = Arc::new(Shared::new(Router::new(), Some(Duration::from_secs(10))));
+        let (shutdown, _) = tokio::sync::watch::channel(());
+        let count = ConnectionCount(Arc::new(AtomicUsize::new(1)));
+        let future = serve_connection(shared, stream, shutdown.subscribe(), count);
+        let size = std::mem::size_of_val(&future);
+        println!("serve_connection's future: {size} bytes");
+        assert!(size <= 1536, "serve_connection's future is {size} bytes");
+        drop((future, client));
     }
 }
