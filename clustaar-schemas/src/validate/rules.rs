@@ -399,15 +399,30 @@ pub(crate) const PATTERN_VERDICTS: usize = 1024;
 pub(crate) const CACHED_PATTERN_LEN: usize = 1024;
 
 /// Walks a document, keeping the current JSON path and the broken rules.
+///
+/// The path is kept as its segments (the keys are the models' field names), and written out
+/// only for an error: a valid document, the common case, never writes it.
 pub struct Checker {
-    path: String,
+    prefix: String,
+    path: Vec<Segment>,
     errors: Vec<ValidationError>,
+}
+
+/// A segment of the current path.
+#[derive(Clone, Copy)]
+enum Segment {
+    /// A field (`.key`, or `key` at the start).
+    Key(&'static str),
+    /// An item of a list (`[index]`).
+    Index(usize),
 }
 
 impl Checker {
     pub(crate) fn new(prefix: &str) -> Self {
         Self {
-            path: prefix.to_owned(),
+            prefix: prefix.to_owned(),
+            // Deeper than the models nest: no growth.
+            path: Vec::with_capacity(16),
             errors: Vec::new(),
         }
     }
@@ -420,50 +435,56 @@ impl Checker {
         }
     }
 
+    /// The current path, written out.
+    fn path(&self) -> String {
+        let mut path = self.prefix.clone();
+        for segment in &self.path {
+            match segment {
+                Segment::Key(key) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                }
+                Segment::Index(index) => {
+                    path.push('[');
+                    path.push_str(&index.to_string());
+                    path.push(']');
+                }
+            }
+        }
+        path
+    }
+
     /// Reports `rule` broken at the current path.
     pub(crate) fn error(&mut self, rule: Rule) {
         self.errors.push(ValidationError {
-            path: self.path.clone(),
+            path: self.path(),
             rule,
         });
     }
 
     /// Runs `f` at the field `key` of the current object.
-    pub(crate) fn field(&mut self, key: &str, f: impl FnOnce(&mut Self)) {
-        let len = self.path.len();
-        if !self.path.is_empty() {
-            self.path.push('.');
-        }
-        self.path.push_str(key);
+    pub(crate) fn field(&mut self, key: &'static str, f: impl FnOnce(&mut Self)) {
+        self.path.push(Segment::Key(key));
         f(self);
-        self.path.truncate(len);
+        self.path.pop();
     }
 
     /// Runs `f` at the item `index` of the current list.
     pub(crate) fn item(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
-        let len = self.path.len();
-        // The digits by hand: `write!` costs more than the checks of a small item.
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut rest = index;
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        self.path.push('[');
-        self.path
-            .push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
-        self.path.push(']');
+        self.path.push(Segment::Index(index));
         f(self);
-        self.path.truncate(len);
+        self.path.pop();
     }
 
     /// Validates a nested model at `key`, required or not.
-    pub(crate) fn model<T: Validate>(&mut self, key: &str, value: Option<&T>, required: bool) {
+    pub(crate) fn model<T: Validate>(
+        &mut self,
+        key: &'static str,
+        value: Option<&T>,
+        required: bool,
+    ) {
         self.field(key, |c| match value {
             Some(value) => value.check(c),
             None if required => c.error(Rule::Required),
@@ -474,7 +495,7 @@ impl Checker {
     /// Validates a list at `key`: required or not, its count, then each item.
     pub(crate) fn list<T: Validate>(
         &mut self,
-        key: &str,
+        key: &'static str,
         value: Option<&[T]>,
         required: bool,
         min: usize,
@@ -494,7 +515,7 @@ impl Checker {
 
     /// A field that may be absent but not `null`: refused when it is `None` and `origin`
     /// writes it `null`.
-    pub(crate) fn not_null<T>(&mut self, key: &str, value: Option<&T>, origin: Origin) {
+    pub(crate) fn not_null<T>(&mut self, key: &'static str, value: Option<&T>, origin: Origin) {
         if value.is_none() && origin.writes_null() {
             self.field(key, |c| c.error(Rule::NotNull));
         }
@@ -509,7 +530,7 @@ impl Checker {
     /// A text at `key`: required or not, then `rules` when present.
     pub(crate) fn text(
         &mut self,
-        key: &str,
+        key: &'static str,
         value: Option<&str>,
         required: bool,
         rules: impl FnOnce(&mut Self, &str),
@@ -629,14 +650,29 @@ impl Checker {
     /// A string-to-string map whose keys are word characters (`customAttributes`).
     pub(crate) fn string_map(&mut self, map: &serde_json::Map<String, serde_json::Value>) {
         for (key, value) in map {
-            self.field(key, |c| {
-                if !fixed_match(FixedPattern::Key, key) {
-                    c.error(Rule::Pattern { pattern: KEY });
+            // The key is the map's, not a field name: written into the path of its errors.
+            let at = |c: &Self| {
+                let mut path = c.path();
+                if !path.is_empty() {
+                    path.push('.');
                 }
-                if !value.is_string() {
-                    c.error(Rule::NotAString);
-                }
-            });
+                path.push_str(key);
+                path
+            };
+            if !fixed_match(FixedPattern::Key, key) {
+                let path = at(self);
+                self.errors.push(ValidationError {
+                    path,
+                    rule: Rule::Pattern { pattern: KEY },
+                });
+            }
+            if !value.is_string() {
+                let path = at(self);
+                self.errors.push(ValidationError {
+                    path,
+                    rule: Rule::NotAString,
+                });
+            }
         }
     }
 }
