@@ -592,6 +592,10 @@ fn plain_http_urls_are_urls_with_a_host() {
                     let parsed =
                         parsed.unwrap_or_else(|| panic!("{text:?}: not a URL with a host"));
                     assert_eq!(parsed.scheme(), scheme, "{text:?}");
+                    // Between C0 controls and spaces, which the parser leaves out.
+                    let padded = format!(" \t{text}\n\u{1f} ");
+                    assert_eq!(plain_http_url(&padded), Some(scheme), "{padded:?}");
+                    assert!(url::Url::parse(&padded).is_ok_and(|url| url.has_host()));
                 }
             }
         }
