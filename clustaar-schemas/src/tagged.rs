@@ -15,8 +15,8 @@ use std::fmt;
 
 use serde::de::value::{
     BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer,
-    MapAccessDeserializer, SeqAccessDeserializer, StringDeserializer, U64Deserializer,
-    UnitDeserializer,
+    MapAccessDeserializer, SeqAccessDeserializer, StrDeserializer, StringDeserializer,
+    U64Deserializer, UnitDeserializer,
 };
 use serde::de::{self, DeserializeSeed, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
@@ -126,45 +126,38 @@ macro_rules! tagged_enum {
                     }
 
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
-                        use ::serde::de::Error as _;
-                        let mut object = ::serde_json::Map::new();
-                        // The first key and, when it is `type`, its value are borrowed from
-                        // the input when they can be: no allocation on the fast path.
-                        if let Some(key) = map.next_key_seed($crate::tagged::CowKey)? {
-                            let value: $crate::tagged::FirstValue<'de> = if key == "type" {
-                                map.next_value()?
-                            } else {
-                                $crate::tagged::FirstValue::Other(map.next_value()?)
-                            };
-                            // Fast path: `type` first, as the platform writes it. The rest of
-                            // the object goes straight into the variant, without buffering; a
-                            // second `type` there is refused, as any repeated field is (the
-                            // tree, where the last one wins, then decides what the object is).
-                            if key == "type" {
-                                match value.as_str() {
-                                    $( Some($tag) => {
-                                        return <$ty as ::serde::Deserialize>::deserialize(
-                                            ::serde::de::value::MapAccessDeserializer::new(
-                                                $crate::tagged::AfterType(map),
-                                            ),
-                                        )
-                                        .map($name::$variant)
-                                        .map_err(|error| A::Error::custom(format_args!("invalid {}: {}", $tag, error)));
-                                    } )*
-                                    _ => {}
-                                }
+                        // The entries before `type`, kept (keys borrowed from the input when
+                        // they can be) until `type` tells the variant: the platform writes
+                        // `type` first in most objects, after an `id` in targets.
+                        let mut before = $crate::tagged::Before::new();
+                        while let Some(key) = map.next_key_seed($crate::tagged::CowKey)? {
+                            if key != "type" {
+                                before.push(key, map.next_value()?);
+                                continue;
                             }
-                            object.insert(key.into_owned(), value.into_value());
+                            let value: $crate::tagged::FirstValue<'de> = map.next_value()?;
+                            match value.as_str() {
+                                // A known type: the entries kept, then the rest of the object
+                                // straight from the input, go into the variant, without
+                                // buffering; a second `type` there is refused, as any repeated
+                                // field is (the tree, where the last one wins, then decides
+                                // what the object is).
+                                $( Some($tag) => {
+                                    return $crate::tagged::load_after_type::<$ty, A>($tag, before, map)
+                                        .map($name::$variant);
+                                } )*
+                                _ => {}
+                            }
+                            let object = before.into_object(key, value, map)?;
+                            // The last `type` decides, as in the tree.
+                            let tag = object.get("type").and_then(::serde_json::Value::as_str);
+                            return match tag {
+                                $( Some($tag) => $crate::tagged::load_variant::<$ty, A::Error>($tag, object)
+                                    .map($name::$variant), )*
+                                _ => Ok($name::Unknown($crate::UnknownObject(object))),
+                            };
                         }
-                        while let Some((key, value)) = map.next_entry::<String, ::serde_json::Value>()? {
-                            object.insert(key, value);
-                        }
-                        let tag = object.get("type").and_then(::serde_json::Value::as_str);
-                        match tag {
-                            $( Some($tag) => $crate::tagged::load_variant::<$ty, A::Error>($tag, object)
-                                .map($name::$variant), )*
-                            _ => Ok($name::Unknown($crate::UnknownObject(object))),
-                        }
+                        Ok($name::Unknown($crate::UnknownObject(before.into_map())))
                     }
                 }
 
@@ -183,6 +176,137 @@ macro_rules! tagged_enum {
 }
 
 pub(crate) use tagged_enum;
+
+/// The entries of a tagged object before its `type` (none when `type` comes first, as the
+/// platform mostly writes it: then nothing is allocated).
+pub(crate) struct Before<'de>(Vec<(Cow<'de, str>, Value)>);
+
+impl<'de> Before<'de> {
+    pub(crate) fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    pub(crate) fn push(&mut self, key: Cow<'de, str>, value: Value) {
+        self.0.push((key, value));
+    }
+
+    /// The object without `type`, as the tree holds it (the last of a repeated key wins).
+    pub(crate) fn into_map(self) -> Map<String, Value> {
+        let mut object = Map::new();
+        for (key, value) in self.0 {
+            object.insert(key.into_owned(), value);
+        }
+        object
+    }
+
+    /// The whole object, from the entries kept, its `type` and the rest of `map`.
+    pub(crate) fn into_object<A: MapAccess<'de>>(
+        self,
+        key: Cow<'de, str>,
+        value: FirstValue<'de>,
+        mut map: A,
+    ) -> Result<Map<String, Value>, A::Error> {
+        let mut object = self.into_map();
+        object.insert(key.into_owned(), value.into_value());
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        Ok(object)
+    }
+}
+
+/// Loads the variant `T` of a tagged object whose `type` is `tag`: the entries kept before
+/// `type`, then the rest of `map`. An error names the type; one in an entry kept before
+/// `type` also gives the path inside the object (`invalid wait_action at duration: …`), as
+/// the rest's errors have their own path in the document.
+pub(crate) fn load_after_type<'de, T, A>(
+    tag: &str,
+    before: Before<'de>,
+    map: A,
+) -> Result<T, A::Error>
+where
+    T: Deserialize<'de>,
+    A: MapAccess<'de>,
+{
+    if before.0.is_empty() {
+        // `type` first, as the platform mostly writes it: the entries straight from the input.
+        return T::deserialize(MapAccessDeserializer::new(AfterType(map)))
+            .map_err(|error| A::Error::custom(format_args!("invalid {tag}: {error}")));
+    }
+    let mut entries = BeforeThenRest {
+        before: before.0.into_iter(),
+        key: Cow::Borrowed(""),
+        value: None,
+        rest: AfterType(map),
+        located: None,
+    };
+    match T::deserialize(MapAccessDeserializer::new(&mut entries)) {
+        Ok(model) => Ok(model),
+        Err(error) => Err(match entries.located.take() {
+            Some((path, inner)) => {
+                A::Error::custom(format_args!("invalid {tag} at {path}: {inner}"))
+            }
+            None => A::Error::custom(format_args!("invalid {tag}: {error}")),
+        }),
+    }
+}
+
+/// The entries of a known tagged object: those kept before its `type`, then the rest of the
+/// input ([`AfterType`]).
+struct BeforeThenRest<'de, A> {
+    before: std::vec::IntoIter<(Cow<'de, str>, Value)>,
+    /// The key of the entry kept whose value is next.
+    key: Cow<'de, str>,
+    value: Option<Value>,
+    rest: AfterType<A>,
+    /// Where in the object, and what, the error of an entry kept is.
+    located: Option<(String, serde_json::Error)>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for BeforeThenRest<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.before.next() {
+            Some((key, value)) => {
+                self.key = key;
+                self.value = Some(value);
+                let key = match &self.key {
+                    Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)),
+                    Cow::Owned(key) => seed.deserialize(StrDeserializer::new(key)),
+                };
+                key.map(Some)
+            }
+            None => self.rest.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        let Some(value) = self.value.take() else {
+            return self.rest.next_value_seed(seed);
+        };
+        let mut track = serde_path_to_error::Track::new();
+        seed.deserialize(serde_path_to_error::Deserializer::new(value, &mut track))
+            .map_err(|error| {
+                let inside = track.path().to_string();
+                let path = match inside.as_str() {
+                    "." => self.key.to_string(),
+                    index if index.starts_with('[') => format!("{}{index}", self.key),
+                    nested => format!("{}.{nested}", self.key),
+                };
+                let message = A::Error::custom(&error);
+                self.located = Some((path, error));
+                message
+            })
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.rest.size_hint().map(|rest| rest + self.before.len())
+    }
+}
 
 /// The entries of an object after its `type`, read by the fast path of a tagged enum: a
 /// second `type` is an error (`duplicate field`), as a repeated field is for any model read from

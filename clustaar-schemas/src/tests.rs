@@ -97,6 +97,96 @@ fn a_repeated_type_is_read_as_the_tree_reads_it() {
     assert!(serde_json::from_str::<Action>(nested).is_ok());
 }
 
+/// An object whose `type` is not its first key (the platform writes targets `id` first, a
+/// Zendesk ticket `type` third): the entries before `type` are kept, the rest read straight
+/// into the variant. From the bytes and from the tree, the same model.
+#[test]
+fn an_object_whose_type_comes_later_loads_as_the_tree_loads_it() {
+    let texts = [
+        r#"{"type":"jump_to_action","connections":[],"defaultTarget":{"id":"a1a1a1a1a1a1a1a1a1a1a1a1","type":"step","name":"a step"}}"#,
+        r#"{"ticketPriority":"high","ticketType":"problem","type":"create_zendesk_ticket_action","description":"d","user":{"name":"n","email":"e@x.y","phoneNumber":"06"}}"#,
+        r#"{"user":{"name":" n "},"subject":"<b>s","type":"create_zendesk_ticket_action","tags":["a"]}"#,
+        r#"{"maximum":3.5,"type":"is_less_than"}"#,
+    ];
+    for text in texts {
+        let tree: Value = serde_json::from_str(text).unwrap();
+        let from_tree: Value = match tree.get("maximum") {
+            Some(_) => serde_json::to_value(load::load::<Condition>(&tree, "").unwrap()),
+            None => serde_json::to_value(load::load::<Action>(&tree, "").unwrap()),
+        }
+        .unwrap();
+        let from_bytes: Value = match tree.get("maximum") {
+            Some(_) => serde_json::to_value(serde_json::from_str::<Condition>(text).unwrap()),
+            None => serde_json::to_value(serde_json::from_str::<Action>(text).unwrap()),
+        }
+        .unwrap();
+        assert_eq!(from_bytes, from_tree, "{text}");
+        assert_ne!(from_bytes.get("type"), None, "{text}");
+    }
+    let target: Target = serde_json::from_str(r#"{"id":"1","type":"story","name":"s"}"#).unwrap();
+    assert_eq!(target, Target::Story(StoryTarget::new("1").named("s")));
+    // A key with an escape before `type` (kept owned), and no `type` at all.
+    let target: Target = serde_json::from_str(r#"{"\u0069d":"1","type":"step"}"#).unwrap();
+    assert_eq!(target, Target::Step(StepTarget::new("1")));
+    let unknown: Target = serde_json::from_str(r#"{"id":"1","name":"s"}"#).unwrap();
+    assert_eq!(unknown.type_name(), None);
+    assert_eq!(
+        serde_json::to_string(&unknown).unwrap(),
+        r#"{"id":"1","name":"s"}"#
+    );
+    // An unknown type then a known one: the last decides, as in the tree.
+    let text = r#"{"id":"1","type":"x","type":"story"}"#;
+    let target: Target = serde_json::from_str(text).unwrap();
+    assert_eq!(target, Target::Story(StoryTarget::new("1")));
+    // A known type then another: refused from the bytes, as a repeated `type` first is.
+    let text = r#"{"id":"1","type":"step","type":"story"}"#;
+    assert!(serde_json::from_str::<Target>(text)
+        .unwrap_err()
+        .to_string()
+        .contains("duplicate field `type`"));
+    // An error in an entry before `type` gives its path inside the object, from the bytes
+    // and from the tree.
+    let text = r#"{"user":{"email":5},"type":"create_zendesk_ticket_action"}"#;
+    let from_bytes = serde_json::from_str::<Action>(text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        from_bytes.starts_with(
+            "invalid create_zendesk_ticket_action at user.email: invalid type: integer `5`"
+        ),
+        "{from_bytes}"
+    );
+    let tree: Value = serde_json::from_str(text).unwrap();
+    let errors = load::load::<Action>(&tree, "").unwrap_err();
+    assert_eq!(errors.0[0].path, "");
+    assert!(
+        errors.0[0]
+            .message
+            .starts_with("invalid create_zendesk_ticket_action at user.email: invalid type"),
+        "{errors}"
+    );
+    let text = r#"{"tags":["a",5],"type":"create_zendesk_ticket_action"}"#;
+    let from_bytes = serde_json::from_str::<Action>(text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        from_bytes.starts_with("invalid create_zendesk_ticket_action at tags[1]: "),
+        "{from_bytes}"
+    );
+    // One after `type`: at its path in the document, as in an object whose `type` is first.
+    let tree = json!({"step": {"actions": [
+        {"ticketType": "problem", "type": "create_zendesk_ticket_action", "tags": 5}
+    ]}});
+    let errors = load::load::<StepReached>(&tree, "data").unwrap_err();
+    assert_eq!(errors.0[0].path, "data.step.actions[0].tags");
+    assert!(
+        errors.0[0]
+            .message
+            .starts_with("invalid create_zendesk_ticket_action: invalid type"),
+        "{errors}"
+    );
+}
+
 #[test]
 fn a_malformed_known_action_is_an_error() {
     let error = serde_json::from_value::<Action>(json!({

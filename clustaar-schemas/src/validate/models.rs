@@ -30,7 +30,7 @@ impl<T: Validate> Validate for Box<T> {
     }
 }
 
-fn number(c: &mut Checker, key: &str, value: Option<&Number>, range: Option<(f64, f64)>) {
+fn number(c: &mut Checker, key: &'static str, value: Option<&Number>, range: Option<(f64, f64)>) {
     c.field(key, |c| match value.and_then(Number::as_f64) {
         Some(value) => {
             if let Some((min, max)) = range {
@@ -44,14 +44,14 @@ fn number(c: &mut Checker, key: &str, value: Option<&Number>, range: Option<(f64
     });
 }
 
-fn required_map<T>(c: &mut Checker, key: &str, value: Option<&T>) {
+fn required_map<T>(c: &mut Checker, key: &'static str, value: Option<&T>) {
     if value.is_none() {
         c.field(key, |c| c.error(Rule::Required));
     }
 }
 
 /// A step or a story (an actions block, or an unknown target, is refused).
-fn target(c: &mut Checker, key: &str, value: Option<&Target>, required: bool) {
+fn target(c: &mut Checker, key: &'static str, value: Option<&Target>, required: bool) {
     c.field(key, |c| match value {
         Some(target) => {
             c.type_allowed(target.type_name(), STEP_OR_STORY);
@@ -413,7 +413,14 @@ impl Validate for AiTaskBehavior {
 
 // Actions.
 
-fn message(c: &mut Checker, key: &str, text: Option<&str>, required: bool, min: usize, max: usize) {
+fn message(
+    c: &mut Checker,
+    key: &'static str,
+    text: Option<&str>,
+    required: bool,
+    min: usize,
+    max: usize,
+) {
     c.text(key, text, required, |c, text| c.length(text, min, max));
 }
 

@@ -539,3 +539,66 @@ fn fixed_patterns_are_judged_as_the_compiled_patterns_judge() {
     }
     assert!(checked > 6 * 140_000, "{checked}");
 }
+
+/// The URLs judged without the parser ([`super::rules::plain_http_url`]) are URLs with a host
+/// for the parser, with the same scheme: every host of up to 4 characters over an alphabet
+/// that reaches each branch (labels, hyphens, `xn--`, numbers, ports, user info, escapes,
+/// upper case, non-ASCII), and random ones, each followed by the ends a URL has.
+#[test]
+fn plain_http_urls_are_urls_with_a_host() {
+    use super::rules::plain_http_url;
+
+    let alphabet: Vec<char> = "ax0-.:@%\\ \tXé[".chars().collect();
+    let mut hosts = vec![String::new()];
+    let mut level = vec![String::new()];
+    for _ in 0..4 {
+        level = level
+            .iter()
+            .flat_map(|host| {
+                alphabet.iter().map(move |&c| {
+                    let mut host = host.clone();
+                    host.push(c);
+                    host
+                })
+            })
+            .collect();
+        hosts.extend(level.iter().cloned());
+    }
+    hosts.extend(
+        [
+            "example.com",
+            "xn--nxasmq6b.com",
+            "ab--c.com",
+            "a-.com",
+            "-a.com",
+            "a.0x1f",
+            "a.b1",
+            "1.2.3.4",
+            "256.0.0.1",
+            "www.example.co.uk",
+            "a..b",
+            "a.",
+        ]
+        .map(str::to_owned),
+    );
+    let mut fast = 0;
+    for host in &hosts {
+        for scheme in ["http://", "https://", "HTTP://"] {
+            for end in ["", "/path?q=1#f", "#y", "/ a b ", ":80/", "\\x"] {
+                let text = format!("{scheme}{host}{end}");
+                let parsed = url::Url::parse(&text).ok().filter(url::Url::has_host);
+                if let Some(scheme) = plain_http_url(&text) {
+                    fast += 1;
+                    let parsed =
+                        parsed.unwrap_or_else(|| panic!("{text:?}: not a URL with a host"));
+                    assert_eq!(parsed.scheme(), scheme, "{text:?}");
+                    // Between C0 controls and spaces, which the parser leaves out.
+                    let padded = format!(" \t{text}\n\u{1f} ");
+                    assert_eq!(plain_http_url(&padded), Some(scheme), "{padded:?}");
+                    assert!(url::Url::parse(&padded).is_ok_and(|url| url.has_host()));
+                }
+            }
+        }
+    }
+    assert!(fast > 1000, "{fast}");
+}
