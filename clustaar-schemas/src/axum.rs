@@ -214,6 +214,13 @@ impl IntoResponse for AnswerError {
     }
 }
 
+/// The room an answer's JSON is given at first, per action (and for the session and the
+/// interlocutor).
+const ANSWER_BYTES_AN_ACTION: usize = 256;
+
+/// At most this much is reserved before the answer is written (a larger answer grows).
+const MAX_INITIAL_ANSWER_BYTES: usize = 64 * 1024;
+
 impl StepReachedResponse {
     /// The answer's JSON, once validated: what [`IntoResponse`] sends with a `200`.
     ///
@@ -227,7 +234,12 @@ impl StepReachedResponse {
     /// ```
     pub fn to_checked_json(&self) -> Result<Vec<u8>, AnswerError> {
         self.validate().map_err(AnswerError::Invalid)?;
-        serde_json::to_vec(self).map_err(AnswerError::Serialize)
+        // Room for the usual answer at once (an action dumps to about 200 bytes): serde_json's
+        // `to_vec` starts at 128 bytes and doubles, copying, up to the answer's size.
+        let capacity = ANSWER_BYTES_AN_ACTION.saturating_mul(self.actions.len() + 1);
+        let mut json = Vec::with_capacity(capacity.min(MAX_INITIAL_ANSWER_BYTES));
+        serde_json::to_writer(&mut json, self).map_err(AnswerError::Serialize)?;
+        Ok(json)
     }
 }
 
