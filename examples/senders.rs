@@ -18,7 +18,7 @@
 //! HubSpot and Square sign the URL: it is `WEBHOOK_PUBLIC_URL` (or, with
 //! `WEBHOOK_TRUST_FORWARDED=1`, the proxy's `Forwarded` / `X-Forwarded-*` headers) followed by the
 //! request's path, else `http://` + the request's `Host` and path. `SENDERS_UNSIGNED_CONTROL=1` adds `POST /unsigned`, a route without a sender
-//! (the load test's control). Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
+//! doing the signed route's work but the signature (the load test's control). Address from `WEBHOOK_ADDR` (default `127.0.0.1:8000`) and the other
 //! variables of `clustaar_webhook::config::Settings`.
 
 use clustaar_webhook::config::Settings;
@@ -38,6 +38,19 @@ pub(crate) fn variable(preset: &Preset) -> String {
 /// What every route answers: what its sender read.
 async fn answer(event: SenderEvent) -> Json<serde_json::Value> {
     Json(json!({"sender": event.sender, "event": event.event, "id": event.id}))
+}
+
+/// The load test's control (`SENDERS_UNSIGNED_CONTROL=1`): the signed route's work but the
+/// signature's. It takes the body (the signed route reads it whole to check it) and answers
+/// the same shape with the same facts, read from GitHub's headers as the preset reads them.
+async fn unsigned(headers: HeaderMap, body: RawBody) -> Json<serde_json::Value> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let _ = body;
+    Json(json!({
+        "sender": "unsigned",
+        "event": header("x-github-event"),
+        "id": header("x-github-delivery"),
+    }))
 }
 
 /// The webhook: a route for each preset whose key is in the environment, and the names of
@@ -63,9 +76,7 @@ pub(crate) fn senders() -> Result<(Webhook, Vec<String>), String> {
     // A route without a sender answering the same shape, for the load test of what a
     // signature costs (`benches/senders/run.sh`); off unless asked for.
     if std::env::var("SENDERS_UNSIGNED_CONTROL").is_ok_and(|on| on == "1") {
-        webhook = webhook.http_route(HttpRoute::new(Method::POST, "/unsigned", || async {
-            Json(json!({"sender": null, "event": null, "id": null}))
-        }));
+        webhook = webhook.http_route(HttpRoute::new(Method::POST, "/unsigned", unsigned));
     }
     Ok((webhook, missing))
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What a sender's signature check costs under load: examples/senders.rs serving `POST /github`
 # (GitHub's HMAC-SHA256 of a 2 kB body, checked on every request) beside `POST /unsigned` (the
-# same server and answer, no sender), with wrk over loopback, side by side in each round.
+# same server and work, the body taken and the same answer built from the same headers, no
+# sender), with wrk over loopback, side by side in each round.
 #
 #   benches/senders/run.sh                      # 8 s per run, 2 threads, 32 connections, 2 rounds
 #   DURATION=10 CONNECTIONS=64 ROUNDS=3 benches/senders/run.sh
