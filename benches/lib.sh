@@ -73,3 +73,24 @@ $(cat "$fixture")
 ]==]
 LUA
 }
+
+# A scratch directory (`$work`) and the servers started into `pids`, both gone when the script
+# exits (or is interrupted): call it once, before starting any server.
+scratch_and_servers_cleanup() {
+    work="$(mktemp -d)"
+    pids=()
+    trap scratch_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+# Stops the servers in `pids` and removes `$work` (`scratch_and_servers_cleanup`'s trap).
+scratch_cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+}

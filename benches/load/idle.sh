@@ -71,20 +71,7 @@ if [[ "$(ulimit -n)" != unlimited ]] && (("$(ulimit -n)" < needed)); then
     ulimit -n "$needed"
 fi
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scratch_and_servers_cleanup
 
 echo "== building (profile $PROFILE)"
 target="${CARGO_TARGET_DIR:-$root/target}"

@@ -58,21 +58,8 @@ if ((ROUNDS > 10)); then
     exit 2
 fi
 
-work="$(mktemp -d)"
+scratch_and_servers_cleanup
 LUA="$work/post.lua"
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # (a) wrk
 if ! command -v wrk >/dev/null 2>&1; then

@@ -30,19 +30,7 @@ if listening "$PORT"; then
     exit 1
 fi
 
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+scratch_and_servers_cleanup
 
 DATE="Thu, 13 Sep 2018 11:48:13 GMT"
 signed_notification_lua bench "$DATE" "$root/tests/fixtures/step_reached_small.json" >"$work/post.lua"
