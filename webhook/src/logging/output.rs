@@ -10,7 +10,7 @@
 //! request, measured at about 2 µs of system time a request: `benches/README.md`.)
 //!
 //! Bounded: past [`QUEUE_BYTES`] of lines waiting, new lines are dropped and counted
-//! ([`Output::dropped`]); a stuck output never blocks a request.
+//! ([`Shared::dropped`]); a stuck output never blocks a request.
 
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
