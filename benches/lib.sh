@@ -94,3 +94,41 @@ scratch_cleanup() {
     done
     rm -rf "$work"
 }
+
+# Builds (or takes) the two servers of the load benchmarks, with the cargo profile $PROFILE:
+# the echo bot (examples/echo_bot.rs, or $ECHO_BIN when set: an echo bot already built) and the
+# hand-written baseline (benches/load/baseline/, a workspace of its own, its Cargo.lock
+# committed, built into the same target directory). Sets `echo_bin` and `baseline_bin`.
+build_echo_and_baseline() { # script root
+    local script="$1" root="$2" target
+    echo "== building (profile $PROFILE)"
+    target="${CARGO_TARGET_DIR:-$root/target}"
+    echo_bin="${ECHO_BIN:-$target/$PROFILE/examples/echo_bot}"
+    if [[ -z "${ECHO_BIN:-}" ]]; then
+        (cd "$root" && cargo build --profile "$PROFILE" --locked --quiet --example echo_bot)
+    elif [[ ! -x "$ECHO_BIN" ]]; then
+        echo "$script: ECHO_BIN=$ECHO_BIN is not an executable" >&2
+        exit 2
+    fi
+    cargo build --manifest-path "$root/benches/load/baseline/Cargo.toml" --target-dir "$target" \
+        --profile "$PROFILE" --locked --quiet
+    baseline_bin="$target/$PROFILE/load_baseline"
+}
+
+# Starts BINARY as the server NAME on 127.0.0.1:PORT, signing key $KEY, the max-age check off
+# (the benchmarks replay one dated request), with the VAR=value settings given; its output to
+# $work/NAME.log; added to `pids` (`scratch_and_servers_cleanup`); sets `started_pid` and
+# returns once it listens.
+start_server() { # script name binary port [VAR=value...]
+    local script="$1" name="$2" binary="$3" port="$4"
+    shift 4
+    if listening "$port"; then
+        echo "$script: 127.0.0.1:$port is already in use; set BASELINE_PORT / ECHO_PORT" >&2
+        exit 1
+    fi
+    env WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
+        "$@" "$binary" >"$work/$name.log" 2>&1 &
+    started_pid=$!
+    pids+=("$started_pid")
+    wait_listening "$script" "$name" "$port" "$started_pid" "$work/$name.log"
+}

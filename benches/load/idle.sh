@@ -73,35 +73,10 @@ fi
 
 scratch_and_servers_cleanup
 
-echo "== building (profile $PROFILE)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-echo_bin="${ECHO_BIN:-$target/$PROFILE/examples/echo_bot}"
-if [[ -z "${ECHO_BIN:-}" ]]; then
-    (cd "$root" && cargo build --profile "$PROFILE" --locked --quiet --example echo_bot)
-elif [[ ! -x "$ECHO_BIN" ]]; then
-    echo "idle.sh: ECHO_BIN=$ECHO_BIN is not an executable" >&2
-    exit 2
-fi
-cargo build --manifest-path "$here/baseline/Cargo.toml" --target-dir "$target" --profile "$PROFILE" \
-    --locked --quiet
-baseline_bin="$target/$PROFILE/load_baseline"
+build_echo_and_baseline idle.sh "$root"
 
 signature="$(notification_signature "$KEY" "$DATE" "$FIXTURE")"
 
-started_pid=""
-start_server() { # name binary port [VAR=value...]; sets started_pid
-    local name="$1" binary="$2" port="$3"
-    shift 3
-    if listening "$port"; then
-        echo "idle.sh: 127.0.0.1:$port is already in use; set BASELINE_PORT / ECHO_PORT" >&2
-        exit 1
-    fi
-    env WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
-        "$@" "$binary" >"$work/$name.log" 2>&1 &
-    started_pid=$!
-    pids+=("$started_pid")
-    wait_listening idle.sh "$name" "$port" "$started_pid" "$work/$name.log"
-}
 stop_server() { # pid
     kill "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true
@@ -122,7 +97,7 @@ for case in $CASES; do
     *) echo "idle.sh: unknown server '$server' in CASES" >&2; exit 2 ;;
     esac
     echo "== $server, $request: $CONNECTIONS idle connections, $ROUNDS round(s)"
-    start_server "$server" "$binary" "$port" "${extra[@]}"
+    start_server idle.sh "$server" "$binary" "$port" "${extra[@]}"
     pid="$started_pid"
     # Warm-up: the server's lazily built state, its first worker allocations.
     client "$port" "$pid" "$request" 1 20 >/dev/null

@@ -72,19 +72,7 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 # (b) build
-echo "== building (profile $PROFILE)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-echo_bin="${ECHO_BIN:-$target/$PROFILE/examples/echo_bot}"
-if [[ -z "${ECHO_BIN:-}" ]]; then
-    (cd "$root" && cargo build --profile "$PROFILE" --locked --quiet --example echo_bot)
-elif [[ ! -x "$ECHO_BIN" ]]; then
-    echo "run.sh: ECHO_BIN=$ECHO_BIN is not an executable" >&2
-    exit 2
-fi
-# The baseline is its own workspace (its Cargo.lock committed); it shares the target directory.
-cargo build --manifest-path "$here/baseline/Cargo.toml" --target-dir "$target" --profile "$PROFILE" \
-    --locked --quiet
-baseline_bin="$target/$PROFILE/load_baseline"
+build_echo_and_baseline run.sh "$root"
 
 # (d) the wrk script: POST the fixture, signed for the fixed date
 signature="$(notification_signature "$KEY" "$DATE" "$FIXTURE")"
@@ -95,29 +83,14 @@ signature="$(notification_signature "$KEY" "$DATE" "$FIXTURE")"
 } >"$LUA"
 
 # (c) the servers
-started_pid=""
-start_server() { # name binary port [VAR=value...]; sets started_pid
-    local name="$1" binary="$2" port="$3"
-    shift 3
-    if listening "$port"; then
-        echo "run.sh: 127.0.0.1:$port is already in use; set BASELINE_PORT / ECHO_PORT" >&2
-        exit 1
-    fi
-    env WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
-        WEBHOOK_METRICS_TOKEN=bench-metrics RUST_LOG=warn "$@" "$binary" >"$work/$name.log" 2>&1 &
-    started_pid=$!
-    pids+=("$started_pid")
-    wait_listening run.sh "$name" "$port" "$started_pid" "$work/$name.log"
-}
-
 echo "== starting the servers on 127.0.0.1:$BASELINE_PORT (baseline) and 127.0.0.1:$ECHO_PORT (echo_bot)"
-start_server baseline "$baseline_bin" "$BASELINE_PORT"
+start_server run.sh baseline "$baseline_bin" "$BASELINE_PORT" WEBHOOK_METRICS_TOKEN=bench-metrics RUST_LOG=warn
 baseline_pid="$started_pid"
-start_server echo_bot "$echo_bin" "$ECHO_PORT" RUST_LOG="$ECHO_RUST_LOG"
+start_server run.sh echo_bot "$echo_bin" "$ECHO_PORT" WEBHOOK_METRICS_TOKEN=bench-metrics RUST_LOG="$ECHO_RUST_LOG"
 echo_pid="$started_pid"
 if [[ "$COMPARE_OPS" == 1 ]]; then
     echo "== starting the echo bot with its metrics and request spans off on 127.0.0.1:$ECHO_OFF_PORT (echo_off)"
-    start_server echo_off "$echo_bin" "$ECHO_OFF_PORT" RUST_LOG="$ECHO_RUST_LOG" \
+    start_server run.sh echo_off "$echo_bin" "$ECHO_OFF_PORT" WEBHOOK_METRICS_TOKEN=bench-metrics RUST_LOG="$ECHO_RUST_LOG" \
         WEBHOOK_METRICS=false WEBHOOK_REQUEST_SPANS=false
     echo_off_pid="$started_pid"
 fi
