@@ -124,7 +124,7 @@ impl Visit for PlainVisitor<'_> {
         self.result = if field.name() == "message" {
             EscapeControls(&mut self.writer).write_str(value)
         } else {
-            write!(self.writer, "{value:?}")
+            write_debug_str(&mut self.writer, value)
         };
     }
 
@@ -166,6 +166,22 @@ impl Visit for PlainVisitor<'_> {
         } else {
             write!(self.writer, "{value:?}")
         };
+    }
+}
+
+/// Writes `value` as `{value:?}` does: between quotes, unchanged when every byte is printable
+/// ASCII other than `"` and `\` (a request's id, method and route), which `Debug` would write
+/// a character at a time through the formatter.
+fn write_debug_str(writer: &mut impl fmt::Write, value: &str) -> fmt::Result {
+    if value
+        .bytes()
+        .all(|byte| matches!(byte, b' '..=b'~') && byte != b'"' && byte != b'\\')
+    {
+        writer.write_char('"')?;
+        writer.write_str(value)?;
+        writer.write_char('"')
+    } else {
+        write!(writer, "{value:?}")
     }
 }
 
@@ -217,7 +233,7 @@ thread_local! {
 /// Writes `time` as RFC 3339 in UTC to the microsecond (`2026-12-05T19:05:15.779484Z`), as
 /// `tracing-subscriber`'s `SystemTime` does; the date and time are formatted once a second by
 /// each thread.
-fn write_timestamp(writer: &mut impl fmt::Write, time: SystemTime) -> fmt::Result {
+pub(super) fn write_timestamp(writer: &mut impl fmt::Write, time: SystemTime) -> fmt::Result {
     let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let second = since_epoch.as_secs();
     let (cached, mut text) = SECOND.get();
@@ -378,6 +394,23 @@ mod tests {
         assert!(ours.contains("in two spans error=boom\n"), "{ours}");
         assert!(ours.contains(r#"c1\u{9b} del\x7f é"#), "{ours}");
         assert_eq!(ours.lines().count(), 10, "{ours}");
+    }
+
+    #[test]
+    fn strings_are_written_as_debug_writes_them() {
+        let mut samples: Vec<String> = (0u8..=0x7f).map(|byte| char::from(byte).to_string()).collect();
+        samples.extend(
+            [
+                "", "POST", "/hooks/{id}", "0193a5c4-7d5e-7c1b-9a3e-3f1f6d2b8a10", "it's", "a\"b",
+                "back\\slash", "tab\t", "é", "e\u{301}", "zero\u{200b}width", "\u{9b}", "~ ",
+            ]
+            .map(String::from),
+        );
+        for sample in samples {
+            let mut ours = String::new();
+            write_debug_str(&mut ours, &sample).unwrap();
+            assert_eq!(ours, format!("{sample:?}"), "{sample:?}");
+        }
     }
 
     #[test]
