@@ -4,6 +4,8 @@
 
 use std::time::{Duration, SystemTime};
 
+use http::HeaderName;
+
 use super::common::{self, Encoding, Hash};
 use crate::http::VerifyError;
 use crate::senders::scheme::{
@@ -13,6 +15,9 @@ use crate::senders::scheme::{
 
 const HEADER: &str = "X-Hub-Signature-256";
 const LEGACY_HEADER: &str = "X-Hub-Signature";
+// The two as header names, looked up without parsing the text above at each request.
+static HEADER_NAME: HeaderName = HeaderName::from_static("x-hub-signature-256");
+static LEGACY_NAME: HeaderName = HeaderName::from_static("x-hub-signature");
 
 /// GitHub's preset.
 pub static PRESET: Preset = Preset {
@@ -43,7 +48,7 @@ fn verify(
     _tolerance: Option<Duration>,
 ) -> Result<(), VerifyError> {
     // The SHA-256 header wins whenever it is sent; SHA-1 only for hooks that send nothing else.
-    if request.headers.contains_key(HEADER) || !request.headers.contains_key(LEGACY_HEADER) {
+    if request.headers.contains_key(&HEADER_NAME) || !request.headers.contains_key(&LEGACY_NAME) {
         common::verify_body_hmac(
             keys,
             request,
@@ -93,6 +98,18 @@ mod tests {
 
     const URL: &str = "https://example.com/webhooks/github";
     const SECRET: &str = "It's a Secret to Everybody";
+
+    #[test]
+    fn header_names_are_the_headers() {
+        assert_eq!(
+            HEADER_NAME,
+            HeaderName::from_bytes(HEADER.as_bytes()).unwrap()
+        );
+        assert_eq!(
+            LEGACY_NAME,
+            HeaderName::from_bytes(LEGACY_HEADER.as_bytes()).unwrap()
+        );
+    }
 
     #[test]
     fn common_checks() {
