@@ -20,7 +20,11 @@ use tracing_subscriber::fmt::{FormatFields, FormattedFields};
 pub(super) struct AppendingJsonFields;
 
 impl<'writer> FormatFields<'writer> for AppendingJsonFields {
-    fn format_fields<R: RecordFields>(&self, mut writer: Writer<'writer>, fields: R) -> fmt::Result {
+    fn format_fields<R: RecordFields>(
+        &self,
+        mut writer: Writer<'writer>,
+        fields: R,
+    ) -> fmt::Result {
         let mut visitor = Members::default();
         fields.record(&mut visitor);
         writer.write_str(&visitor.into_object()?.0)
@@ -83,7 +87,11 @@ impl Members {
         object.push(b'{');
         let mut names = Vec::with_capacity(self.members.len());
         for (index, (name, value)) in self.members.iter().enumerate() {
-            if self.members.get(index + 1).is_some_and(|next| next.0 == *name) {
+            if self
+                .members
+                .get(index + 1)
+                .is_some_and(|next| next.0 == *name)
+            {
                 continue;
             }
             if object.len() > 1 {

@@ -398,11 +398,24 @@ mod tests {
 
     #[test]
     fn strings_are_written_as_debug_writes_them() {
-        let mut samples: Vec<String> = (0u8..=0x7f).map(|byte| char::from(byte).to_string()).collect();
+        let mut samples: Vec<String> = (0u8..=0x7f)
+            .map(|byte| char::from(byte).to_string())
+            .collect();
         samples.extend(
             [
-                "", "POST", "/hooks/{id}", "0193a5c4-7d5e-7c1b-9a3e-3f1f6d2b8a10", "it's", "a\"b",
-                "back\\slash", "tab\t", "é", "e\u{301}", "zero\u{200b}width", "\u{9b}", "~ ",
+                "",
+                "POST",
+                "/hooks/{id}",
+                "0193a5c4-7d5e-7c1b-9a3e-3f1f6d2b8a10",
+                "it's",
+                "a\"b",
+                "back\\slash",
+                "tab\t",
+                "é",
+                "e\u{301}",
+                "zero\u{200b}width",
+                "\u{9b}",
+                "~ ",
             ]
             .map(String::from),
         );
