@@ -224,12 +224,11 @@ where
             .boxed(),
         // The event's fields at the top level; the request's span (its id, route, status...)
         // under "span".
+        // (`json::JsonLine` writes what tracing-subscriber's JSON format writes with
+        // `flatten_event(true)`, `with_current_span(true)` and `with_span_list(false)`.)
         LogFormat::Json => tracing_subscriber::fmt::layer()
             .with_writer(writer)
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false)
+            .with_ansi(false)
             .fmt_fields(AppendingJsonFields)
             .event_format(json::JsonLine)
             .boxed(),
