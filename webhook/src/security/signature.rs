@@ -125,9 +125,11 @@ impl SignatureVerifier {
         if function != "sha1" {
             return Err(SignatureError::HashFunction);
         }
-        let expected = hex::encode(self.digest(date, body));
+        let mut text = [0; 40];
+        let expected = base16ct::lower::encode(&self.digest(date, body), &mut text)
+            .unwrap_or_else(|_| unreachable!("40 hexadecimal digits for 20 bytes"));
         // The reference compares the lowercase hex strings; so do we, in constant time.
-        if bool::from(expected.as_bytes().ct_eq(value.as_bytes())) {
+        if bool::from(expected.ct_eq(value.as_bytes())) {
             Ok(())
         } else {
             Err(SignatureError::Mismatch)

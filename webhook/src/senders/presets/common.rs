@@ -83,7 +83,11 @@ pub fn to_base64(bytes: &[u8]) -> String {
 
 /// Decodes a hexadecimal signature (either case), or says it is malformed.
 pub fn from_hex(header: &str, text: &str) -> Result<Vec<u8>, VerifyError> {
-    hex::decode(text).map_err(|_| malformed(header, "the signature is not hexadecimal"))
+    let mut bytes = vec![0; text.len() / 2];
+    match base16ct::mixed::decode(text, &mut bytes) {
+        Ok(_) => Ok(bytes),
+        Err(_) => Err(malformed(header, "the signature is not hexadecimal")),
+    }
 }
 
 /// Decodes a standard base64 signature, or says it is malformed.
@@ -935,6 +939,36 @@ pub mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hexadecimal_signatures_decode_as_the_hex_crate_decodes_them() {
+        for text in [
+            "",
+            "00",
+            "ff",
+            "FF",
+            "aB09",
+            "0",
+            "abc",
+            "zz",
+            "0g",
+            "é0",
+            " 00",
+            "00 ",
+            "de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9",
+            "DE7C9B85B8B78AA6BC8A7A36F70A90701C9DB4D9e",
+        ] {
+            assert_eq!(from_hex("h", text).ok(), hex::decode(text).ok(), "{text:?}");
+        }
+        for byte in 0..=u8::MAX {
+            let text = String::from_utf8_lossy(&[b'0', byte]).into_owned();
+            assert_eq!(
+                from_hex("h", &text).ok(),
+                hex::decode(&text).ok(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn rfc3339_round_trip() {
