@@ -54,7 +54,7 @@ where
         line.extend_from_slice(b"\",\"level\":\"");
         line.extend_from_slice(level_name(*metadata.level()).as_bytes());
         line.push(b'"');
-        let mut fields = Members {
+        let mut fields = EventFields {
             line: &mut line,
             result: Ok(()),
         };
@@ -117,12 +117,12 @@ impl fmt::Write for Bytes<'_> {
 /// The event's fields as members of the line's object, `,"name":value` each, as
 /// `tracing-serde`'s `SerdeMapVisitor` writes them: the same methods written, the others left
 /// to `Visit`'s defaults, which give them to `record_debug` as it does.
-struct Members<'a> {
+struct EventFields<'a> {
     line: &'a mut Vec<u8>,
     result: fmt::Result,
 }
 
-impl Members<'_> {
+impl EventFields<'_> {
     fn member(&mut self, field: &Field, value: &(impl Serialize + ?Sized)) {
         if self.result.is_err() {
             return;
@@ -136,7 +136,7 @@ impl Members<'_> {
     }
 }
 
-impl Visit for Members<'_> {
+impl Visit for EventFields<'_> {
     fn record_bool(&mut self, field: &Field, value: bool) {
         self.member(field, &value);
     }

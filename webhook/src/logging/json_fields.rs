@@ -25,7 +25,7 @@ impl<'writer> FormatFields<'writer> for AppendingJsonFields {
         mut writer: Writer<'writer>,
         fields: R,
     ) -> fmt::Result {
-        let mut visitor = Members::default();
+        let mut visitor = SpanFields::default();
         fields.record(&mut visitor);
         writer.write_str(&visitor.into_object()?.0)
     }
@@ -35,7 +35,7 @@ impl<'writer> FormatFields<'writer> for AppendingJsonFields {
         current: &'writer mut FormattedFields<Self>,
         fields: &tracing::span::Record<'_>,
     ) -> fmt::Result {
-        let mut visitor = Members::default();
+        let mut visitor = SpanFields::default();
         fields.record(&mut visitor);
         let (added, names) = visitor.into_object()?;
         if current.fields.is_empty() {
@@ -51,13 +51,13 @@ impl<'writer> FormatFields<'writer> for AppendingJsonFields {
 
 /// The members a record gives, as `JsonFields`'s visitor keeps them: each name with its value's
 /// JSON text (in `values`).
-struct Members {
+struct SpanFields {
     members: Vec<(&'static str, Range<usize>)>,
     values: Vec<u8>,
     result: fmt::Result,
 }
 
-impl Default for Members {
+impl Default for SpanFields {
     fn default() -> Self {
         Self {
             members: Vec::new(),
@@ -67,7 +67,7 @@ impl Default for Members {
     }
 }
 
-impl Members {
+impl SpanFields {
     fn member(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) {
         if self.result.is_err() {
             return;
@@ -110,7 +110,7 @@ impl Members {
 
 /// As `JsonFields`'s visitor records each kind of value; the others go to `record_debug` by
 /// `Visit`'s defaults, as they do there.
-impl Visit for Members {
+impl Visit for SpanFields {
     fn record_f64(&mut self, field: &Field, value: f64) {
         self.member(field.name(), &value);
     }
