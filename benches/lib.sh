@@ -132,3 +132,54 @@ start_server() { # script name binary port [VAR=value...]
     pids+=("$started_pid")
     wait_listening "$script" "$name" "$port" "$started_pid" "$work/$name.log"
 }
+
+# Sets `result` to the instructions a request (valgrind's callgrind: user space, every thread)
+# of BINARY run as the server NAME on 127.0.0.1:PORT with the VAR=value settings given: SEND
+# (a function taking a count) sends 50 requests not counted, then $REQUESTS counted; and
+# `result_file` to callgrind's file of the counted requests (for `callgrind_annotate`). The
+# server's output goes to $work/NAME.log; it is added to `pids` (`scratch_and_servers_cleanup`).
+callgrind_per_request() { # script name send port binary [VAR=value...]
+    local script="$1" name="$2" send="$3" port="$4" binary="$5" pid try total
+    shift 5
+    command -v valgrind >/dev/null && command -v callgrind_control >/dev/null ||
+        { echo "$script: valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
+    env "$@" valgrind --tool=callgrind --callgrind-out-file="$work/$name.%p" "$binary" \
+        >"$work/$name.log" 2>&1 &
+    pid=$!
+    pids+=("$pid")
+    # valgrind takes seconds to start a large program.
+    for try in $(seq 1 600); do
+        listening "$port" && break
+        kill -0 "$pid" 2>/dev/null || { cat "$work/$name.log" >&2; exit 1; }
+        ((try < 600)) || { echo "$script: $name does not listen on 127.0.0.1:$port" >&2; exit 1; }
+        sleep 0.1
+    done
+    "$send" 50
+    callgrind_control --zero "$pid" >/dev/null 2>&1
+    "$send" "$REQUESTS"
+    callgrind_control --dump "$pid" >/dev/null 2>&1
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    # The dump after the zero holds what the counted requests cost.
+    result_file="$work/$name.$pid.1"
+    total="$(awk '/^summary:/ { print $2 }' "$result_file")"
+    result=$((total / REQUESTS))
+}
+
+# Sends COUNT POST requests to http://127.0.0.1:PORT/PATH with the body in FILE and the
+# `Name: value` headers given, on one keep-alive connection; each must be answered 200.
+post_keep_alive() { # port path file count [header...]
+    python3 - "$@" <<'PY'
+import http.client, sys
+port, path, file, count = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+headers = dict(header.split(": ", 1) for header in sys.argv[5:])
+body = open(file, "rb").read()
+connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+for _ in range(count):
+    connection.request("POST", path, body=body, headers=headers)
+    answer = connection.getresponse()
+    answer.read()
+    if answer.status != 200:
+        sys.exit(f"{path} answered {answer.status}")
+PY
+}

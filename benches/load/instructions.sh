@@ -28,55 +28,23 @@ KEY="bench"
 DATE="Thu, 13 Sep 2018 11:48:13 GMT"
 [[ "$REQUESTS" =~ ^[0-9]+$ ]] && ((REQUESTS > 0 && REQUESTS <= 100000)) ||
     { echo "instructions.sh: REQUESTS is a number from 1 to 100000" >&2; exit 2; }
-command -v valgrind >/dev/null && command -v callgrind_control >/dev/null ||
-    { echo "instructions.sh: valgrind is needed (apt-get install valgrind)" >&2; exit 2; }
 
 scratch_and_servers_cleanup
 build_echo_and_baseline instructions.sh "$root"
 signature="$(notification_signature "$KEY" "$DATE" "$FIXTURE")"
 
-# Sends COUNT signed notifications on one keep-alive connection; each must be answered 200.
+# Sends COUNT signed notifications on one keep-alive connection.
 send() { # count
-    python3 - "$PORT" "$1" "$FIXTURE" "$signature" "$DATE" <<'PY'
-import http.client, sys
-port, count, fixture, signature, date = int(sys.argv[1]), int(sys.argv[2]), *sys.argv[3:]
-body = open(fixture, "rb").read()
-headers = {"Content-Type": "application/json", "Date": date, "X-Hub-Signature": signature}
-connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-for _ in range(count):
-    connection.request("POST", "/", body=body, headers=headers)
-    answer = connection.getresponse()
-    answer.read()
-    if answer.status != 200:
-        sys.exit(f"instructions.sh: answered {answer.status}")
-PY
+    post_keep_alive "$PORT" / "$FIXTURE" "$1" "Content-Type: application/json" "Date: $DATE" \
+        "X-Hub-Signature: $signature"
 }
 
 # Sets `result` to the instructions a request of BINARY with the VAR=value settings given.
 count() { # name binary [VAR=value...]
-    local name="$1" binary="$2" pid try total
+    local name="$1" binary="$2"
     shift 2
-    env WEBHOOK_ADDR="127.0.0.1:$PORT" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
-        "$@" valgrind --tool=callgrind --callgrind-out-file="$work/$name.%p" "$binary" \
-        >"$work/$name.log" 2>&1 &
-    pid=$!
-    pids+=("$pid")
-    # valgrind takes seconds to start a large program.
-    for try in $(seq 1 600); do
-        listening "$PORT" && break
-        kill -0 "$pid" 2>/dev/null || { cat "$work/$name.log" >&2; exit 1; }
-        ((try < 600)) || { echo "instructions.sh: $name does not listen" >&2; exit 1; }
-        sleep 0.1
-    done
-    send 50
-    callgrind_control --zero "$pid" >/dev/null 2>&1
-    send "$REQUESTS"
-    callgrind_control --dump "$pid" >/dev/null 2>&1
-    kill "$pid"
-    wait "$pid" 2>/dev/null || true
-    # The dump after the zero holds what the counted requests cost.
-    total="$(awk '/^summary:/ { print $2 }' "$work/$name.$pid.1")"
-    result=$((total / REQUESTS))
+    callgrind_per_request instructions.sh "$name" send "$PORT" "$binary" \
+        WEBHOOK_ADDR="127.0.0.1:$PORT" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none "$@"
 }
 
 echo "== $REQUESTS requests a case, $(basename "$FIXTURE"), profile $PROFILE"
