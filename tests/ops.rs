@@ -29,6 +29,18 @@ fn metric(text: &str, line: &str) -> f64 {
         .map_or(0.0, |value| value.trim().parse().unwrap())
 }
 
+/// `GET /metrics` through `client`, with the `authorization` header when given.
+async fn get_metrics(
+    client: &clustaar_webhook::testing::TestClient,
+    authorization: Option<&str>,
+) -> clustaar_webhook::testing::TestResponse {
+    let mut request = client.request(Method::GET, "/metrics");
+    if let Some(value) = authorization {
+        request = request.header("authorization", value);
+    }
+    request.send().await
+}
+
 fn request_id(response: &clustaar_webhook::testing::TestResponse) -> String {
     response.headers()[&REQUEST_ID_HEADER]
         .to_str()
@@ -65,11 +77,7 @@ async fn probes_and_metrics_answer_outside_every_check() {
     assert_eq!(ready.json(), json!({"status": "ready"}));
     let head = client.request(Method::HEAD, "/healthz").send().await;
     assert_eq!(head.status(), 200);
-    let metrics = client
-        .request(Method::GET, "/metrics")
-        .header("authorization", SCRAPE_AUTHORIZATION)
-        .send()
-        .await;
+    let metrics = get_metrics(&client, Some(SCRAPE_AUTHORIZATION)).await;
     assert_eq!(metrics.status(), 200);
     assert_eq!(
         metrics.headers()["content-type"],
@@ -132,14 +140,7 @@ async fn metric_values_move_with_answers_and_refusals() {
     let server = TestServer::spawn(webhook).await.unwrap();
     let signed = server.client().signer(Signer::new().private_key("k"));
     let plain = server.client();
-    let scrape = || async {
-        plain
-            .request(Method::GET, "/metrics")
-            .header("authorization", SCRAPE_AUTHORIZATION)
-            .send()
-            .await
-            .text()
-    };
+    let scrape = || async { get_metrics(&plain, Some(SCRAPE_AUTHORIZATION)).await.text() };
     let before = scrape().await;
     assert_eq!(
         metric(&before, r#"webhook_requests_total{route="/",status="200"}"#),
@@ -271,14 +272,7 @@ async fn metrics_and_spans_can_be_moved_or_turned_off() {
         .on(topics::STEP_REACHED, echo, ());
     let server = TestServer::spawn(quiet).await.unwrap();
     let client = server.client();
-    assert_eq!(
-        client
-            .request(Method::GET, "/metrics")
-            .send()
-            .await
-            .status(),
-        404
-    );
+    assert_eq!(get_metrics(&client, None).await.status(), 404);
     assert_eq!(
         client
             .request(Method::GET, "/healthz")
@@ -314,18 +308,9 @@ async fn metrics_and_spans_can_be_moved_or_turned_off() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(client.post(FIXTURE).send().await.status(), 200);
-    assert_eq!(
-        client
-            .request(Method::GET, "/metrics")
-            .send()
-            .await
-            .status(),
-        404
-    );
-    let scraped = clustaar_webhook::testing::TestClient::http(format!("http://{admin}"))
-        .request(Method::GET, "/metrics")
-        .send()
-        .await;
+    assert_eq!(get_metrics(&client, None).await.status(), 404);
+    let admin_client = clustaar_webhook::testing::TestClient::http(format!("http://{admin}"));
+    let scraped = get_metrics(&admin_client, None).await;
     assert_eq!(scraped.status(), 200);
     assert_eq!(
         metric(
@@ -369,11 +354,7 @@ async fn by_default_the_public_address_serves_the_probes_and_no_metrics() {
     );
     // The answer of any unknown path, with or without a token.
     for authorization in [None, Some(SCRAPE_AUTHORIZATION)] {
-        let mut request = client.request(Method::GET, "/metrics");
-        if let Some(value) = authorization {
-            request = request.header("authorization", value);
-        }
-        let hidden = request.send().await;
+        let hidden = get_metrics(&client, authorization).await;
         assert_eq!(hidden.status(), 404);
         assert_eq!(
             hidden.json(),
@@ -412,11 +393,7 @@ async fn the_metrics_on_the_public_address_need_their_bearer_token() {
         Some("Basic dXNlcjpwYXNzd29yZA=="),
     ];
     for authorization in refusals {
-        let mut request = client.request(Method::GET, "/metrics");
-        if let Some(value) = authorization {
-            request = request.header("authorization", value);
-        }
-        let refused = request.send().await;
+        let refused = get_metrics(&client, authorization).await;
         assert_eq!(refused.status(), 401, "{authorization:?}");
         assert_eq!(
             refused.headers()["www-authenticate"],
@@ -439,11 +416,7 @@ async fn the_metrics_on_the_public_address_need_their_bearer_token() {
     }
     // The scheme in any case, as Prometheus' `authorization` setting sends it.
     for authorization in [SCRAPE_AUTHORIZATION, "bearer scrape-t0ken"] {
-        let scraped = client
-            .request(Method::GET, "/metrics")
-            .header("authorization", authorization)
-            .send()
-            .await;
+        let scraped = get_metrics(&client, Some(authorization)).await;
         assert_eq!(scraped.status(), 200);
         assert_eq!(
             scraped.headers()["content-type"],
@@ -492,16 +465,10 @@ async fn a_metrics_address_serves_them_without_credentials_and_the_token_is_not_
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let public = clustaar_webhook::testing::TestClient::http(&url);
-    let not_here = public
-        .request(Method::GET, "/metrics")
-        .header("authorization", SCRAPE_AUTHORIZATION)
-        .send()
-        .await;
+    let not_here = get_metrics(&public, Some(SCRAPE_AUTHORIZATION)).await;
     assert_eq!(not_here.status(), 404);
-    let scraped = clustaar_webhook::testing::TestClient::http(format!("http://{admin}"))
-        .request(Method::GET, "/metrics")
-        .send()
-        .await;
+    let admin_client = clustaar_webhook::testing::TestClient::http(format!("http://{admin}"));
+    let scraped = get_metrics(&admin_client, None).await;
     assert_eq!(scraped.status(), 200);
     assert!(scraped
         .text()
