@@ -165,22 +165,8 @@ impl Visit for EventFields<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::json_fields::AppendingJsonFields;
+    use super::super::Memory;
     use super::*;
-
-    /// Lines written to memory.
-    #[derive(Clone, Default)]
-    struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Memory {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
 
     /// Which formatters write the lines.
     #[derive(Clone, Copy)]

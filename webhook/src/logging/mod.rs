@@ -278,6 +278,23 @@ pub fn init(format: LogFormat) -> Logging {
     }
 }
 
+/// Lines written to memory, for the formats' tests (`text`, `json`).
+#[cfg(test)]
+#[derive(Clone, Default)]
+struct Memory(Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(test)]
+impl Write for Memory {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::output::tests::Gated;

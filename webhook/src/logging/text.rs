@@ -299,27 +299,13 @@ fn civil_date(days: u64) -> (u64, u64, u64) {
 mod tests {
     use std::time::Duration;
 
+    use super::super::Memory;
     use super::*;
 
     fn timestamp(time: SystemTime) -> String {
         let mut text = String::new();
         write_timestamp(&mut text, time).unwrap();
         text
-    }
-
-    /// Lines written to memory.
-    #[derive(Clone, Default)]
-    struct Memory(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Memory {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
     }
 
     /// The lines `log` writes through `format`, their timestamps cut off.
