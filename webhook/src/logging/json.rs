@@ -165,7 +165,7 @@ impl Visit for EventFields<'_> {
 #[cfg(test)]
 mod tests {
     use super::super::json_fields::AppendingJsonFields;
-    use super::super::Memory;
+    use super::super::{written, Memory};
     use super::*;
 
     /// Which formatters write the lines.
@@ -182,36 +182,32 @@ mod tests {
     /// The lines `log` writes through `formats`, their timestamps cut off.
     fn lines(formats: Formats, log: impl Fn()) -> String {
         use tracing_subscriber::layer::SubscriberExt;
-        let memory = Memory::default();
-        let writer = memory.clone();
-        let layer = tracing_subscriber::fmt::layer()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .json()
-            .flatten_event(true)
-            .with_current_span(true)
-            .with_span_list(false);
-        let subscriber = tracing_subscriber::registry();
-        let dispatch = match formats {
-            Formats::Ours => tracing::Dispatch::new(
-                subscriber.with(layer.fmt_fields(AppendingJsonFields).event_format(JsonLine)),
-            ),
-            Formats::TheirsWithOurFields => {
-                tracing::Dispatch::new(subscriber.with(layer.fmt_fields(AppendingJsonFields)))
+        let subscriber = |memory: Memory| {
+            let layer = tracing_subscriber::fmt::layer()
+                .with_writer(move || memory.clone())
+                .with_ansi(false)
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .with_span_list(false);
+            let registry = tracing_subscriber::registry();
+            match formats {
+                Formats::Ours => tracing::Dispatch::new(
+                    registry.with(layer.fmt_fields(AppendingJsonFields).event_format(JsonLine)),
+                ),
+                Formats::TheirsWithOurFields => {
+                    tracing::Dispatch::new(registry.with(layer.fmt_fields(AppendingJsonFields)))
+                }
+                Formats::Theirs => tracing::Dispatch::new(registry.with(layer)),
             }
-            Formats::Theirs => tracing::Dispatch::new(subscriber.with(layer)),
         };
-        tracing::dispatcher::with_default(&dispatch, log);
-        let text = String::from_utf8(memory.0.lock().unwrap().clone()).unwrap();
-        text.lines()
-            .map(|line| {
-                let rest = line
-                    .strip_prefix("{\"timestamp\":\"")
-                    .unwrap_or_else(|| panic!("{line}"));
-                assert_eq!(rest.as_bytes()[27], b'"', "{line}");
-                format!("{}\n", &rest[28..])
-            })
-            .collect()
+        written(subscriber, log, |line| {
+            let rest = line
+                .strip_prefix("{\"timestamp\":\"")
+                .unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(rest.as_bytes()[27], b'"', "{line}");
+            &rest[28..]
+        })
     }
 
     #[test]

@@ -295,6 +295,22 @@ impl Write for Memory {
     }
 }
 
+/// What `log` writes through the subscriber `subscriber` makes with the writer it is given, each
+/// line through `cut` (which cuts its timestamp off), for the formats' tests.
+#[cfg(test)]
+fn written(
+    subscriber: impl FnOnce(Memory) -> tracing::Dispatch,
+    log: impl Fn(),
+    cut: impl Fn(&str) -> &str,
+) -> String {
+    let memory = Memory::default();
+    tracing::dispatcher::with_default(&subscriber(memory.clone()), log);
+    let text = String::from_utf8(memory.0.lock().unwrap().clone()).unwrap();
+    text.lines()
+        .map(|line| format!("{}\n", cut(line)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::output::tests::Gated;

@@ -299,7 +299,7 @@ fn civil_date(days: u64) -> (u64, u64, u64) {
 mod tests {
     use std::time::Duration;
 
-    use super::super::Memory;
+    use super::super::{written, Memory};
     use super::*;
 
     fn timestamp(time: SystemTime) -> String {
@@ -311,28 +311,24 @@ mod tests {
     /// The lines `log` writes through `format`, their timestamps cut off.
     fn lines(plain: bool, log: impl Fn()) -> String {
         use tracing_subscriber::layer::SubscriberExt;
-        let memory = Memory::default();
-        let writer = memory.clone();
-        let layer = tracing_subscriber::fmt::layer()
-            .with_writer(move || writer.clone())
-            .with_ansi(false);
-        let subscriber = tracing_subscriber::registry();
-        let dispatch = if plain {
-            tracing::Dispatch::new(
-                subscriber.with(layer.fmt_fields(PlainFields).event_format(PlainText)),
-            )
-        } else {
-            tracing::Dispatch::new(subscriber.with(layer))
+        let subscriber = |memory: Memory| {
+            let layer = tracing_subscriber::fmt::layer()
+                .with_writer(move || memory.clone())
+                .with_ansi(false);
+            let registry = tracing_subscriber::registry();
+            if plain {
+                tracing::Dispatch::new(
+                    registry.with(layer.fmt_fields(PlainFields).event_format(PlainText)),
+                )
+            } else {
+                tracing::Dispatch::new(registry.with(layer))
+            }
         };
-        tracing::dispatcher::with_default(&dispatch, log);
-        let text = String::from_utf8(memory.0.lock().unwrap().clone()).unwrap();
-        text.lines()
-            .map(|line| {
-                let (timestamp, rest) = line.split_once(' ').unwrap();
-                assert_eq!(timestamp.len(), 27, "{line}");
-                format!("{rest}\n")
-            })
-            .collect()
+        written(subscriber, log, |line| {
+            let (timestamp, rest) = line.split_once(' ').unwrap();
+            assert_eq!(timestamp.len(), 27, "{line}");
+            rest
+        })
     }
 
     #[test]
