@@ -35,4 +35,7 @@ pub enum StoreError {
     /// The batch writer stopped (the server is shutting down).
     #[error("the inbox is shutting down")]
     Closed,
+    /// A transaction written for several callers at once failed: each gets its error.
+    #[error("{0}")]
+    Shared(std::sync::Arc<StoreError>),
 }

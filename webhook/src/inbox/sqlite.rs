@@ -3,7 +3,11 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::sync::oneshot;
 
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
@@ -18,7 +22,7 @@ use super::browse::{self, EventFilter, EventSummary, Overview};
 use super::error::StoreError;
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::record::{EventRecord, EventState};
-use super::sql::{self, Ending, SqlStore, Statements, FIND_DUPLICATE};
+use super::sql::{self, Ending, SqlStore, Statements};
 use super::store::{Finished, InsertLease};
 use super::store::{Store, StoreFuture};
 
@@ -56,7 +60,31 @@ CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 pub struct SqliteStore {
     pool: SqlitePool,
     reads: SqlitePool,
+    /// The ends of attempts waiting for the write connection: the next transaction to take it
+    /// (a batch of events, or the ends' own) records them.
+    ends: Arc<Mutex<Vec<WaitingEnds>>>,
+    /// Set while [`write`] holds a transaction open: one found set was cut short.
+    in_transaction: Arc<AtomicBool>,
+    /// The write connection's `synchronous` as last set ([`UNKNOWN`], [`NORMAL`], [`FULL`]):
+    /// set again only when a transaction needs the other one.
+    synchronous: Arc<AtomicU8>,
 }
+
+/// The ends of one [`Store::finish`] call, waiting for the write connection.
+#[derive(Debug)]
+struct WaitingEnds {
+    ends: Vec<Finished>,
+    answer: oneshot::Sender<Result<Vec<bool>, Arc<StoreError>>>,
+}
+
+/// How long the ends of attempts wait for a batch of events to carry them before they are
+/// written alone.
+const CARRY_WAIT: Duration = Duration::from_millis(5);
+
+/// [`SqliteStore::synchronous`]'s values.
+const UNKNOWN: u8 = 0;
+const NORMAL: u8 = 1;
+const FULL: u8 = 2;
 
 impl SqliteStore {
     /// Opens (creating it) the store in `file`, and creates or migrates its schema.
@@ -94,14 +122,21 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // A statement journal (an `UPDATE` of many rows) in memory: spilled to a file past
+            // 64 KiB otherwise, created and unlinked in `/var/tmp` within the transaction.
+            .pragma("temp_store", "memory");
         // One connection: SQLite has one writer, and waiting for the pool is fair where waiting
         // on SQLite's lock (its busy handler sleeps up to 100 ms a try) is not. Several
         // processes on one file still wait on the lock, within the busy timeout.
         // No test before each acquire: a file's connection does not go stale as a server's can.
+        // Kept open as long as the store (no idle timeout, no maximum lifetime): a new one would
+        // start with the options' `synchronous = FULL`, which is safe but costs a `PRAGMA`.
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options.clone())
             .await
             .map_err(|source| open_error(file, source))?;
@@ -112,7 +147,13 @@ impl SqliteStore {
             .connect_with(options.read_only(true))
             .await
             .map_err(|source| open_error(file, source))?;
-        Ok(Self { pool, reads })
+        Ok(Self {
+            pool,
+            reads,
+            ends: Arc::default(),
+            in_transaction: Arc::default(),
+            synchronous: Arc::new(AtomicU8::new(UNKNOWN)),
+        })
     }
 }
 
@@ -146,9 +187,7 @@ impl SqlStore for SqliteStore {
     /// syncs the commit's frames; `NORMAL` leaves them to the next checkpoint).
     async fn durable(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        sqlx::query("PRAGMA synchronous = FULL")
-            .execute(&mut *connection)
-            .await?;
+        self.set_synchronous(&mut connection, FULL).await?;
         Ok(connection)
     }
 
@@ -156,10 +195,42 @@ impl SqlStore for SqliteStore {
     /// lose the last ones).
     async fn relaxed(&self) -> Result<PoolConnection<Sqlite>, StoreError> {
         let mut connection = self.pool.acquire().await?;
-        sqlx::query("PRAGMA synchronous = NORMAL")
-            .execute(&mut *connection)
-            .await?;
+        self.set_synchronous(&mut connection, NORMAL).await?;
         Ok(connection)
+    }
+}
+
+impl SqliteStore {
+    /// Sets the write connection's `synchronous` to `mode` ([`NORMAL`] or [`FULL`]) unless it
+    /// is set already: a round trip to sqlx's thread saved on most transactions. The store's
+    /// one write connection is held while it is read and set; a new connection starts `FULL`
+    /// (the connect options), so the record can only be wrong towards the safe side.
+    async fn set_synchronous(
+        &self,
+        connection: &mut PoolConnection<Sqlite>,
+        mode: u8,
+    ) -> Result<(), StoreError> {
+        if self.synchronous.load(Ordering::Acquire) == mode {
+            return Ok(());
+        }
+        self.synchronous.store(UNKNOWN, Ordering::Release);
+        let pragma = if mode == FULL {
+            "PRAGMA synchronous = FULL"
+        } else {
+            "PRAGMA synchronous = NORMAL"
+        };
+        sqlx::query(pragma).execute(&mut **connection).await?;
+        self.synchronous.store(mode, Ordering::Release);
+        Ok(())
+    }
+
+    /// The ends of attempts waiting for the write connection, taken to be recorded by the
+    /// transaction of the caller, which holds it.
+    fn take_ends(&self) -> Vec<WaitingEnds> {
+        self.ends
+            .lock()
+            .map(|mut ends| std::mem::take(&mut *ends))
+            .unwrap_or_default()
     }
 }
 
@@ -193,29 +264,172 @@ async fn insert_batch(
     events: &[NewEvent],
     lease: Option<InsertLease<'_>>,
 ) -> Result<Vec<Inserted>, StoreError> {
-    use sqlx::Row as _;
     let mut connection = store.durable().await?;
+    // The ends of attempts waiting for the connection are recorded in this transaction: one
+    // commit for both, instead of an end's transaction between two batches of events.
+    let ends = store.take_ends();
+    let all: Vec<Finished> = ends
+        .iter()
+        .flat_map(|waiting| waiting.ends.iter().cloned())
+        .collect();
+    match write(store, &mut connection, events, lease, &all).await {
+        Ok((inserted, held)) => {
+            answer_ends(ends, Ok(held));
+            Ok(inserted)
+        }
+        Err(Failed { error, committed }) if ends.is_empty() || committed => {
+            answer_ends(ends, Err(StoreError::Shared(Arc::clone(&error))));
+            Err(Arc::try_unwrap(error).unwrap_or_else(StoreError::Shared))
+        }
+        Err(Failed { error, .. }) => {
+            // Rolled back: the events alone, then the ends alone, so that neither fails for
+            // the other's error.
+            tracing::debug!(%error, "a batch of events and ends failed: writing them apart");
+            let inserted = write(store, &mut connection, events, lease, &[]).await;
+            let held = write(store, &mut connection, &[], None, &all).await;
+            answer_ends(ends, held.map(|(_, held)| held).map_err(Failed::into_error));
+            inserted
+                .map(|(inserted, _)| inserted)
+                .map_err(Failed::into_error)
+        }
+    }
+}
+
+/// Answers each waiting [`Store::finish`] with its share of `held` (the ends in their order),
+/// or all with the error.
+fn answer_ends(ends: Vec<WaitingEnds>, held: Result<Vec<bool>, StoreError>) {
+    match held {
+        Ok(held) => {
+            let mut held = held.into_iter();
+            for waiting in ends {
+                let own: Vec<bool> = held.by_ref().take(waiting.ends.len()).collect();
+                let _ = waiting.answer.send(Ok(own));
+            }
+        }
+        Err(error) => {
+            let error = Arc::new(error);
+            for waiting in ends {
+                let _ = waiting.answer.send(Err(Arc::clone(&error)));
+            }
+        }
+    }
+}
+
+/// A [`write`] that failed: its error, and whether its transaction was committed all the same
+/// (the duplicates' lookup, after the commit, failed).
+struct Failed {
+    error: Arc<StoreError>,
+    committed: bool,
+}
+
+impl Failed {
+    fn into_error(self) -> StoreError {
+        Arc::try_unwrap(self.error).unwrap_or_else(StoreError::Shared)
+    }
+}
+
+/// The next id of the events' table: AUTOINCREMENT never gives an id twice, a purged event's
+/// neither, so the sequence goes on.
+const NEXT_ID: &str = "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence \
+     WHERE name = 'webhook_inbox'), 0), COALESCE((SELECT MAX(id) FROM webhook_inbox), 0)) + 1";
+
+/// Stores `events` and records the ends of `attempts` in one transaction, on `connection` (its
+/// `synchronous` as the caller set it): what became of each event, and whether each attempt
+/// still held its event's lease.
+///
+/// Each statement is a round trip to sqlx's thread for the connection, and under load each
+/// costs as much as the next batch's wait (a hand-off between threads each way): `BEGIN`
+/// rides with the first statement and `COMMIT` with the last (sqlx runs the statements of one
+/// query in order, binding the parameters across them): two round trips for a batch of events,
+/// four with ends (instead of four and six).
+async fn write(
+    store: &SqliteStore,
+    connection: &mut PoolConnection<Sqlite>,
+    events: &[NewEvent],
+    lease: Option<InsertLease<'_>>,
+    attempts: &[Finished],
+) -> Result<(Vec<Inserted>, Vec<bool>), Failed> {
+    let connection: &mut sqlx::SqliteConnection = connection;
+    // A transaction left open by a write cut short (its task aborted at the shutdown, between
+    // two statements) is rolled back first.
+    if store.in_transaction.load(Ordering::Acquire) {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+    }
+    store.in_transaction.store(true, Ordering::Release);
+    let mut committed = false;
+    let written = write_in_transaction(connection, events, lease, attempts, &mut committed).await;
+    if written.is_err() && !committed {
+        // Its error when the transaction is gone already (a failed `BEGIN`, or `COMMIT`).
+        let _ = sqlx::query("ROLLBACK").execute(&mut *connection).await;
+    }
+    store.in_transaction.store(false, Ordering::Release);
+    written.map_err(|error| Failed {
+        error: Arc::new(error),
+        committed,
+    })
+}
+
+/// [`write`]'s statements, `committed` set once `COMMIT` succeeded.
+async fn write_in_transaction(
+    connection: &mut sqlx::SqliteConnection,
+    events: &[NewEvent],
+    lease: Option<InsertLease<'_>>,
+    attempts: &[Finished],
+    committed: &mut bool,
+) -> Result<(Vec<Inserted>, Vec<bool>), StoreError> {
     // The write lock first (`IMMEDIATE`, waiting within the busy timeout): a deferred
     // transaction reading the sequence and then writing fails at once (`SQLITE_BUSY`) when
     // another process on the file wrote between the two.
-    let mut tx = sqlx::Connection::begin_with(&mut *connection, "BEGIN IMMEDIATE").await?;
-    // AUTOINCREMENT never gives an id twice, a purged event's neither: the sequence goes on.
-    let first: i64 = sqlx::query_scalar(
-        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'webhook_inbox'), 0), \
-         COALESCE((SELECT MAX(id) FROM webhook_inbox), 0)) + 1",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let stored = if events.is_empty() {
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *connection)
+            .await?;
+        None
+    } else {
+        let first: i64 = sqlx::query_scalar(&format!("BEGIN IMMEDIATE; {NEXT_ID}"))
+            .fetch_one(&mut *connection)
+            .await?;
+        let count = insert_events(connection, first, events, lease, attempts.is_empty()).await?;
+        Some((first, count))
+    };
+    let held = if attempts.is_empty() {
+        Vec::new()
+    } else {
+        record_ends(connection, attempts).await?
+    };
+    *committed = true;
+    let inserted = match stored {
+        Some((first, count)) => resolve(connection, first, count, events).await?,
+        None => Vec::new(),
+    };
+    Ok((inserted, held))
+}
+
+/// Inserts `events` with the ids `first..` in one statement whatever their number (then
+/// `COMMIT` when `commit`): how many were new (the others are duplicates of stored events).
+///
+/// One statement a batch, not one an event: sqlx runs a SQLite connection on a thread of its
+/// own, and each statement is a round trip to it.
+async fn insert_events(
+    connection: &mut sqlx::SqliteConnection,
+    first: i64,
+    events: &[NewEvent],
+    lease: Option<InsertLease<'_>>,
+    commit: bool,
+) -> Result<u64, StoreError> {
+    // The count from `changes()`, a row: the query's total of rows affected would count the
+    // insert twice (`COMMIT` reports the last statement's).
     let statement = format!(
         "INSERT INTO webhook_inbox (id, route, method, uri, headers, body, received_at, \
          idempotency_key, state, attempts, run_at, lease_owner, lease_until) VALUES {} \
-         ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id",
+         ON CONFLICT (route, idempotency_key) DO NOTHING; SELECT changes(){}",
         rows(
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {now}, ?, {now} + ?)",
             events.len()
-        )
+        ),
+        if commit { "; COMMIT" } else { "" }
     );
-    let mut query = sqlx::query(&statement);
+    let mut query = sqlx::query_scalar(&statement);
     for (index, (id, event)) in (first..).zip(events).enumerate() {
         let leased = lease.filter(|lease| index < lease.count);
         query = query
@@ -236,24 +450,75 @@ async fn insert_batch(
             .bind(leased.map(|lease| lease.worker))
             .bind(leased.map(|lease| duration_ms(lease.lease)));
     }
-    let new: std::collections::HashSet<i64> = query
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| row.try_get::<i64, _>("id"))
-        .collect::<Result<_, _>>()?;
+    // `fetch_all`: a `fetch_one` would stop sqlx at the row, before the `COMMIT`.
+    let counts: Vec<i64> = query.fetch_all(&mut *connection).await?;
+    let count = counts.first().copied().ok_or_else(|| {
+        StoreError::Corrupt("the insert's count of new events is missing".to_owned())
+    })?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+/// What became of `events`, inserted with the ids `first..`, `count` of them new: when every
+/// one is, nothing to read; otherwise which ids were taken and the duplicates' twins (after the
+/// commit, the connection still held: the store's one writer; the twins of duplicates are
+/// stored and purged only long after).
+async fn resolve(
+    connection: &mut sqlx::SqliteConnection,
+    first: i64,
+    count: u64,
+    events: &[NewEvent],
+) -> Result<Vec<Inserted>, StoreError> {
+    use sqlx::Row as _;
+    if count == events.len() as u64 {
+        return Ok((first..).take(events.len()).map(Inserted::New).collect());
+    }
+    let new: std::collections::HashSet<i64> =
+        sqlx::query_scalar("SELECT id FROM webhook_inbox WHERE id >= ? AND id < ?")
+            .bind(first)
+            .bind(first.saturating_add(i64::try_from(events.len()).unwrap_or(i64::MAX)))
+            .fetch_all(&mut *connection)
+            .await?
+            .into_iter()
+            .collect();
+    // The duplicates' ids, in one statement.
+    let duplicates: Vec<(&str, &str)> = (first..)
+        .zip(events)
+        .filter(|(id, _)| !new.contains(id))
+        .filter_map(|(_, event)| Some((event.route.as_str(), event.idempotency_key.as_deref()?)))
+        .collect();
+    let mut existing = std::collections::HashMap::with_capacity(duplicates.len());
+    if !duplicates.is_empty() {
+        let statement = format!(
+            "SELECT id, route, idempotency_key FROM webhook_inbox \
+             WHERE (route, idempotency_key) IN (VALUES {})",
+            rows("(?, ?)", duplicates.len())
+        );
+        let mut query = sqlx::query(&statement);
+        for (route, key) in &duplicates {
+            query = query.bind(*route).bind(*key);
+        }
+        for row in query.fetch_all(&mut *connection).await? {
+            existing.insert(
+                (
+                    row.try_get::<String, _>("route")?,
+                    row.try_get::<String, _>("idempotency_key")?,
+                ),
+                row.try_get::<i64, _>("id")?,
+            );
+        }
+    }
     let mut inserted = Vec::with_capacity(events.len());
     for (id, event) in (first..).zip(events) {
         inserted.push(match (new.contains(&id), &event.idempotency_key) {
             (true, _) => Inserted::New(id),
-            (false, Some(key)) => {
-                let row = sqlx::query(FIND_DUPLICATE)
-                    .bind(&event.route)
-                    .bind(key)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                Inserted::Duplicate(row.try_get("id")?)
-            }
+            (false, Some(key)) => match existing.get(&(event.route.clone(), key.clone())) {
+                Some(id) => Inserted::Duplicate(*id),
+                None => {
+                    return Err(StoreError::Corrupt(
+                        "a duplicate event's stored twin cannot be found".to_owned(),
+                    ))
+                }
+            },
             (false, None) => {
                 return Err(StoreError::Corrupt(
                     "an event without key was not inserted".to_owned(),
@@ -261,14 +526,56 @@ async fn insert_batch(
             }
         });
     }
-    tx.commit().await?;
     Ok(inserted)
 }
 
-/// Records the ends of `attempts` in one transaction of two statements whatever their number:
-/// the fenced updates of the events (one `UPDATE … FROM` the ends), and their rows in the
-/// history (`lost` where the fence failed).
+/// Records the ends of `attempts`: they wait for the write connection, and the transaction
+/// that takes it next records them, with a batch of events (durable) or alone (relaxed) with
+/// the ends of others waiting too.
 async fn finish(store: &SqliteStore, attempts: &[Finished]) -> Result<Vec<bool>, StoreError> {
+    let (answer, answered) = oneshot::channel();
+    if let Ok(mut ends) = store.ends.lock() {
+        ends.push(WaitingEnds {
+            ends: attempts.to_vec(),
+            answer,
+        });
+    }
+    // The next batch of events carries them, when one comes soon (under load, every
+    // millisecond or two); otherwise they are written alone, with the others waiting.
+    let mut answered = answered;
+    if let Ok(answer) = tokio::time::timeout(CARRY_WAIT, &mut answered).await {
+        return match answer {
+            Ok(Ok(held)) => Ok(held),
+            Ok(Err(error)) => Err(Arc::try_unwrap(error).unwrap_or_else(StoreError::Shared)),
+            Err(_) => Err(StoreError::Closed),
+        };
+    }
+    {
+        let mut connection = store.relaxed().await?;
+        let ends = store.take_ends();
+        if !ends.is_empty() {
+            let all: Vec<Finished> = ends
+                .iter()
+                .flat_map(|waiting| waiting.ends.iter().cloned())
+                .collect();
+            let held = write(store, &mut connection, &[], None, &all).await;
+            answer_ends(ends, held.map(|(_, held)| held).map_err(Failed::into_error));
+        }
+    }
+    match answered.await {
+        Ok(Ok(held)) => Ok(held),
+        Ok(Err(error)) => Err(Arc::try_unwrap(error).unwrap_or_else(StoreError::Shared)),
+        Err(_) => Err(StoreError::Closed),
+    }
+}
+
+/// Records the ends of `attempts` in two statements whatever their number, then commits with
+/// the second: the fenced updates of the events (one `UPDATE … FROM` the ends), and their rows
+/// in the history (`lost` where the fence failed).
+async fn record_ends(
+    tx: &mut sqlx::SqliteConnection,
+    attempts: &[Finished],
+) -> Result<Vec<bool>, StoreError> {
     let endings: Vec<Ending> = attempts.iter().map(Ending::of).collect();
     let ends: Vec<(&Finished, &Ending)> = attempts
         .iter()
@@ -285,15 +592,13 @@ async fn finish(store: &SqliteStore, attempts: &[Finished]) -> Result<Vec<bool>,
     let (alone, shared): (Vec<_>, Vec<_>) = ends
         .into_iter()
         .partition(|(attempt, _)| ends_of[&attempt.id] == 1);
-    let mut connection = store.relaxed().await?;
-    let mut tx = sqlx::Connection::begin(&mut *connection).await?;
-    let moved = update_ends(&mut tx, &alone).await?;
+    let moved = update_ends(tx, &alone).await?;
     let mut held: Vec<bool> = attempts
         .iter()
         .map(|attempt| ends_of.get(&attempt.id) == Some(&1) && moved.contains(&attempt.id))
         .collect();
     for end in shared {
-        let moved = update_ends(&mut tx, &[end]).await?;
+        let moved = update_ends(tx, &[end]).await?;
         if let Some(index) = attempts
             .iter()
             .position(|attempt| std::ptr::eq(attempt, end.0))
@@ -310,7 +615,7 @@ async fn finish(store: &SqliteStore, attempts: &[Finished]) -> Result<Vec<bool>,
         "INSERT INTO webhook_inbox_attempts \
          (event_id, attempt, worker, started_at, finished_at, outcome, error) VALUES {}",
         rows("(?, ?, ?, ?, {now}, ?, ?)", attempts.len())
-    );
+    ) + "; COMMIT";
     let mut query = sqlx::query(&history);
     for ((attempt, ending), held) in attempts.iter().zip(&endings).zip(&held) {
         let (end, error) = ending.recorded(*held);
@@ -323,7 +628,6 @@ async fn finish(store: &SqliteStore, attempts: &[Finished]) -> Result<Vec<bool>,
             .bind(error);
     }
     query.execute(&mut *tx).await?;
-    tx.commit().await?;
     Ok(held)
 }
 

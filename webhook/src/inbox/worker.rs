@@ -440,7 +440,7 @@ impl Attempt {
         let known = context.policies.contains_key(&event.route);
         let lost = Arc::new(Notify::new());
         let registered = Registered::new(&context, id, attempt, Arc::clone(&lost));
-        let _seat = match seat {
+        let (worker, place) = match seat {
             Seat::Taken(worker) => (worker, None),
             Seat::Wait { idle, place } => {
                 let worker = tokio::select! {
@@ -498,6 +498,11 @@ impl Attempt {
             }
         };
         drop(registered);
+        // The handler ended: its worker takes the next event while this end is recorded (a
+        // commit away, shared with other ends and the requests' events). The event keeps its
+        // place in the handoff, and its lease, until then: no other attempt can take it.
+        drop(worker);
+        let _place = place;
         let outcome = if known {
             outcome
         } else {
