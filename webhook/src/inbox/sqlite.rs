@@ -268,10 +268,7 @@ async fn insert_batch(
     // The ends of attempts waiting for the connection are recorded in this transaction: one
     // commit for both, instead of an end's transaction between two batches of events.
     let ends = store.take_ends();
-    let all: Vec<Finished> = ends
-        .iter()
-        .flat_map(|waiting| waiting.ends.iter().cloned())
-        .collect();
+    let all = all_ends(&ends);
     match write(store, &mut connection, events, lease, &all).await {
         Ok((inserted, held)) => {
             answer_ends(ends, Ok(held));
@@ -279,7 +276,7 @@ async fn insert_batch(
         }
         Err(Failed { error, committed }) if ends.is_empty() || committed => {
             answer_ends(ends, Err(StoreError::Shared(Arc::clone(&error))));
-            Err(Arc::try_unwrap(error).unwrap_or_else(StoreError::Shared))
+            Err(unshared(error))
         }
         Err(Failed { error, .. }) => {
             // Rolled back: the events alone, then the ends alone, so that neither fails for
@@ -292,6 +289,29 @@ async fn insert_batch(
                 .map(|(inserted, _)| inserted)
                 .map_err(Failed::into_error)
         }
+    }
+}
+
+/// The ends of all of `ends`, in their order: one transaction records them.
+fn all_ends(ends: &[WaitingEnds]) -> Vec<Finished> {
+    ends.iter()
+        .flat_map(|waiting| waiting.ends.iter().cloned())
+        .collect()
+}
+
+/// An error given to several callers, as one of them gets it: itself when no other holds it.
+fn unshared(error: Arc<StoreError>) -> StoreError {
+    Arc::try_unwrap(error).unwrap_or_else(StoreError::Shared)
+}
+
+/// What a waiting [`Store::finish`] was answered (`Closed` when its answer was dropped).
+fn received(
+    answer: Result<Result<Vec<bool>, Arc<StoreError>>, oneshot::error::RecvError>,
+) -> Result<Vec<bool>, StoreError> {
+    match answer {
+        Ok(Ok(held)) => Ok(held),
+        Ok(Err(error)) => Err(unshared(error)),
+        Err(_) => Err(StoreError::Closed),
     }
 }
 
@@ -324,7 +344,7 @@ struct Failed {
 
 impl Failed {
     fn into_error(self) -> StoreError {
-        Arc::try_unwrap(self.error).unwrap_or_else(StoreError::Shared)
+        unshared(self.error)
     }
 }
 
@@ -544,29 +564,18 @@ async fn finish(store: &SqliteStore, attempts: &[Finished]) -> Result<Vec<bool>,
     // millisecond or two); otherwise they are written alone, with the others waiting.
     let mut answered = answered;
     if let Ok(answer) = tokio::time::timeout(CARRY_WAIT, &mut answered).await {
-        return match answer {
-            Ok(Ok(held)) => Ok(held),
-            Ok(Err(error)) => Err(Arc::try_unwrap(error).unwrap_or_else(StoreError::Shared)),
-            Err(_) => Err(StoreError::Closed),
-        };
+        return received(answer);
     }
     {
         let mut connection = store.relaxed().await?;
         let ends = store.take_ends();
         if !ends.is_empty() {
-            let all: Vec<Finished> = ends
-                .iter()
-                .flat_map(|waiting| waiting.ends.iter().cloned())
-                .collect();
+            let all = all_ends(&ends);
             let held = write(store, &mut connection, &[], None, &all).await;
             answer_ends(ends, held.map(|(_, held)| held).map_err(Failed::into_error));
         }
     }
-    match answered.await {
-        Ok(Ok(held)) => Ok(held),
-        Ok(Err(error)) => Err(Arc::try_unwrap(error).unwrap_or_else(StoreError::Shared)),
-        Err(_) => Err(StoreError::Closed),
-    }
+    received(answered.await)
 }
 
 /// Records the ends of `attempts` in two statements whatever their number, then commits with
