@@ -9,10 +9,15 @@
 #   benches/load/instructions.sh                 # 500 requests a case, profile release-lto
 #   REQUESTS=2000 FIXTURE=tests/fixtures/step_reached.json benches/load/instructions.sh
 #   ECHO_BIN=/path/to/an/earlier/echo_bot benches/load/instructions.sh
+#   CACHE=1 benches/load/instructions.sh         # and the simulated cache misses a request
 #
 # Environment: REQUESTS (counted, after 50 not counted; default 500, at most 100000),
 # FIXTURE (default tests/fixtures/step_reached_small.json), PROFILE (default release-lto),
-# PORT (default 18040), ECHO_BIN (as for run.sh). Needs valgrind (apt-get install valgrind).
+# PORT (default 18040), ECHO_BIN (as for run.sh), CACHE (1: callgrind also simulates the caches
+# and prints the misses a request: I1, the first-level instruction cache; D1r and D1w, the
+# first-level data cache's read and write misses; valgrind's model of this machine's caches,
+# one cache for all threads, so a figure to compare between servers, not a time). Needs
+# valgrind (apt-get install valgrind).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,6 +31,7 @@ PROFILE="${PROFILE:-release-lto}"
 PORT="${PORT:-18040}"
 KEY="bench"
 DATE="Thu, 13 Sep 2018 11:48:13 GMT"
+CACHE="${CACHE:-0}"
 [[ "$REQUESTS" =~ ^[0-9]+$ ]] && ((REQUESTS > 0 && REQUESTS <= 100000)) ||
     { echo "instructions.sh: REQUESTS is a number from 1 to 100000" >&2; exit 2; }
 
@@ -39,23 +45,34 @@ send() { # count
         "X-Hub-Signature: $signature"
 }
 
-# Sets `result` to the instructions a request of BINARY with the VAR=value settings given.
+# Sets `result` to the instructions a request of BINARY with the VAR=value settings given, and
+# `misses` to its cache misses a request (with CACHE=1).
 count() { # name binary [VAR=value...]
-    local name="$1" binary="$2"
+    local name="$1" binary="$2" options=""
     shift 2
+    [[ "$CACHE" == 1 ]] && options="--cache-sim=yes"
     callgrind_per_request instructions.sh "$name" send "$PORT" "$binary" \
-        WEBHOOK_ADDR="127.0.0.1:$PORT" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none "$@"
+        VALGRIND_OPTS="$options" WEBHOOK_ADDR="127.0.0.1:$PORT" WEBHOOK_PRIVATE_KEY="$KEY" \
+        WEBHOOK_REQUEST_MAX_AGE=none "$@"
+    misses=""
+    if [[ "$CACHE" == 1 ]]; then
+        # The summary's events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw.
+        misses="$(awk -v n="$REQUESTS" '/^summary:/ { printf "%8d %8d %8d", $5 / n, $6 / n, $7 / n }' \
+            "$result_file")"
+    fi
 }
 
 echo "== $REQUESTS requests a case, $(basename "$FIXTURE"), profile $PROFILE"
+header="$(printf '%-44s %10s %8s' "server, settings" "instr/req" "/ base")"
+[[ "$CACHE" == 1 ]] && header="$header$(printf ' %8s %8s %8s' I1 D1r D1w)"
+echo "$header"
 count baseline "$baseline_bin" RUST_LOG=warn
 baseline="$result"
-printf '%-44s %10s %8s\n' "server, settings" "instr/req" "/ base"
-printf '%-44s %10d %8s\n' "baseline (RUST_LOG=warn)" "$baseline" "1.000"
+printf '%-44s %10d %8s %s\n' "baseline (RUST_LOG=warn)" "$baseline" "1.000" "$misses"
 for case in "RUST_LOG=warn" "RUST_LOG=info" "RUST_LOG=info WEBHOOK_LOG_FORMAT=json"; do
     # shellcheck disable=SC2086 # the settings are words
     count echo "$echo_bin" $case
     instructions="$result"
-    printf '%-44s %10d %8s\n' "echo bot ($case)" "$instructions" \
-        "$(awk -v a="$instructions" -v b="$baseline" 'BEGIN { printf "%.3f", a / b }')"
+    printf '%-44s %10d %8s %s\n' "echo bot ($case)" "$instructions" \
+        "$(awk -v a="$instructions" -v b="$baseline" 'BEGIN { printf "%.3f", a / b }')" "$misses"
 done

@@ -205,7 +205,21 @@ pub fn signing_secret(
 /// A header's value as trimmed text: [`VerifyError::Missing`] when absent or empty,
 /// [`VerifyError::Malformed`] when not visible ASCII.
 pub fn header<'a>(request: &SignedRequest<'a>, name: &str) -> Result<&'a str, VerifyError> {
-    let value = request.headers.get(name).ok_or_else(|| missing(name))?;
+    header_text(request.headers.get(name), name)
+}
+
+/// [`header`] looked up by a [`HeaderName`] (no parse of the name at each request), `shown`
+/// being how errors write it.
+pub fn header_by<'a>(
+    request: &SignedRequest<'a>,
+    name: &HeaderName,
+    shown: &str,
+) -> Result<&'a str, VerifyError> {
+    header_text(request.headers.get(name), shown)
+}
+
+fn header_text<'a>(value: Option<&'a HeaderValue>, name: &str) -> Result<&'a str, VerifyError> {
+    let value = value.ok_or_else(|| missing(name))?;
     let text = value
         .to_str()
         .map_err(|_| malformed(name, "it is not visible ASCII text"))?
@@ -219,6 +233,13 @@ pub fn header<'a>(request: &SignedRequest<'a>, name: &str) -> Result<&'a str, Ve
 /// A header's value as text, if present, non-empty and readable.
 pub fn header_opt(request: &SignedRequest<'_>, name: &str) -> Option<String> {
     header(request, name).ok().map(str::to_owned)
+}
+
+/// [`header_opt`] looked up by a [`HeaderName`].
+pub fn header_opt_by(request: &SignedRequest<'_>, name: &HeaderName) -> Option<String> {
+    header_text(request.headers.get(name), name.as_str())
+        .ok()
+        .map(str::to_owned)
 }
 
 /// The first of `names` present as a non-empty header.
@@ -420,6 +441,19 @@ pub fn verify_body_hmac(
     hash: Hash,
 ) -> Result<(), VerifyError> {
     let value = header(request, header_name)?;
+    verify_body_hmac_value(keys, request, header_name, value, prefix, encoding, hash)
+}
+
+/// [`verify_body_hmac`] with the header's `value` already read.
+pub fn verify_body_hmac_value(
+    keys: &[Key],
+    request: &SignedRequest<'_>,
+    header_name: &str,
+    value: &str,
+    prefix: &str,
+    encoding: Encoding,
+    hash: Hash,
+) -> Result<(), VerifyError> {
     let signature = encoding.decode(header_name, strip_scheme(header_name, value, prefix)?)?;
     let mut found = false;
     for secret in secrets(keys) {

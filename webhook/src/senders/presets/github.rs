@@ -15,9 +15,11 @@ use crate::senders::scheme::{
 
 const HEADER: &str = "X-Hub-Signature-256";
 const LEGACY_HEADER: &str = "X-Hub-Signature";
-// The two as header names, looked up without parsing the text above at each request.
+// The headers as header names, looked up without parsing a text at each request.
 static HEADER_NAME: HeaderName = HeaderName::from_static("x-hub-signature-256");
 static LEGACY_NAME: HeaderName = HeaderName::from_static("x-hub-signature");
+static EVENT_NAME: HeaderName = HeaderName::from_static("x-github-event");
+static DELIVERY_NAME: HeaderName = HeaderName::from_static("x-github-delivery");
 
 /// GitHub's preset.
 pub static PRESET: Preset = Preset {
@@ -49,19 +51,23 @@ fn verify(
 ) -> Result<(), VerifyError> {
     // The SHA-256 header wins whenever it is sent; SHA-1 only for hooks that send nothing else.
     if request.headers.contains_key(&HEADER_NAME) || !request.headers.contains_key(&LEGACY_NAME) {
-        common::verify_body_hmac(
+        let value = common::header_by(request, &HEADER_NAME, HEADER)?;
+        common::verify_body_hmac_value(
             keys,
             request,
             HEADER,
+            value,
             "sha256=",
             Encoding::Hex,
             Hash::Sha256,
         )
     } else {
-        common::verify_body_hmac(
+        let value = common::header_by(request, &LEGACY_NAME, LEGACY_HEADER)?;
+        common::verify_body_hmac_value(
             keys,
             request,
             LEGACY_HEADER,
+            value,
             "sha1=",
             Encoding::Hex,
             Hash::Sha1,
@@ -82,11 +88,11 @@ fn sign(key: &SigningKey, request: &mut Outgoing, _now: SystemTime) {
 }
 
 fn event(request: &SignedRequest<'_>) -> Option<String> {
-    common::header_opt(request, "X-GitHub-Event")
+    common::header_opt_by(request, &EVENT_NAME)
 }
 
 fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
-    common::header_opt(request, "X-GitHub-Delivery")
+    common::header_opt_by(request, &DELIVERY_NAME)
 }
 
 #[cfg(test)]
