@@ -24,6 +24,7 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
 
+use super::json_fields::needs_no_escape;
 use super::text::write_timestamp;
 
 /// The JSON format's lines, as `tracing-subscriber`'s `Json` format writes them with the
@@ -61,7 +62,7 @@ where
         event.record(&mut fields);
         fields.result?;
         line.extend_from_slice(b",\"target\":");
-        push_json(&mut line, metadata.target())?;
+        push_json_str(&mut line, metadata.target())?;
         let span = event
             .parent()
             .and_then(|id| ctx.span(id))
@@ -79,7 +80,7 @@ where
                 line.push(b',');
             }
             line.extend_from_slice(b"\"name\":");
-            push_json(&mut line, span.metadata().name())?;
+            push_json_str(&mut line, span.metadata().name())?;
             line.push(b'}');
         }
         line.extend_from_slice(b"}\n");
@@ -100,8 +101,21 @@ fn level_name(level: Level) -> &'static str {
 }
 
 /// Appends `value` as serde_json writes it.
-fn push_json(line: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) -> fmt::Result {
+pub(super) fn push_json(line: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) -> fmt::Result {
     serde_json::to_writer(line, value).map_err(|_| fmt::Error)
+}
+
+/// Appends `text` as a JSON string, as serde_json writes it (between quotes as it is when it
+/// needs no escape).
+pub(super) fn push_json_str(line: &mut Vec<u8>, text: &str) -> fmt::Result {
+    if needs_no_escape(text) {
+        line.push(b'"');
+        line.extend_from_slice(text.as_bytes());
+        line.push(b'"');
+        Ok(())
+    } else {
+        push_json(line, text)
+    }
 }
 
 /// A line's bytes, written to as text.
@@ -128,7 +142,7 @@ impl EventFields<'_> {
             return;
         }
         self.line.push(b',');
-        self.result = push_json(self.line, field.name());
+        self.result = push_json_str(self.line, field.name());
         if self.result.is_ok() {
             self.line.push(b':');
             self.result = push_json(self.line, value);
@@ -158,7 +172,15 @@ impl Visit for EventFields<'_> {
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.member(field, value);
+        if self.result.is_err() {
+            return;
+        }
+        self.line.push(b',');
+        self.result = push_json_str(self.line, field.name());
+        if self.result.is_ok() {
+            self.line.push(b':');
+            self.result = push_json_str(self.line, value);
+        }
     }
 }
 
@@ -240,6 +262,27 @@ mod tests {
         assert_eq!(ours, lines(Formats::Theirs, log));
         assert!(
             ours.contains(r#""span":{"bytes":[97,98],"count":3,"debug":"Some(\"x\")","delta":-2,"id":"0193a5c4","infinite":null,"method":"POST","quoted":"a\"b\\c\u0001é","ratio":0.174,"route":"/hooks/{id}","type":"raw","wide":"1180591620717411303424","yes":true,"name":"request"}"#),
+            "{ours}"
+        );
+    }
+
+    /// Span fields recorded while the thread's visitor is taken (a field's `Debug` that logs)
+    /// are written all the same.
+    #[test]
+    fn span_fields_are_written_while_the_visitor_is_taken() {
+        let log = || {
+            super::super::json_fields::with_visitor_taken(|| {
+                let span =
+                    tracing::info_span!("request", method = "GET", status = tracing::field::Empty);
+                let _span = span.enter();
+                span.record("status", 200);
+                tracing::info!("held");
+            })
+        };
+        let ours = lines(Formats::Ours, log);
+        assert_eq!(ours, lines(Formats::TheirsWithOurFields, log));
+        assert!(
+            ours.contains(r#""span":{"method":"GET","status":200,"name":"request"}"#),
             "{ours}"
         );
     }

@@ -1,5 +1,6 @@
 //! The JSON format's span fields, written directly and appended rather than rewritten.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -25,9 +26,14 @@ impl<'writer> FormatFields<'writer> for AppendingJsonFields {
         mut writer: Writer<'writer>,
         fields: R,
     ) -> fmt::Result {
-        let mut visitor = SpanFields::default();
-        fields.record(&mut visitor);
-        writer.write_str(&visitor.into_object()?.0)
+        with_fields(fields, |visitor| {
+            let mut object = std::mem::take(&mut visitor.object);
+            object.clear();
+            let written = visitor.write_object(&mut object);
+            let result = written.and_then(|()| writer.write_str(&object));
+            visitor.object = object;
+            result
+        })
     }
 
     fn add_fields(
@@ -35,26 +41,62 @@ impl<'writer> FormatFields<'writer> for AppendingJsonFields {
         current: &'writer mut FormattedFields<Self>,
         fields: &tracing::span::Record<'_>,
     ) -> fmt::Result {
-        let mut visitor = SpanFields::default();
-        fields.record(&mut visitor);
-        let (added, names) = visitor.into_object()?;
-        if current.fields.is_empty() {
-            current.fields = added;
-        } else if names.iter().any(|name| mentions_key(&current.fields, name)) {
-            merge_into_object(&mut current.fields, &added);
-        } else {
-            append_to_object(&mut current.fields, &added);
-        }
-        Ok(())
+        with_fields(fields, |visitor| {
+            visitor.sort()?;
+            let object = &mut current.fields;
+            if object.is_empty() {
+                visitor.write_object(object)
+            } else if visitor.names().any(|name| mentions_key(object, name)) {
+                let mut added = String::new();
+                visitor.write_object(&mut added)?;
+                merge_into_object(object, &added);
+                Ok(())
+            } else {
+                visitor.append_members(object)
+            }
+        })
     }
 }
 
+thread_local! {
+    /// The visitor [`AppendingJsonFields`] records a span's fields with, its buffers kept.
+    static FIELDS: RefCell<SpanFields> = RefCell::new(SpanFields::default());
+}
+
+/// Records `fields` with the thread's visitor (a new one while the thread's is in use: a
+/// field's `Debug` that logs) and gives it to `then`.
+fn with_fields<R: RecordFields>(
+    fields: R,
+    then: impl FnOnce(&mut SpanFields) -> fmt::Result,
+) -> fmt::Result {
+    let record = |visitor: &mut SpanFields| {
+        visitor.clear();
+        fields.record(visitor);
+        then(visitor)
+    };
+    FIELDS.with(|visitor| match visitor.try_borrow_mut() {
+        Ok(mut visitor) => record(&mut visitor),
+        Err(_) => record(&mut SpanFields::default()),
+    })
+}
+
+/// Runs `then` while the thread's visitor is taken, as a field's `Debug` that logs would find
+/// it.
+#[cfg(test)]
+pub(super) fn with_visitor_taken<T>(then: impl FnOnce() -> T) -> T {
+    FIELDS.with(|visitor| {
+        let _taken = visitor.borrow_mut();
+        then()
+    })
+}
+
 /// The members a record gives, as `JsonFields`'s visitor keeps them: each name with its value's
-/// JSON text (in `values`).
+/// JSON text (in `values`); `object`, a buffer for the object's text.
 struct SpanFields {
     members: Vec<(&'static str, Range<usize>)>,
     values: Vec<u8>,
     result: fmt::Result,
+    object: String,
 }
 
 impl Default for SpanFields {
@@ -63,49 +105,116 @@ impl Default for SpanFields {
             members: Vec::new(),
             values: Vec::new(),
             result: Ok(()),
+            object: String::new(),
         }
     }
 }
 
 impl SpanFields {
+    fn clear(&mut self) {
+        self.members.clear();
+        self.values.clear();
+        self.result = Ok(());
+    }
+
     fn member(&mut self, name: &'static str, value: &(impl Serialize + ?Sized)) {
         if self.result.is_err() {
             return;
         }
         let start = self.values.len();
-        self.result = serde_json::to_writer(&mut self.values, value).map_err(|_| fmt::Error);
+        self.result = super::json::push_json(&mut self.values, value);
         self.members.push((name, start..self.values.len()));
     }
 
-    /// The object's text, its members sorted by name (the last value of a name recorded twice,
-    /// as a map keeps it), and their names.
-    fn into_object(mut self) -> Result<(String, Vec<&'static str>), fmt::Error> {
+    /// Sorts the members by name (stable: of a name recorded twice, the later comes last), or
+    /// gives the error a value's serialisation met.
+    fn sort(&mut self) -> fmt::Result {
         self.result?;
-        // Stable: of a name recorded twice, the last is the later one.
         self.members.sort_by(|a, b| a.0.cmp(b.0));
-        let mut object = Vec::with_capacity(self.values.len() + 16 * self.members.len() + 2);
-        object.push(b'{');
-        let mut names = Vec::with_capacity(self.members.len());
-        for (index, (name, value)) in self.members.iter().enumerate() {
-            if self
-                .members
-                .get(index + 1)
-                .is_some_and(|next| next.0 == *name)
-            {
-                continue;
-            }
-            if object.len() > 1 {
-                object.push(b',');
-            }
-            serde_json::to_writer(&mut object, name).map_err(|_| fmt::Error)?;
-            object.push(b':');
-            object.extend_from_slice(&self.values[value.clone()]);
-            names.push(*name);
-        }
-        object.push(b'}');
-        let object = String::from_utf8(object).map_err(|_| fmt::Error)?;
-        Ok((object, names))
+        Ok(())
     }
+
+    /// The members to write, sorted: of a name recorded twice, the last value, as a map keeps
+    /// it.
+    fn kept(&self) -> impl Iterator<Item = &(&'static str, Range<usize>)> {
+        self.members
+            .iter()
+            .enumerate()
+            .filter_map(|(index, member)| {
+                let next = self.members.get(index + 1);
+                (!next.is_some_and(|next| next.0 == member.0)).then_some(member)
+            })
+    }
+
+    /// The names of the members to write.
+    fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.kept().map(|(name, _)| *name)
+    }
+
+    /// Appends the members' text, `"name":value` separated by commas, to `out`.
+    fn write_members(&self, out: &mut String) -> fmt::Result {
+        // serde_json writes UTF-8, and each value ends on a character's boundary.
+        let values = std::str::from_utf8(&self.values).map_err(|_| fmt::Error)?;
+        out.reserve(values.len() + self.members.iter().map(|m| m.0.len() + 4).sum::<usize>());
+        let mut first = true;
+        for (name, value) in self.kept() {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            write_key(out, name)?;
+            out.push(':');
+            out.push_str(values.get(value.clone()).ok_or(fmt::Error)?);
+        }
+        Ok(())
+    }
+
+    /// Appends the object's text, its members sorted by name, to `out`.
+    fn write_object(&mut self, out: &mut String) -> fmt::Result {
+        self.sort()?;
+        out.push('{');
+        self.write_members(out)?;
+        out.push('}');
+        Ok(())
+    }
+
+    /// Appends the (sorted) members to the JSON object `object` (as [`AppendingJsonFields`]
+    /// writes it: `{...}`), when none of their keys is already in it.
+    fn append_members(&self, object: &mut String) -> fmt::Result {
+        if self.members.is_empty() {
+            return Ok(());
+        }
+        if object.pop() != Some('}') {
+            // Not an object (no field formatter writes that): start again from the new fields.
+            object.clear();
+            object.push('{');
+        } else if !object.ends_with('{') {
+            object.push(',');
+        }
+        self.write_members(object)?;
+        object.push('}');
+        Ok(())
+    }
+}
+
+/// Writes `name` as a JSON string (see [`needs_no_escape`]).
+fn write_key(out: &mut String, name: &str) -> fmt::Result {
+    if needs_no_escape(name) {
+        out.push('"');
+        out.push_str(name);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(name).map_err(|_| fmt::Error)?);
+    }
+    Ok(())
+}
+
+/// Whether JSON escapes none of `text`'s characters (no control character, `"` or `\\`):
+/// then serde_json writes it as it is between quotes, which is cheaper done directly than
+/// through serde_json's escaping, a byte at a time (a field's name, a target, a request id).
+pub(super) fn needs_no_escape(text: &str) -> bool {
+    text.bytes()
+        .all(|byte| byte >= b' ' && byte != b'"' && byte != b'\\')
 }
 
 /// As `JsonFields`'s visitor records each kind of value; the others go to `record_debug` by
@@ -128,7 +237,12 @@ impl Visit for SpanFields {
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.member(field.name(), value);
+        if self.result.is_err() {
+            return;
+        }
+        let start = self.values.len();
+        self.result = super::json::push_json_str(&mut self.values, value);
+        self.members.push((field.name(), start..self.values.len()));
     }
 
     fn record_bytes(&mut self, field: &Field, value: &[u8]) {
@@ -157,10 +271,10 @@ fn mentions_key(object: &str, name: &str) -> bool {
     {
         return true;
     }
-    object.match_indices('"').any(|(at, _)| {
-        object[at + 1..]
-            .strip_prefix(name)
-            .is_some_and(|rest| rest.starts_with("\":"))
+    let (object, name) = (object.as_bytes(), name.as_bytes());
+    let width = name.len() + 3;
+    object.windows(width).any(|window| {
+        window[0] == b'"' && window[width - 2..] == *b"\":" && window[1..width - 2] == *name
     })
 }
 
@@ -223,6 +337,35 @@ mod tests {
         assert!(!mentions_key(object, "latency_ms"));
         assert!(!mentions_key(object, "POST"));
         assert!(mentions_key(object, "a\"b"));
+    }
+
+    /// What is written without escaping is exactly what serde_json writes unescaped.
+    #[test]
+    fn text_needs_no_escape_where_serde_json_escapes_nothing() {
+        let mut samples: Vec<String> = (0u8..=0x7f)
+            .map(|byte| char::from(byte).to_string())
+            .collect();
+        samples.extend(
+            [
+                "",
+                "request_id",
+                "é",
+                "\u{2028}",
+                "\u{7f}",
+                "a\"b",
+                "x\\y",
+                "tab\t",
+            ]
+            .map(String::from),
+        );
+        for sample in samples {
+            let quoted = serde_json::to_string(&sample).unwrap();
+            assert_eq!(
+                needs_no_escape(&sample),
+                quoted == format!("\"{sample}\""),
+                "{sample:?}"
+            );
+        }
     }
 
     #[test]

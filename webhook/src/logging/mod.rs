@@ -364,6 +364,9 @@ mod tests {
         let dropped = output.output.shared().dropped();
         assert!((80..100).contains(&dropped), "{dropped} dropped");
         gated.open();
+        // The lines kept written first: a warning logged while the buffer is still full would
+        // be dropped too, and the next one would report that drop alone.
+        gated.wait_for_lines(100 - dropped);
         output.report_drops(dispatch, Duration::from_millis(20));
         let text = gated.wait_for("log lines dropped");
         let warning: serde_json::Value = text

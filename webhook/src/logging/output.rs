@@ -260,10 +260,19 @@ pub(super) mod tests {
 
         /// Waits (5 s at most) until the text written contains `needle`.
         pub(in crate::logging) fn wait_for(&self, needle: &str) -> String {
+            self.wait_until(|text| text.contains(needle))
+        }
+
+        /// Waits (5 s at most) until `count` lines at least are written.
+        pub(in crate::logging) fn wait_for_lines(&self, count: usize) -> String {
+            self.wait_until(|text| text.lines().count() >= count)
+        }
+
+        fn wait_until(&self, done: impl Fn(&str) -> bool) -> String {
             let deadline = Instant::now() + Duration::from_secs(5);
             loop {
                 let text = self.text();
-                if text.contains(needle) || Instant::now() > deadline {
+                if done(&text) || Instant::now() > deadline {
                     return text;
                 }
                 std::thread::sleep(Duration::from_millis(5));
