@@ -4,20 +4,24 @@
 # connection on 127.0.0.1. Unlike requests a second or CPU time, the count does not depend on
 # what else the machine runs: it tells apart changes of a few hundred instructions that the
 # load test's noise hides. It counts user-space instructions only (every thread of the server,
-# the log's writer included): not the kernel's work, not cache misses, not waiting.
+# the log's writer included): not the kernel's work, not waiting, and not cache misses unless
+# CACHE=1 (a model of them, below).
 #
 #   benches/load/instructions.sh                 # 500 requests a case, profile release-lto
 #   REQUESTS=2000 FIXTURE=tests/fixtures/step_reached.json benches/load/instructions.sh
 #   ECHO_BIN=/path/to/an/earlier/echo_bot benches/load/instructions.sh
-#   CACHE=1 benches/load/instructions.sh         # and the simulated cache misses a request
+#   CACHE=1 benches/load/instructions.sh         # and the simulated misses, estimated cycles
 #
 # Environment: REQUESTS (counted, after 50 not counted; default 500, at most 100000),
 # FIXTURE (default tests/fixtures/step_reached_small.json), PROFILE (default release-lto),
 # PORT (default 18040), ECHO_BIN (as for run.sh), CACHE (1: callgrind also simulates the caches
-# and prints the misses a request: I1, the first-level instruction cache; D1r and D1w, the
-# first-level data cache's read and write misses; valgrind's model of this machine's caches,
-# one cache for all threads, so a figure to compare between servers, not a time). Needs
-# valgrind (apt-get install valgrind).
+# and the branch predictor, and prints a request's I1 (first-level instruction cache) misses,
+# D1 (first-level data cache) misses, mispredicted branches, and "est. cycles", the estimate
+# KCachegrind uses: instructions + 10 x (first-level misses + mispredictions) + 100 x
+# last-level misses. valgrind models one cache for all threads, so these are figures to compare
+# between servers, not times; the estimate follows the CPU time a request that the load test
+# measures where the instruction count alone does not: benches/README.md). Needs valgrind
+# (apt-get install valgrind).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,21 +54,23 @@ send() { # count
 count() { # name binary [VAR=value...]
     local name="$1" binary="$2" options=""
     shift 2
-    [[ "$CACHE" == 1 ]] && options="--cache-sim=yes"
+    [[ "$CACHE" == 1 ]] && options="--cache-sim=yes --branch-sim=yes"
     callgrind_per_request instructions.sh "$name" send "$PORT" "$binary" \
         VALGRIND_OPTS="$options" WEBHOOK_ADDR="127.0.0.1:$PORT" WEBHOOK_PRIVATE_KEY="$KEY" \
         WEBHOOK_REQUEST_MAX_AGE=none "$@"
     misses=""
     if [[ "$CACHE" == 1 ]]; then
-        # The summary's events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw.
-        misses="$(awk -v n="$REQUESTS" '/^summary:/ { printf "%8d %8d %8d", $5 / n, $6 / n, $7 / n }' \
-            "$result_file")"
+        # The summary's events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim.
+        misses="$(awk -v n="$REQUESTS" '/^summary:/ {
+            estimate = $2 + 10 * ($5 + $6 + $7 + $12 + $14) + 100 * ($8 + $9 + $10)
+            printf "%8d %8d %8d %11d", $5 / n, ($6 + $7) / n, ($12 + $14) / n, estimate / n
+        }' "$result_file")"
     fi
 }
 
 echo "== $REQUESTS requests a case, $(basename "$FIXTURE"), profile $PROFILE"
 header="$(printf '%-44s %10s %8s' "server, settings" "instr/req" "/ base")"
-[[ "$CACHE" == 1 ]] && header="$header$(printf ' %8s %8s %8s' I1 D1r D1w)"
+[[ "$CACHE" == 1 ]] && header="$header$(printf ' %8s %8s %8s %11s' I1 D1 branches "est. cycles")"
 echo "$header"
 count baseline "$baseline_bin" RUST_LOG=warn
 baseline="$result"
