@@ -36,7 +36,7 @@ fn stores(name: &str) -> Vec<Store> {
         env: Vec::new(),
         dir: dir("sqlite"),
     }];
-    if let Some(url) = common::postgres::server(name) {
+    if let Some(url) = clustaar_webhook::testing::postgres::server(name) {
         stores.push(Store {
             kind: "postgres",
             env: vec![("WEBHOOK_STORE".to_owned(), fresh_database(&url, name))],
@@ -52,7 +52,9 @@ fn fresh_database(url: &str, name: &str) -> String {
         .enable_all()
         .build()
         .unwrap()
-        .block_on(common::postgres::fresh_database(url, "durable", name))
+        .block_on(clustaar_webhook::testing::postgres::fresh_database(
+            url, "durable", name,
+        ))
 }
 
 /// A running `durable_hook` on `store`, writing its processed events to `log`.

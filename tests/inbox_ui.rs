@@ -1,7 +1,7 @@
 //! The inbox's web page over real HTTP on loopback (without a browser: `tests/inbox_browser.rs`
 //! drives Chromium): its credentials, what it shows, its CSRF tokens and confirmations, the
 //! read-only mode, and the page nested in an application's router. What it shows is checked on
-//! both stores (PostgreSQL: `WEBHOOK_TEST_POSTGRES_URL`, see `tests/common/postgres.rs`).
+//! both stores (PostgreSQL: `WEBHOOK_TEST_POSTGRES_URL`, see `clustaar_webhook::testing::postgres`).
 
 mod common;
 
@@ -46,8 +46,9 @@ fn webhook(name: &str, ui: InboxUi) -> Webhook {
 /// The stores of the test `name`: the embedded one, and PostgreSQL when a server is given.
 async fn stores(name: &str) -> Vec<(&'static str, StoreLocation)> {
     let mut stores = vec![("sqlite", StoreLocation::Embedded(Some(store_dir(name))))];
-    if let Some(url) = common::postgres::server(name) {
-        let database = common::postgres::fresh_database(&url, "inbox_ui", name).await;
+    if let Some(url) = clustaar_webhook::testing::postgres::server(name) {
+        let database =
+            clustaar_webhook::testing::postgres::fresh_database(&url, "inbox_ui", name).await;
         stores.push(("postgres", StoreLocation::Postgres(database)));
     }
     stores

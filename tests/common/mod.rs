@@ -4,7 +4,6 @@
 
 pub mod browser;
 pub mod inbox_fill;
-pub mod postgres;
 pub mod programs;
 
 /// The reference's sample request, byte for byte (636 bytes, ends with a newline).

@@ -98,5 +98,6 @@ pub use sqlite::SqliteStore;
 pub use store::{Failure, Finished, InsertLease, Resolution, Store, StoreFuture};
 #[cfg(feature = "durable")]
 pub(crate) use worker::Workers;
-#[cfg(all(test, feature = "durable"))]
+// Its PostgreSQL databases come from `testing::postgres`.
+#[cfg(all(test, feature = "durable", feature = "testing"))]
 mod tests;

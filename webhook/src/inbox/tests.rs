@@ -34,31 +34,10 @@ async fn sqlite(name: &str) -> Arc<dyn Store> {
 
 /// A fresh PostgreSQL database, or `None` when no server is given (outside CI).
 async fn postgres(name: &str) -> Option<Arc<dyn Store>> {
-    let Ok(url) = std::env::var("WEBHOOK_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must set WEBHOOK_TEST_POSTGRES_URL (scripts/postgres.sh)"
-        );
-        eprintln!("skipped on PostgreSQL: WEBHOOK_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    use sqlx::Connection as _;
-    let database = format!("unit_{name}_{}", std::process::id());
-    let mut admin = sqlx::PgConnection::connect(&url)
-        .await
-        .expect("PostgreSQL answers");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {database}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {database}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let mut parsed = url::Url::parse(&url).unwrap();
-    parsed.set_path(&database);
+    let server = crate::testing::postgres::server(name)?;
+    let url = crate::testing::postgres::fresh_database(&server, "unit", name).await;
     Some(
-        open_store(&StoreLocation::Postgres(parsed.to_string()), 8)
+        open_store(&StoreLocation::Postgres(url), 8)
             .await
             .expect("the PostgreSQL store opens"),
     )

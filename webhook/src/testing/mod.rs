@@ -24,6 +24,8 @@
 
 mod client;
 mod logs;
+#[cfg(feature = "durable")]
+pub mod postgres;
 mod server;
 mod signer;
 
