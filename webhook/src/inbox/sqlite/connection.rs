@@ -18,12 +18,19 @@ use super::{NOW, STATEMENTS};
 /// An event to store, as the writer thread binds it (its headers encoded by the caller).
 #[derive(Debug, Clone)]
 pub(crate) struct EventRow {
+    /// The route's name.
     pub(crate) route: String,
+    /// The request's method.
     pub(crate) method: String,
+    /// The request's URI.
     pub(crate) uri: String,
+    /// The request's headers, as `encode_headers` writes them.
     pub(crate) headers: Vec<u8>,
+    /// The body.
     pub(crate) body: bytes::Bytes,
+    /// When it was received (ms since the epoch).
     pub(crate) received_at: i64,
+    /// Its idempotency key.
     pub(crate) idempotency_key: Option<String>,
 }
 
@@ -31,8 +38,11 @@ pub(crate) struct EventRow {
 /// owned: it crosses to the writer thread).
 #[derive(Debug, Clone)]
 pub(crate) struct RowLease {
+    /// The worker the lease is for.
     pub(crate) worker: String,
+    /// Its length (ms), from the insert.
     pub(crate) lease_ms: i64,
+    /// How many of the batch's first events take it.
     pub(crate) count: usize,
 }
 
