@@ -14,6 +14,15 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// The embedded store's write connection cannot be opened.
+    #[error("cannot open the store {location}: {source}")]
+    OpenEmbedded {
+        /// The file.
+        location: String,
+        /// Why.
+        #[source]
+        source: rusqlite::Error,
+    },
     /// The data directory cannot be created.
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
@@ -29,6 +38,13 @@ pub enum StoreError {
     /// A query failed.
     #[error("the store failed: {0}")]
     Database(#[from] sqlx::Error),
+    /// A statement of the embedded store's writer failed.
+    #[error("the store failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The embedded store's writer thread cannot start, or stopped (a write panicked): the
+    /// store no longer writes.
+    #[error("the embedded store's writer failed: {0}")]
+    Writer(String),
     /// A stored row cannot be read back.
     #[error("a stored event cannot be read: {0}")]
     Corrupt(String),

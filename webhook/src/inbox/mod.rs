@@ -11,7 +11,8 @@
 //! - In the handler: [`Delivery`] (event id, attempt, first receive time); return a
 //!   [`Permanent`] error to dead-letter the event at once.
 //! - The stores ([`Store`]): the embedded [`SqliteStore`] (a file in the working directory, no
-//!   setup) and [`PostgresStore`] (several replicas), both through sqlx (feature `durable`).
+//!   setup) and [`PostgresStore`] (several replicas), both through sqlx (feature `durable`), the
+//!   embedded store's writes through one rusqlite connection on a thread of its own.
 //! - Operating it: the `inbox` subcommands of `main!()` bots ([`cli`]).
 //!
 //! Guarantees: an answered `202` means the event is committed; each event is processed at least

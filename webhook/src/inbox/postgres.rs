@@ -12,7 +12,7 @@ use super::browse::{self, EventFilter, EventSummary, Overview};
 use super::error::StoreError;
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::record::{EventRecord, EventState};
-use super::sql::{self, Ending, SqlStore, Statements, FIND_DUPLICATE};
+use super::sql::{self, Ending, SqlReads, SqlStore, Statements, FIND_DUPLICATE};
 use super::store::{Finished, InsertLease};
 use super::store::{Store, StoreFuture};
 
@@ -130,15 +130,17 @@ impl PostgresStore {
     }
 }
 
-impl SqlStore for PostgresStore {
+impl SqlReads for PostgresStore {
     type Db = Postgres;
-
-    fn pool(&self) -> &PgPool {
-        &self.pool
-    }
 
     fn reads(&self) -> &PgPool {
         &self.reads
+    }
+}
+
+impl SqlStore for PostgresStore {
+    fn pool(&self) -> &PgPool {
+        &self.pool
     }
 
     fn statements(&self) -> &'static Statements {

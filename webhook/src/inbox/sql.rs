@@ -278,6 +278,16 @@ where
     })
 }
 
+/// A store whose reads are written here once: its sqlx database and the pool that lists,
+/// shows, counts and pings (the embedded store writes through a connection of its own).
+pub(crate) trait SqlReads: Send + Sync {
+    /// The sqlx database.
+    type Db: Database;
+
+    /// The pool that lists, shows, counts and pings.
+    fn reads(&self) -> &Pool<Self::Db>;
+}
+
 /// A store whose SQL is written here once: its pools, its [`Statements`], and how it gives a
 /// connection whose commits are durable (on disk before they return) or relaxed.
 ///
@@ -285,15 +295,9 @@ where
 /// releases) is relaxed: a crash of the machine (not of the process) may lose its last commits,
 /// which puts an event back where it was, to be run again: at-least-once holds, and a commit
 /// an event does not wait for the disk.
-pub(crate) trait SqlStore: Send + Sync {
-    /// The sqlx database.
-    type Db: Database;
-
+pub(crate) trait SqlStore: SqlReads {
     /// The pool that writes.
     fn pool(&self) -> &Pool<Self::Db>;
-
-    /// The pool that lists, shows, counts and pings.
-    fn reads(&self) -> &Pool<Self::Db>;
 
     /// The store's statements.
     fn statements(&self) -> &'static Statements;
@@ -374,7 +378,7 @@ where
 }
 
 /// [`Store::list`](super::Store::list).
-pub(crate) async fn list<S: SqlStore>(
+pub(crate) async fn list<S: SqlReads>(
     store: &S,
     state: Option<EventState>,
     limit: u32,
@@ -411,7 +415,7 @@ where
 }
 
 /// [`Store::show`](super::Store::show).
-pub(crate) async fn show<S: SqlStore>(store: &S, id: i64) -> Result<Option<EventRecord>, StoreError>
+pub(crate) async fn show<S: SqlReads>(store: &S, id: i64) -> Result<Option<EventRecord>, StoreError>
 where
     for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
     for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
@@ -430,7 +434,7 @@ where
 }
 
 /// [`Store::history`](super::Store::history).
-pub(crate) async fn history<S: SqlStore>(
+pub(crate) async fn history<S: SqlReads>(
     store: &S,
     id: i64,
 ) -> Result<Vec<AttemptRecord>, StoreError>
@@ -502,7 +506,7 @@ where
 }
 
 /// [`Store::depth`](super::Store::depth).
-pub(crate) async fn depth<S: SqlStore>(store: &S) -> Result<Vec<(EventState, u64)>, StoreError>
+pub(crate) async fn depth<S: SqlReads>(store: &S) -> Result<Vec<(EventState, u64)>, StoreError>
 where
     for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
     for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,
@@ -542,7 +546,7 @@ where
 }
 
 /// [`Store::ping`](super::Store::ping), on the reads' pool.
-pub(crate) async fn ping<S: SqlStore>(store: &S) -> Result<(), StoreError>
+pub(crate) async fn ping<S: SqlReads>(store: &S) -> Result<(), StoreError>
 where
     for<'c> &'c Pool<S::Db>: Executor<'c, Database = S::Db>,
     for<'q> <S::Db as Database>::Arguments<'q>: IntoArguments<'q, S::Db>,

@@ -1,0 +1,147 @@
+use sqlx::Row as _;
+
+use super::*;
+
+/// A directory of its own for a test.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "webhook-{name}-{}-{}",
+        std::process::id(),
+        super::super::record::now_ms()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Two processes opening one new file at once both migrate it: neither fails.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_opening_one_new_file_at_once_both_open() {
+    let dir = scratch("migrate-race");
+    for round in 0..20 {
+        let file = dir.join(format!("inbox-{round}.sqlite3"));
+        let (a, b) = tokio::join!(
+            tokio::spawn({
+                let file = file.clone();
+                async move { SqliteStore::open(&file).await }
+            }),
+            tokio::spawn({
+                let file = file.clone();
+                async move { SqliteStore::open(&file).await }
+            }),
+        );
+        a.unwrap().unwrap();
+        b.unwrap().unwrap();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The claim reads the due events in the order of the `(state, run_at)` index and stops at
+/// its limit: no sort of every queued event (a temporary B-tree), which made each claim
+/// cost as much as the backlog.
+#[tokio::test]
+async fn a_claim_reads_an_index_in_order_without_sorting_the_backlog() {
+    let dir = scratch("claim-plan");
+    let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
+    let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {}", STATEMENTS.claim))
+        .bind("worker")
+        .bind(0_i64)
+        .bind(8_i64)
+        .fetch_all(&store.reads)
+        .await
+        .unwrap();
+    let plan: Vec<String> = plan
+        .iter()
+        .map(|row| row.try_get::<String, _>("detail").unwrap())
+        .collect();
+    assert!(
+        plan.iter().all(|step| !step.contains("TEMP B-TREE")),
+        "the claim sorts: {plan:#?}"
+    );
+    assert!(
+        plan.iter()
+            .any(|step| step.contains("INDEX webhook_inbox_due (state=? AND run_at<?)")),
+        "the claim does not read the due index: {plan:#?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A write that panics fails with an error for its caller (none waits forever), its
+/// transaction rolled back, and the writer goes on with the next writes; a failed statement is
+/// an error too.
+#[tokio::test]
+async fn a_panic_in_the_writer_thread_becomes_an_error_for_its_caller() {
+    let dir = scratch("writer-panic");
+    let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
+    let panicked = tokio::time::timeout(
+        Duration::from_secs(5),
+        store.writer.run(|connection| -> Result<(), StoreError> {
+            connection.execute(
+                "UPDATE webhook_inbox SET state = 'dead' WHERE state = 'queued'",
+                &[],
+            )?;
+            panic!("a write that panics (expected)")
+        }),
+    )
+    .await
+    .expect("the panicked write's caller waits forever");
+    assert!(
+        matches!(panicked, Err(StoreError::Writer(_))),
+        "{panicked:?}"
+    );
+    let failed = store
+        .writer
+        .run(|connection| connection.execute("UPDATE no_such_table SET x = 1", &[]))
+        .await;
+    assert!(matches!(failed, Err(StoreError::Sqlite(_))), "{failed:?}");
+    // The writer goes on.
+    let event = NewEvent {
+        route: "events".to_owned(),
+        method: "POST".to_owned(),
+        uri: "/events".to_owned(),
+        headers: http::HeaderMap::new(),
+        body: bytes::Bytes::from_static(b"{}"),
+        received_at: super::super::record::now_ms(),
+        idempotency_key: Some("after".to_owned()),
+    };
+    let inserted = tokio::time::timeout(
+        Duration::from_secs(5),
+        store.insert_batch(std::slice::from_ref(&event), None),
+    )
+    .await
+    .expect("a later write waits forever")
+    .unwrap();
+    assert!(matches!(inserted[..], [Inserted::New(_)]), "{inserted:?}");
+    assert_eq!(
+        store.insert_batch(&[event], None).await.unwrap(),
+        [Inserted::Duplicate(inserted[0].id())]
+    );
+    store.ping().await.unwrap();
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Dropping the store's last clone stops its writer thread and joins it: once the drop
+/// returns, the thread is gone (its closure dropped), and the writes handed over before it
+/// were committed.
+#[tokio::test]
+async fn dropping_the_store_joins_its_writer_thread() {
+    let dir = scratch("writer-join");
+    let file = dir.join("inbox.sqlite3");
+    let store = SqliteStore::open(&file).await.unwrap();
+    let alive = std::sync::Arc::downgrade(&store.writer.alive);
+    assert!(alive.upgrade().is_some());
+    let clone = store.clone();
+    drop(store);
+    assert!(alive.upgrade().is_some(), "a clone still holds the writer");
+    clone.replay_dead().await.unwrap();
+    drop(clone);
+    assert!(
+        alive.upgrade().is_none(),
+        "the writer thread outlived the store"
+    );
+    // The file is free: another store opens it and writes.
+    let again = SqliteStore::open(&file).await.unwrap();
+    assert_eq!(again.replay_dead().await.unwrap(), 0);
+    drop(again);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
