@@ -115,7 +115,8 @@ build_echo_and_baseline() { # script root
     baseline_bin="$target/$PROFILE/load_baseline"
 }
 
-# Starts BINARY as the server NAME on 127.0.0.1:PORT, signing key $KEY, the max-age check off
+# Starts BINARY as the server NAME on 127.0.0.1:PORT (on the CPUs $SERVER_CPUS when set, as
+# taskset takes them), signing key $KEY, the max-age check off
 # (the benchmarks replay one dated request), with the VAR=value settings given; its output to
 # $work/NAME.log; added to `pids` (`scratch_and_servers_cleanup`); sets `started_pid` and
 # returns once it listens.
@@ -126,7 +127,9 @@ start_server() { # script name binary port [VAR=value...]
         echo "$script: 127.0.0.1:$port is already in use; set BASELINE_PORT / ECHO_PORT" >&2
         exit 1
     fi
-    env WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
+    # shellcheck disable=SC2086 # empty, or `taskset -c CPUS` (SERVER_CPUS)
+    ${SERVER_CPUS:+taskset -c $SERVER_CPUS} env WEBHOOK_ADDR="127.0.0.1:$port" \
+        WEBHOOK_PRIVATE_KEY="$KEY" WEBHOOK_REQUEST_MAX_AGE=none \
         "$@" "$binary" >"$work/$name.log" 2>&1 &
     started_pid=$!
     pids+=("$started_pid")

@@ -18,6 +18,11 @@
 # logs nothing), ECHO_BIN (an echo bot already built, e.g. from an earlier commit,
 # run instead of building examples/echo_bot.rs). The servers inherit the environment:
 # WEBHOOK_LOG_FORMAT=json gives the echo bots JSON lines (the baseline logs nothing).
+# PIN (`split`: the servers on CPU 1 and wrk on CPU 0; `same`: all on CPU 1; default: where the
+# scheduler puts them). With one connection on a two-CPU machine the scheduler either keeps wrk
+# and the server's worker on one CPU (each request costs its CPU time) or puts them apart (each
+# request waits for the other CPU to wake), and a run stays in the mode it started in: the
+# unpinned `CONNECTIONS=1` figures jump between the two; pin to compare (benches/README.md).
 #
 # Only 127.0.0.1 is ever targeted. The figures are in benches/README.md.
 
@@ -29,6 +34,16 @@ root="$(cd "$here/../.." && pwd)"
 . "$here/../lib.sh"
 
 DURATION="${DURATION:-10}"
+case "${PIN:-}" in
+    "") ;;
+    split) SERVER_CPUS=1 WRK_CPUS=0 ;;
+    same) SERVER_CPUS=1 WRK_CPUS=1 ;;
+    *) echo "run.sh: PIN is split or same" >&2; exit 2 ;;
+esac
+if [[ -n "${PIN:-}" ]] && { ! command -v taskset >/dev/null || (($(nproc) < 2)); }; then
+    echo "run.sh: PIN needs taskset and two CPUs" >&2
+    exit 2
+fi
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-32}"
 ROUNDS="${ROUNDS:-2}"
@@ -159,7 +174,9 @@ run_wrk() { # name port round
     echo "== round $round: $name (${DURATION}s, $THREADS threads, $CONNECTIONS connections)"
     pid="$(pid_of "$name")"
     ticks_before="$(cpu_ticks "$pid")"
-    wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout "${WRK_TIMEOUT}s" \
+    # shellcheck disable=SC2086 # empty, or `taskset -c CPUS` (PIN)
+    ${WRK_CPUS:+taskset -c $WRK_CPUS} wrk --latency -t"$THREADS" -c"$CONNECTIONS" \
+        -d"${DURATION}s" --timeout "${WRK_TIMEOUT}s" \
         -s "$LUA" "http://127.0.0.1:$port/" >"$out"
     sed 's/^/   /' "$out"
     local rps p99 errors non2xx requests cpu_us
