@@ -115,16 +115,7 @@ mod tests {
     use crate::inbox::record::{EventState, NewEvent};
 
     fn leased(id: i64) -> EventRecord {
-        let event = NewEvent {
-            route: "events".to_owned(),
-            method: "POST".to_owned(),
-            uri: "/events".to_owned(),
-            headers: http::HeaderMap::new(),
-            body: bytes::Bytes::from_static(b"{}"),
-            received_at: 1,
-            idempotency_key: None,
-        };
-        EventRecord::leased(event, id, "w")
+        EventRecord::leased(NewEvent::sample(None), id, "w")
     }
 
     #[test]

@@ -74,6 +74,23 @@ pub struct NewEvent {
     pub idempotency_key: Option<String>,
 }
 
+#[cfg(test)]
+impl NewEvent {
+    /// An empty JSON event of the route `events` (`POST /events`, body `{}`), received now,
+    /// with the idempotency key `key`: the stores' and workers' tests.
+    pub(crate) fn sample(key: Option<&str>) -> Self {
+        Self {
+            route: "events".to_owned(),
+            method: "POST".to_owned(),
+            uri: "/events".to_owned(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"{}"),
+            received_at: now_ms(),
+            idempotency_key: key.map(str::to_owned),
+        }
+    }
+}
+
 /// What storing an event did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inserted {

@@ -202,15 +202,7 @@ mod tests {
         let store = open_store(&StoreLocation::Embedded(Some(dir.clone())), 1)
             .await
             .unwrap();
-        let event = |key: &str| NewEvent {
-            route: "events".to_owned(),
-            method: "POST".to_owned(),
-            uri: "/events".to_owned(),
-            headers: http::HeaderMap::new(),
-            body: bytes::Bytes::from_static(b"{}"),
-            received_at: now_ms(),
-            idempotency_key: Some(key.to_owned()),
-        };
+        let event = |key: &str| NewEvent::sample(Some(key));
         store
             .insert_batch(&[event("dead"), event("done")], None)
             .await

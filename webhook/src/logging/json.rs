@@ -137,7 +137,8 @@ struct EventFields<'a> {
 }
 
 impl EventFields<'_> {
-    fn member(&mut self, field: &Field, value: &(impl Serialize + ?Sized)) {
+    /// Appends `,"name":` and the value `write` appends.
+    fn member_with(&mut self, field: &Field, write: impl FnOnce(&mut Vec<u8>) -> fmt::Result) {
         if self.result.is_err() {
             return;
         }
@@ -145,8 +146,12 @@ impl EventFields<'_> {
         self.result = push_json_str(self.line, field.name());
         if self.result.is_ok() {
             self.line.push(b':');
-            self.result = push_json(self.line, value);
+            self.result = write(self.line);
         }
+    }
+
+    fn member(&mut self, field: &Field, value: &(impl Serialize + ?Sized)) {
+        self.member_with(field, |line| push_json(line, value));
     }
 }
 
@@ -172,15 +177,7 @@ impl Visit for EventFields<'_> {
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
-        if self.result.is_err() {
-            return;
-        }
-        self.line.push(b',');
-        self.result = push_json_str(self.line, field.name());
-        if self.result.is_ok() {
-            self.line.push(b':');
-            self.result = push_json_str(self.line, value);
-        }
+        self.member_with(field, |line| push_json_str(line, value));
     }
 }
 

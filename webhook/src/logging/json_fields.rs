@@ -142,7 +142,7 @@ impl SpanFields {
             .enumerate()
             .filter_map(|(index, member)| {
                 let next = self.members.get(index + 1);
-                (!next.is_some_and(|next| next.0 == member.0)).then_some(member)
+                next.is_none_or(|next| next.0 != member.0).then_some(member)
             })
     }
 

@@ -94,15 +94,7 @@ async fn a_panic_in_the_writer_thread_becomes_an_error_for_its_caller() {
         .await;
     assert!(matches!(failed, Err(StoreError::Sqlite(_))), "{failed:?}");
     // The writer goes on.
-    let event = NewEvent {
-        route: "events".to_owned(),
-        method: "POST".to_owned(),
-        uri: "/events".to_owned(),
-        headers: http::HeaderMap::new(),
-        body: bytes::Bytes::from_static(b"{}"),
-        received_at: super::super::record::now_ms(),
-        idempotency_key: Some("after".to_owned()),
-    };
+    let event = NewEvent::sample(Some("after"));
     let inserted = tokio::time::timeout(
         Duration::from_secs(5),
         store.insert_batch(std::slice::from_ref(&event), None),
