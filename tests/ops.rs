@@ -672,6 +672,9 @@ fn json_logs_have_a_line_per_request_holding_its_id() {
         assert_eq!(answered[0]["span"]["route"], route);
         assert_eq!(answered[0]["level"], level);
         assert!(answered[0]["latency_ms"].as_f64().is_some());
+        // Once in the line: the span (read by nothing else here) does not repeat them.
+        assert_eq!(answered[0]["span"].get("status"), None, "{logs}");
+        assert_eq!(answered[0]["span"].get("latency_ms"), None, "{logs}");
     }
     let _ = std::fs::remove_file(stdout);
     let _ = std::fs::remove_file(stderr);
@@ -717,7 +720,7 @@ fn the_last_requests_lines_are_written_at_shutdown() {
     assert!(bot.exit_status(Duration::from_secs(10)).success());
     let logs = std::fs::read_to_string(&stdout).unwrap();
     for id in &ids {
-        let line = format!("request_id=\"{id}\" ");
+        let line = format!("request_id=\"{id}\"}}");
         assert_eq!(
             logs.lines()
                 .filter(|l| l.contains(&line) && l.contains("answered"))

@@ -6,7 +6,7 @@
 //! instructions a request's line, three times the text line: `benches/README.md`).
 //!
 //! ```text
-//! {"timestamp":"2026-12-05T19:05:15.779484Z","level":"INFO","message":"answered","status":200,"latency_ms":0.174,"target":"clustaar_webhook::access","span":{"method":"POST","request_id":"ee13…","route":"/","latency_ms":0.174,"status":200,"name":"request"}}
+//! {"timestamp":"2026-12-05T19:05:15.779484Z","level":"INFO","message":"answered","status":200,"latency_ms":0.174,"target":"clustaar_webhook::access","span":{"method":"POST","request_id":"ee13…","route":"/","name":"request"}}
 //! ```
 //!
 //! The span's fields are kept as the text of a JSON object without repeated keys

@@ -239,6 +239,10 @@ where
 /// the request path (see the [module](self)), filtered by `RUST_LOG` (default `info`), and with
 /// the `otel` feature the OTLP export the `OTEL_*` variables configure. Does nothing when a
 /// global subscriber is already installed.
+///
+/// Without the OTLP export nothing reads a request span's `status` and `latency_ms` after its
+/// `answered` event, which carries them: they are then not recorded in the span too, and each
+/// access line holds them once.
 pub fn init(format: LogFormat) -> Logging {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let (writer, output) = Output::new(Stdout, QUEUE_BYTES);
@@ -259,6 +263,13 @@ pub fn init(format: LogFormat) -> Logging {
         (registry.with(otel), provider, problem)
     };
     let installed = registry.try_init().is_ok();
+    #[cfg(feature = "otel")]
+    let exported = provider.is_some();
+    #[cfg(not(feature = "otel"))]
+    let exported = false;
+    if installed && !exported {
+        crate::ops::layer::answer_not_read_from_span();
+    }
     #[cfg(feature = "otel")]
     if let Some(error) = problem {
         tracing::warn!(%error, "the spans are not exported");

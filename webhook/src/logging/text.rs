@@ -5,7 +5,7 @@
 //! less a request (`benches/README.md`).
 //!
 //! ```text
-//! 2026-12-05T19:05:15.779484Z  INFO request{method="POST" route="/" request_id="ee13…" status=200 latency_ms=0.174}: clustaar_webhook::access: answered status=200 latency_ms=0.174
+//! 2026-12-05T19:05:15.779484Z  INFO request{method="POST" route="/" request_id="ee13…"}: clustaar_webhook::access: answered status=200 latency_ms=0.174
 //! ```
 //!
 //! On a terminal, `tracing-subscriber`'s own format writes the coloured lines.

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -156,9 +157,31 @@ fn request_span(request: &Request<Body>, route: &str, id: &RequestId) -> Span {
     span
 }
 
+/// Whether a layer of the subscriber may read a request span's `status` and `latency_ms`
+/// once the request is answered: true unless [`logging::init`](crate::logging::init)
+/// installed the subscriber without OpenTelemetry's export, whose only reader of the span
+/// after its `answered` event (which holds them) is the log line of that event.
+static ANSWER_READ_FROM_SPAN: AtomicBool = AtomicBool::new(true);
+
+/// Says that no layer reads a request span's answer (the subscriber is the log output alone):
+/// the status and the latency are then in the `answered` event only, not recorded in the span
+/// too, which saves a pass through the subscriber's layers and their repetition in each line.
+#[cfg(feature = "logging")]
+pub(crate) fn answer_not_read_from_span() {
+    ANSWER_READ_FROM_SPAN.store(false, Ordering::Relaxed);
+}
+
 /// Records the status and the latency in the request's span, in one call (each record is a
-/// pass through every layer of the subscriber).
+/// pass through every layer of the subscriber), when a layer may read them there.
 fn record_answer(span: &Span, status: u16, latency_ms: f64) {
+    // A server span is an error when the server failed (OpenTelemetry's HTTP conventions).
+    #[cfg(feature = "otel")]
+    if status >= 500 {
+        span.record("otel.status_code", "ERROR");
+    }
+    if !ANSWER_READ_FROM_SPAN.load(Ordering::Relaxed) {
+        return;
+    }
     let Some(metadata) = span.metadata() else {
         return;
     };
@@ -170,11 +193,6 @@ fn record_answer(span: &Span, status: u16, latency_ms: f64) {
             (&status_field, Some(&status as &dyn tracing::Value)),
             (&latency_field, Some(&latency_ms as &dyn tracing::Value)),
         ]));
-    }
-    // A server span is an error when the server failed (OpenTelemetry's HTTP conventions).
-    #[cfg(feature = "otel")]
-    if status >= 500 {
-        span.record("otel.status_code", "ERROR");
     }
 }
 

@@ -7,7 +7,7 @@
 //! | readiness probe: `200 {"status": "ready"}`, `503 {"status": "starting" \| "draining" \| "unavailable", "reason": ...}` | `GET /readyz` | `ready_path`, `probes`, [`Webhook::readiness_check`](crate::Webhook::readiness_check) |
 //! | Prometheus metrics ([`metrics`]): always counted, served only where asked (not by default) | on an admin address without credentials, or `GET /metrics` on the webhook's address behind a bearer token ([`MetricsToken`]: `401` without it) | `metrics`, `metrics_addr`, `metrics_token`, `metrics_path` |
 //! | request ids ([`RequestId`]): `X-Request-Id` kept or made, echoed on every answer | every answer | always |
-//! | a `tracing` span a request (`request`: `method`, `route`, `request_id`, `status`, `latency_ms`) and an `answered` event when it ends (target `clustaar_webhook::access`; `debug` for the probes and the metrics, `info` for the others) | every request | `request_spans` |
+//! | a `tracing` span a request (`request`: `method`, `route`, `request_id`; `status`, `latency_ms` when a layer reads them there: not with `logging::init` alone) and an `answered` event when it ends, with `status` and `latency_ms` (target `clustaar_webhook::access`; `debug` for the probes and the metrics, `info` for the others) | every request | `request_spans` |
 //! | graceful drain: `/readyz` `503` at once, connections accepted for `drain_delay`, then refused; in-flight requests answered within `shutdown_timeout` | `serve`, `main!()` | `drain_delay`, `shutdown_timeout` |
 //! | OpenTelemetry: spans over OTLP, the incoming `traceparent` continued | feature `otel` | `OTEL_*` variables |
 //!
