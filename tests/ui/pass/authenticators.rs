@@ -35,13 +35,18 @@ fn token(request: &clustaar_webhook::auth::RequestHead) -> (Credentials, SimpleU
 fn anyone(_: &RequestHead) {}
 
 mod nested {
-    pub async fn check(_: &clustaar_webhook::auth::RequestHead) -> Result<(), clustaar_webhook::ApiError> {
+    pub async fn check(
+        _: &clustaar_webhook::auth::RequestHead,
+    ) -> Result<(), clustaar_webhook::ApiError> {
         Ok(())
     }
 }
 
 #[on(step_reached, auth = token)]
-fn with_token(identity: Identity<SimpleUser>, account: Option<Identity<Account>>) -> StepReachedResponse {
+fn with_token(
+    identity: Identity<SimpleUser>,
+    account: Option<Identity<Account>>,
+) -> StepReachedResponse {
     let _ = (identity, account.map(|a| a.user.id));
     StepReachedResponse::new()
 }
@@ -65,10 +70,15 @@ mod program {
 
 /// The authenticator and the routes were registered.
 fn main() {
-    let webhook = clustaar_webhook::Webhook::from_registry().expect("one authenticator, no conflict");
+    let webhook =
+        clustaar_webhook::Webhook::from_registry().expect("one authenticator, no conflict");
     assert!(format!("{webhook:?}").contains("authenticator: true"));
     assert_eq!(
-        webhook.routes().iter().filter(|route| route.has_authenticator()).count(),
+        webhook
+            .routes()
+            .iter()
+            .filter(|route| route.has_authenticator())
+            .count(),
         3
     );
 }

@@ -24,7 +24,7 @@ fn plain() -> StepReachedResponse {
 
 #[on(step_reached, step_id = "507f191e810c19729de860ea")]
 async fn with_state(event: StepReached, State(db): State<Db>) -> StepReachedResponse {
-    let _ = (event, db);
+    let _ = (event, db.0.len());
     StepReachedResponse::new()
 }
 
@@ -42,7 +42,9 @@ fn many_ids(headers: HeaderMap, RawBody(body): RawBody) -> Result<StepReachedRes
     filter = is_vip,
     priority = 10,
 )]
-async fn everything(notification: WebhookRequest<StepReached>) -> Result<StepReachedResponse, HandlerError> {
+async fn everything(
+    notification: WebhookRequest<StepReached>,
+) -> Result<StepReachedResponse, HandlerError> {
     let _ = notification;
     Ok(StepReachedResponse::new())
 }

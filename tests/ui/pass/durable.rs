@@ -3,7 +3,10 @@ use clustaar_webhook::inbox::{Delivery, Permanent};
 use clustaar_webhook::prelude::*;
 
 #[on(http(post), path = "/stripe", durable, idempotency_key = header("Webhook-Id"))]
-async fn stripe(delivery: Delivery, Json(event): Json<serde_json::Value>) -> Result<StatusCode, Permanent> {
+async fn stripe(
+    delivery: Delivery,
+    Json(event): Json<serde_json::Value>,
+) -> Result<StatusCode, Permanent> {
     if event.get("type").is_none() {
         return Err(Permanent::new(format!("event {} has no type", delivery.id)));
     }

@@ -1,12 +1,20 @@
 //! HTTP routes in every form the DSL accepts.
 use clustaar_webhook::prelude::*;
 
-#[on(http(post), path = "/github", filter = r#"data.headers["X-GitHub-Event"] == "push""#)]
+#[on(
+    http(post),
+    path = "/github",
+    filter = r#"data.headers["X-GitHub-Event"] == "push""#
+)]
 async fn on_push(event: HttpEvent) -> impl IntoResponse {
     Json(event.body.json)
 }
 
-#[on(http, path = "/hooks/{slug}", filter = r#"data.method in ["GET", "POST"]"#)]
+#[on(
+    http,
+    path = "/hooks/{slug}",
+    filter = r#"data.method in ["GET", "POST"]"#
+)]
 fn any_hook(event: HttpEvent, Path(slug): Path<String>) -> StatusCode {
     let _ = (event, slug);
     StatusCode::NO_CONTENT
