@@ -35,7 +35,7 @@ async fn two_stores_opening_one_new_file_at_once_both_open() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// The claim reads the due events in the order of the `(state, run_at)` index and stops at
+/// The claim reads the due events in the order of the queued events' index and stops at
 /// its limit: no sort of every queued event (a temporary B-tree), which made each claim
 /// cost as much as the backlog.
 #[tokio::test]
@@ -59,9 +59,35 @@ async fn a_claim_reads_an_index_in_order_without_sorting_the_backlog() {
     );
     assert!(
         plan.iter()
-            .any(|step| step.contains("INDEX webhook_inbox_due (state=? AND run_at<?)")),
-        "the claim does not read the due index: {plan:#?}"
+            .any(|step| step.contains("INDEX webhook_inbox_queued (state=? AND run_at<?)")),
+        "the claim does not read the queued events' index: {plan:#?}"
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The purge finds the finished events through the partial index that holds only them.
+#[tokio::test]
+async fn the_purge_reads_the_finished_events_index() {
+    let dir = scratch("purge-plan");
+    let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
+    for statement in [sql::PURGE, sql::PURGE_HISTORY] {
+        let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {statement}"))
+            .bind("done")
+            .bind(0_i64)
+            .fetch_all(&store.reads)
+            .await
+            .unwrap();
+        let plan: Vec<String> = plan
+            .iter()
+            .map(|row| row.try_get::<String, _>("detail").unwrap())
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|step| step
+                    .contains("INDEX webhook_inbox_finished_at (state=? AND finished_at<?)")),
+            "{statement}: {plan:#?}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
