@@ -13,6 +13,21 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// The steps of SQLite's plan (`detail`) that `explain`, an `EXPLAIN QUERY PLAN` with its
+/// parameters bound, reads.
+async fn plan_of<'q>(
+    store: &SqliteStore,
+    explain: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+) -> Vec<String> {
+    explain
+        .fetch_all(&store.reads)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.try_get::<String, _>("detail").unwrap())
+        .collect()
+}
+
 /// Two processes opening one new file at once both migrate it: neither fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_stores_opening_one_new_file_at_once_both_open() {
@@ -42,17 +57,12 @@ async fn two_stores_opening_one_new_file_at_once_both_open() {
 async fn a_claim_reads_an_index_in_order_without_sorting_the_backlog() {
     let dir = scratch("claim-plan");
     let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
-    let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {}", STATEMENTS.claim))
-        .bind("worker")
-        .bind(0_i64)
-        .bind(8_i64)
-        .fetch_all(&store.reads)
-        .await
-        .unwrap();
-    let plan: Vec<String> = plan
-        .iter()
-        .map(|row| row.try_get::<String, _>("detail").unwrap())
-        .collect();
+    let explain = format!("EXPLAIN QUERY PLAN {}", STATEMENTS.claim);
+    let plan = plan_of(
+        &store,
+        sqlx::query(&explain).bind("worker").bind(0_i64).bind(8_i64),
+    )
+    .await;
     assert!(
         plan.iter().all(|step| !step.contains("TEMP B-TREE")),
         "the claim sorts: {plan:#?}"
@@ -71,16 +81,8 @@ async fn the_purge_reads_the_finished_events_index() {
     let dir = scratch("purge-plan");
     let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
     for statement in [sql::PURGE, sql::PURGE_HISTORY] {
-        let plan = sqlx::query(&format!("EXPLAIN QUERY PLAN {statement}"))
-            .bind("done")
-            .bind(0_i64)
-            .fetch_all(&store.reads)
-            .await
-            .unwrap();
-        let plan: Vec<String> = plan
-            .iter()
-            .map(|row| row.try_get::<String, _>("detail").unwrap())
-            .collect();
+        let explain = format!("EXPLAIN QUERY PLAN {statement}");
+        let plan = plan_of(&store, sqlx::query(&explain).bind("done").bind(0_i64)).await;
         assert!(
             plan.iter()
                 .any(|step| step
