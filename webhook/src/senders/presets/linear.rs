@@ -51,15 +51,7 @@ fn verify(
         common::Encoding::Hex,
         common::Hash::Sha256,
     )?;
-    /// The one field read: the rest of the body is skipped, not built into a tree.
-    #[derive(serde::Deserialize)]
-    struct Stamp {
-        #[serde(rename = "webhookTimestamp", default)]
-        timestamp: Option<serde_json::Value>,
-    }
-    let body: Stamp =
-        serde_json::from_slice(request.body).map_err(|_| common::missing(TIMESTAMP_FIELD))?;
-    let ts = match body.timestamp {
+    let ts = match signed_timestamp(request.body)? {
         None | Some(serde_json::Value::Null) => return Err(common::missing(TIMESTAMP_FIELD)),
         Some(value) => value
             .as_i64()
@@ -73,6 +65,39 @@ fn verify(
         now,
         tolerance,
     )
+}
+
+/// The value of the body's top-level `webhookTimestamp` (`None`: absent, or the body is not a
+/// JSON object).
+///
+/// The body is Linear's (its signature was checked first), and Linear writes that key once, at
+/// the top level. Where the bytes `"webhookTimestamp"` followed by a colon occur once, the
+/// value is read right there: only a key can be followed by a colon, and inside a JSON string
+/// the quotes are escaped. Otherwise (also a key of a nested object, or absent) the body is
+/// parsed and its top-level field read. The scan spares serde's walk through the rest of the
+/// body, a third of the check on a 2 kB body (`cargo bench --bench senders -- verify/linear`).
+fn signed_timestamp(body: &[u8]) -> Result<Option<serde_json::Value>, VerifyError> {
+    let key = b"\"webhookTimestamp\"";
+    let mut values = memchr::memmem::find_iter(body, key).filter_map(|at| {
+        let rest = body[at + key.len()..].trim_ascii_start();
+        rest.strip_prefix(b":")
+    });
+    if let (Some(value), None) = (values.next(), values.next()) {
+        if let Some(Ok(value)) = serde_json::Deserializer::from_slice(value)
+            .into_iter::<serde_json::Value>()
+            .next()
+        {
+            return Ok(Some(value));
+        }
+    }
+    /// The one field read: the rest of the body is skipped, not built into a tree.
+    #[derive(serde::Deserialize)]
+    struct Stamp {
+        #[serde(rename = "webhookTimestamp", default)]
+        timestamp: Option<serde_json::Value>,
+    }
+    let body: Stamp = serde_json::from_slice(body).map_err(|_| common::missing(TIMESTAMP_FIELD))?;
+    Ok(body.timestamp)
 }
 
 /// Replaces the number after `"webhookTimestamp":` with `millis`, leaving every other byte as
@@ -131,6 +156,7 @@ mod tests {
     use crate::senders::presets::common::testing::{
         at, check_preset, post, secret, sign, verify, Case,
     };
+    use serde_json::json;
 
     const URL: &str = "https://example.com/webhooks/linear";
 
@@ -153,6 +179,51 @@ mod tests {
             Some(&br#"{"a":1,"webhookTimestamp": 1717243200000,"b":2}"#[..])
         );
         assert_eq!(restamp(b"{}", 5), None);
+    }
+
+    #[test]
+    fn the_timestamp_is_the_top_level_field_scanned_or_parsed() {
+        for (body, expected) in [
+            (
+                r#"{"a":{"b":"c"},"webhookTimestamp":1717243200000,"d":1}"#,
+                Some(json!(1717243200000_i64)),
+            ),
+            (r#"{"webhookTimestamp" :	 -5 }"#, Some(json!(-5))),
+            (r#"{"webhookTimestamp":null}"#, Some(json!(null))),
+            (r#"{"webhookTimestamp":1.5}"#, Some(json!(1.5))),
+            (r#"{"webhookTimestamp":"7"}"#, Some(json!("7"))),
+            // A string holding the key's text is no key.
+            (
+                r#"{"title":"\"webhookTimestamp\": 9","webhookTimestamp":3}"#,
+                Some(json!(3)),
+            ),
+            (
+                r#"{"title":"webhookTimestamp","webhookTimestamp":3}"#,
+                Some(json!(3)),
+            ),
+            // Twice: the body is parsed, the top-level field wins.
+            (
+                r#"{"data":{"webhookTimestamp":1},"webhookTimestamp":2}"#,
+                Some(json!(2)),
+            ),
+            (r#"{"type":"Issue"}"#, None),
+            (
+                r#"{"data":{"webhookTimestamp":1},"x":{"webhookTimestamp":2}}"#,
+                None,
+            ),
+        ] {
+            assert_eq!(signed_timestamp(body.as_bytes()), Ok(expected), "{body}");
+        }
+        // Not JSON, and no key to scan: the field is missing.
+        assert_eq!(
+            signed_timestamp(b"webhookTimestamp=1"),
+            Err(common::missing(TIMESTAMP_FIELD))
+        );
+        // The key once, its value cut: parsed, and not JSON.
+        assert_eq!(
+            signed_timestamp(br#"{"webhookTimestamp":"#),
+            Err(common::missing(TIMESTAMP_FIELD))
+        );
     }
 
     #[test]
