@@ -220,8 +220,8 @@ CREATE INDEX IF NOT EXISTS webhook_inbox_attempts_finished ON webhook_inbox_atte
 /// more index pages dirtied in every batch. With these, an event handed over is written in
 /// neither until it ends, then once in the finished one. The claim's leases that expired are
 /// found through `(state, route)` (running events are few); the depth reads that index too.
-/// The embedded store at 32 connections: 17,800 events/s against 16,500 before, three pairs of
-/// rounds interleaved (`benches/README.md`).
+/// The embedded store at 32 connections: 22,100 events/s against 21,000 before, six pairs of
+/// rounds interleaved (`benches/durable/ab.sh`, figures in `benches/README.md`).
 pub(crate) const PARTIAL_INDEXES: &str = "
 DROP INDEX IF EXISTS webhook_inbox_due;
 CREATE INDEX IF NOT EXISTS webhook_inbox_queued ON webhook_inbox (state, run_at) WHERE state = 'queued';
