@@ -74,7 +74,9 @@ run() {
   rm -rf "$work"
 }
 
-echo "durable_hook A/B, /events, $connections connections, ${seconds} s a run, ${POSTGRES_URL:+PostgreSQL}${POSTGRES_URL:-SQLite}"
+store_name="SQLite"
+[ -n "${POSTGRES_URL:-}" ] && store_name="PostgreSQL"
+echo "durable_hook A/B, /events, $connections connections, ${seconds} s a run, $store_name"
 echo "A: $a"
 echo "B: $b"
 for round in $(seq "$rounds"); do
