@@ -296,7 +296,12 @@ async fn basic_auth_header_on_every_request() {
     browser.goto(&page).await.unwrap();
     browser.fill("#note", "posted").await.unwrap();
     browser.submit("#note-form").await.unwrap();
-    assert_eq!(browser.text("#received").await.unwrap(), "posted");
+    // The form's submission returns before the next page is there: wait for it.
+    let received = browser
+        .wait_for("#received", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(received.text().await.unwrap(), "posted");
     let fetched = browser
         .execute(
             "return fetch('/private/next').then(answer => answer.status)",
@@ -350,7 +355,12 @@ async fn credentials_in_the_url_answer_challenges() {
     browser.goto(&url).await.unwrap();
     browser.fill("#note", "posted").await.unwrap();
     browser.submit("#note-form").await.unwrap();
-    assert_eq!(browser.text("#received").await.unwrap(), "posted");
+    // The form's submission returns before the next page is there: wait for it.
+    let received = browser
+        .wait_for("#received", Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(received.text().await.unwrap(), "posted");
     let error = browser
         .execute(
             "return fetch('/private/next').then(answer => answer.status)",
