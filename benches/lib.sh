@@ -1,4 +1,10 @@
-# Helpers shared by the benchmark scripts (benches/load/run.sh, benches/soak.sh): source it.
+# Helpers shared by the benchmark scripts (benches/load/run.sh, benches/soak.sh,
+# benches/durable/*.sh): source it.
+
+# A free TCP port on 127.0.0.1, as the kernel picks one.
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
 
 # Whether something listens on 127.0.0.1:PORT.
 listening() { # port

@@ -13,6 +13,8 @@
 # before and once after a change. Only 127.0.0.1 is used.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=benches/lib.sh
+. "$here/../lib.sh"
 [ $# -ge 2 ] || { sed -n '2,12p' "$0" >&2; exit 2; }
 a="$1"
 b="$2"
@@ -23,10 +25,6 @@ connections="${CONNECTIONS:-32}"
 command -v wrk >/dev/null || { echo "ab.sh: wrk is needed (apt-get install wrk)" >&2; exit 2; }
 script="$here/unique_id.lua"
 ticks="$(getconf CLK_TCK)"
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # CPU ticks by thread name (user + system) of process $1.
 threads() {

@@ -18,6 +18,8 @@
 # the store's directory measured in the same run, and connections / L.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=benches/lib.sh
+. benches/lib.sh
 seconds="${1:-10}"
 rounds="${2:-2}"
 connections="${CONNECTIONS:-32}"
@@ -35,10 +37,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # The disk's commit latency L where a store keeps its files: a 4 KiB write and its fsync,
 # median of 200. A request is answered once its batch's commit is on disk, so at C connections

@@ -77,11 +77,7 @@ fn verify(
 /// parsed and its top-level field read. The scan spares serde's walk through the rest of the
 /// body, a third of the check on a 2 kB body (`cargo bench --bench senders -- verify/linear`).
 fn signed_timestamp(body: &[u8]) -> Result<Option<serde_json::Value>, VerifyError> {
-    let key = b"\"webhookTimestamp\"";
-    let mut values = memchr::memmem::find_iter(body, key).filter_map(|at| {
-        let rest = body[at + key.len()..].trim_ascii_start();
-        rest.strip_prefix(b":")
-    });
+    let mut values = timestamp_values(body).map(|at| &body[at..]);
     if let (Some(value), None) = (values.next(), values.next()) {
         if let Some(Ok(value)) = serde_json::Deserializer::from_slice(value)
             .into_iter::<serde_json::Value>()
@@ -100,18 +96,24 @@ fn signed_timestamp(body: &[u8]) -> Result<Option<serde_json::Value>, VerifyErro
     Ok(body.timestamp)
 }
 
+/// Where a value follows the key `"webhookTimestamp"` and its colon in `body` (the offset of the
+/// value's first byte, after any whitespace), in order.
+fn timestamp_values(body: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let key = b"\"webhookTimestamp\"";
+    memchr::memmem::find_iter(body, key).filter_map(move |at| {
+        let after_key = &body[at + key.len()..];
+        let value = after_key
+            .trim_ascii_start()
+            .strip_prefix(b":")?
+            .trim_ascii_start();
+        Some(body.len() - value.len())
+    })
+}
+
 /// Replaces the number after `"webhookTimestamp":` with `millis`, leaving every other byte as
 /// it was (Linear puts the time of sending there).
 fn restamp(body: &[u8], millis: i64) -> Option<Vec<u8>> {
-    let key = b"\"webhookTimestamp\"";
-    let start = body.windows(key.len()).position(|window| window == key)? + key.len();
-    let mut at = start;
-    while body
-        .get(at)
-        .is_some_and(|b| b.is_ascii_whitespace() || *b == b':')
-    {
-        at += 1;
-    }
+    let at = timestamp_values(body).next()?;
     let digits = body[at..].iter().take_while(|b| b.is_ascii_digit()).count();
     if digits == 0 {
         return None;
@@ -146,7 +148,7 @@ fn delivery_id(request: &SignedRequest<'_>) -> Option<String> {
 }
 
 fn timestamp(request: &SignedRequest<'_>) -> Option<i64> {
-    let ms = common::json(request)?.get(TIMESTAMP_FIELD)?.as_i64()?;
+    let ms = signed_timestamp(request.body).ok()??.as_i64()?;
     Some(ms.div_euclid(1000))
 }
 
