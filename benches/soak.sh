@@ -22,7 +22,8 @@
 # Environment: DURATION (default 600), WINDOW (default 10), WARMUP (default 1), MAX_SECONDS (default 10),
 # THREADS (wrk threads, default 2), DELAY_MS (default 10), PROFILE (default release), ECHO_PORT
 # (default 18100), DURABLE_PORT (default 18101), WEBHOOK_STORE (passed to durable_hook; unset:
-# its embedded store, in the temporary directory). Only 127.0.0.1 is ever targeted.
+# its embedded store, in the temporary directory), BIN_DIR (a directory holding echo_bot and
+# durable_hook already built: no build). Only 127.0.0.1 is ever targeted.
 
 set -euo pipefail
 
@@ -80,16 +81,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "== building (profile $PROFILE)"
-examples=()
-for target in "${targets[@]}"; do
-    case "$target" in
-    echo) examples+=(--example echo_bot) ;;
-    durable) examples+=(--example durable_hook) ;;
-    esac
-done
-(cd "$root" && cargo build --profile "$PROFILE" --quiet "${examples[@]}")
-bin="${CARGO_TARGET_DIR:-$root/target}/$PROFILE/examples"
+if [[ -n "${BIN_DIR:-}" ]]; then
+    echo "== the programs of $BIN_DIR"
+    bin="$BIN_DIR"
+else
+    echo "== building (profile $PROFILE)"
+    examples=()
+    for target in "${targets[@]}"; do
+        case "$target" in
+        echo) examples+=(--example echo_bot) ;;
+        durable) examples+=(--example durable_hook) ;;
+        esac
+    done
+    (cd "$root" && cargo build --profile "$PROFILE" --quiet "${examples[@]}")
+    bin="${CARGO_TARGET_DIR:-$root/target}/$PROFILE/examples"
+fi
 
 start_server() { # name port workdir binary [VAR=value...]
     local name="$1" port="$2" dir="$3" binary="$4"

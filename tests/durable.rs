@@ -224,6 +224,133 @@ fn retries_come_at_the_expected_attempts() {
 }
 
 #[test]
+fn a_retry_runs_when_it_is_due_not_at_the_next_poll() {
+    for store in stores("retry_due") {
+        let log = store.dir.join("processed.log");
+        // The poll would find the retry a minute later: the worker wakes when it is due.
+        let server = replica(
+            &store,
+            &log,
+            "a",
+            &[
+                ("WEBHOOK_INBOX_POLL_INTERVAL", "60s"),
+                ("WEBHOOK_RETRY_BACKOFF", "300ms"),
+            ],
+        );
+        let posted = Instant::now();
+        assert_eq!(
+            post(&server.addr, "due", r#"{"key":"due","fail":1}"#).0,
+            202
+        );
+        let keys = wait_for(&log, Duration::from_secs(10), |keys| {
+            keys.contains_key("due")
+        });
+        let took = posted.elapsed();
+        assert_eq!(
+            keys.get("due").map(Vec::as_slice),
+            Some(&[2][..]),
+            "{}: {keys:?}",
+            store.kind
+        );
+        // The delay: 300 ms less a jitter of up to half.
+        assert!(
+            took >= Duration::from_millis(150) && took < Duration::from_secs(5),
+            "{}: the retry ran {took:?} after the post (due 150-300 ms after the first attempt)",
+            store.kind
+        );
+    }
+}
+
+/// The PostgreSQL stores of `stores(name)`; a message when there is none.
+fn postgres_only(name: &str) -> Vec<Store> {
+    let stores: Vec<Store> = stores(name)
+        .into_iter()
+        .filter(|store| store.kind == "postgres")
+        .collect();
+    if stores.is_empty() {
+        eprintln!("{name}: no PostgreSQL server given; skipped");
+    }
+    stores
+}
+
+#[test]
+fn a_replay_from_another_process_wakes_the_replicas_at_once() {
+    // PostgreSQL only: the embedded store has one writing process, and no notices.
+    for store in postgres_only("replay_wakes") {
+        let log = store.dir.join("processed.log");
+        let server = replica(
+            &store,
+            &log,
+            "a",
+            &[
+                ("WEBHOOK_INBOX_POLL_INTERVAL", "60s"),
+                ("WEBHOOK_MAX_ATTEMPTS", "1"),
+            ],
+        );
+        let (status, id) = post(&server.addr, "w1", r#"{"key":"w1","fail":1}"#);
+        assert_eq!(status, 202);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while inbox(&store, &["dead"]).trim().is_empty() {
+            assert!(Instant::now() < deadline, "w1 is never dead");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // `inbox replay` is another process: its notice wakes the replica's idle workers.
+        let replayed_at = Instant::now();
+        assert!(inbox(&store, &["replay", &id.to_string()]).contains("queued"));
+        let keys = wait_for(&log, Duration::from_secs(10), |keys| {
+            keys.contains_key("w1")
+        });
+        assert_eq!(
+            keys.get("w1").map(Vec::as_slice),
+            Some(&[2][..]),
+            "{keys:?}"
+        );
+        assert!(
+            replayed_at.elapsed() < Duration::from_secs(5),
+            "run {:?} after the replay (the poll: 60 s)",
+            replayed_at.elapsed()
+        );
+    }
+}
+
+#[test]
+fn a_busy_replica_s_events_wake_another_replica_at_once() {
+    for store in postgres_only("overflow_wakes") {
+        let log = store.dir.join("processed.log");
+        let poll = ("WEBHOOK_INBOX_POLL_INTERVAL", "60s");
+        // One worker, and room in memory for one event more: the rest is stored queued.
+        let a = replica(
+            &store,
+            &log,
+            "a",
+            &[
+                poll,
+                ("WEBHOOK_INBOX_WORKERS", "1"),
+                ("WEBHOOK_INBOX_BATCH_SIZE", "1"),
+            ],
+        );
+        let _b = replica(&store, &log, "b", &[poll]);
+        // B's listener connects once its workers start.
+        std::thread::sleep(Duration::from_millis(500));
+        let posted = Instant::now();
+        for n in 0..5 {
+            let body = format!(r#"{{"key":"o{n}","sleep_ms":1500}}"#);
+            assert_eq!(post(&a.addr, &format!("o{n}"), &body).0, 202);
+        }
+        // A alone runs them one after the other (7.5 s); B, woken by A's notice, takes the
+        // three A had no room for at once.
+        let keys = wait_for(&log, Duration::from_secs(20), |keys| keys.len() == 5);
+        let took = posted.elapsed();
+        assert_eq!(keys.len(), 5, "{keys:?}");
+        assert!(keys.values().all(|attempts| attempts == &[1]), "{keys:?}");
+        assert!(
+            took < Duration::from_millis(5500),
+            "five events of 1.5 s took {took:?}: the other replica did not help at once"
+        );
+    }
+}
+
+#[test]
 fn dead_letters_are_listed_and_replayed() {
     for store in stores("dead") {
         let log = store.dir.join("processed.log");

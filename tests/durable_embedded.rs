@@ -202,7 +202,7 @@ async fn an_application_serves_durable_routes_from_its_own_server() {
     assert_eq!(done.len(), 3);
     let failing = done
         .iter()
-        .find(|event| event.body.as_ref() == br#"{"id": 2, "fail_first": true}"#)
+        .find(|record| record.event.body.as_ref() == br#"{"id": 2, "fail_first": true}"#)
         .expect("the failing order");
     let history = store.history(failing.id).await.unwrap();
     let ends: Vec<(u32, AttemptEnd)> = history.iter().map(|a| (a.attempt, a.end)).collect();

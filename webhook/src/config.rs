@@ -33,6 +33,7 @@
 //! | `inbox_timeout` | `--inbox-timeout` | `WEBHOOK_INBOX_TIMEOUT` | `60s` (a durable handler's attempt) |
 //! | `inbox_workers` | `--inbox-workers` | `WEBHOOK_INBOX_WORKERS` | `8` |
 //! | `inbox_batch_size` | `--inbox-batch-size` | `WEBHOOK_INBOX_BATCH_SIZE` | `128` events a transaction |
+//! | `inbox_poll_interval` | `--inbox-poll-interval` | `WEBHOOK_INBOX_POLL_INTERVAL` | `500ms` (idle workers' fallback look for events nothing woke them for: expired leases, a lost notice) |
 //! | `inbox_retention` | `--inbox-retention` | `WEBHOOK_INBOX_RETENTION` | `7d` (done events and their keys; `none`: forever) |
 //! | `inbox_dead_retention` | `--inbox-dead-retention` | `WEBHOOK_INBOX_DEAD_RETENTION` | `30d` (dead letters, from their last attempt; `none`: forever) |
 //! | `public_url` | `--public-url` | `WEBHOOK_PUBLIC_URL` | the `Host` header (the URL Twilio, HubSpot and Square sign: `https://hooks.example.com[/prefix]`) |
@@ -319,6 +320,15 @@ pub struct Settings {
     /// Most events stored in one transaction (group commit)
     #[arg(long, env = "WEBHOOK_INBOX_BATCH_SIZE", value_name = "N", default_value = "128", value_parser = parse_count)]
     pub inbox_batch_size: usize,
+    /// How often idle workers look for events nothing woke them for (the fallback: expired
+    /// leases of a dead replica, a lost notice)
+    #[arg(
+        long,
+        env = "WEBHOOK_INBOX_POLL_INTERVAL",
+        value_name = "DURATION",
+        default_value = "500ms"
+    )]
+    pub inbox_poll_interval: Span,
     /// How long done events (and their idempotency keys) are kept, or "none"
     #[arg(
         long,
@@ -433,6 +443,7 @@ impl fmt::Debug for Settings {
             .field("inbox_timeout", &self.inbox_timeout)
             .field("inbox_workers", &self.inbox_workers)
             .field("inbox_batch_size", &self.inbox_batch_size)
+            .field("inbox_poll_interval", &self.inbox_poll_interval)
             .field("inbox_retention", &self.inbox_retention)
             .field("inbox_dead_retention", &self.inbox_dead_retention)
             .field("public_url", &self.public_url)
@@ -481,6 +492,7 @@ impl Default for Settings {
             inbox_timeout: Span(Some(InboxOptions::DEFAULT_TIMEOUT)),
             inbox_workers: InboxOptions::DEFAULT_WORKERS,
             inbox_batch_size: InboxOptions::DEFAULT_BATCH_SIZE,
+            inbox_poll_interval: Span(Some(InboxOptions::DEFAULT_POLL_INTERVAL)),
             inbox_retention: Span(Some(InboxOptions::DEFAULT_RETENTION)),
             inbox_dead_retention: Span(Some(InboxOptions::DEFAULT_DEAD_RETENTION)),
             public_url: None,
@@ -581,6 +593,9 @@ impl Settings {
             timeout: self.inbox_timeout.or(InboxOptions::DEFAULT_TIMEOUT),
             workers: self.inbox_workers,
             batch_size: self.inbox_batch_size,
+            poll_interval: self
+                .inbox_poll_interval
+                .or(InboxOptions::DEFAULT_POLL_INTERVAL),
             retention: self.inbox_retention.0,
             dead_retention: self.inbox_dead_retention.0,
             ..InboxOptions::default()

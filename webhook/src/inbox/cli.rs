@@ -52,13 +52,14 @@ pub async fn run(
             }
         }
         InboxCommand::Show { id } => {
-            let event = store
+            let record = store
                 .show(*id)
                 .await?
                 .ok_or_else(|| CliError::NotFound(format!("no event has the id {id}")))?;
-            let mut json = event.to_json();
+            let mut json = record.to_json();
             if let Some(fields) = json.as_object_mut() {
-                let headers: serde_json::Map<String, serde_json::Value> = event
+                let headers: serde_json::Map<String, serde_json::Value> = record
+                    .event
                     .headers
                     .iter()
                     .map(|(name, value)| {
@@ -86,15 +87,15 @@ pub async fn run(
             )?;
         }
         InboxCommand::Dead { limit } => {
-            for event in store.list(Some(EventState::Dead), *limit).await? {
-                let full = event.to_json();
+            for record in store.list(Some(EventState::Dead), *limit).await? {
+                let full = record.to_json();
                 let mut line = serde_json::json!({
-                    "id": event.id,
-                    "route": event.route,
-                    "idempotency_key": event.idempotency_key,
-                    "attempts": event.attempts,
-                    "last_error": event.last_error,
-                    "received_at": rfc3339(event.received_at),
+                    "id": record.id,
+                    "route": record.event.route,
+                    "idempotency_key": record.event.idempotency_key,
+                    "attempts": record.attempts,
+                    "last_error": record.last_error,
+                    "received_at": rfc3339(record.event.received_at),
                 });
                 if let (Some(fields), Some(all)) = (line.as_object_mut(), full.as_object()) {
                     for name in ["body", "body_base64"] {

@@ -96,7 +96,7 @@ pub(crate) use runtime::RunningInbox;
 #[cfg(feature = "durable")]
 pub use sqlite::SqliteStore;
 #[cfg(feature = "durable")]
-pub use store::{Failure, Finished, InsertLease, Resolution, Store, StoreFuture};
+pub use store::{Failure, Finished, InsertLease, Resolution, Store, StoreFuture, WakeUps};
 #[cfg(feature = "durable")]
 pub(crate) use worker::Workers;
 // Its PostgreSQL databases come from `testing::postgres`.

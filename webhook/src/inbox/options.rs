@@ -100,8 +100,12 @@ pub struct InboxOptions {
     /// the last commit took longer than this (a slow disk); after quicker commits it does not
     /// wait.
     pub batch_wait: Duration,
-    /// How often an idle worker looks for events (besides being woken by this process's
-    /// commits), to find retries that are due and the work of other replicas.
+    /// How often idle workers look for events nothing woke them for: the fallback. They are
+    /// woken by this process's commits of events they had no room for, by its retries coming
+    /// due, and on PostgreSQL by the other replicas' notices (events they stored and did not
+    /// run, released at a shutdown, replayed); what the poll still finds is an event whose
+    /// lease expired (its replica died), a notice lost, or a replay on the embedded store from
+    /// another process (the `inbox` command).
     pub poll_interval: Duration,
     /// How long finished events (done) are kept, with their idempotency keys and attempts;
     /// `None`: forever.

@@ -109,25 +109,13 @@ impl Inserted {
     }
 }
 
-/// An event as stored.
+/// An event as stored: the request as it came ([`NewEvent`]), and where it is in its attempts.
 #[derive(Debug, Clone)]
 pub struct EventRecord {
     /// Its id.
     pub id: i64,
-    /// The route's name.
-    pub route: String,
-    /// The request's method.
-    pub method: String,
-    /// The request's URI.
-    pub uri: String,
-    /// The request's headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Bytes,
-    /// When it was received (ms since the epoch).
-    pub received_at: i64,
-    /// Its idempotency key.
-    pub idempotency_key: Option<String>,
+    /// The request, its route and its idempotency key, as stored.
+    pub event: NewEvent,
     /// Its state.
     pub state: EventState,
     /// The attempts started (the running one included), replays included: the attempt number
@@ -154,17 +142,11 @@ impl EventRecord {
     pub(crate) fn leased(event: NewEvent, id: i64, worker: &str) -> Self {
         Self {
             id,
-            route: event.route,
-            method: event.method,
-            uri: event.uri,
-            headers: event.headers,
-            body: event.body,
-            received_at: event.received_at,
-            idempotency_key: event.idempotency_key,
+            run_at: event.received_at,
+            event,
             state: EventState::Running,
             attempts: 1,
             attempts_before_replay: 0,
-            run_at: event.received_at,
             lease_owner: Some(worker.to_owned()),
             lease_until: None,
             last_error: None,
@@ -178,24 +160,24 @@ impl EventRecord {
         use base64::Engine as _;
         let mut object = serde_json::json!({
             "id": self.id,
-            "route": self.route,
-            "method": self.method,
-            "uri": self.uri,
-            "idempotency_key": self.idempotency_key,
+            "route": self.event.route,
+            "method": self.event.method,
+            "uri": self.event.uri,
+            "idempotency_key": self.event.idempotency_key,
             "state": self.state,
             "attempts": self.attempts,
             "last_error": self.last_error,
-            "received_at": rfc3339(self.received_at),
+            "received_at": rfc3339(self.event.received_at),
             "run_at": rfc3339(self.run_at),
             "finished_at": self.finished_at.map(rfc3339),
             "lease_owner": self.lease_owner,
         });
-        let body = match std::str::from_utf8(&self.body) {
+        let body = match std::str::from_utf8(&self.event.body) {
             Ok(text) => ("body", serde_json::Value::from(text)),
             Err(_) => (
                 "body_base64",
                 serde_json::Value::from(
-                    base64::engine::general_purpose::STANDARD.encode(&self.body),
+                    base64::engine::general_purpose::STANDARD.encode(&self.event.body),
                 ),
             ),
         };

@@ -113,13 +113,8 @@ impl RunningInbox {
             policies,
             default_policy,
             lease: self.options.lease,
-            // Retries are found by polling: poll at least as often as the first retry delay.
-            poll_interval: self
-                .options
-                .poll_interval
-                .min(self.options.retry.first_delay_value())
-                .max(Duration::from_millis(10)),
-            committed: Arc::clone(&self.committed),
+            poll_interval: self.options.poll_interval.max(Duration::from_millis(10)),
+            wake: Arc::clone(&self.committed),
             metrics,
             running: std::sync::Mutex::default(),
         });
@@ -213,12 +208,12 @@ mod tests {
         });
         let ends: Vec<Finished> = claimed
             .iter()
-            .map(|event| {
-                let end = match event.idempotency_key.as_deref() {
+            .map(|record| {
+                let end = match record.event.idempotency_key.as_deref() {
                     Some("dead") => dead.clone(),
                     _ => Resolution::Done,
                 };
-                Finished::of(event, "w", now_ms(), end)
+                Finished::of(record, "w", now_ms(), end)
             })
             .collect();
         store.finish(&ends).await.unwrap();

@@ -15,7 +15,7 @@ use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool,
 
 use super::attempt::AttemptRecord;
 use super::error::StoreError;
-use super::record::{duration_ms, EventRecord, EventState};
+use super::record::{duration_ms, EventRecord, EventState, NewEvent};
 
 /// The columns of an event, in the order [`record_from_row`] reads them by name.
 pub(crate) const COLUMNS: &str = "id, route, method, uri, headers, body, received_at, \
@@ -284,13 +284,15 @@ where
     let body: Vec<u8> = row.try_get("body")?;
     Ok(EventRecord {
         id: row.try_get("id")?,
-        route: row.try_get("route")?,
-        method: row.try_get("method")?,
-        uri: row.try_get("uri")?,
-        headers: super::record::decode_headers(&headers),
-        body: body.into(),
-        received_at: row.try_get("received_at")?,
-        idempotency_key: row.try_get("idempotency_key")?,
+        event: NewEvent {
+            route: row.try_get("route")?,
+            method: row.try_get("method")?,
+            uri: row.try_get("uri")?,
+            headers: super::record::decode_headers(&headers),
+            body: body.into(),
+            received_at: row.try_get("received_at")?,
+            idempotency_key: row.try_get("idempotency_key")?,
+        },
         state: state.parse().map_err(StoreError::Corrupt)?,
         attempts: u32::try_from(attempts).unwrap_or(0),
         attempts_before_replay: u32::try_from(before_replay).unwrap_or(0),

@@ -2,7 +2,10 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use super::attempt::AttemptRecord;
 use super::browse::{EventFilter, EventSummary, Overview};
@@ -11,6 +14,9 @@ use super::record::{EventRecord, EventState, Inserted, NewEvent};
 
 /// The future a [`Store`] method returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// The task [`Store::wake_ups`] returns: it runs until dropped.
+pub type WakeUps = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 /// How a failed attempt ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,5 +198,16 @@ pub trait Store: Send + Sync + 'static {
     /// transactions commit together (PostgreSQL flushes the WAL of several commits at once).
     fn concurrent_writes(&self) -> usize {
         1
+    }
+
+    /// A task that calls `wake.notify_waiters()` whenever another process makes events
+    /// claimable (another replica stores events it does not run itself, releases events at its
+    /// shutdown, an operator replays events), so that idle workers claim them at once instead
+    /// of at their next poll; notices of the replica `own` itself are skipped (its workers
+    /// hear of its events in memory). `None`: the store has no such signal (the embedded
+    /// store: one process writes), and the workers' poll alone finds them.
+    fn wake_ups(&self, own: &str, wake: Arc<Notify>) -> Option<WakeUps> {
+        let _ = (own, wake);
+        None
     }
 }

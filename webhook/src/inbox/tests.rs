@@ -92,9 +92,9 @@ async fn duplicates_are_found_in_a_batch_and_across_batches() {
             .unwrap();
         assert_eq!(again, [Inserted::Duplicate(first)], "{kind}");
         let stored = store.show(first).await.unwrap().unwrap();
-        assert_eq!(stored.uri, "/events?x=1");
-        assert_eq!(stored.headers["content-type"], "application/json");
-        assert_eq!(stored.body.as_ref(), br#"{"key":"a"}"#);
+        assert_eq!(stored.event.uri, "/events?x=1");
+        assert_eq!(stored.event.headers["content-type"], "application/json");
+        assert_eq!(stored.event.body.as_ref(), br#"{"key":"a"}"#);
         assert_eq!(stored.state, EventState::Queued);
     }
 }
@@ -591,7 +591,9 @@ async fn deleting_events_takes_their_history_and_keys_but_not_running_ones() {
         assert!(store.show(running).await.unwrap().is_some(), "{kind}");
         let again = store
             .insert_batch(
-                &[event(Some(claimed[0].idempotency_key.as_deref().unwrap()))],
+                &[event(Some(
+                    claimed[0].event.idempotency_key.as_deref().unwrap(),
+                ))],
                 None,
             )
             .await

@@ -43,11 +43,25 @@ pub(crate) struct WorkerContext {
     pub(crate) default_policy: RoutePolicy,
     pub(crate) lease: Duration,
     pub(crate) poll_interval: Duration,
-    pub(crate) committed: Arc<Notify>,
+    /// Wakes the idle workers: the writer's commits of events it did not hand over, the other
+    /// replicas' notices ([`Store::wake_ups`]), this process's retries coming due.
+    pub(crate) wake: Arc<Notify>,
     pub(crate) metrics: Option<InboxMetrics>,
     /// The running attempts of this process, by event id, each with its attempt number and the
     /// signal that its lease was lost.
     pub(crate) running: std::sync::Mutex<HashMap<i64, (u32, Arc<Notify>)>>,
+}
+
+impl WorkerContext {
+    /// Wakes the idle workers once `after` has passed: a retry recorded now, due `after` from
+    /// the store's clock at its commit, is due by then.
+    fn wake_after(&self, after: Duration) {
+        let wake = Arc::clone(&self.wake);
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            wake.notify_waiters();
+        });
+    }
 }
 
 /// The pool of workers: one feeder runs the events the replica's writer hands over, and
@@ -64,7 +78,8 @@ pub(crate) struct Workers {
     feeder: Option<tokio::task::JoinHandle<()>>,
     /// The recorder's task: it ends once the attempts' ends are recorded.
     recorder: Option<tokio::task::JoinHandle<()>>,
-    /// The inbox's other tasks (the batch writer, the janitor): stopped once the attempts end.
+    /// The inbox's other tasks (the batch writer, the janitor, the listener of other replicas'
+    /// notices): stopped once the attempts end.
     background: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -90,6 +105,13 @@ impl Workers {
             tracing::debug!("the inbox's writer hands its events to another pool of workers");
         }
         let (recorder, recorder_task) = Recorder::start(Arc::clone(&context.store), batch_size);
+        // The other replicas' notices, where the store has them.
+        let background = context
+            .store
+            .wake_ups(&worker, Arc::clone(&context.wake))
+            .map(tokio::spawn)
+            .into_iter()
+            .collect();
         let feeder = WorkerFeeder {
             spawner: Spawner {
                 worker,
@@ -107,7 +129,7 @@ impl Workers {
             handoff,
             feeder: Some(tokio::spawn(feeder.run())),
             recorder: Some(recorder_task),
-            background: Vec::new(),
+            background,
         }
     }
 
@@ -259,10 +281,10 @@ impl WorkerFeeder {
                 }
             };
             let idle = 1 + self.idle.available_permits();
-            // Listen for commits before claiming, so that one made meanwhile wakes us.
-            let committed = context.committed.notified();
-            let mut committed = std::pin::pin!(committed);
-            committed.as_mut().enable();
+            // Listen for wake-ups before claiming, so that one meanwhile wakes us.
+            let woken = context.wake.notified();
+            let mut woken = std::pin::pin!(woken);
+            woken.as_mut().enable();
             let claimed = match context
                 .store
                 .claim(
@@ -299,13 +321,13 @@ impl WorkerFeeder {
             if full {
                 continue;
             }
-            // Wait for events stored queued (every worker was busy), a due retry (the poll) or
-            // the stop, running what is handed over meanwhile.
+            // Wait for a wake-up (events stored queued, here or by another replica; a retry
+            // due), the poll or the stop, running what is handed over meanwhile.
             let poll = tokio::time::sleep(context.poll_interval);
             let mut poll = std::pin::pin!(poll);
             loop {
                 tokio::select! {
-                    () = committed.as_mut() => break,
+                    () = woken.as_mut() => break,
                     () = poll.as_mut() => break,
                     Some(handed) = self.handed.recv() => {
                         self.spawner.spawn(&mut attempts, handed.event, self.seat(Some(handed.place)));
@@ -424,20 +446,20 @@ struct Attempt {
 }
 
 impl Attempt {
-    /// Runs the attempt of `event` and records its outcome.
-    async fn run(self, event: EventRecord, seat: Seat) {
+    /// Runs the attempt of `record` and records its outcome.
+    async fn run(self, record: EventRecord, seat: Seat) {
         let context = Arc::clone(&self.context);
         let mut aborted = self.aborted.clone();
         let policy = context
             .policies
-            .get(&event.route)
+            .get(&record.event.route)
             .copied()
             .unwrap_or(context.default_policy);
-        let id = event.id;
-        let attempt = event.attempts;
+        let id = record.id;
+        let attempt = record.attempts;
         // Attempts since the last replay, which the retry policy counts.
-        let counted = attempt.saturating_sub(event.attempts_before_replay);
-        let known = context.policies.contains_key(&event.route);
+        let counted = attempt.saturating_sub(record.attempts_before_replay);
+        let known = context.policies.contains_key(&record.event.route);
         let lost = Arc::new(Notify::new());
         let registered = Registered::new(&context, id, attempt, Arc::clone(&lost));
         let (worker, place) = match seat {
@@ -467,8 +489,12 @@ impl Attempt {
             }
         };
         let started_at = now_ms();
-        tracing::debug!(id, attempt, route = %event.route, "running a stored event");
-        let run = tokio::spawn(run_handler(context.handlers.clone(), event, policy.timeout));
+        tracing::debug!(id, attempt, route = %record.event.route, "running a stored event");
+        let run = tokio::spawn(run_handler(
+            context.handlers.clone(),
+            record,
+            policy.timeout,
+        ));
         let mut run = std::pin::pin!(run);
         let outcome = tokio::select! {
             joined = &mut run => match joined {
@@ -545,8 +571,16 @@ impl Attempt {
                 Resolution::Failed(Failure::Dead { error })
             }
         };
+        let retry = match &resolution {
+            Resolution::Failed(Failure::Retry { after, .. }) => Some(*after),
+            _ => None,
+        };
         match self.end(id, attempt, started_at, resolution).await {
-            Ok(true) => {}
+            Ok(true) => {
+                if let Some(after) = retry {
+                    context.wake_after(after);
+                }
+            }
             Ok(false) => tracing::warn!(
                 id,
                 "the event's lease was lost before its outcome was recorded"
@@ -583,8 +617,14 @@ async fn until_aborted(aborted: &mut watch::Receiver<bool>) {
     }
 }
 
-/// Rebuilds the request of `event` and runs it through its handler within `timeout`.
-async fn run_handler(handlers: Router, event: EventRecord, timeout: Duration) -> AttemptOutcome {
+/// Rebuilds the request of `record` and runs it through its handler within `timeout`.
+async fn run_handler(handlers: Router, record: EventRecord, timeout: Duration) -> AttemptOutcome {
+    let EventRecord {
+        id,
+        attempts,
+        event,
+        ..
+    } = record;
     let mut request = http::Request::new(Body::from(event.body));
     *request.method_mut() = match event.method.parse() {
         Ok(method) => method,
@@ -602,11 +642,9 @@ async fn run_handler(handlers: Router, event: EventRecord, timeout: Duration) ->
         }
     };
     *request.headers_mut() = event.headers;
-    request.extensions_mut().insert(Delivery::new(
-        event.id,
-        event.attempts,
-        from_ms(event.received_at),
-    ));
+    request
+        .extensions_mut()
+        .insert(Delivery::new(id, attempts, from_ms(event.received_at)));
     request
         .extensions_mut()
         .insert(TargetRoute(Arc::from(event.route.as_str())));
@@ -657,7 +695,7 @@ mod tests {
             default_policy: policy,
             lease: Duration::from_secs(30),
             poll_interval: Duration::from_millis(100),
-            committed: Arc::new(Notify::new()),
+            wake: Arc::new(Notify::new()),
             metrics: None,
             running: std::sync::Mutex::default(),
         }

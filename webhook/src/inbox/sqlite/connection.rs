@@ -9,7 +9,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, ToSql, TransactionBehavior};
 
 use super::super::error::StoreError;
-use super::super::record::{decode_headers, EventRecord, EventState, Inserted};
+use super::super::record::{decode_headers, EventRecord, EventState, Inserted, NewEvent};
 use super::super::sql::{Ending, FIND_DUPLICATE, PURGE, PURGE_HISTORY};
 use super::super::store::Finished;
 use super::super::AttemptEnd;
@@ -386,13 +386,15 @@ fn record_from_row(row: &rusqlite::Row<'_>) -> Result<EventRecord, StoreError> {
     let body: Vec<u8> = row.get("body")?;
     Ok(EventRecord {
         id: row.get("id")?,
-        route: row.get("route")?,
-        method: row.get("method")?,
-        uri: row.get("uri")?,
-        headers: decode_headers(&headers),
-        body: body.into(),
-        received_at: row.get("received_at")?,
-        idempotency_key: row.get("idempotency_key")?,
+        event: NewEvent {
+            route: row.get("route")?,
+            method: row.get("method")?,
+            uri: row.get("uri")?,
+            headers: decode_headers(&headers),
+            body: body.into(),
+            received_at: row.get("received_at")?,
+            idempotency_key: row.get("idempotency_key")?,
+        },
         state: state.parse().map_err(StoreError::Corrupt)?,
         attempts: u32::try_from(attempts).unwrap_or(0),
         attempts_before_replay: u32::try_from(before_replay).unwrap_or(0),

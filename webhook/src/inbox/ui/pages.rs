@@ -430,9 +430,9 @@ pub(crate) async fn event(
         .view
         .as_deref()
         .and_then(BodyView::named)
-        .unwrap_or_else(|| BodyView::best(&record.body));
-    let shown = view::render_body(&record.body, chosen);
-    let delivery = view::delivery_id(&record.headers);
+        .unwrap_or_else(|| BodyView::best(&record.event.body));
+    let shown = view::render_body(&record.event.body, chosen);
+    let delivery = view::delivery_id(&record.event.headers);
     let origin = origin(&headers);
     let here = format!("{base}/events/{id}");
     let state = record.state;
@@ -442,9 +442,9 @@ pub(crate) async fn event(
             table.fields {
                 tbody {
                     tr { th scope="row" { "State" } td { span class=(format!("badge {}", state.as_str())) { (state.as_str()) } } }
-                    tr { th scope="row" { "Route" } td { (record.route) } }
-                    tr { th scope="row" { "Request" } td.request { (record.method) " " (record.uri) } }
-                    tr { th scope="row" { "Received" } td { (view::time(record.received_at)) " UTC" } }
+                    tr { th scope="row" { "Route" } td { (record.event.route) } }
+                    tr { th scope="row" { "Request" } td.request { (record.event.method) " " (record.event.uri) } }
+                    tr { th scope="row" { "Received" } td { (view::time(record.event.received_at)) " UTC" } }
                     @if state == EventState::Queued {
                         tr { th scope="row" { "Due" } td { (view::time(record.run_at)) " UTC" } }
                     }
@@ -452,7 +452,7 @@ pub(crate) async fn event(
                         tr { th scope="row" { "Finished" } td { (view::time(finished)) " UTC" } }
                     }
                     tr { th scope="row" { "Attempts" } td { (record.attempts) } }
-                    tr { th scope="row" { "Idempotency key" } td { (record.idempotency_key.as_deref().unwrap_or("—")) } }
+                    tr { th scope="row" { "Idempotency key" } td { (record.event.idempotency_key.as_deref().unwrap_or("—")) } }
                     tr { th scope="row" { "Delivery id" } td {
                         @match &delivery {
                             Some((header, value)) => { (value) " " span.muted { "(" (header) ")" } }
@@ -514,7 +514,7 @@ pub(crate) async fn event(
         div.scroll {
             table.headers {
                 tbody {
-                    @for (name, value, secret) in view::shown_headers(&record.headers) {
+                    @for (name, value, secret) in view::shown_headers(&record.event.headers) {
                         tr {
                             th scope="row" { (name) }
                             td class=[secret.then_some("masked")] { (value) }
@@ -523,7 +523,7 @@ pub(crate) async fn event(
                 }
             }
         }
-        h2 { "Body " span.muted { "(" (record.body.len()) " bytes)" } }
+        h2 { "Body " span.muted { "(" (record.event.body.len()) " bytes)" } }
         nav.views aria-label="Body views" {
             @for body_view in BodyView::ALL {
                 @if body_view == chosen {
@@ -537,7 +537,7 @@ pub(crate) async fn event(
         @match shown {
             Some(text) => {
                 pre.body { code { (text) } }
-                @if record.body.len() > view::SHOWN_BODY && chosen != BodyView::Json {
+                @if record.event.body.len() > view::SHOWN_BODY && chosen != BodyView::Json {
                     p.muted { "The first " (view::SHOWN_BODY / 1024) " KiB are shown; download the body for the rest." }
                 }
             }
@@ -582,7 +582,7 @@ pub(crate) async fn body(
                 format!("attachment; filename=\"event-{id}.body\""),
             ),
         ],
-        record.body,
+        record.event.body,
     )
         .into_response())
 }

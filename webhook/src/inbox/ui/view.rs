@@ -172,7 +172,7 @@ pub(crate) fn hex_dump(bytes: &[u8]) -> String {
 /// request named): its method, URI, headers and body, secrets (signatures, credentials,
 /// cookies) left out and named in a comment; a body that is not UTF-8 is read from a file
 /// (the page's download).
-pub(crate) fn curl_command(event: &EventRecord, origin: &str) -> String {
+pub(crate) fn curl_command(record: &EventRecord, origin: &str) -> String {
     const LEFT_OUT: [&str; 6] = [
         "host",
         "content-length",
@@ -186,10 +186,10 @@ pub(crate) fn curl_command(event: &EventRecord, origin: &str) -> String {
     let _ = write!(
         command,
         "curl -X {} {}",
-        event.method,
-        quote(&format!("{origin}{}", event.uri))
+        record.event.method,
+        quote(&format!("{origin}{}", record.event.uri))
     );
-    for (name, value) in &event.headers {
+    for (name, value) in &record.event.headers {
         let name = name.as_str();
         if LEFT_OUT.contains(&name) {
             continue;
@@ -201,8 +201,8 @@ pub(crate) fn curl_command(event: &EventRecord, origin: &str) -> String {
         let value = String::from_utf8_lossy(value.as_bytes());
         let _ = write!(command, " \\\n  -H {}", quote(&format!("{name}: {value}")));
     }
-    if !event.body.is_empty() {
-        match std::str::from_utf8(&event.body) {
+    if !record.event.body.is_empty() {
+        match std::str::from_utf8(&record.event.body) {
             Ok(text) => {
                 let _ = write!(command, " \\\n  --data-binary {}", quote(text));
             }
@@ -210,7 +210,7 @@ pub(crate) fn curl_command(event: &EventRecord, origin: &str) -> String {
                 let _ = write!(
                     command,
                     " \\\n  --data-binary @event-{}.body   # the body is binary: download it",
-                    event.id
+                    record.id
                 );
             }
         }
@@ -355,13 +355,15 @@ mod tests {
         headers.insert("host", HeaderValue::from_static("bot.example"));
         let event = EventRecord {
             id: 7,
-            route: "github".to_owned(),
-            method: "POST".to_owned(),
-            uri: "/github?x=1".to_owned(),
-            headers,
-            body: bytes::Bytes::from_static(b"{\"it's\":1}"),
-            received_at: 0,
-            idempotency_key: None,
+            event: crate::inbox::NewEvent {
+                route: "github".to_owned(),
+                method: "POST".to_owned(),
+                uri: "/github?x=1".to_owned(),
+                headers,
+                body: bytes::Bytes::from_static(b"{\"it's\":1}"),
+                received_at: 0,
+                idempotency_key: None,
+            },
             state: crate::inbox::EventState::Dead,
             attempts: 1,
             attempts_before_replay: 0,

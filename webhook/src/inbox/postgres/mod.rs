@@ -1,11 +1,15 @@
 //! [`PostgresStore`]: the store shared by several replicas, on PostgreSQL (through sqlx).
 
+mod wake;
+
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
+use tokio::sync::Notify;
 
 use super::attempt::AttemptRecord;
 use super::browse::{self, EventFilter, EventSummary, Overview};
@@ -13,8 +17,8 @@ use super::error::StoreError;
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::record::{EventRecord, EventState};
 use super::sql::{self, Ending, SqlReads, SqlStore, Statements, FIND_DUPLICATE};
-use super::store::{Finished, InsertLease};
-use super::store::{Store, StoreFuture};
+use super::store::{Finished, InsertLease, Resolution};
+use super::store::{Store, StoreFuture, WakeUps};
 
 /// The database's clock, in milliseconds since the epoch: the time the statement started
 /// (`statement_timestamp()` is stable within a statement, so that the claim's comparisons read
@@ -54,7 +58,10 @@ CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (state, run_at);
 /// workers' bookkeeping (`off`), each set once a connection; the schema migrated at start
 /// under sqlx's advisory lock (replicas starting together migrate once); events claimed with
 /// `FOR UPDATE SKIP LOCKED`. A batch of events is stored in one statement, and a batch of
-/// attempts' ends recorded in one: a round trip each, whatever their number.
+/// attempts' ends recorded in one: a round trip each, whatever their number. Replicas wake
+/// each other's idle workers with `LISTEN`/`NOTIFY` ([`Store::wake_ups`]) when events become
+/// claimable without a commit of their own (events stored by a replica whose workers are busy,
+/// released at a shutdown, replayed).
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     /// Durable commits.
@@ -63,6 +70,8 @@ pub struct PostgresStore {
     reads: PgPool,
     /// Relaxed commits: claims and attempts' ends.
     relaxed: PgPool,
+    /// The listening connection's (one, opened when [`Store::wake_ups`] is first called).
+    listen: PgPool,
 }
 
 /// How many batches of events are written at once: while one commits (waiting for the disk),
@@ -122,11 +131,35 @@ impl PostgresStore {
             .await
             .map_err(|source| StoreError::Open { location, source })?;
         migrator().run(&pool).await?;
+        // A connection held for as long as it works: no lifetime, no idle timeout.
+        let listen = PgPoolOptions::new()
+            .max_connections(1)
+            .max_lifetime(None)
+            .idle_timeout(None)
+            .connect_lazy_with(options);
         Ok(Self {
             reads: pool.clone(),
             pool,
             relaxed,
+            listen,
         })
+    }
+
+    /// Tells the other replicas' listeners that events can be claimed; `sender`: this
+    /// replica's worker id (`""` for a process without workers). Best effort: the events are
+    /// committed already, and a missed notice only delays them to the next poll.
+    async fn announce(&self, sender: &str) {
+        let sent = match self.relaxed.acquire().await {
+            Ok(mut connection) => sqlx::query(wake::NOTIFY)
+                .bind(sender)
+                .execute(&mut *connection)
+                .await
+                .map(drop),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = sent {
+            tracing::warn!(%error, "cannot tell the other replicas of claimable events; they find them at their next poll");
+        }
     }
 }
 
@@ -250,6 +283,17 @@ async fn insert_batch(
             outcomes.len()
         )));
     }
+    drop(connection);
+    // Events stored queued (this replica's workers had no room for them) are the other
+    // replicas' to claim too.
+    let leased = lease.map_or(0, |lease| lease.count);
+    if outcomes
+        .iter()
+        .skip(leased)
+        .any(|inserted| matches!(inserted, Inserted::New(_)))
+    {
+        store.announce(lease.map_or("", |lease| lease.worker)).await;
+    }
     Ok(outcomes)
 }
 
@@ -330,6 +374,14 @@ async fn finish(store: &PostgresStore, attempts: &[Finished]) -> Result<Vec<bool
     .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
+    drop(connection);
+    // Released events (a shutdown) are queued again, due now: another replica may run them.
+    if let Some(released) = attempts
+        .iter()
+        .find(|attempt| attempt.resolution == Resolution::Released)
+    {
+        store.announce(&released.worker).await;
+    }
     rows.iter()
         .map(|row| Ok(row.try_get::<bool, _>("held")?))
         .collect()
@@ -403,11 +455,23 @@ impl Store for PostgresStore {
     }
 
     fn replay(&self, id: i64) -> StoreFuture<'_, bool> {
-        Box::pin(sql::replay(self, id))
+        Box::pin(async move {
+            let replayed = sql::replay(self, id).await?;
+            if replayed {
+                self.announce("").await;
+            }
+            Ok(replayed)
+        })
     }
 
     fn replay_dead(&self) -> StoreFuture<'_, u64> {
-        Box::pin(sql::replay_dead(self))
+        Box::pin(async move {
+            let replayed = sql::replay_dead(self).await?;
+            if replayed > 0 {
+                self.announce("").await;
+            }
+            Ok(replayed)
+        })
     }
 
     fn purge(&self, state: EventState, before: i64) -> StoreFuture<'_, u64> {
@@ -445,5 +509,13 @@ impl Store for PostgresStore {
 
     fn concurrent_writes(&self) -> usize {
         CONCURRENT_BATCHES
+    }
+
+    fn wake_ups(&self, own: &str, wake: Arc<Notify>) -> Option<WakeUps> {
+        Some(Box::pin(wake::listen(
+            self.listen.clone(),
+            own.to_owned(),
+            wake,
+        )))
     }
 }
