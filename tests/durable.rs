@@ -139,6 +139,23 @@ fn inbox(store: &Store, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
+/// Waits (at most 20 s) for a dead letter on `store`: `inbox dead`'s output then.
+fn wait_for_dead(store: &Store) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let dead = inbox(store, &["dead"]);
+        if !dead.trim().is_empty() {
+            return dead;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}: no event is ever dead",
+            store.kind
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn each_event_is_processed_once() {
     for store in stores("once") {
@@ -289,11 +306,7 @@ fn a_replay_from_another_process_wakes_the_replicas_at_once() {
         );
         let (status, id) = post(&server.addr, "w1", r#"{"key":"w1","fail":1}"#);
         assert_eq!(status, 202);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while inbox(&store, &["dead"]).trim().is_empty() {
-            assert!(Instant::now() < deadline, "w1 is never dead");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for_dead(&store);
         // `inbox replay` is another process: its notice wakes the replica's idle workers.
         let replayed_at = Instant::now();
         assert!(inbox(&store, &["replay", &id.to_string()]).contains("queued"));
@@ -358,14 +371,7 @@ fn dead_letters_are_listed_and_replayed() {
         let (status, id) = post(&server.addr, "d1", r#"{"key":"d1","fail":2}"#);
         assert_eq!(status, 202);
         // Two failed attempts: dead.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let dead = loop {
-            let dead = inbox(&store, &["dead"]);
-            if !dead.trim().is_empty() || Instant::now() > deadline {
-                break dead;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        };
+        let dead = wait_for_dead(&store);
         let lines: Vec<serde_json::Value> = dead
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
@@ -443,15 +449,7 @@ fn dead_letters_are_listed_and_replayed() {
                 && a["started_at"].as_str().is_some_and(|t| t.ends_with('Z'))));
         // `replay --dead` re-queues every dead letter.
         assert_eq!(post(&server.addr, "d2", r#"{"key":"d2","fail":9}"#).0, 202);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while inbox(&store, &["dead"]).trim().is_empty() {
-            assert!(
-                Instant::now() < deadline,
-                "{}: d2 is never dead",
-                store.kind
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_for_dead(&store);
         assert!(inbox(&store, &["replay", "--dead"]).contains("queued 1 dead events"));
         drop(server);
         let purged = inbox(&store, &["purge", "--done", "--older-than", "0s"]);
