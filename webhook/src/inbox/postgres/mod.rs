@@ -285,14 +285,17 @@ async fn insert_batch(
     }
     drop(connection);
     // Events stored queued (this replica's workers had no room for them) are the other
-    // replicas' to claim too.
+    // replicas' to claim too: told in a task of its own, so that the requests' answers do not
+    // wait for it.
     let leased = lease.map_or(0, |lease| lease.count);
     if outcomes
         .iter()
         .skip(leased)
         .any(|inserted| matches!(inserted, Inserted::New(_)))
     {
-        store.announce(lease.map_or("", |lease| lease.worker)).await;
+        let store = store.clone();
+        let sender = lease.map_or_else(String::new, |lease| lease.worker.to_owned());
+        tokio::spawn(async move { store.announce(&sender).await });
     }
     Ok(outcomes)
 }
