@@ -38,6 +38,8 @@ pub(crate) mod browse;
 #[cfg_attr(docsrs, doc(cfg(feature = "durable")))]
 pub mod cli;
 #[cfg(feature = "durable")]
+mod due;
+#[cfg(feature = "durable")]
 mod error;
 #[cfg(feature = "durable")]
 mod group;

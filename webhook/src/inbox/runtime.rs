@@ -115,6 +115,7 @@ impl RunningInbox {
             lease: self.options.lease,
             poll_interval: self.options.poll_interval.max(Duration::from_millis(10)),
             wake: Arc::clone(&self.committed),
+            retries: super::due::DueRetries::default(),
             metrics,
             running: std::sync::Mutex::default(),
         });

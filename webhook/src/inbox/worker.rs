@@ -17,6 +17,7 @@ use tower::ServiceExt;
 
 use super::batcher::HandoffSlot;
 use super::delivery::Delivery;
+use super::due::DueRetries;
 use super::error::StoreError;
 use super::handoff::{Handed, Handoff};
 use super::outcome::{classify, AttemptOutcome};
@@ -44,8 +45,10 @@ pub(crate) struct WorkerContext {
     pub(crate) lease: Duration,
     pub(crate) poll_interval: Duration,
     /// Wakes the idle workers: the writer's commits of events it did not hand over, the other
-    /// replicas' notices ([`Store::wake_ups`]), this process's retries coming due.
+    /// replicas' notices ([`Store::wake_ups`]), a retry due earlier than they sleep.
     pub(crate) wake: Arc<Notify>,
+    /// When this process's retries come due: the idle workers sleep until the next one at most.
+    pub(crate) retries: DueRetries,
     pub(crate) metrics: Option<InboxMetrics>,
     /// The running attempts of this process, by event id, each with its attempt number and the
     /// signal that its lease was lost.
@@ -53,14 +56,13 @@ pub(crate) struct WorkerContext {
 }
 
 impl WorkerContext {
-    /// Wakes the idle workers once `after` has passed: a retry recorded now, due `after` from
-    /// the store's clock at its commit, is due by then.
-    fn wake_after(&self, after: Duration) {
-        let wake = Arc::clone(&self.wake);
-        tokio::spawn(async move {
-            tokio::time::sleep(after).await;
-            wake.notify_waiters();
-        });
+    /// Has the idle workers claim once `after` has passed: a retry recorded now, due `after`
+    /// from the store's clock at its commit, is due by then.
+    fn claim_after(&self, after: Duration) {
+        if self.retries.add(tokio::time::Instant::now() + after) {
+            // Earlier than the idle workers sleep: they look again.
+            self.wake.notify_waiters();
+        }
     }
 }
 
@@ -285,6 +287,8 @@ impl WorkerFeeder {
             let woken = context.wake.notified();
             let mut woken = std::pin::pin!(woken);
             woken.as_mut().enable();
+            // Retries due by now are the claim's.
+            let claimed_at = tokio::time::Instant::now();
             let claimed = match context
                 .store
                 .claim(
@@ -321,9 +325,14 @@ impl WorkerFeeder {
             if full {
                 continue;
             }
-            // Wait for a wake-up (events stored queued, here or by another replica; a retry
-            // due), the poll or the stop, running what is handed over meanwhile.
-            let poll = tokio::time::sleep(context.poll_interval);
+            // Wait for a wake-up (events stored queued, here or by another replica), this
+            // replica's next retry, the poll or the stop, running what is handed over meanwhile.
+            let poll_at = tokio::time::Instant::now() + context.poll_interval;
+            let until = context
+                .retries
+                .next_after(claimed_at)
+                .map_or(poll_at, |due| due.min(poll_at));
+            let poll = tokio::time::sleep_until(until);
             let mut poll = std::pin::pin!(poll);
             loop {
                 tokio::select! {
@@ -578,7 +587,7 @@ impl Attempt {
         match self.end(id, attempt, started_at, resolution).await {
             Ok(true) => {
                 if let Some(after) = retry {
-                    context.wake_after(after);
+                    context.claim_after(after);
                 }
             }
             Ok(false) => tracing::warn!(
@@ -696,6 +705,7 @@ mod tests {
             lease: Duration::from_secs(30),
             poll_interval: Duration::from_millis(100),
             wake: Arc::new(Notify::new()),
+            retries: DueRetries::default(),
             metrics: None,
             running: std::sync::Mutex::default(),
         }
