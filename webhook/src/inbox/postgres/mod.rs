@@ -72,6 +72,8 @@ pub struct PostgresStore {
     relaxed: PgPool,
     /// The listening connection's (one, opened when [`Store::wake_ups`] is first called).
     listen: PgPool,
+    /// The spacing of the notices of events stored queued.
+    spacing: Arc<wake::Spacing>,
 }
 
 /// How many batches of events are written at once: while one commits (waiting for the disk),
@@ -142,6 +144,7 @@ impl PostgresStore {
             pool,
             relaxed,
             listen,
+            spacing: Arc::default(),
         })
     }
 
@@ -286,16 +289,21 @@ async fn insert_batch(
     drop(connection);
     // Events stored queued (this replica's workers had no room for them) are the other
     // replicas' to claim too: told in a task of its own, so that the requests' answers do not
-    // wait for it.
+    // wait for it, and spaced (a notice on its way tells of these too).
     let leased = lease.map_or(0, |lease| lease.count);
     if outcomes
         .iter()
         .skip(leased)
         .any(|inserted| matches!(inserted, Inserted::New(_)))
+        && store.spacing.claim()
     {
         let store = store.clone();
         let sender = lease.map_or_else(String::new, |lease| lease.worker.to_owned());
-        tokio::spawn(async move { store.announce(&sender).await });
+        tokio::spawn(async move {
+            tokio::time::sleep(store.spacing.wait()).await;
+            store.spacing.sending();
+            store.announce(&sender).await;
+        });
     }
     Ok(outcomes)
 }
