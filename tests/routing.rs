@@ -251,3 +251,59 @@ async fn a_repeated_type_is_the_last_from_the_bytes_as_in_the_tree() {
         assert_eq!(response.json()["actions"][0], expected);
     }
 }
+
+/// A `conversation.step_reached` notification is loaded in one pass while it is routed when
+/// the handlers take a `StepReached`, and scanned when they do not: the answers are the same
+/// whichever way the webhook reads the body, as it switches between handlers of both kinds, and
+/// a body that the JSON tree refuses is refused whichever way.
+#[tokio::test]
+async fn handlers_with_and_without_step_reached_are_served_as_the_reading_switches() {
+    let echo = |event: StepReached| {
+        let id = event.step_id().unwrap_or("none").to_owned();
+        StepReachedResponse::new().action(SendTextAction::new([id]))
+    };
+    let other_step = "507f191e810c19729de860eb";
+    let webhook = Webhook::new()
+        .request_max_age(None)
+        .on(topics::STEP_REACHED, echo, StepId::new(STEP_ID))
+        .on(
+            topics::STEP_REACHED,
+            says("no model"),
+            StepId::new(other_step),
+        );
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+    for round in 0..3 {
+        for (step, expected) in [
+            (STEP_ID, STEP_ID),
+            (other_step, "no model"),
+            (STEP_ID, STEP_ID),
+        ] {
+            let response = client
+                .post(sample_notification(step).to_string())
+                .send()
+                .await;
+            assert_eq!(response.status(), 200, "{}", response.text());
+            assert_eq!(
+                said(&response.json()),
+                expected,
+                "round {round}, step {step}"
+            );
+        }
+    }
+    // Refused as the tree refuses them, after either kind of handler.
+    for step in [STEP_ID, other_step, STEP_ID] {
+        let body = format!(
+            r#"{{"topic": "conversation.step_reached", "data": {{"x": 1e400, "step": {{"id": "{step}"}}}}}}"#
+        );
+        let response = client.post(body).send().await;
+        assert_eq!(response.status(), 400, "{}", response.text());
+        assert_eq!(response.json()["title"], "Malformed JSON");
+        let response = client
+            .post(sample_notification(step).to_string())
+            .send()
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text());
+    }
+    server.shutdown().await.unwrap();
+}

@@ -79,6 +79,14 @@ pub trait IngestedBody: Any {
 
     /// The JSON tree, if something built it already.
     fn json_if_parsed(&self) -> Option<&Value>;
+
+    /// The notification's `data`, when the server already loaded it as a [`StepReached`] (while
+    /// routing, say) and nothing took it yet: taken, so a second call gives `None`. The
+    /// [`StepReached`] extractor takes it rather than loading the body again. By default the
+    /// server keeps none.
+    fn take_step_reached(&self) -> Option<StepReached> {
+        None
+    }
 }
 
 /// The body a server read, left in the extensions of the request its handler's extractors see
@@ -284,6 +292,9 @@ impl<S: Send + Sync> FromRequestParts<S> for StepReached {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let ingested = ingested(parts, "StepReached")?;
         let body = ingested.body();
+        if let Some(data) = body.take_step_reached() {
+            return Ok(data);
+        }
         // Straight from the bytes when the JSON tree was not built (the usual case); the tree,
         // which finds every error at its path, when that fails.
         if let Some(DataOf { data }) = deserialize_body(body) {

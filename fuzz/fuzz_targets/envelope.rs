@@ -6,7 +6,9 @@
 //! repeated keys, odd numbers, strings with escapes, surrogates and invalid UTF-8, whitespace,
 //! trailing bytes): the scan finds a topic and a step id exactly when `serde_json`'s tree is an
 //! object with a string `topic`, and finds the same ones (the last of a repeated key, as in the
-//! tree); `Request::topic` and `Request::step_id` read the same from the bytes as from the tree.
+//! tree); the one-pass load of a `conversation.step_reached` notification accepts only what the
+//! tree accepts, and reads the same; `Request::topic` and `Request::step_id` read the same from
+//! the bytes as from the tree.
 
 #![no_main]
 
@@ -36,6 +38,16 @@ fn check(body: &[u8]) {
         "the scan and the tree disagree on {:?}",
         String::from_utf8_lossy(body)
     );
+    // The one-pass load of a `conversation.step_reached` notification accepts only what the
+    // tree accepts, and reads the same.
+    if let Some(loaded) = clustaar_webhook::__private::load_step_reached_envelope(body) {
+        assert_eq!(
+            Some(loaded),
+            tree,
+            "the load and the tree disagree on {:?}",
+            String::from_utf8_lossy(body)
+        );
+    }
     // The same through the public API: a request reads its topic and step id with the scan,
     // or the tree when the scan cannot read them.
     let (head, ()) = http::Request::new(()).into_parts();
@@ -54,12 +66,13 @@ fn check(body: &[u8]) {
 
 /// The keys the scan looks for, and a few near misses.
 const KEYS: &[&str] = &[
-    "topic", "data", "step", "id", "Topic", "topic ", "steps", "ids", "", "type", "botID",
+    "topic", "data", "step", "id", "channel", "name", "Topic", "topic ", "steps", "ids", "", "type", "botID",
 ];
 
 /// Strings: plain, escaped, surrogates (paired, lone), control characters, invalid escapes.
 const STRINGS: &[&str] = &[
     "conversation.step_reached",
+    "step_reached_event",
     "507f191e810c19729de860ea",
     "t\\u00e9",
     "\\ud83d\\ude00",

@@ -23,6 +23,7 @@ use crate::pipeline::dispatch::NotificationDispatcher;
 use crate::pipeline::encoding::{AcceptedEncodings, ContentEncoding};
 use crate::pipeline::stages::Stages;
 use crate::pipeline::Pipeline;
+use crate::pipeline::TypedFirst;
 use crate::routing::{Route, RouteTable};
 use crate::security::{BasicAuth, MaxAgeGuard, SignatureVerifier};
 use crate::senders::{Addressing, PublicUrl};
@@ -929,6 +930,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 routes: RouteTable::new(routes),
                 state,
                 strict_notifications,
+                typed_first: TypedFirst::default(),
             },
             stages: Stages {
                 content_type: Some(content_type),

@@ -244,6 +244,15 @@ pub mod __private {
         crate::pipeline::envelope::scan(body).map(|envelope| (envelope.topic, envelope.step_id))
     }
 
+    /// The topic and the step id as the one-pass load of a `conversation.step_reached`
+    /// notification reads them (with its `data`), or `None` when it leaves the body to the scan.
+    /// For the same fuzz target: whatever the load accepts, the tree accepts, with the same
+    /// topic and step id.
+    pub fn load_step_reached_envelope(body: &[u8]) -> Option<(String, Option<String>)> {
+        crate::pipeline::envelope::load_step_reached(body)
+            .map(|(envelope, _)| (envelope.topic, envelope.step_id))
+    }
+
     /// Whether the request's `data.step.id` is one of `ids`.
     pub fn step_id_in(request: &Request, ids: &[&str]) -> bool {
         request.step_id().is_some_and(|found| ids.contains(&found))

@@ -7,7 +7,8 @@
 //! [`HttpEvent`](crate::http::HttpEvent)...) and the models' ([`StepReached`](crate::StepReached),
 //! [`WebhookRequest`](crate::models::WebhookRequest), in `clustaar_schemas::axum`) find it.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use bytes::Bytes;
 use http::request::Parts;
@@ -15,6 +16,7 @@ use http::{Extensions, HeaderMap, Method, Uri};
 use serde_json::Value;
 
 use crate::models::axum::{Ingested, IngestedBody};
+use crate::models::StepReached;
 
 use crate::filter::STEP_ID_PATH;
 use crate::pipeline::envelope::Envelope;
@@ -42,6 +44,11 @@ pub(crate) struct Payload {
     /// read the body, or the tree was built first: read the tree).
     envelope: OnceLock<Option<Envelope>>,
     json: OnceLock<Value>,
+    /// The notification's `data`, loaded with its envelope
+    /// ([`Request::load_step_reached`]), until the handler's `StepReached` takes it.
+    step_reached: Mutex<Option<StepReached>>,
+    /// Whether a `StepReached` extractor asked for the loaded `data`.
+    step_reached_asked: AtomicBool,
 }
 
 impl Payload {
@@ -73,6 +80,50 @@ impl Payload {
     pub(crate) fn json_if_parsed(&self) -> Option<&Value> {
         self.json.get()
     }
+
+    /// The `data` loaded with the envelope, taken (once).
+    fn take_step_reached(&self) -> Option<StepReached> {
+        self.step_reached_asked.store(true, Ordering::Relaxed);
+        self.step_reached
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    /// What a handler did with the `data` loaded with the envelope: [`StepReachedUse`].
+    pub(crate) fn step_reached_use(&self) -> StepReachedUse {
+        let left = self
+            .step_reached
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        match (left, self.step_reached_asked.load(Ordering::Relaxed)) {
+            (true, _) => StepReachedUse::LoadedNotTaken,
+            (false, true) => StepReachedUse::Asked,
+            (false, false) => StepReachedUse::NotAsked,
+        }
+    }
+
+    fn new(body: Bytes, envelope: OnceLock<Option<Envelope>>, json: OnceLock<Value>) -> Self {
+        Self {
+            body,
+            envelope,
+            json,
+            step_reached: Mutex::new(None),
+            step_reached_asked: AtomicBool::new(false),
+        }
+    }
+}
+
+/// What a handler did with a notification's `data`, as the request knows it once answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepReachedUse {
+    /// It was loaded with the envelope and nothing took it: the load was not needed.
+    LoadedNotTaken,
+    /// A `StepReached` extractor asked for it (and took it, when it was loaded).
+    Asked,
+    /// Nothing loaded it and nothing asked.
+    NotAsked,
 }
 
 /// What the models' extractors read (`clustaar_schemas::axum`): the same body and the same tree.
@@ -88,6 +139,10 @@ impl IngestedBody for Payload {
     fn json_if_parsed(&self) -> Option<&Value> {
         Payload::json_if_parsed(self)
     }
+
+    fn take_step_reached(&self) -> Option<StepReached> {
+        Payload::take_step_reached(self)
+    }
 }
 
 impl Request {
@@ -95,11 +150,11 @@ impl Request {
     pub fn from_parts(head: Parts, body: Bytes, json: Value) -> Self {
         Self {
             head,
-            payload: Arc::new(Payload {
+            payload: Arc::new(Payload::new(
                 body,
-                envelope: OnceLock::from(None),
-                json: OnceLock::from(json),
-            }),
+                OnceLock::from(None),
+                OnceLock::from(json),
+            )),
         }
     }
 
@@ -108,11 +163,7 @@ impl Request {
     pub fn new(head: Parts, body: Bytes) -> Self {
         Self {
             head,
-            payload: Arc::new(Payload {
-                body,
-                envelope: OnceLock::new(),
-                json: OnceLock::new(),
-            }),
+            payload: Arc::new(Payload::new(body, OnceLock::new(), OnceLock::new())),
         }
     }
 
@@ -136,6 +187,31 @@ impl Request {
     /// scan could not read). `json` must be the parsed body.
     pub(crate) fn set_json(&self, json: Value) {
         let _ = self.payload.json.set(json);
+    }
+
+    /// Loads the notification as a `conversation.step_reached` one in one pass, its envelope
+    /// and its `data`, kept for the handler's `StepReached` extractor: what the envelope scan
+    /// and then the extractor would each parse. Whether it loaded; when it did not (another
+    /// topic, a body the load refuses, the envelope already read), nothing changed.
+    pub(crate) fn load_step_reached(&self) -> bool {
+        let payload = &*self.payload;
+        if payload.envelope.get().is_some() || payload.json.get().is_some() {
+            return false;
+        }
+        let Some((envelope, data)) = crate::pipeline::envelope::load_step_reached(&payload.body)
+        else {
+            return false;
+        };
+        *payload
+            .step_reached
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(data);
+        payload.envelope.set(Some(envelope)).is_ok()
+    }
+
+    /// The payload, shared: to see what the handler did with it once it answered.
+    pub(crate) fn shared_payload(&self) -> Arc<Payload> {
+        Arc::clone(&self.payload)
     }
 
     /// Whether the envelope scan read the topic and the step id.
@@ -272,5 +348,46 @@ fn json_or_null(body: &[u8]) -> Value {
         serde_json::from_slice(body).unwrap_or(Value::Null)
     } else {
         Value::Null
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: &'static [u8]) -> Request {
+        let (head, ()) = http::Request::new(()).into_parts();
+        Request::new(head, Bytes::from_static(body))
+    }
+
+    const STEP: &[u8] =
+        br#"{"topic": "conversation.step_reached", "data": {"step": {"id": "507f"}}}"#;
+
+    #[test]
+    fn the_loaded_data_is_taken_once_and_its_use_told() {
+        let loaded = request(STEP);
+        assert!(loaded.load_step_reached());
+        assert_eq!(
+            (loaded.topic(), loaded.step_id()),
+            (Some("conversation.step_reached"), Some("507f"))
+        );
+        assert!(!loaded.load_step_reached(), "loaded once");
+        let payload = loaded.shared_payload();
+        assert_eq!(payload.step_reached_use(), StepReachedUse::LoadedNotTaken);
+        let data = IngestedBody::take_step_reached(&*payload).unwrap();
+        assert_eq!(data.step_id(), Some("507f"));
+        assert!(IngestedBody::take_step_reached(&*payload).is_none());
+        assert_eq!(payload.step_reached_use(), StepReachedUse::Asked);
+
+        let scanned = request(STEP);
+        assert_eq!(scanned.step_id(), Some("507f"));
+        assert!(
+            !scanned.load_step_reached(),
+            "the scan read the envelope first"
+        );
+        let payload = scanned.shared_payload();
+        assert_eq!(payload.step_reached_use(), StepReachedUse::NotAsked);
+        assert!(IngestedBody::take_step_reached(&*payload).is_none());
+        assert_eq!(payload.step_reached_use(), StepReachedUse::Asked);
     }
 }

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use super::authenticate::authenticate;
+use super::typed_first::TypedFirst;
 use crate::error::{ApiError, RejectionStage};
 use crate::routing::RouteTable;
 use crate::Request;
@@ -85,6 +86,8 @@ pub(crate) struct NotificationDispatcher<S> {
     pub(crate) routes: RouteTable<S>,
     pub(crate) state: Arc<S>,
     pub(crate) strict_notifications: bool,
+    /// Whether a notification is loaded as a `StepReached` while it is routed.
+    pub(crate) typed_first: TypedFirst,
 }
 
 /// Dispatches an ingested notification: parse, route, the route's authenticator, the handler.
@@ -93,9 +96,14 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
     request: Request,
 ) -> Response {
     // Routing needs only the topic and the step id: the envelope scan reads them without
-    // building the JSON tree. What it does not accept, the full parse refuses precisely (or
-    // accepts: a notification the scan does not know how to read still gets served).
-    if !request.is_scanned() {
+    // building the JSON tree, or the load of a `conversation.step_reached` notification reads
+    // them with the `data` its handler takes (`typed_first`). What neither accepts, the full
+    // parse refuses precisely (or accepts: a notification they do not know how to read still
+    // gets served).
+    let loaded = !dispatcher.strict_notifications
+        && dispatcher.typed_first.chosen()
+        && request.load_step_reached();
+    if !loaded && !request.is_scanned() {
         match parse_notification(request.body()) {
             Ok(json) => request.set_json(json),
             Err(error) => return ApiError::from(error).into_response(),
@@ -122,7 +130,10 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
         },
         None => request,
     };
-    route.handler().call(request, &dispatcher.state).await
+    let payload = request.shared_payload();
+    let response = route.handler().call(request, &dispatcher.state).await;
+    dispatcher.typed_first.learn(payload.step_reached_use());
+    response
 }
 
 #[cfg(test)]

@@ -18,6 +18,9 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::tree_limits::within_tree_limits;
+use crate::models::{topics, StepReached};
+
 /// What routing needs of a notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Envelope {
@@ -37,6 +40,58 @@ pub(crate) fn scan(body: &[u8]) -> Option<Envelope> {
         topic: topic?,
         step_id: data.step.id,
     })
+}
+
+/// A `conversation.step_reached` notification loaded in one pass: its envelope and its `data`
+/// as a [`StepReached`], for a handler that takes one (the request keeps it for the
+/// extractor). `None` when the body is not one that loads as such (another topic, a key given
+/// twice, a field of the wrong type...) or holds something only the tree's parse would refuse
+/// ([`within_tree_limits`]): the scan and the full parse then read it, as they would have
+/// without this.
+pub(crate) fn load_step_reached(body: &[u8]) -> Option<(Envelope, StepReached)> {
+    // As UTF-8 text: parsed from bytes, a string the load skips is not checked.
+    let text = std::str::from_utf8(body).ok()?;
+    let StepReachedNotification { topic: _, data } = serde_json::from_str(text).ok()?;
+    if !within_tree_limits(body) {
+        return None;
+    }
+    let envelope = Envelope {
+        topic: topics::STEP_REACHED.to_owned(),
+        step_id: data.step_id().map(str::to_owned),
+    };
+    Some((envelope, data))
+}
+
+/// A notification whose topic is `conversation.step_reached`, with its `data`.
+#[derive(serde::Deserialize)]
+struct StepReachedNotification {
+    #[allow(dead_code)] // Read to check it, not kept.
+    topic: StepReachedTopic,
+    data: StepReached,
+}
+
+/// The topic `conversation.step_reached`, and no other: another one ends the load at once.
+struct StepReachedTopic;
+
+impl<'de> Deserialize<'de> for StepReachedTopic {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(StepReachedTopic)
+    }
+}
+
+impl Visitor<'_> for StepReachedTopic {
+    type Value = StepReachedTopic;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the topic {:?}", topics::STEP_REACHED)
+    }
+    fn visit_str<E: de::Error>(self, topic: &str) -> Result<Self::Value, E> {
+        if topic == topics::STEP_REACHED {
+            Ok(StepReachedTopic)
+        } else {
+            Err(E::invalid_value(de::Unexpected::Str(topic), &self))
+        }
+    }
 }
 
 /// How a value is read: what it gives for a string, for an object, and for anything else.
@@ -309,6 +364,53 @@ mod tests {
         );
         assert!(serde_json::from_slice::<Value>(deep.as_bytes()).is_err());
         assert!(scan(deep.as_bytes()).is_none());
+    }
+
+    /// The load reads the envelope the scan reads, and keeps the `data` the extractor would
+    /// load.
+    #[test]
+    fn the_load_reads_what_the_scan_reads() {
+        let sample = include_bytes!("../../../tests/fixtures/step_reached.json");
+        for body in [
+            &sample[..],
+            br#"{"topic": "conversation.step_reached", "data": {"step": {"id": "507f"}}}"#,
+            br#"{"data": {"step": {"id": "507f", "name": "x"}}, "botID": [1, {"a": null}], "topic": "conversation.step_reached"}"#,
+            br#"{"topic": "conversation.step\u005freached", "data": {"step": null}}"#,
+            br#"{"topic": "conversation.step_reached", "data": {}}"#,
+            br#"{"topic": "conversation.step_reached", "data": {"x": "\ud83d\ude00", "y": 1.5}}"#,
+        ] {
+            let text = String::from_utf8_lossy(body);
+            let (envelope, data) = load_step_reached(body).expect(&text);
+            assert_eq!(Some(envelope), scan(body), "{text}");
+            let tree: Value = serde_json::from_slice(body).unwrap();
+            let expected: StepReached = serde_json::from_value(tree["data"].clone()).unwrap();
+            assert_eq!(data, expected, "{text}");
+        }
+    }
+
+    /// What the load does not read, the scan and the full parse read as before.
+    #[test]
+    fn the_load_leaves_the_rest_to_the_scan() {
+        for body in [
+            // Another topic, a topic or data repeated (the tree keeps the last).
+            &br#"{"topic": "conversation.other", "data": {}}"#[..],
+            br#"{"topic": "conversation.step_reached", "topic": "b", "data": {}}"#,
+            br#"{"topic": "conversation.step_reached", "data": {"step": {"id": "1"}}, "data": {}}"#,
+            // Fields of the wrong type, no data.
+            br#"{"topic": "conversation.step_reached", "data": {"step": {"id": 5}}}"#,
+            br#"{"topic": "conversation.step_reached"}"#,
+            // What the tree refuses, and the typed load would skip.
+            br#"{"topic": "conversation.step_reached", "data": {"x": 1e400}}"#,
+            br#"{"topic": "conversation.step_reached", "data": {}, "x": "\ud800"}"#,
+            b"{\"topic\": \"conversation.step_reached\", \"data\": {\"x\": \"\xff\"}}",
+            br#"[1]"#,
+        ] {
+            assert!(
+                load_step_reached(body).is_none(),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! | basic authentication, when credentials are set | `403` |
 //! | decoding ([`encoding`]): gzip, deflate, br, streaming within the limit | `413`, `400` |
 //! | the webhook's [authenticator](crate::auth), when set | `403`, its error, `500` |
-//! | dispatch: scan the envelope (`envelope`), route, the route's authenticator, extract, handle | `400`, `404`, `403`, the handler's answer |
+//! | dispatch: load or scan the envelope (`envelope`, `typed_first`), route, the route's authenticator, extract, handle | `400`, `404`, `403`, the handler's answer |
 //!
 //! Unknown paths get a JSON `404` and other methods a JSON `405`. The header read timeout is
 //! the server's (see [`Webhook::serve`](crate::Webhook::serve)).
@@ -33,6 +33,10 @@ pub(crate) mod envelope;
 mod fallback;
 pub(crate) mod stages;
 pub mod strict;
+mod tree_limits;
+mod typed_first;
+
+pub(crate) use typed_first::TypedFirst;
 
 use std::sync::Arc;
 
