@@ -241,7 +241,8 @@ pub mod __private {
     /// parse. For the differential fuzz target (`fuzz/fuzz_targets/envelope.rs`), which checks
     /// it against `serde_json`'s tree.
     pub fn scan_envelope(body: &[u8]) -> Option<(String, Option<String>)> {
-        crate::pipeline::envelope::scan(body).map(|envelope| (envelope.topic, envelope.step_id))
+        crate::pipeline::envelope::scan(body)
+            .map(|envelope| (envelope.topic.into_owned(), envelope.step_id))
     }
 
     /// The topic and the step id as the one-pass load of a `conversation.step_reached`
@@ -250,7 +251,7 @@ pub mod __private {
     /// topic and step id.
     pub fn load_step_reached_envelope(body: &[u8]) -> Option<(String, Option<String>)> {
         crate::pipeline::envelope::load_step_reached(body)
-            .map(|(envelope, _)| (envelope.topic, envelope.step_id))
+            .map(|(envelope, _)| (envelope.topic.into_owned(), envelope.step_id))
     }
 
     /// Whether the request's `data.step.id` is one of `ids`.

@@ -240,7 +240,7 @@ impl Request {
     /// The notification's `topic`, if it is a string.
     pub fn topic(&self) -> Option<&str> {
         match self.payload.envelope() {
-            Some(envelope) => Some(&envelope.topic),
+            Some(envelope) => Some(&*envelope.topic),
             None => self.json().get("topic").and_then(Value::as_str),
         }
     }

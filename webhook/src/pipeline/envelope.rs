@@ -13,6 +13,7 @@
 //! the tree. Whatever the scan does not accept (a body that is not an object, no string `topic`)
 //! is left to the full parse, which says precisely what is wrong.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -24,8 +25,8 @@ use crate::models::{topics, StepReached};
 /// What routing needs of a notification.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Envelope {
-    /// The `topic`.
-    pub(crate) topic: String,
+    /// The `topic` (borrowed when it is a topic the webhook knows: no copy).
+    pub(crate) topic: Cow<'static, str>,
     /// `data.step.id`, when it is a string.
     pub(crate) step_id: Option<String>,
 }
@@ -37,7 +38,7 @@ pub(crate) fn scan(body: &[u8]) -> Option<Envelope> {
     let Parsed(Top { topic, data }) = Parsed::<Top>::deserialize(&mut deserializer).ok()?;
     deserializer.end().ok()?;
     Some(Envelope {
-        topic: topic?,
+        topic: Cow::Owned(topic?),
         step_id: data.step.id,
     })
 }
@@ -56,7 +57,7 @@ pub(crate) fn load_step_reached(body: &[u8]) -> Option<(Envelope, StepReached)> 
         return None;
     }
     let envelope = Envelope {
-        topic: topics::STEP_REACHED.to_owned(),
+        topic: Cow::Borrowed(topics::STEP_REACHED),
         step_id: data.step_id().map(str::to_owned),
     };
     Some((envelope, data))
@@ -294,7 +295,7 @@ mod tests {
 
     fn envelope(topic: &str, step_id: Option<&str>) -> Option<Envelope> {
         Some(Envelope {
-            topic: topic.to_owned(),
+            topic: Cow::Owned(topic.to_owned()),
             step_id: step_id.map(str::to_owned),
         })
     }
