@@ -66,7 +66,8 @@ fn check(body: &[u8]) {
 
 /// The keys the scan looks for, and a few near misses.
 const KEYS: &[&str] = &[
-    "topic", "data", "step", "id", "channel", "name", "Topic", "topic ", "steps", "ids", "", "type", "botID",
+    "topic", "data", "step", "id", "channel", "name", "Topic", "topic ", "steps", "ids", "",
+    "type", "botID",
 ];
 
 /// Strings: plain, escaped, surrogates (paired, lone), control characters, invalid escapes.
@@ -214,11 +215,42 @@ fn object(u: &mut Unstructured, depth: usize, out: &mut Vec<u8>) -> Result<()> {
     Ok(())
 }
 
+/// A `conversation.step_reached` notification with a step id, and values of any kind added
+/// where the model has no field for them (what its load skips: out-of-range numbers, lone
+/// surrogates, deep arrays) or where it has one (a key of `KEYS`).
+fn step_reached(u: &mut Unstructured, out: &mut Vec<u8>) -> Result<()> {
+    out.extend(br#"{"topic": "conversation.step_reached", "data": {"step": {"id": "#);
+    if u.ratio(3, 4)? {
+        out.push(b'"');
+        out.extend(u.choose(STRINGS)?.as_bytes());
+        out.push(b'"');
+    } else {
+        value(u, 2, out)?;
+    }
+    for depth in 0..3 {
+        if u.ratio(1, 2)? {
+            out.push(b',');
+            let key: &str = if u.ratio(1, 2)? {
+                u.choose(KEYS)?
+            } else {
+                "extra"
+            };
+            spell(u, key, out)?;
+            out.push(b':');
+            value(u, depth, out)?;
+        }
+        out.push(b'}');
+    }
+    Ok(())
+}
+
 /// A document: an object at the top, most of the time, with its surroundings.
 fn document(u: &mut Unstructured) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     space(u, &mut out)?;
-    if u.ratio(7, 8)? {
+    if u.ratio(1, 3)? {
+        step_reached(u, &mut out)?;
+    } else if u.ratio(7, 8)? {
         object(u, 0, &mut out)?;
     } else {
         value(u, 0, &mut out)?;

@@ -154,6 +154,7 @@ impl PostgresStore {
     async fn announce(&self, sender: &str) {
         let sent = match self.relaxed.acquire().await {
             Ok(mut connection) => sqlx::query(wake::NOTIFY)
+                .bind(wake::CHANNEL)
                 .bind(sender)
                 .execute(&mut *connection)
                 .await

@@ -19,8 +19,9 @@ use tokio::time::Instant;
 /// The channel.
 pub(super) const CHANNEL: &str = "webhook_inbox";
 
-/// The statement that notifies the channel; `$1`: the sender's worker id (`''`: none).
-pub(super) const NOTIFY: &str = "SELECT pg_notify('webhook_inbox', $1)";
+/// The statement that notifies a channel; `$1`: the channel ([`CHANNEL`]), `$2`: the sender's
+/// worker id (`''`: none).
+pub(super) const NOTIFY: &str = "SELECT pg_notify($1, $2)";
 
 /// The least time between two notices of events stored queued by one replica: a woken replica
 /// claims as many events as it has idle workers, and claims again while its claims come back
