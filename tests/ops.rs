@@ -94,12 +94,15 @@ async fn probes_and_metrics_answer_outside_every_check() {
 
 #[tokio::test]
 async fn readiness_is_503_while_a_store_is_unreachable_or_while_draining() {
-    // A port that was free a moment ago: nothing listens there.
-    let store = free_addr();
+    // A port bound and not listening, held for the whole test: every connection to it is
+    // refused. (A port merely free a moment ago could be taken by another test running at the
+    // same time, whose server then answered the probe: this test failed so in CI.)
+    let unreachable = tokio::net::TcpSocket::new_v4().unwrap();
+    unreachable.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let store = unreachable.local_addr().unwrap();
     let webhook = Webhook::new()
-        .readiness_check("store", move || {
-            let store = store.clone();
-            async move { tokio::net::TcpStream::connect(store).await.map(drop) }
+        .readiness_check("store", move || async move {
+            tokio::net::TcpStream::connect(store).await.map(drop)
         })
         .on(topics::STEP_REACHED, echo, ());
     let readiness = webhook.readiness();
