@@ -13,9 +13,10 @@
 //! only the routes that are not indexed are tried one after the other.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt};
 
 use crate::auth::{share, Authenticator, SharedAuthenticator};
 use crate::filter::{is_object_id, Filter, IntoFilter};

@@ -8,7 +8,6 @@
 //! a metrics middleware stacked: one boxed future a request, and the route's label, known from
 //! axum's `MatchedPath`, is looked up once for the span and the metrics.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
@@ -20,6 +19,7 @@ use std::time::Instant;
 use axum::body::Body;
 use axum::extract::{MatchedPath, NestedPath};
 use axum::response::Response;
+use foldhash::{HashMap, HashMapExt};
 use http::Request;
 use tower::{Layer, Service};
 use tracing::field::Empty;
@@ -222,10 +222,11 @@ where
         // Given back however the request ends (answered, or dropped with its connection).
         let flight: InFlightGuard = shared.in_flight.enter(request.method(), request.uri(), &id);
         request.extensions_mut().insert(id.clone());
-        // The service that was polled ready answers; a clone waits for the next request.
-        let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
-        let answer = inner.call(request);
+        // The service that was polled ready answers. Its future owns what it needs (axum's
+        // `RouteFuture`), so the service is not moved into it, nor cloned for the next request:
+        // axum calls each route's layered service once, on a clone of its own (a clone here was
+        // one more boxed service allocated and freed a request).
+        let answer = self.inner.call(request);
         Box::pin(async move {
             // The span is the instrumented future's until the answer, then this one's (no clone).
             let mut answering = std::pin::pin!(answer.instrument(span));

@@ -76,16 +76,19 @@ impl From<ContentTypeError> for ApiError {
 /// assert!(!is_json("application/+json"));
 /// ```
 pub fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or_default().trim();
-    let Some((kind, subtype)) = essence.split_once('/') else {
+    // What the Clustaar platform and most senders send.
+    if media_type == "application/json" {
+        return true;
+    }
+    // Bytes, not `split(';')` / `split_once('/')`: their character searcher made this check
+    // ~800 instructions of every request (`benches/README.md`).
+    let end = memchr::memchr(b';', media_type.as_bytes()).unwrap_or(media_type.len());
+    let essence = media_type[..end].trim();
+    let Some(slash) = memchr::memchr(b'/', essence.as_bytes()) else {
         return false;
     };
-    let token = |part: &str| {
-        !part.is_empty()
-            && part
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
-    };
+    let (kind, subtype) = (&essence[..slash], &essence[slash + 1..]);
+    let token = |part: &str| !part.is_empty() && part.bytes().all(is_token_char);
     if !token(kind) || !token(subtype) {
         return false;
     }
@@ -96,6 +99,26 @@ pub fn is_json(media_type: &str) -> bool {
     subtype.len() > suffix.len()
         && subtype[subtype.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
 }
+
+/// A character of a token (RFC 9110's `tchar`): a visible ASCII character other than the
+/// delimiters `"(),/:;<=>?@[\]{}`.
+fn is_token_char(byte: u8) -> bool {
+    TOKEN_CHARS[usize::from(byte)]
+}
+
+/// [`is_token_char`] as a table (one load a byte).
+static TOKEN_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(
+            byte as u8,
+            b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'0'..=b'9' | b'A'..=b'Z' | b'^'..=b'z' | b'|' | b'~'
+        );
+        byte += 1;
+    }
+    table
+};
 
 impl ContentTypeCheck {
     /// Checks the request's `Content-Type` header.
@@ -121,6 +144,14 @@ impl ContentTypeCheck {
 mod tests {
     use super::*;
     use http::HeaderValue;
+
+    #[test]
+    fn token_characters_are_the_visible_ascii_characters_but_the_delimiters() {
+        for byte in 0..=u8::MAX {
+            let expected = byte.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&byte);
+            assert_eq!(is_token_char(byte), expected, "{byte:#04x}");
+        }
+    }
 
     fn headers(values: &[&'static str]) -> HeaderMap {
         let mut headers = HeaderMap::new();

