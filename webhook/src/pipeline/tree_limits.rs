@@ -29,26 +29,26 @@ pub(crate) fn within_tree_limits(body: &[u8]) -> bool {
         match BYTE_KINDS[usize::from(byte)] {
             // Spaces, `,`, `:`, `-`, `.`, `+` and the literals' letters: the run of them at once
             // (a body's text between its strings is mostly these).
-            OTHER => {
-                while at < body.len() && BYTE_KINDS[usize::from(body[at])] == OTHER {
+            Kind::Other => {
+                while at < body.len() && BYTE_KINDS[usize::from(body[at])] == Kind::Other {
                     at += 1;
                 }
             }
-            QUOTE => match string_end(body, at) {
+            Kind::Quote => match string_end(body, at) {
                 Some(end) => at = end,
                 None => return false,
             },
-            OPEN => {
+            Kind::Open => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return false;
                 }
             }
-            CLOSE => depth = depth.saturating_sub(1),
+            Kind::Close => depth = depth.saturating_sub(1),
             // A run of digits (an integer part, a fraction or an exponent's digits), and what
             // follows it: an exponent starts with `e` or `E` right after a digit (the `e` of
             // `true` and `false` follows none).
-            DIGIT => {
+            Kind::Digit => {
                 let start = at - 1;
                 while at < body.len() && body[at].is_ascii_digit() {
                     at += 1;
@@ -57,30 +57,37 @@ pub(crate) fn within_tree_limits(body: &[u8]) -> bool {
                     return false;
                 }
             }
-            _ => unreachable!("every byte has one of the kinds above"),
         }
     }
     true
 }
 
 /// The kinds of byte [`within_tree_limits`] tells apart outside strings.
-const OTHER: u8 = 0;
-const QUOTE: u8 = 1;
-const OPEN: u8 = 2;
-const CLOSE: u8 = 3;
-const DIGIT: u8 = 4;
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Spaces, punctuation other than brackets, and the literals' letters.
+    Other,
+    /// `"`: a string starts.
+    Quote,
+    /// `[` or `{`.
+    Open,
+    /// `]` or `}`.
+    Close,
+    /// `0` to `9`.
+    Digit,
+}
 
 /// Each byte's kind, looked up (a `match` on the byte cost ~8 instructions a byte).
-static BYTE_KINDS: [u8; 256] = {
-    let mut kinds = [OTHER; 256];
-    kinds[b'"' as usize] = QUOTE;
-    kinds[b'[' as usize] = OPEN;
-    kinds[b'{' as usize] = OPEN;
-    kinds[b']' as usize] = CLOSE;
-    kinds[b'}' as usize] = CLOSE;
+static BYTE_KINDS: [Kind; 256] = {
+    let mut kinds = [Kind::Other; 256];
+    kinds[b'"' as usize] = Kind::Quote;
+    kinds[b'[' as usize] = Kind::Open;
+    kinds[b'{' as usize] = Kind::Open;
+    kinds[b']' as usize] = Kind::Close;
+    kinds[b'}' as usize] = Kind::Close;
     let mut digit = b'0';
     while digit <= b'9' {
-        kinds[digit as usize] = DIGIT;
+        kinds[digit as usize] = Kind::Digit;
         digit += 1;
     }
     kinds
