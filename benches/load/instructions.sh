@@ -11,10 +11,12 @@
 #   REQUESTS=2000 FIXTURE=tests/fixtures/step_reached.json benches/load/instructions.sh
 #   ECHO_BIN=/path/to/an/earlier/echo_bot benches/load/instructions.sh
 #   CACHE=1 benches/load/instructions.sh         # and the simulated misses, estimated cycles
+#   CASES="RUST_LOG=warn;RUST_LOG=info,clustaar_webhook::access=warn" benches/load/instructions.sh
+#                                                # the echo bot's cases: settings, `;` between cases
 #
 # Environment: REQUESTS (counted, after 50 not counted; default 500, at most 100000),
 # FIXTURE (default tests/fixtures/step_reached_small.json), PROFILE (default release-lto),
-# PORT (default 18040), ECHO_BIN (as for run.sh), CACHE (1: callgrind also simulates the caches
+# PORT (default 18040), ECHO_BIN (as for run.sh), CASES (above), CACHE (1: callgrind also simulates the caches
 # and the branch predictor, and prints a request's I1 (first-level instruction cache) misses,
 # D1 (first-level data cache) misses, mispredicted branches, and "est. cycles", the estimate
 # KCachegrind uses: instructions + 10 x (first-level misses + mispredictions) + 100 x
@@ -75,7 +77,11 @@ echo "$header"
 count baseline "$baseline_bin" RUST_LOG=warn
 baseline="$result"
 printf '%-44s %10d %8s %s\n' "baseline (RUST_LOG=warn)" "$baseline" "1.000" "$misses"
-for case in "RUST_LOG=warn" "RUST_LOG=info" "RUST_LOG=info WEBHOOK_LOG_FORMAT=json"; do
+# The echo bot's cases (CASES: `;` between cases, spaces between a case's settings); by
+# default the three log settings.
+cases=("RUST_LOG=warn" "RUST_LOG=info" "RUST_LOG=info WEBHOOK_LOG_FORMAT=json")
+[[ -n "${CASES:-}" ]] && IFS=';' read -r -a cases <<<"$CASES"
+for case in "${cases[@]}"; do
     # shellcheck disable=SC2086 # the settings are words
     count echo "$echo_bin" $case
     instructions="$result"

@@ -22,7 +22,7 @@ use tracing::{Event, Level, Subscriber};
 use tracing_log::NormalizeEvent;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
-use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
 use super::json_fields::needs_no_escape;
 use super::text::write_timestamp;
@@ -68,20 +68,7 @@ where
             .and_then(|id| ctx.span(id))
             .or_else(|| ctx.lookup_current());
         if let Some(span) = span {
-            line.extend_from_slice(b",\"span\":{");
-            let extensions = span.extensions();
-            let members = extensions
-                .get::<FormattedFields<N>>()
-                .and_then(|fields| fields.fields.strip_prefix('{'))
-                .and_then(|fields| fields.strip_suffix('}'))
-                .unwrap_or_default();
-            if !members.is_empty() {
-                line.extend_from_slice(members.as_bytes());
-                line.push(b',');
-            }
-            line.extend_from_slice(b"\"name\":");
-            push_json_str(&mut line, span.metadata().name())?;
-            line.push(b'}');
+            push_span::<N, _>(&mut line, &span)?;
         }
         line.extend_from_slice(b"}\n");
         // serde_json writes UTF-8, and so do the formatters: checked once, for the whole line.
@@ -89,8 +76,31 @@ where
     }
 }
 
+/// Appends `,"span":{…}`: the span's fields (kept as a JSON object's text by
+/// [`AppendingJsonFields`](super::json_fields::AppendingJsonFields)) and its name.
+pub(super) fn push_span<'a, N: 'static, R: LookupSpan<'a> + 'a>(
+    line: &mut Vec<u8>,
+    span: &SpanRef<'a, R>,
+) -> fmt::Result {
+    line.extend_from_slice(b",\"span\":{");
+    let extensions = span.extensions();
+    let members = extensions
+        .get::<FormattedFields<N>>()
+        .and_then(|fields| fields.fields.strip_prefix('{'))
+        .and_then(|fields| fields.strip_suffix('}'))
+        .unwrap_or_default();
+    if !members.is_empty() {
+        line.extend_from_slice(members.as_bytes());
+        line.push(b',');
+    }
+    line.extend_from_slice(b"\"name\":");
+    push_json_str(line, span.metadata().name())?;
+    line.push(b'}');
+    Ok(())
+}
+
 /// The level as `tracing-serde` names it.
-fn level_name(level: Level) -> &'static str {
+pub(super) fn level_name(level: Level) -> &'static str {
     match level {
         Level::TRACE => "TRACE",
         Level::DEBUG => "DEBUG",
@@ -119,7 +129,7 @@ pub(super) fn push_json_str(line: &mut Vec<u8>, text: &str) -> fmt::Result {
 }
 
 /// A line's bytes, written to as text.
-struct Bytes<'a>(&'a mut Vec<u8>);
+pub(super) struct Bytes<'a>(pub(super) &'a mut Vec<u8>);
 
 impl fmt::Write for Bytes<'_> {
     fn write_str(&mut self, text: &str) -> fmt::Result {

@@ -20,7 +20,7 @@ use tracing_log::NormalizeEvent;
 use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::fmt::format::{DefaultVisitor, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
-use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::registry::{LookupSpan, SpanRef};
 
 /// The text format's lines, as `tracing-subscriber`'s `Full` format writes them without colours.
 #[derive(Debug, Default)]
@@ -43,29 +43,48 @@ where
         write_timestamp(&mut writer, SystemTime::now())?;
         writer.write_str(level_text(*metadata.level()))?;
         if let Some(scope) = ctx.event_scope() {
-            let mut seen = false;
-            for span in scope.from_root() {
-                writer.write_str(span.metadata().name())?;
-                seen = true;
-                let extensions = span.extensions();
-                if let Some(fields) = extensions.get::<FormattedFields<N>>() {
-                    if !fields.is_empty() {
-                        writer.write_char('{')?;
-                        writer.write_str(fields)?;
-                        writer.write_char('}')?;
-                    }
-                }
-                writer.write_char(':')?;
-            }
-            if seen {
-                writer.write_char(' ')?;
-            }
+            write_scope::<N, _>(&mut writer, scope.from_root())?;
         }
         writer.write_str(metadata.target())?;
         writer.write_str(": ")?;
         ctx.format_fields(writer.by_ref(), event)?;
         writer.write_char('\n')
     }
+}
+
+/// Writes an event's spans, from the root, as the `Full` format does: `name{fields}:` each
+/// (the name alone when it has no fields), and a space after the last.
+pub(super) fn write_scope<'a, N: 'static, R: LookupSpan<'a> + 'a>(
+    writer: &mut impl fmt::Write,
+    spans: impl Iterator<Item = SpanRef<'a, R>>,
+) -> fmt::Result {
+    let mut seen = false;
+    for span in spans {
+        writer.write_str(span.metadata().name())?;
+        seen = true;
+        let extensions = span.extensions();
+        if let Some(fields) = extensions.get::<FormattedFields<N>>() {
+            if !fields.is_empty() {
+                writer.write_char('{')?;
+                writer.write_str(fields)?;
+                writer.write_char('}')?;
+            }
+        }
+        writer.write_char(':')?;
+    }
+    if seen {
+        writer.write_char(' ')?;
+    }
+    Ok(())
+}
+
+/// Writes an access line's fields as [`PlainFields`] writes the `answered` event's:
+/// `answered status=200 latency_ms=0.174`.
+pub(super) fn write_answered_fields(out: &mut String, status: u16, latency_ms: f64) -> fmt::Result {
+    out.push_str("answered status=");
+    out.push_str(itoa::Buffer::new().format(status));
+    out.push_str(" latency_ms=");
+    write_f64(out, latency_ms)
 }
 
 /// The fields of the text format's spans and events, as `tracing-subscriber`'s `DefaultFields`
@@ -172,8 +191,8 @@ impl Visit for PlainVisitor<'_> {
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        if self.start(field) && !write_thousandths(self.out, value) {
-            self.result = write!(self.out, "{value:?}");
+        if self.start(field) {
+            self.result = write_f64(self.out, value);
         }
     }
 
@@ -197,6 +216,15 @@ impl Visit for PlainVisitor<'_> {
         } else {
             write!(self.out, "{value:?}")
         };
+    }
+}
+
+/// Writes `value` as `{value:?}` does (see [`write_thousandths`]).
+fn write_f64(out: &mut String, value: f64) -> fmt::Result {
+    if write_thousandths(out, value) {
+        Ok(())
+    } else {
+        write!(out, "{value:?}")
     }
 }
 
@@ -281,7 +309,7 @@ impl fmt::Write for EscapeControls<'_> {
 
 /// The level as the `Full` format writes it: right-aligned on five characters, with the spaces
 /// around it.
-fn level_text(level: Level) -> &'static str {
+pub(super) fn level_text(level: Level) -> &'static str {
     match level {
         Level::TRACE => " TRACE ",
         Level::DEBUG => " DEBUG ",

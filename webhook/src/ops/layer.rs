@@ -246,7 +246,14 @@ where
                 // In milliseconds to the microsecond: `0.173`, not `0.17362600000000001`.
                 let latency_ms = elapsed.as_micros() as f64 / 1000.0;
                 record_answer(span, status, latency_ms);
-                if shared.routes[route].quiet {
+                let quiet = shared.routes[route].quiet;
+                // Written by the log output itself when it is `logging::init`'s (the same line).
+                #[cfg(feature = "logging")]
+                let written = crate::logging::access::answered(span, quiet, status, latency_ms);
+                #[cfg(not(feature = "logging"))]
+                let written = false;
+                if written {
+                } else if quiet {
                     tracing::debug!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
                 } else {
                     tracing::info!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
