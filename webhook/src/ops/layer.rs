@@ -252,11 +252,12 @@ where
                 let written = crate::logging::access::answered(span, quiet, status, latency_ms);
                 #[cfg(not(feature = "logging"))]
                 let written = false;
-                if written {
-                } else if quiet {
-                    tracing::debug!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
-                } else {
-                    tracing::info!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
+                if !written {
+                    if quiet {
+                        tracing::debug!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
+                    } else {
+                        tracing::info!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
+                    }
                 }
             }
             Ok(response)
