@@ -29,9 +29,7 @@ use super::json_fields::AppendingJsonFields;
 use super::output::BufferedLines;
 use super::text::{level_text, write_answered_fields, write_scope, write_timestamp, PlainFields};
 use crate::config::LogFormat;
-
-/// The access lines' target.
-pub(crate) const TARGET: &str = "clustaar_webhook::access";
+use crate::ops::layer::ACCESS_TARGET as TARGET;
 
 /// The mark [`init`](super::init) leaves in its subscriber: the access lines may be written
 /// directly, in `format`, to `lines`. A layer that does nothing else (every `Layer` method's
@@ -215,9 +213,9 @@ mod tests {
             return;
         }
         if !written && quiet {
-            tracing::debug!(target: "clustaar_webhook::access", parent: &span, status, latency_ms, "answered");
+            tracing::debug!(target: TARGET, parent: &span, status, latency_ms, "answered");
         } else if !written {
-            tracing::info!(target: "clustaar_webhook::access", parent: &span, status, latency_ms, "answered");
+            tracing::info!(target: TARGET, parent: &span, status, latency_ms, "answered");
         }
         drop(outer);
     }

@@ -121,6 +121,10 @@ impl<S> Layer<S> for ObserveLayer {
     }
 }
 
+/// The target of a request's access line (the `answered` event, or the line the log output
+/// writes in its place: `logging::access`).
+pub(crate) const ACCESS_TARGET: &str = "clustaar_webhook::access";
+
 /// A route, observed.
 #[derive(Clone)]
 pub(crate) struct ObserveService<S> {
@@ -254,9 +258,9 @@ where
                 let written = false;
                 if !written {
                     if quiet {
-                        tracing::debug!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
+                        tracing::debug!(target: ACCESS_TARGET, parent: span, status, latency_ms, "answered");
                     } else {
-                        tracing::info!(target: "clustaar_webhook::access", parent: span, status, latency_ms, "answered");
+                        tracing::info!(target: ACCESS_TARGET, parent: span, status, latency_ms, "answered");
                     }
                 }
             }

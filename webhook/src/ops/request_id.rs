@@ -125,8 +125,8 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
 }
 
 /// `bits` as a UUID's text: 32 lowercase hexadecimal digits (`base16ct`), the most significant
-/// first, in groups of 8, 4, 4, 4 and 12. (`format!("{:032x}")` spelt a digit a nibble at ~20
-/// instructions each, ~600 a request.)
+/// first, in groups of 8, 4, 4, 4 and 12. (A digit spelt a nibble of the `u128` at a time cost
+/// ~20 instructions each, ~600 a request.)
 fn uuid_text(bits: u128) -> [u8; 36] {
     let mut digits = [0; 32];
     base16ct::lower::encode(&bits.to_be_bytes(), &mut digits).expect("32 digits for 16 bytes");
