@@ -266,6 +266,68 @@ async fn a_test_server_runs_durable_routes() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[tokio::test]
+async fn a_handler_that_panics_fails_its_attempt_and_the_workers_go_on() {
+    let dir = data_dir("panic");
+    let route = HttpRoute::new(
+        Method::POST,
+        "/events",
+        |delivery: Delivery, RawBody(body): RawBody| async move {
+            let key = format!("panic-{}", String::from_utf8_lossy(&body));
+            if body.as_ref() == b"boom" && delivery.attempt == 1 {
+                panic!("boom at attempt {}", delivery.attempt);
+            }
+            record(key, delivery.attempt);
+            StatusCode::OK
+        },
+    )
+    .durable(Durable::new());
+    let webhook = Webhook::new().http_route(route).inbox(options(dir.clone()));
+    let server = TestServer::spawn(webhook).await.unwrap();
+    let client = server.client();
+    for body in ["boom", "calm"] {
+        let response = client
+            .request(Method::POST, "/events")
+            .header("content-type", "text/plain")
+            .body(body)
+            .send()
+            .await;
+        assert_eq!(response.status(), 202, "{body}");
+    }
+    let found = wait_for_processed("panic-", 2).await;
+    assert_eq!(
+        found,
+        [("panic-boom".to_owned(), 2), ("panic-calm".to_owned(), 1)],
+        "the panicking attempt failed alone, and was retried"
+    );
+    server.shutdown().await.unwrap();
+    let store = clustaar_webhook::inbox::open_store(&StoreLocation::Embedded(Some(dir.clone())), 1)
+        .await
+        .unwrap();
+    let done = store.list(Some(EventState::Done), 10).await.unwrap();
+    let boom = done
+        .iter()
+        .find(|record| record.event.body.as_ref() == b"boom")
+        .expect("the panicking event, done at its retry");
+    let history = store.history(boom.id).await.unwrap();
+    let ends: Vec<(u32, AttemptEnd, Option<&str>)> = history
+        .iter()
+        .map(|a| (a.attempt, a.end, a.error.as_deref()))
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (
+                1,
+                AttemptEnd::Retry,
+                Some("the handler panicked: boom at attempt 1")
+            ),
+            (2, AttemptEnd::Done, None)
+        ]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 #[should_panic(expected = "into_router_with_inbox")]
 fn into_router_names_the_way_to_serve_a_durable_route() {

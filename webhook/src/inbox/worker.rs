@@ -7,11 +7,13 @@
 //! of the attempts cut.
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::Router;
+use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
@@ -68,7 +70,7 @@ impl WorkerContext {
 
 /// The pool of workers: one feeder runs the events the replica's writer hands over, and
 /// claims as many due events as there are idle workers, in one statement, for the rest
-/// (retries, other replicas' events, a backlog); each attempt runs in a task of its own, and a
+/// (retries, other replicas' events, a backlog); each attempt runs in a task of its own (its handler in it, a panic caught), and a
 /// [`Recorder`] commits their ends in batches.
 pub(crate) struct Workers {
     /// `true`: stop claiming.
@@ -446,6 +448,16 @@ impl Drop for Registered<'_> {
     }
 }
 
+/// How the handler of an attempt stopped.
+enum Stopped {
+    /// It ended (a panic is a failure).
+    Ended(AttemptOutcome),
+    /// The shutdown cut it.
+    Aborted,
+    /// Its lease was lost: another attempt may run the event.
+    Lost,
+}
+
 /// One attempt of one event.
 struct Attempt {
     worker: String,
@@ -499,32 +511,42 @@ impl Attempt {
         };
         let started_at = now_ms();
         tracing::debug!(id, attempt, route = %record.event.route, "running a stored event");
-        let run = tokio::spawn(run_handler(
-            context.handlers.clone(),
-            record,
-            policy.timeout,
-        ));
-        let mut run = std::pin::pin!(run);
-        let outcome = tokio::select! {
-            joined = &mut run => match joined {
-                Ok(outcome) => outcome,
-                Err(error) if error.is_panic() => {
-                    AttemptOutcome::Failed(format!("the handler panicked: {}", panic_message(error.into_panic())))
-                }
-                Err(error) => AttemptOutcome::Failed(format!("the handler's task failed: {error}")),
-            },
-            () = until_aborted(&mut aborted) => {
-                run.abort();
-                match self.end(id, attempt, started_at, Resolution::Released).await {
+        // The handler runs in this attempt's task, a panic caught as it unwinds (a task of its
+        // own cost a spawn, a join and a wake-up an event, measured under load).
+        let stopped = {
+            let run = AssertUnwindSafe(run_handler(
+                context.handlers.clone(),
+                record,
+                policy.timeout,
+            ))
+            .catch_unwind();
+            let mut run = std::pin::pin!(run);
+            tokio::select! {
+                caught = &mut run => Stopped::Ended(caught.unwrap_or_else(|panic| {
+                    AttemptOutcome::Failed(format!("the handler panicked: {}", panic_message(panic)))
+                })),
+                () = until_aborted(&mut aborted) => Stopped::Aborted,
+                () = lost.notified() => Stopped::Lost,
+            }
+            // The handler's future dropped here when it did not end: the attempt cut.
+        };
+        let outcome = match stopped {
+            Stopped::Ended(outcome) => outcome,
+            Stopped::Aborted => {
+                match self
+                    .end(id, attempt, started_at, Resolution::Released)
+                    .await
+                {
                     Ok(_) => tracing::info!(id, "released an event cut by the shutdown"),
-                    Err(error) => tracing::error!(id, %error, "cannot release an event; its lease will expire"),
+                    Err(error) => {
+                        tracing::error!(id, %error, "cannot release an event; its lease will expire")
+                    }
                 }
                 return;
             }
-            () = lost.notified() => {
+            Stopped::Lost => {
                 // Another attempt may run the event now: this attempt's outcome is not ours to
                 // record; only its history says how it ended.
-                run.abort();
                 drop(registered);
                 if let Err(error) = self.end(id, attempt, started_at, Resolution::Lost).await {
                     tracing::warn!(id, %error, "cannot record a lost attempt in the history");
