@@ -70,8 +70,8 @@ impl WorkerContext {
 
 /// The pool of workers: one feeder runs the events the replica's writer hands over, and
 /// claims as many due events as there are idle workers, in one statement, for the rest
-/// (retries, other replicas' events, a backlog); each attempt runs in a task of its own (its handler in it, a panic caught), and a
-/// [`Recorder`] commits their ends in batches.
+/// (retries, other replicas' events, a backlog); each attempt runs in a task of its own (its
+/// handler in it, a panic caught), and a [`Recorder`] commits their ends in batches.
 pub(crate) struct Workers {
     /// `true`: stop claiming.
     stop: watch::Sender<bool>,
