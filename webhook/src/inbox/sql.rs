@@ -159,10 +159,11 @@ pub(crate) fn claim_statement(now: &str, lock: &str) -> String {
 /// The migrations of a store whose first schema is `schema_v1` and whose attempts' history
 /// table is `attempts_v3` (the stores differ only there): 1, the table and its due index; 2,
 /// [`FINISHED_INDEX`]; 3, the attempts' history; 4, [`PAGE_INDEXES`]; 5, [`PARTIAL_INDEXES`]
-/// (in place of the indexes of 1 and 2).
+/// (in place of the indexes of 1 and 2); then the store's own, `later` (numbered from 6).
 pub(crate) fn migrator(
     schema_v1: &'static str,
     attempts_v3: &'static str,
+    later: &[(&'static str, &'static str)],
 ) -> sqlx::migrate::Migrator {
     use sqlx::migrate::{Migration, MigrationType, Migrator};
     use std::borrow::Cow;
@@ -175,22 +176,28 @@ pub(crate) fn migrator(
             false,
         )
     };
+    let mut migrations = vec![
+        migration(1, "webhook inbox", schema_v1),
+        migration(2, "webhook inbox: finished events by time", FINISHED_INDEX),
+        migration(3, "webhook inbox: the attempts' history", attempts_v3),
+        migration(
+            4,
+            "webhook inbox: events and attempts by time",
+            PAGE_INDEXES,
+        ),
+        migration(
+            5,
+            "webhook inbox: partial indexes of the queued and the finished events",
+            PARTIAL_INDEXES,
+        ),
+    ];
+    migrations.extend(
+        (6..)
+            .zip(later)
+            .map(|(version, (description, sql))| migration(version, description, sql)),
+    );
     Migrator {
-        migrations: Cow::Owned(vec![
-            migration(1, "webhook inbox", schema_v1),
-            migration(2, "webhook inbox: finished events by time", FINISHED_INDEX),
-            migration(3, "webhook inbox: the attempts' history", attempts_v3),
-            migration(
-                4,
-                "webhook inbox: events and attempts by time",
-                PAGE_INDEXES,
-            ),
-            migration(
-                5,
-                "webhook inbox: partial indexes of the queued and the finished events",
-                PARTIAL_INDEXES,
-            ),
-        ]),
+        migrations: Cow::Owned(migrations),
         ..Migrator::DEFAULT
     }
 }

@@ -420,7 +420,7 @@ CREATE INDEX IF NOT EXISTS webhook_inbox_attempts_event ON webhook_inbox_attempt
 ";
 
 fn migrator() -> Migrator {
-    super::sql::migrator(SCHEMA_V1, ATTEMPTS_V3)
+    super::sql::migrator(SCHEMA_V1, ATTEMPTS_V3, &[])
 }
 
 impl Store for PostgresStore {

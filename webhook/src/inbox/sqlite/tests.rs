@@ -1,6 +1,7 @@
 use sqlx::Row as _;
 
 use super::*;
+use crate::inbox::AttemptEnd;
 
 /// A directory of its own for a test.
 fn scratch(name: &str) -> std::path::PathBuf {
@@ -164,4 +165,93 @@ async fn dropping_the_store_joins_its_writer_thread() {
     assert_eq!(again.replay_dead().await.unwrap(), 0);
     drop(again);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A file migrated before the sixth migration keeps its attempts, their ids and their order;
+/// its history table loses `AUTOINCREMENT`, and new rows' ids go on growing.
+#[tokio::test]
+async fn the_sixth_migration_rebuilds_the_history_without_autoincrement() {
+    let dir = scratch("migrate-v6");
+    let file = dir.join("inbox.sqlite3");
+    let options = SqliteConnectOptions::from_str("sqlite:")
+        .unwrap()
+        .filename(&file)
+        .create_if_missing(true);
+    let old = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    super::super::sql::migrator(SCHEMA_V1, ATTEMPTS_V3, &[])
+        .run(&old)
+        .await
+        .unwrap();
+    for (id, attempt, outcome) in [(7, 1, "retry"), (9, 2, "done")] {
+        sqlx::query(
+            "INSERT INTO webhook_inbox_attempts \
+             (id, event_id, attempt, worker, started_at, finished_at, outcome, error) \
+             VALUES ($1, 1, $2, 'w', 10, 20, $3, NULL)",
+        )
+        .bind(id)
+        .bind(attempt)
+        .bind(outcome)
+        .execute(&old)
+        .await
+        .unwrap();
+    }
+    old.close().await;
+
+    let store = SqliteStore::open(&file).await.unwrap();
+    let table: String = sqlx::query_scalar(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'webhook_inbox_attempts'",
+    )
+    .fetch_one(&store.reads)
+    .await
+    .unwrap();
+    assert!(!table.contains("AUTOINCREMENT"), "{table}");
+    let sequences: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM sqlite_sequence WHERE name = 'webhook_inbox_attempts'",
+    )
+    .fetch_one(&store.reads)
+    .await
+    .unwrap();
+    assert_eq!(sequences, 0);
+    let mut indexes: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_inbox_attempts'",
+    )
+    .fetch_all(&store.reads)
+    .await
+    .unwrap();
+    indexes.sort();
+    assert_eq!(
+        indexes,
+        [
+            "webhook_inbox_attempts_event",
+            "webhook_inbox_attempts_finished"
+        ]
+    );
+    let history = store.history(1).await.unwrap();
+    let kept: Vec<(u32, AttemptEnd)> = history.iter().map(|a| (a.attempt, a.end)).collect();
+    assert_eq!(kept, [(1, AttemptEnd::Retry), (2, AttemptEnd::Done)]);
+    drop(store);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            SqliteConnectOptions::from_str("sqlite:")
+                .unwrap()
+                .filename(&file),
+        )
+        .await
+        .unwrap();
+    let next: i64 = sqlx::query_scalar(
+        "INSERT INTO webhook_inbox_attempts \
+         (event_id, attempt, worker, started_at, finished_at, outcome) \
+         VALUES (1, 3, 'w', 30, 40, 'done') RETURNING id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert_eq!(next, 10, "one more than the largest id");
+    let _ = std::fs::remove_dir_all(dir);
 }
