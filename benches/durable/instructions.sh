@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Instructions a durable event, counted by valgrind's callgrind: the release build of
-# examples/durable_hook.rs on the embedded store, `/events` posted by 8 keep-alive clients on
+# examples/durable_hook.rs on the embedded store, `/events` posted by CLIENTS keep-alive clients on
 # 127.0.0.1, each request with a unique Webhook-Id, until every event is processed. The server
 # runs twice, serving FEW then MANY events; the difference of the two totals over MANY - FEW is
 # an event's share, its start and its shutdown cancelled out. Every thread counts (HTTP, the
@@ -12,7 +12,10 @@
 #   benches/durable/instructions.sh                      # the current build
 #   benches/durable/instructions.sh A_BINARY B_BINARY    # two builds of durable_hook, A then B
 #
-# Environment: FEW (default 400), MANY (default 2000). Needs valgrind, python3 and sqlite3.
+# Environment: FEW (default 400), MANY (default 2000), CLIENTS (default 8). The events a
+# transaction carries grow with the clients, and an event's share of a transaction's fixed
+# cost falls: under valgrind 8 clients make transactions of ~4 events (ends included), 32 of
+# ~11, about what the load test's 32 connections make (13). Needs valgrind, python3, sqlite3.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,9 +25,11 @@ root="$(cd "$here/../.." && pwd)"
 
 FEW="${FEW:-400}"
 MANY="${MANY:-2000}"
-for value in "$FEW" "$MANY"; do
-    [[ "$value" =~ ^[1-9][0-9]*$ ]] || { echo "instructions.sh: FEW and MANY are positive integers" >&2; exit 2; }
+CLIENTS="${CLIENTS:-8}"
+for value in "$FEW" "$MANY" "$CLIENTS"; do
+    [[ "$value" =~ ^[1-9][0-9]*$ ]] || { echo "instructions.sh: FEW, MANY and CLIENTS are positive integers" >&2; exit 2; }
 done
+((CLIENTS <= 256)) || { echo "instructions.sh: CLIENTS is at most 256" >&2; exit 2; }
 ((MANY > FEW)) || { echo "instructions.sh: MANY must be more than FEW" >&2; exit 2; }
 ((MANY <= 100000)) || { echo "instructions.sh: MANY is at most 100000" >&2; exit 2; }
 for tool in valgrind python3 sqlite3; do
@@ -36,15 +41,16 @@ if [ $# -eq 0 ]; then
     set -- "${CARGO_TARGET_DIR:-$root/target}/release/examples/durable_hook"
 fi
 
-# Posts COUNT unique events to 127.0.0.1:PORT from 8 keep-alive connections, each answered 202.
+# Posts COUNT unique events to 127.0.0.1:PORT from CLIENTS keep-alive connections, each
+# answered 202.
 post_events() { # port count tag
-    python3 - "$@" <<'PY'
+    python3 - "$@" "$CLIENTS" <<'PY'
 import http.client, sys, threading
-port, count, tag = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+port, count, tag, clients = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 failures = []
 def client(thread):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    for index in range(thread, count, 8):
+    for index in range(thread, count, clients):
         key = f"{tag}-{index}"
         connection.request("POST", "/events", body=('{"key":"%s"}' % key).encode(),
                            headers={"Content-Type": "application/json", "Webhook-Id": key})
@@ -52,7 +58,7 @@ def client(thread):
         answer.read()
         if answer.status != 202:
             failures.append(answer.status)
-threads = [threading.Thread(target=client, args=(thread,)) for thread in range(8)]
+threads = [threading.Thread(target=client, args=(thread,)) for thread in range(clients)]
 for thread in threads: thread.start()
 for thread in threads: thread.join()
 if failures:
@@ -60,8 +66,30 @@ if failures:
 PY
 }
 
-# Prints the instructions durable_hook BINARY executes from its start to its end, serving COUNT
-# events (processed before it stops: the store's queue empty).
+# Prints the calls of FUNCTION in a callgrind output file (every caller's `calls=` summed).
+calls_of() { # file function
+    python3 - "$@" <<'PY'
+import re, sys
+path, wanted = sys.argv[1], sys.argv[2]
+names, target, calls = {}, None, 0
+with open(path, errors="replace") as profile:
+    for line in profile:
+        found = re.match(r"c?fn=\((\d+)\)(?: (.*))?", line)
+        if found:
+            number, name = found.groups()
+            if name is not None:
+                names[number] = name
+            target = line.startswith("cfn=") and names.get(number, "").endswith(wanted)
+        elif target and line.startswith("calls="):
+            calls += int(line[6:].split()[0])
+            target = None
+print(calls)
+PY
+}
+
+# Prints the instructions durable_hook BINARY executes from its start to its end serving COUNT
+# events (processed before it stops: the store's queue empty), and the transactions of events
+# and attempts' ends its writer thread ran (`WriteConnection::write`).
 total() { # binary count
     local binary="$1" count="$2" dir port server
     dir="$(mktemp -d)"
@@ -86,13 +114,15 @@ total() { # binary count
     done
     kill -INT "$server"
     wait "$server" 2>/dev/null || true
-    awk '/^(summary|totals):/ { print $2; exit }' "$dir/callgrind.out"
+    echo "$(awk '/^(summary|totals):/ { print $2; exit }' "$dir/callgrind.out")" \
+        "$(calls_of "$dir/callgrind.out" "WriteConnection::write")"
     rm -rf "$dir"
 }
 
-echo "instructions an event: (total serving $MANY - total serving $FEW) / $((MANY - FEW)), 8 clients"
+echo "instructions an event: (total serving $MANY - total serving $FEW) / $((MANY - FEW)), $CLIENTS clients"
 for binary in "$@"; do
-    few="$(total "$binary" "$FEW")"
-    many="$(total "$binary" "$MANY")"
-    echo "$binary: $(( (many - few) / (MANY - FEW) )) ($few for $FEW events, $many for $MANY)"
+    read -r few _ <<<"$(total "$binary" "$FEW")"
+    read -r many many_writes <<<"$(total "$binary" "$MANY")"
+    echo "$binary: $(( (many - few) / (MANY - FEW) )) ($few for $FEW events, $many for $MANY;" \
+        "$(python3 -c "print(f'{$MANY / max($many_writes, 1):.1f}')") events a transaction at $MANY)"
 done
