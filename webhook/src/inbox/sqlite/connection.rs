@@ -433,3 +433,71 @@ fn record_from_row(row: &rusqlite::Row<'_>) -> Result<EventRecord, StoreError> {
         finished_at: row.get("finished_at")?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Connection {
+        let connection = Connection::open_in_memory().unwrap();
+        connection
+            .execute_batch("CREATE TABLE t (x INTEGER)")
+            .unwrap();
+        connection
+    }
+
+    fn count(connection: &Connection) -> i64 {
+        connection
+            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_transaction_commits_what_it_wrote() {
+        let connection = table();
+        let tx = Transaction::begin(&connection).unwrap();
+        assert!(
+            !connection.is_autocommit(),
+            "BEGIN IMMEDIATE opened nothing"
+        );
+        tx.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        tx.commit().unwrap();
+        assert!(connection.is_autocommit());
+        assert_eq!(count(&connection), 1);
+        // The cached statements run again (reset after each use).
+        let tx = Transaction::begin(&connection).unwrap();
+        tx.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(count(&connection), 2);
+    }
+
+    #[test]
+    fn a_transaction_dropped_or_unwound_without_its_commit_is_rolled_back() {
+        let connection = table();
+        {
+            let tx = Transaction::begin(&connection).unwrap();
+            tx.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        }
+        assert!(
+            connection.is_autocommit(),
+            "the dropped transaction is still open"
+        );
+        assert_eq!(count(&connection), 0);
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let tx = Transaction::begin(&connection).unwrap();
+            tx.execute("INSERT INTO t VALUES (2)", []).unwrap();
+            panic!("a write that panics (expected)");
+        }));
+        assert!(unwound.is_err());
+        assert!(
+            connection.is_autocommit(),
+            "the unwound transaction is still open"
+        );
+        assert_eq!(count(&connection), 0);
+        // The next one begins.
+        let tx = Transaction::begin(&connection).unwrap();
+        tx.execute("INSERT INTO t VALUES (3)", []).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(count(&connection), 1);
+    }
+}

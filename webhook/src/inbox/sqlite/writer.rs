@@ -185,8 +185,8 @@ fn run(mut connection: WriteConnection, queue: &mpsc::Receiver<Job>) {
         }
         pending.extend(queue.try_iter());
         wait_for_a_carrier(&mut pending, queue);
-        // A write that panics fails alone: its transaction rolled back (a rusqlite
-        // transaction dropped), its caller and those of the round's writes not run yet answered
+        // A write that panics fails alone: its transaction rolled back (dropped as the panic
+        // unwinds, uncommitted), its caller and those of the round's writes not run yet answered
         // an error (their answers dropped), and the thread goes on with the next ones.
         let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             round(&mut connection, &mut pending);
