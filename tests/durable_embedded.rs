@@ -188,6 +188,19 @@ async fn an_application_serves_durable_routes_from_its_own_server() {
         metrics.contains(r#"webhook_requests_total{route="/orders",status="202"} 3"#),
         "{metrics}"
     );
+    // Four requests one after the other: four group commits of one event each (the duplicate
+    // included), each timed.
+    for line in [
+        "webhook_inbox_batch_events_count 4",
+        "webhook_inbox_batch_events_sum 4.0",
+        r#"webhook_inbox_batch_events_bucket{le="1"} 4"#,
+        "webhook_inbox_batch_duration_seconds_count 4",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "{line} not in\n{metrics}"
+        );
+    }
 
     let _ = stop.send(());
     server.await.unwrap().unwrap();

@@ -1106,7 +1106,8 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ) -> Result<(Built, Option<crate::inbox::Workers>), ServeError> {
         let inbox = if self.has_durable_routes() {
             self.check_durable_names()?;
-            let inbox = crate::inbox::RunningInbox::open(self.inbox.clone()).await?;
+            let metrics = self.ops.metrics.as_ref().map(Metrics::inbox);
+            let inbox = crate::inbox::RunningInbox::open(self.inbox.clone(), metrics).await?;
             let store = Arc::clone(&inbox.store);
             self.ops.readiness.add_check("store".into(), move || {
                 let store = Arc::clone(&store);

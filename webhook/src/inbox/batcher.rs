@@ -13,6 +13,7 @@ use super::group::{answer_each, next_batch, Pending, Submitter};
 use super::handoff::Handoff;
 use super::record::{now_ms, EventRecord, Inserted, NewEvent};
 use super::store::{Finished, InsertLease, Resolution, Store};
+use crate::ops::metrics::InboxMetrics;
 
 /// Where the workers' [`Handoff`] is set once they start (the writer starts before them, and
 /// a webhook without workers has none).
@@ -30,13 +31,15 @@ impl Batcher {
     /// [`concurrent_writes`](Store::concurrent_writes) transactions in flight. The first
     /// events of a batch, as many as the local workers have idle ones, are leased to them in
     /// the insert and handed over through `handoff`; when others were stored queued, the
-    /// writer wakes `committed`'s waiters (the local workers, who claim them).
+    /// writer wakes `committed`'s waiters (the local workers, who claim them). Each batch's
+    /// size and time are observed in `metrics`, when there are.
     pub(crate) fn start(
         store: Arc<dyn Store>,
         batch_size: usize,
         wait: Duration,
         committed: Arc<Notify>,
         handoff: HandoffSlot,
+        metrics: Option<InboxMetrics>,
     ) -> (Self, tokio::task::JoinHandle<()>) {
         let (submitter, receiver) = Submitter::channel(batch_size.saturating_mul(8).max(64));
         let writer = Writer {
@@ -44,6 +47,7 @@ impl Batcher {
             committed,
             handoff,
             last_insert_us: std::sync::atomic::AtomicU64::new(0),
+            metrics,
         };
         let task = tokio::spawn(writer.run(receiver, batch_size.max(1), wait));
         (Self { submitter }, task)
@@ -62,6 +66,8 @@ struct Writer {
     handoff: HandoffSlot,
     /// How long the last insert took, in microseconds.
     last_insert_us: std::sync::atomic::AtomicU64,
+    /// Where each batch is counted (`webhook_inbox_batch_events`, `..._duration_seconds`).
+    metrics: Option<InboxMetrics>,
 }
 
 impl Writer {
@@ -135,10 +141,14 @@ impl Writer {
             });
         let started = std::time::Instant::now();
         let written = self.store.insert_batch(&events, lease).await;
+        let took = started.elapsed();
         self.last_insert_us.store(
-            u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
             std::sync::atomic::Ordering::Relaxed,
         );
+        if let Some(metrics) = &self.metrics {
+            metrics.batch(events.len(), took.as_secs_f64());
+        }
         let inserted = match written {
             Ok(inserted) => inserted,
             Err(error) => {

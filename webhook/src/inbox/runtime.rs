@@ -57,8 +57,11 @@ pub(crate) struct RunningInbox {
 }
 
 impl RunningInbox {
-    /// Opens the store and starts the batch writer.
-    pub(crate) async fn open(options: InboxOptions) -> Result<Self, StoreError> {
+    /// Opens the store and starts the batch writer (its batches counted in `metrics`).
+    pub(crate) async fn open(
+        options: InboxOptions,
+        metrics: Option<InboxMetrics>,
+    ) -> Result<Self, StoreError> {
         let connections = u32::try_from(options.workers)
             .unwrap_or(64)
             .saturating_add(4);
@@ -72,6 +75,7 @@ impl RunningInbox {
             options.batch_wait,
             Arc::clone(&committed),
             Arc::clone(&handoff),
+            metrics,
         );
         Ok(Self {
             store,

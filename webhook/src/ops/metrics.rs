@@ -11,6 +11,8 @@
 //! | `webhook_inbox_completed_total` | counter | |
 //! | `webhook_inbox_retries_total` | counter | |
 //! | `webhook_inbox_dead_letters_total` | counter | |
+//! | `webhook_inbox_batch_events` | histogram | none: the events of the requests each of this process's group commits stored in one transaction (duplicates included); its `_count` is the commits, its `_sum` the events |
+//! | `webhook_inbox_batch_duration_seconds` | histogram | none: how long each of those commits took, from the batch handed to the store to its commit (what the requests of the batch waited for the store) |
 //! | `webhook_log_lines_dropped_total` | counter | none: the log lines the log output dropped because it could not keep up (`clustaar_webhook::logging`, the `logging` feature; `0` when `clustaar_webhook::logging::init` installed no output) |
 //!
 //! `route` is the declared pattern of the route that answered (`/` for the Clustaar
@@ -43,6 +45,16 @@ pub const NO_ROUTE_LABEL: &str = "<none>";
 /// 10 s (a slow handler).
 const DURATION_BUCKETS: [f64; 14] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// The buckets of `webhook_inbox_batch_events`: from one event a commit (requests one at a
+/// time) to the largest batch size worth setting.
+const BATCH_EVENTS_BUCKETS: [f64; 10] = [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0];
+
+/// The buckets of `webhook_inbox_batch_duration_seconds`: from 0.1 ms (a local disk's commit)
+/// to 2.5 s (a store that is failing).
+const BATCH_DURATION_BUCKETS: [f64; 14] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
 
 /// `route` and `status`.
@@ -271,13 +283,29 @@ impl EncodeLabelSet for StateLabel {
     }
 }
 
-/// The metrics of the durable routes: events by state, retries, dead letters.
-#[derive(Debug, Clone, Default)]
+/// The metrics of the durable routes: events by state, retries, dead letters, the group
+/// commits of the requests' events.
+#[derive(Debug, Clone)]
 pub(crate) struct InboxMetrics {
     events: Family<StateLabel, Gauge>,
     completed: Counter,
     retries: Counter,
     dead_letters: Counter,
+    batch_events: Histogram,
+    batch_duration: Histogram,
+}
+
+impl Default for InboxMetrics {
+    fn default() -> Self {
+        Self {
+            events: Family::default(),
+            completed: Counter::default(),
+            retries: Counter::default(),
+            dead_letters: Counter::default(),
+            batch_events: Histogram::new(BATCH_EVENTS_BUCKETS),
+            batch_duration: Histogram::new(BATCH_DURATION_BUCKETS),
+        }
+    }
 }
 
 #[cfg_attr(not(feature = "durable"), allow(dead_code))]
@@ -306,6 +334,23 @@ impl InboxMetrics {
             "Durable events given up (permanent failure or last attempt)",
             self.dead_letters.clone(),
         );
+        registry.register(
+            "webhook_inbox_batch_events",
+            "Events of durable routes' requests stored in one transaction (a group commit)",
+            self.batch_events.clone(),
+        );
+        registry.register_with_unit(
+            "webhook_inbox_batch_duration",
+            "Time from a batch of durable events handed to the store to its commit",
+            Unit::Seconds,
+            self.batch_duration.clone(),
+        );
+    }
+
+    /// Counts a group commit of `events` that took `seconds` (failed or not).
+    pub(crate) fn batch(&self, events: usize, seconds: f64) {
+        self.batch_events.observe(events as f64);
+        self.batch_duration.observe(seconds);
     }
 
     /// Sets the number of events in `state`.
@@ -469,8 +514,36 @@ mod tests {
             r#"webhook_inbox_events{state="dead"} 0"#,
             "webhook_inbox_retries_total 0",
             "webhook_inbox_completed_total 0",
+            "# TYPE webhook_inbox_batch_events histogram",
+            "webhook_inbox_batch_events_count 0",
+            "# TYPE webhook_inbox_batch_duration_seconds histogram",
+            "webhook_inbox_batch_duration_seconds_count 0",
             "# TYPE webhook_log_lines_dropped_total counter",
             "webhook_log_lines_dropped_total 0",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_group_commit_is_counted_with_its_events_and_time() {
+        let metrics = Metrics::default();
+        let inbox = metrics.inbox.clone();
+        inbox.batch(1, 0.0004);
+        inbox.batch(13, 0.0009);
+        inbox.batch(128, 0.3);
+        let text = metrics.render();
+        for line in [
+            "webhook_inbox_batch_events_count 3",
+            "webhook_inbox_batch_events_sum 142.0",
+            r#"webhook_inbox_batch_events_bucket{le="1"} 1"#,
+            r#"webhook_inbox_batch_events_bucket{le="16"} 2"#,
+            r#"webhook_inbox_batch_events_bucket{le="128"} 3"#,
+            "webhook_inbox_batch_duration_seconds_count 3",
+            r#"webhook_inbox_batch_duration_seconds_bucket{le="0.0005"} 1"#,
+            r#"webhook_inbox_batch_duration_seconds_bucket{le="0.001"} 2"#,
+            r#"webhook_inbox_batch_duration_seconds_bucket{le="0.25"} 2"#,
+            r#"webhook_inbox_batch_duration_seconds_bucket{le="0.5"} 3"#,
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }
