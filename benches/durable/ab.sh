@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Two builds of examples/durable_hook.rs side by side, alternated round by round: each round
 # starts each build afresh on a store of its own, runs wrk against `/events` (a unique
-# Webhook-Id a request), and prints its requests/s and where the CPU went (each thread of the
-# server, from /proc, and wrk's), as a share of one core over the run.
+# Webhook-Id a request), and prints its requests/s, where the CPU went (each thread of the
+# server, from /proc, and wrk's) as a share of one core over the run, and its group commits
+# (the events a commit and a commit's mean time, from the server's metrics
+# `webhook_inbox_batch_events` and `webhook_inbox_batch_duration_seconds`: a slower disk shows
+# there first).
 #
 #   benches/durable/ab.sh A_BINARY B_BINARY [ROUNDS] [SECONDS]      (default 3 rounds of 5 s)
 #   CONNECTIONS=256 benches/durable/ab.sh ...                       (default 32)
@@ -35,9 +38,11 @@ threads() {
 
 # One run of binary $1: "req/s  thread=share ... wrk=share".
 run() {
-  local binary="$1" work port server store=""
+  local binary="$1" work port metrics_port server store=""
   work="$(mktemp -d)"
   port="$(free_port)"
+  metrics_port="$(free_port)"
+  while [ "$metrics_port" = "$port" ]; do metrics_port="$(free_port)"; done
   if [ -n "${POSTGRES_URL:-}" ]; then
     local database="ab_$(date +%s%N)"
     psql -q "$POSTGRES_URL" -c "CREATE DATABASE $database" >/dev/null
@@ -46,8 +51,8 @@ run() {
   (
     cd "$work"
     if [ -n "$store" ]; then export WEBHOOK_STORE="$store"; else unset WEBHOOK_STORE; fi
-    WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_REQUEST_SPANS=false RUST_LOG=warn \
-      exec "$binary" >server.log 2>&1
+    WEBHOOK_ADDR="127.0.0.1:$port" WEBHOOK_METRICS_ADDR="127.0.0.1:$metrics_port" \
+      WEBHOOK_REQUEST_SPANS=false RUST_LOG=warn exec "$binary" >server.log 2>&1
   ) &
   server=$!
   for _ in $(seq 100); do
@@ -61,6 +66,8 @@ run() {
   # wrk's CPU: the ticks of the script's children waited for (wrk is the one in between).
   wrk_ticks="$(( $(awk '{print $16 + $17}' "/proc/$$/stat") - started ))"
   threads "$server" >"$work/after"
+  # The group commits of the run (a build without the metric prints nothing).
+  curl -sf "http://127.0.0.1:$metrics_port/metrics" >"$work/metrics" 2>/dev/null || true
   kill "$server"
   wait "$server" 2>/dev/null || true
   local rps
@@ -68,7 +75,12 @@ run() {
   printf '%10s req/s  ' "$rps"
   join "$work/before" "$work/after" | awk -v s="$seconds" -v hz="$ticks" \
     '$3 > $2 {printf "%s %.0f%%  ", $1, 100 * ($3 - $2) / hz / s}'
-  awk -v t="$wrk_ticks" -v s="$seconds" -v hz="$ticks" 'BEGIN {printf "wrk %.0f%%\n", 100 * t / hz / s}'
+  awk -v t="$wrk_ticks" -v s="$seconds" -v hz="$ticks" 'BEGIN {printf "wrk %.0f%%  ", 100 * t / hz / s}'
+  awk '/^webhook_inbox_batch_events_sum / {events = $2}
+       /^webhook_inbox_batch_events_count / {commits = $2}
+       /^webhook_inbox_batch_duration_seconds_sum / {time = $2}
+       END {if (commits > 0) printf "%.1f events/commit  %.2f ms/commit", events / commits, 1000 * time / commits; print ""}' \
+    "$work/metrics"
   rm -rf "$work"
 }
 
