@@ -179,7 +179,7 @@ async fn the_sixth_migration_rebuilds_the_history_without_autoincrement() {
         .create_if_missing(true);
     let old = SqlitePoolOptions::new()
         .max_connections(1)
-        .connect_with(options)
+        .connect_with(options.clone())
         .await
         .unwrap();
     super::super::sql::migrator(SCHEMA_V1, ATTEMPTS_V3, &[])
@@ -236,11 +236,7 @@ async fn the_sixth_migration_rebuilds_the_history_without_autoincrement() {
     drop(store);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
-        .connect_with(
-            SqliteConnectOptions::from_str("sqlite:")
-                .unwrap()
-                .filename(&file),
-        )
+        .connect_with(options)
         .await
         .unwrap();
     let next: i64 = sqlx::query_scalar(
