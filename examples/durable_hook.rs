@@ -27,6 +27,15 @@
 //! # then open http://127.0.0.1:8000/inbox
 //! ```
 //!
+//! The inbox's metrics (the queue by state, completions, retries, dead letters, and the group
+//! commits: events a transaction and its time), on an admin address:
+//!
+//! ```sh
+//! WEBHOOK_METRICS_ADDR=127.0.0.1:9464 cargo run --example durable_hook
+//! # post a few events as above, then:
+//! curl -s 127.0.0.1:9464/metrics | grep webhook_inbox_batch
+//! ```
+//!
 //! Configured by the settings of every `main!()` bot: `WEBHOOK_ADDR`, `WEBHOOK_STORE` (unset:
 //! the embedded store, `webhook-inbox.sqlite3` in the working directory), `WEBHOOK_DATA_DIR`,
 //! `WEBHOOK_RETRY_BACKOFF`, `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_INBOX_*` (`WEBHOOK_INBOX_UI_*`: the
