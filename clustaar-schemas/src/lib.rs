@@ -97,6 +97,7 @@ mod flow;
 mod input;
 mod interlocutor;
 pub mod load;
+mod objects;
 pub mod processing;
 mod response;
 mod step_reached;

@@ -11,6 +11,8 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::objects::Objects;
+
 /// The most errors reported for one document.
 const MAX_ERRORS: usize = 100;
 
@@ -113,7 +115,8 @@ fn remove(document: &mut Value, path: &[Segment]) -> bool {
 /// A model read from JSON bytes, as [`serde_json::from_slice`] reads it (the same value, the
 /// same errors), faster: the bytes are checked as UTF-8 once, not string by string (serde_json
 /// checks each string of a slice on its own, a tenth of a notification's load). The extractors
-/// of the [`axum`](crate::axum) module read a notification with it.
+/// of the [`axum`](crate::axum) module read a notification with it. As [`from_json_str`], it
+/// reads a structure from an object only, never from an array.
 ///
 /// ```
 /// use clustaar_schemas::{load::from_json_slice, Step};
@@ -124,21 +127,47 @@ fn remove(document: &mut Value, path: &[Segment]) -> bool {
 /// ```
 pub fn from_json_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
+        Ok(text) => from_json_str(text),
         // serde_json's message, at the position of the first bad byte.
-        Err(_) => serde_json::from_slice(bytes),
+        Err(_) => read(serde_json::Deserializer::from_slice(bytes)),
     }
 }
 
-/// Loads `document` as a `T`, without validation, as the reference loads it; `prefix` is the
-/// path of `document` in the notification (`"data"`, or `""`).
+/// A model read from JSON text, as [`serde_json::from_str`] reads it (the same value, the same
+/// errors), except that a structure is read from an object only, never from an array of its
+/// fields (which serde_json's derived structures take, and the reference refuses), as every
+/// read of this module does.
+///
+/// ```
+/// use clustaar_schemas::{load::from_json_str, Step};
+///
+/// assert!(from_json_str::<Step>(r#"{"id": "1", "name": "a"}"#).is_ok());
+/// let error = from_json_str::<Step>(r#"["1", "a"]"#).unwrap_err();
+/// assert!(error.to_string().starts_with("invalid type: sequence, expected struct Step"));
+/// ```
+pub fn from_json_str<T: DeserializeOwned>(text: &str) -> serde_json::Result<T> {
+    read(serde_json::Deserializer::from_str(text))
+}
+
+/// One JSON value of `json`'s input, nothing after it, structures from objects only.
+fn read<'de, R: serde_json::de::Read<'de>, T: serde::Deserialize<'de>>(
+    mut json: serde_json::Deserializer<R>,
+) -> serde_json::Result<T> {
+    let value = T::deserialize(Objects(&mut json))?;
+    json.end()?;
+    Ok(value)
+}
+
+/// Loads `document` as a `T`, without validation, as the reference loads it (a structure from
+/// an object only, never from an array); `prefix` is the path of `document` in the notification
+/// (`"data"`, or `""`).
 pub fn load<T: DeserializeOwned>(document: &Value, prefix: &str) -> Result<T, LoadErrors> {
     // The plain deserialiser first: tracking paths costs on every field, and only an error
     // needs them.
-    if let Ok(model) = T::deserialize(document) {
+    if let Ok(model) = T::deserialize(Objects(document)) {
         return Ok(model);
     }
-    let first = match serde_path_to_error::deserialize::<_, T>(document) {
+    let first = match serde_path_to_error::deserialize::<_, T>(Objects(document)) {
         Ok(model) => return Ok(model),
         Err(error) => error,
     };
@@ -181,7 +210,7 @@ pub fn load<T: DeserializeOwned>(document: &Value, prefix: &str) -> Result<T, Lo
         if let Some((Segment::Index(index), list)) = original.split_last() {
             removed.entry(list.to_vec()).or_default().push(*index);
         }
-        if let Err(error) = serde_path_to_error::deserialize::<_, T>(&working) {
+        if let Err(error) = serde_path_to_error::deserialize::<_, T>(Objects(&working)) {
             next = Some(error);
         }
     }

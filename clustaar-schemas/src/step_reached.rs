@@ -62,7 +62,7 @@ impl ConversationSession {
 
     /// The value at `key` as a `T` (`None` when absent or not a `T`).
     pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        T::deserialize(self.get(key)?).ok()
+        T::deserialize(crate::objects::Objects(self.get(key)?)).ok()
     }
 }
 

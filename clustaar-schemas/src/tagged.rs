@@ -22,6 +22,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, Error as _, MapAccess, SeqA
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::objects::Objects;
+
 /// A JSON object of a `type` this crate does not model (yet), kept as it was received.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -289,18 +291,21 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for BeforeThenRest<'de, A> {
             return self.rest.next_value_seed(seed);
         };
         let mut track = serde_path_to_error::Track::new();
-        seed.deserialize(serde_path_to_error::Deserializer::new(value, &mut track))
-            .map_err(|error| {
-                let inside = track.path().to_string();
-                let path = match inside.as_str() {
-                    "." => self.key.to_string(),
-                    index if index.starts_with('[') => format!("{}{index}", self.key),
-                    nested => format!("{}.{nested}", self.key),
-                };
-                let message = A::Error::custom(&error);
-                self.located = Some((path, error));
-                message
-            })
+        seed.deserialize(serde_path_to_error::Deserializer::new(
+            Objects(value),
+            &mut track,
+        ))
+        .map_err(|error| {
+            let inside = track.path().to_string();
+            let path = match inside.as_str() {
+                "." => self.key.to_string(),
+                index if index.starts_with('[') => format!("{}{index}", self.key),
+                nested => format!("{}.{nested}", self.key),
+            };
+            let message = A::Error::custom(&error);
+            self.located = Some((path, error));
+            message
+        })
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -482,10 +487,10 @@ where
 {
     let value = Value::Object(object);
     // Without tracking paths first: only an error needs them (the same error, found again).
-    if let Ok(model) = T::deserialize(&value) {
+    if let Ok(model) = T::deserialize(Objects(&value)) {
         return Ok(model);
     }
-    serde_path_to_error::deserialize(&value).map_err(|error| {
+    serde_path_to_error::deserialize(Objects(&value)).map_err(|error| {
         let path = error.path().to_string();
         if path == "." {
             E::custom(format_args!("invalid {tag}: {}", error.inner()))

@@ -87,3 +87,50 @@ async fn a_notification_that_cannot_be_loaded_is_a_400_listing_every_error() {
         );
     }
 }
+
+/// An array where the models have an object is refused as the reference refuses it, whether
+/// the notification is loaded in one pass from its bytes or from its JSON tree: serde_json's
+/// derived structures would read the array as the fields in order.
+#[tokio::test]
+async fn an_array_where_the_models_have_an_object_is_a_400() {
+    let client = TestClient::new(Webhook::new().on(
+        topics::STEP_REACHED,
+        |event: StepReached| StepReachedResponse::new().session_value("step", event.step_id()),
+        (),
+    ));
+    let notification = sample_notification(STEP_ID);
+    let response = client.notify(&notification).await;
+    assert_eq!(response.status(), 200, "{}", response.text());
+
+    // The notification as an array of its topic and data (the fields of the one-pass load, in
+    // order): not a notification at all.
+    let array = json!([notification["topic"], notification["data"]]);
+    let response = client
+        .post(serde_json::to_vec(&array).unwrap())
+        .send()
+        .await;
+    assert_eq!(response.status(), 400, "{}", response.text());
+    assert_eq!(
+        response.json()["title"],
+        "Invalid notification",
+        "{}",
+        response.text()
+    );
+
+    for (path, array) in [
+        ("/data/step", json!([STEP_ID, "Greeting", []])),
+        ("/data/interlocutor", json!(["5a1b2c3d4e5f6a7b8c9d0e1f"])),
+        ("/data/session", json!([{"name": "x"}])),
+    ] {
+        let mut notification = notification.clone();
+        *notification.pointer_mut(path).unwrap() = array;
+        let response = client.notify(&notification).await;
+        assert_eq!(response.status(), 400, "{path}: {}", response.text());
+        let description = response.json()["description"].as_str().unwrap().to_owned();
+        let at = format!(
+            "{}: invalid type: sequence, expected struct",
+            &path[1..].replace('/', ".")
+        );
+        assert!(description.contains(&at), "{at} missing in {description}");
+    }
+}

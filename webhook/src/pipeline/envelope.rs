@@ -20,6 +20,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::tree_limits::within_tree_limits;
+use crate::models::load::from_json_str;
 use crate::models::{topics, StepReached};
 
 /// What routing needs of a notification.
@@ -52,7 +53,9 @@ pub(crate) fn scan(body: &[u8]) -> Option<Envelope> {
 pub(crate) fn load_step_reached(body: &[u8]) -> Option<(Envelope, StepReached)> {
     // As UTF-8 text: parsed from bytes, a string the load skips is not checked.
     let text = std::str::from_utf8(body).ok()?;
-    let StepReachedNotification { topic: _, data } = serde_json::from_str(text).ok()?;
+    // Structures from objects only, as the tree reads them: serde_json's derived structures
+    // would take `["conversation.step_reached", {...}]` (fuzz/corpus/envelope/crash-d46eb92…).
+    let StepReachedNotification { topic: _, data } = from_json_str(text).ok()?;
     if !within_tree_limits(body) {
         return None;
     }
@@ -405,6 +408,11 @@ mod tests {
             br#"{"topic": "conversation.step_reached", "data": {}, "x": "\ud800"}"#,
             b"{\"topic\": \"conversation.step_reached\", \"data\": {\"x\": \"\xff\"}}",
             br#"[1]"#,
+            // Arrays where the models have objects: serde_json's derived structures would read
+            // them as the fields in order, the tree sees arrays (what the fuzz target found).
+            br#"["conversation.step_reached",{}]"#,
+            br#"{"topic": "conversation.step_reached", "data": ["step_reached_event"]}"#,
+            br#"{"topic": "conversation.step_reached", "data": {"step": ["507f", "x"]}}"#,
         ] {
             assert!(
                 load_step_reached(body).is_none(),
