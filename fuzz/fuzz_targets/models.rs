@@ -5,8 +5,8 @@
 //! mutated, or any JSON value (`webhook_fuzz::json`). Each document is loaded, as its keys say,
 //! as a `WebhookRequest`, a `WebhookRequest<StepReached>` and a `StepReached` (its `data`), a
 //! `StepReachedResponse`, an `Action`, as the webhook loads them: from the tree
-//! (`models::load::load`, every error with its path) and from the bytes (serde, the webhook's
-//! fast path).
+//! (`models::load::load`, every error with its path) and from the bytes
+//! (`models::load::from_json_slice`, the webhook's fast path).
 //!
 //! Asserted, for each model that loads: no panic (text processing included: the processed
 //! view reads every text); loading from the bytes gives the same model as from the tree; the
@@ -19,7 +19,7 @@
 #![no_main]
 
 use arbitrary::Unstructured;
-use clustaar_webhook::models::load::load;
+use clustaar_webhook::models::load::{from_json_slice, load};
 use clustaar_webhook::models::validate::Validate;
 use clustaar_webhook::models::{
     view, Action, Event, StepReached, StepReachedResponse, WebhookRequest,
@@ -59,7 +59,7 @@ where
     // The bytes loaded straight (the webhook's fast path) give the same model, or fail and the
     // webhook falls back to the tree.
     if let Some(bytes) = bytes {
-        if let Ok(from_bytes) = serde_json::from_slice::<T>(bytes) {
+        if let Ok(from_bytes) = from_json_slice::<T>(bytes) {
             let model = from_tree.as_ref().unwrap_or_else(|errors| {
                 panic!("loads from the bytes, not from the tree: {errors}")
             });
@@ -85,7 +85,7 @@ where
     );
     // The same on the wire: the dump sent as bytes, loaded back from them.
     let sent = serde_json::to_vec(&model).expect("a dump");
-    let received: T = serde_json::from_slice(&sent).unwrap_or_else(|error| {
+    let received: T = from_json_slice(&sent).unwrap_or_else(|error| {
         panic!(
             "its dump does not load from its bytes: {error}\n  dump: {}",
             String::from_utf8_lossy(&sent)
