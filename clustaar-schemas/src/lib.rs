@@ -50,8 +50,10 @@
 //! losslessly as [`UnknownObject`] and sent back unchanged.
 //!
 //! Loading follows the reference: no validation, a missing field is `None` (written back as
-//! `null`), text fields are stripped, normalised and sanitised as the reference does
-//! ([`processing`]) when they are read ([`Text`]). Dumping writes the keys the reference
+//! `null`), a structure read from a JSON object only (not from an array of its fields, which
+//! serde_json's derived structures would take: load with [`load::from_json_slice`] or
+//! [`load::load`] rather than `serde_json::from_*`), text fields are stripped, normalised and
+//! sanitised as the reference does ([`processing`]) when they are read ([`Text`]). Dumping writes the keys the reference
 //! writes, in its order, with each loaded text as it was received and, in a loaded object, the
 //! absent keys that may not be `null` left out ([`view::Origin`]): so a valid step, echoed, is a
 //! valid answer that the platform reads as it sent it. [`view::processed_json`] gives the
