@@ -14,7 +14,8 @@
 //! The header read timeout (`None`: none of this applies):
 //! - HTTP/1.1: hyper's own (`header_read_timeout`, on tokio's timer). A client has that long to
 //!   send a request's headers, counted from the end of its previous answer (from the connection,
-//!   for its first request); a request in progress is never cut, however slow its handler.
+//!   for its first request), including the time the connection waited idle without a hyper
+//!   connection; a request in progress is never cut, however slow its handler.
 //! - Every connection, whatever its protocol, must bring its first request within the timeout
 //!   of being accepted: the protocol detection waits for the first bytes without a timer, so a
 //!   client that connects and sends nothing (or part of the HTTP/2 preface, or the preface and
@@ -25,13 +26,14 @@
 //!   ping within the timeout. A client that keeps answering pings keeps its idle connection.
 //!
 //! What an idle keep-alive connection holds (`benches/load/idle.sh`, figures in
-//! `benches/README.md`): hyper's read and write buffers (8 KiB each), the connection's task
-//! (its future about 1.3 KiB: the HTTP/1.1 connection inline, HTTP/2 and the undecided case
-//! boxed, the router and builders behind one `Arc`), the response's header map hyper keeps for
-//! the next request, and hyper's header read timer. hyper-util's detection read the first 24
-//! bytes itself and gave them back to hyper as a first read, which made hyper's read buffer
-//! grow to 16 KiB, and its `auto::Connection` made the task 3.6 KiB: 22 KB of resident memory
-//! a connection, now 14.
+//! `benches/README.md`): after 10 ms without a request ([`idle::IDLE_GRACE`]), no hyper
+//! connection at all: hyper's read and write buffers (8 KiB each) are freed and the socket is
+//! waited on alone ([`idle`]); what remains is the connection's task (its future about 2 KiB:
+//! the HTTP/1.1 connection inline, HTTP/2 and the undecided case boxed, the router and builders
+//! behind one `Arc`) and the socket's registration, 2.5-3.2 kB of resident memory a connection
+//! where it was 14 with hyper's buffers kept, and 22 with hyper-util's detection (it read the
+//! first 24 bytes itself and gave them back to hyper as a first read, which made hyper's read
+//! buffer grow to 16 KiB) and its `auto::Connection` (3.6 KiB of task).
 //!
 //! Handler panics are answered `500` by the router (tower-http's `CatchPanicLayer`); each
 //! connection runs in a task of its own, so a failing connection ends alone, logged at `debug`.
@@ -46,11 +48,10 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
@@ -61,6 +62,10 @@ use tower::Service;
 
 use crate::ops::{InFlight, Readiness, ShutdownTimedOut};
 use crate::serve_error::ServeError;
+
+mod idle;
+
+use idle::{Exchange, IdleIo, RequestBody, ResponseBody, ResponseFuture};
 
 /// The drain after the shutdown signal: accept connections for `delay` more, then stop and let
 /// the requests in flight finish, all within `timeout` of the signal (`None`: no limit).
@@ -330,11 +335,11 @@ async fn serve_connection(
     count: ConnectionCount,
 ) {
     let _count = count;
-    let first_request = Arc::new(AtomicBool::new(false));
     let service = Served {
         router: shared.router.clone(),
-        first_request: Arc::clone(&first_request),
+        exchange: Arc::default(),
     };
+    let exchange = Arc::clone(&service.exchange);
     // Built in place (a future moved into a local, then pinned, would be held twice).
     let mut served = std::pin::pin!(serve_detected(&shared, stream, shutdown, service));
     let first_request_timer = async {
@@ -346,7 +351,7 @@ async fn serve_connection(
     let served = tokio::select! {
         served = served.as_mut() => served,
         () = first_request_timer => {
-            if !first_request.load(Ordering::Relaxed) {
+            if !exchange.started() {
                 tracing::debug!("closing a connection that sent no request in time");
                 return;
             }
@@ -372,51 +377,129 @@ async fn serve_detected(
         // Draining before the first bytes: nothing to finish.
         _ = shutdown.changed() => return Ok(()),
     };
-    let io = TokioIo::new(stream);
+    let mut draining = false;
     match protocol {
         None => Ok(()),
-        Some(Protocol::Http1) => {
-            drive(shared.http1.serve_connection(io, service), shutdown).await?;
-            Ok(())
-        }
+        Some(Protocol::Http1) => serve_http1(shared, stream, &mut shutdown, service).await,
         Some(Protocol::Http2) => {
-            drive(
-                Box::pin(shared.http2.serve_connection(io, service)),
-                shutdown,
-            )
-            .await?;
+            let mut connection =
+                Box::pin(shared.http2.serve_connection(TokioIo::new(stream), service));
+            drive(&mut connection, &mut shutdown, &mut draining).await?;
             Ok(())
         }
         Some(Protocol::Undecided) => {
-            drive(
-                Box::pin(shared.auto.serve_connection(io, service)),
-                shutdown,
-            )
-            .await
+            let mut connection =
+                Box::pin(shared.auto.serve_connection(TokioIo::new(stream), service));
+            drive(&mut connection, &mut shutdown, &mut draining).await
+        }
+    }
+}
+
+/// An HTTP/1.1 connection: a hyper connection while the client sends and is answered, none
+/// while it is idle ([`idle`]: hyper's buffers are freed and the socket waited on alone). The
+/// header read timeout counts from the end of the previous answer across the gap: a hyper
+/// connection started after one gets what remains of it.
+async fn serve_http1(
+    shared: &Shared,
+    stream: TcpStream,
+    shutdown: &mut tokio::sync::watch::Receiver<()>,
+    service: Served,
+) -> Result<(), BoxError> {
+    let exchange = Arc::clone(&service.exchange);
+    let mut io = IdleIo::new(stream, Arc::clone(&exchange));
+    let mut draining = false;
+    // When the next request's headers must have come: the first request's is the connection
+    // task's own timer; then from the end of each answer.
+    let mut deadline: Option<tokio::time::Instant> = None;
+    let mut generation = exchange.generation();
+    loop {
+        let mut connection = http1_connection(shared, deadline, io, service.clone());
+        let served = drive(&mut connection, shutdown, &mut draining).await;
+        let parts = connection.into_parts();
+        io = parts.io.into_inner();
+        match served {
+            Ok(()) if io.released() && !draining => {}
+            // Part of a pipelined request was in hyper's buffer: it is in `read_buf`.
+            Err(error) if io.released() && !draining && error.is_incomplete_message() => {}
+            served => return Ok(served?),
+        }
+        io.resume(parts.read_buf);
+        if exchange.generation() != generation {
+            generation = exchange.generation();
+            deadline = shared
+                .header_read_timeout
+                .map(|timeout| tokio::time::Instant::now() + timeout);
+        }
+        if !wait_for_bytes(io.stream(), shutdown, deadline).await? {
+            return Ok(());
+        }
+    }
+}
+
+/// A hyper HTTP/1.1 connection on `io`, whose client must send its request's headers by
+/// `deadline` (`None`: the builder's timeout).
+fn http1_connection(
+    shared: &Shared,
+    deadline: Option<tokio::time::Instant>,
+    io: IdleIo,
+    service: Served,
+) -> http1::Connection<TokioIo<IdleIo>, Served> {
+    match deadline {
+        None => shared.http1.serve_connection(TokioIo::new(io), service),
+        Some(deadline) => {
+            let mut builder = shared.http1.clone();
+            builder.header_read_timeout(
+                deadline.saturating_duration_since(tokio::time::Instant::now()),
+            );
+            builder.serve_connection(TokioIo::new(io), service)
+        }
+    }
+}
+
+/// Waits, holding no buffer, until `stream` is readable (`true`), the server drains or the
+/// client's `deadline` for its next request's headers passes (`false`: close it).
+async fn wait_for_bytes(
+    stream: &TcpStream,
+    shutdown: &mut tokio::sync::watch::Receiver<()>,
+    deadline: Option<tokio::time::Instant>,
+) -> std::io::Result<bool> {
+    let deadline = async {
+        match deadline {
+            Some(deadline) => tokio::time::sleep_until(deadline).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        readable = stream.readable() => readable.map(|()| true),
+        _ = shutdown.changed() => Ok(false),
+        () = deadline => {
+            tracing::debug!("closing an idle connection at its header read timeout");
+            Ok(false)
         }
     }
 }
 
 /// Polls `connection` to its end; when `shutdown` changes (or its sender is gone), asks it to
-/// shut down gracefully (finish the requests in flight, accept no more) and polls on. The
-/// connection is polled where it is (`Unpin`): pinning it here would move it, and the future
-/// would hold it twice.
-#[allow(clippy::manual_async_fn)] // an `async fn` would hold the connection twice (see below)
-fn drive<C, E>(
-    mut connection: C,
-    mut shutdown: tokio::sync::watch::Receiver<()>,
-) -> impl Future<Output = Result<(), E>>
+/// shut down gracefully (finish the requests in flight, accept no more), notes it in
+/// `draining`, and polls on.
+async fn drive<C, E>(
+    connection: &mut C,
+    shutdown: &mut tokio::sync::watch::Receiver<()>,
+    draining: &mut bool,
+) -> Result<(), E>
 where
     C: Graceful + Future<Output = Result<(), E>> + Unpin,
 {
-    // An `async fn` would copy its `mut` arguments into locals: the block uses them in place.
-    async move {
+    if !*draining {
         tokio::select! {
-            served = &mut connection => return served,
-            _ = shutdown.changed() => Pin::new(&mut connection).graceful_shutdown(),
+            served = &mut *connection => return served,
+            _ = shutdown.changed() => {
+                *draining = true;
+                Pin::new(&mut *connection).graceful_shutdown();
+            }
         }
-        (&mut connection).await
     }
+    connection.await
 }
 
 /// hyper's connections' graceful shutdown, under one name.
@@ -424,42 +507,42 @@ trait Graceful {
     fn graceful_shutdown(self: Pin<&mut Self>);
 }
 
-type Io = TokioIo<TcpStream>;
-
-impl Graceful for http1::Connection<Io, Served> {
+impl Graceful for http1::Connection<TokioIo<IdleIo>, Served> {
     fn graceful_shutdown(self: Pin<&mut Self>) {
         http1::Connection::graceful_shutdown(self);
     }
 }
 
-impl Graceful for Pin<Box<http2::Connection<Io, Served, TokioExecutor>>> {
+impl Graceful for Pin<Box<http2::Connection<TokioIo<TcpStream>, Served, TokioExecutor>>> {
     fn graceful_shutdown(self: Pin<&mut Self>) {
         self.get_mut().as_mut().graceful_shutdown();
     }
 }
 
-impl Graceful for Pin<Box<auto::Connection<'_, Io, Served, TokioExecutor>>> {
+impl Graceful for Pin<Box<auto::Connection<'_, TokioIo<TcpStream>, Served, TokioExecutor>>> {
     fn graceful_shutdown(self: Pin<&mut Self>) {
         self.get_mut().as_mut().graceful_shutdown();
     }
 }
 
-/// The router as a connection's hyper service, noting that the connection brought a request.
+/// The router as a connection's hyper service, telling the connection's [`Exchange`] what each
+/// request still has going on.
+#[derive(Clone)]
 struct Served {
     router: Router,
-    first_request: Arc<AtomicBool>,
+    exchange: Arc<Exchange>,
 }
 
 impl hyper::service::Service<http::Request<Incoming>> for Served {
-    type Response = http::Response<Body>;
+    type Response = http::Response<ResponseBody>;
     type Error = Infallible;
-    type Future = <Router as Service<http::Request<Incoming>>>::Future;
+    type Future = ResponseFuture<<Router as Service<http::Request<RequestBody>>>::Future>;
 
     fn call(&self, request: http::Request<Incoming>) -> Self::Future {
-        if !self.first_request.load(Ordering::Relaxed) {
-            self.first_request.store(true, Ordering::Relaxed);
-        }
-        self.router.clone().call(request)
+        let body = !hyper::body::Body::is_end_stream(request.body());
+        let watch = self.exchange.start(body);
+        let request = request.map(|inner| RequestBody::new(inner, body.then(|| watch.clone())));
+        ResponseFuture::new(self.router.clone().call(request), watch)
     }
 }
 
@@ -477,9 +560,11 @@ mod tests {
         assert_eq!(protocol_of(b"PRI * HTTP/2.0\r\n"), Protocol::Undecided);
     }
 
-    /// What an idle connection's task holds, besides what hyper allocates: the future of
-    /// `serve_connection`, allocated by `tokio::spawn`. It was 3.6 KiB with hyper-util's
-    /// `auto::Connection` (sized for its HTTP/2 variant) and a clone of its builder.
+    /// What an idle connection's task holds: the future of `serve_connection`, allocated by
+    /// `tokio::spawn` (hyper's buffers are freed while idle, see `idle`). It was 3.6 KiB with
+    /// hyper-util's `auto::Connection` (sized for its HTTP/2 variant) and a clone of its
+    /// builder, 1.4 KiB after; 2 KiB since it also holds the socket between hyper connections
+    /// and the wait for the next bytes.
     #[tokio::test]
     async fn connection_future_size() {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -492,7 +577,7 @@ mod tests {
         let future = serve_connection(shared, stream, shutdown.subscribe(), count);
         let size = std::mem::size_of_val(&future);
         println!("serve_connection's future: {size} bytes");
-        assert!(size <= 1536, "serve_connection's future is {size} bytes");
+        assert!(size <= 2176, "serve_connection's future is {size} bytes");
         drop((future, client));
     }
 }
