@@ -174,6 +174,39 @@ async fn a_pipelined_request_cut_around_a_pause_is_answered() {
 }
 
 #[tokio::test]
+async fn a_pipelined_request_cut_anywhere_is_answered() {
+    let server = routes_server().await;
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let second = post_request("/echo", "second");
+    let mut pending = Vec::new();
+    for cut in 1..second.len() {
+        let mut bytes = post_request("/echo", "first");
+        bytes.extend_from_slice(&second[..cut]);
+        stream.write_all(&bytes).await.unwrap();
+        assert_eq!(read_answer(&mut stream, &mut pending).await.body, b"first");
+        // Past the 10 ms after which an idle connection is released.
+        tokio::time::sleep(Duration::from_millis(15)).await;
+        stream.write_all(&second[cut..]).await.unwrap();
+        let answer = read_answer(&mut stream, &mut pending).await;
+        assert_eq!(answer.body, b"second", "cut at {cut}: {answer:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_trickled_byte_by_byte_after_an_answer_is_answered() {
+    let server = routes_server().await;
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let mut pending = Vec::new();
+    stream.write_all(&post_request("/echo", "one")).await.unwrap();
+    assert_eq!(read_answer(&mut stream, &mut pending).await.body, b"one");
+    for byte in post_request("/echo", "two") {
+        tokio::time::sleep(Duration::from_millis(12)).await;
+        stream.write_all(&[byte]).await.unwrap();
+    }
+    assert_eq!(read_answer(&mut stream, &mut pending).await.body, b"two");
+}
+
+#[tokio::test]
 async fn a_request_whose_body_is_not_read_leaves_the_connection_usable() {
     let server = routes_server().await;
     let mut stream = TcpStream::connect(server.addr()).await.unwrap();
