@@ -197,7 +197,10 @@ async fn a_request_trickled_byte_by_byte_after_an_answer_is_answered() {
     let server = routes_server().await;
     let mut stream = TcpStream::connect(server.addr()).await.unwrap();
     let mut pending = Vec::new();
-    stream.write_all(&post_request("/echo", "one")).await.unwrap();
+    stream
+        .write_all(&post_request("/echo", "one"))
+        .await
+        .unwrap();
     assert_eq!(read_answer(&mut stream, &mut pending).await.body, b"one");
     for byte in post_request("/echo", "two") {
         tokio::time::sleep(Duration::from_millis(12)).await;

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use super::actions::Action;
 use super::input::Input;
 use super::interlocutor::Interlocutor;
+use super::objects::Objects;
 use super::tagged::type_tag;
 
 type_tag! {
@@ -62,7 +63,7 @@ impl ConversationSession {
 
     /// The value at `key` as a `T` (`None` when absent or not a `T`).
     pub fn get_as<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        T::deserialize(crate::objects::Objects(self.get(key)?)).ok()
+        T::deserialize(Objects(self.get(key)?)).ok()
     }
 }
 
