@@ -305,3 +305,51 @@ async fn the_header_read_timeout_counts_from_the_end_of_the_previous_answer() {
     prompt.write_all(&step_request()).await.unwrap();
     assert_eq!(read_answer(&mut prompt, &mut pending).await.status, 200);
 }
+
+/// The value of the metric line starting with `name ` in the Prometheus text `text`.
+fn gauge(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_metrics_count_open_and_idle_connections() {
+    let server = TestServer::spawn(
+        Webhook::new()
+            .request_max_age(None)
+            .metrics_token("scrape")
+            .on(topics::STEP_REACHED, echo, ()),
+    )
+    .await
+    .unwrap();
+    let scrape_request =
+        b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer scrape\r\n\r\n";
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+        stream.write_all(&step_request()).await.unwrap();
+        assert_eq!(read_answer(&mut stream, &mut Vec::new()).await.status, 200);
+        idle.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Three idle connections, and the scrape's own, busy.
+    let mut scraper = TcpStream::connect(server.addr()).await.unwrap();
+    let mut pending = Vec::new();
+    scraper.write_all(scrape_request).await.unwrap();
+    let answer = read_answer(&mut scraper, &mut pending).await;
+    let text = String::from_utf8(answer.body).unwrap();
+    assert_eq!(gauge(&text, "webhook_connections"), 4.0, "{text}");
+    assert_eq!(gauge(&text, "webhook_connections_idle"), 3.0, "{text}");
+
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    scraper.write_all(scrape_request).await.unwrap();
+    let answer = read_answer(&mut scraper, &mut pending).await;
+    let text = String::from_utf8(answer.body).unwrap();
+    assert_eq!(gauge(&text, "webhook_connections"), 1.0, "{text}");
+    assert_eq!(gauge(&text, "webhook_connections_idle"), 0.0, "{text}");
+}

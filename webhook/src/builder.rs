@@ -59,6 +59,8 @@ pub(crate) struct Built {
     pub(crate) admin: Option<(SocketAddr, Router)>,
     pub(crate) readiness: Readiness,
     pub(crate) in_flight: InFlight,
+    /// The metrics' gauges of the server's connections, when the webhook has metrics.
+    pub(crate) connections: Option<crate::ops::ConnectionGauges>,
     pub(crate) header_read_timeout: Option<Duration>,
     pub(crate) drain: Drain,
     /// What the inbox's workers run, when a route is durable.
@@ -907,6 +909,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             .map(|route| route.path().to_owned())
             .collect();
         let in_flight = InFlight::default();
+        let connections = ops.metrics.as_ref().map(crate::ops::Metrics::connections);
         let readiness = ops.readiness.clone();
         let drain = Drain {
             delay: ops.drain_delay,
@@ -951,6 +954,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             admin,
             readiness,
             in_flight,
+            connections,
             header_read_timeout,
             drain,
             durable,
@@ -1034,6 +1038,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 drain: built.drain,
                 readiness: Some(built.readiness),
                 in_flight: Some(built.in_flight),
+                connections: built.connections,
                 #[cfg(feature = "durable")]
                 workers,
             },

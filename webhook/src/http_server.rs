@@ -57,10 +57,11 @@ use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
+use prometheus_client::metrics::gauge::Gauge;
 use tokio::net::{TcpListener, TcpStream};
 use tower::Service;
 
-use crate::ops::{InFlight, Readiness, ShutdownTimedOut};
+use crate::ops::{ConnectionGauges, InFlight, Readiness, ShutdownTimedOut};
 use crate::serve_error::ServeError;
 
 mod idle;
@@ -83,6 +84,8 @@ pub(crate) struct ServeOptions {
     pub(crate) readiness: Option<Readiness>,
     /// The requests in flight, named when the shutdown timeout cuts them.
     pub(crate) in_flight: Option<InFlight>,
+    /// The metrics' gauges of the connections, kept up to date when given.
+    pub(crate) connections: Option<ConnectionGauges>,
     /// The durable routes' workers: they stop claiming at the signal, and their running
     /// attempts finish (or are released) within the shutdown timeout.
     #[cfg(feature = "durable")]
@@ -101,18 +104,33 @@ impl ServeOptions {
             },
             readiness: None,
             in_flight: None,
+            connections: None,
             #[cfg(feature = "durable")]
             workers: None,
         }
     }
 }
 
-/// Counts the open connections (each task holds one count until its connection ends).
-struct ConnectionCount(Arc<AtomicUsize>);
+/// Counts the open connections (each task holds one count until its connection ends), in the
+/// metrics' gauge too when there is one.
+struct ConnectionCount(Arc<AtomicUsize>, Option<Gauge>);
+
+impl ConnectionCount {
+    fn new(count: &Arc<AtomicUsize>, gauge: Option<&Gauge>) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        if let Some(gauge) = gauge {
+            gauge.inc();
+        }
+        Self(Arc::clone(count), gauge.cloned())
+    }
+}
 
 impl Drop for ConnectionCount {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::AcqRel);
+        if let Some(gauge) = &self.1 {
+            gauge.dec();
+        }
     }
 }
 
@@ -132,10 +150,11 @@ where
         drain,
         readiness,
         in_flight,
+        connections: gauges,
         #[cfg(feature = "durable")]
         workers,
     } = options;
-    let shared = Arc::new(Shared::new(router, header_read_timeout));
+    let shared = Arc::new(Shared::new(router, header_read_timeout, gauges));
     // Each connection holds a receiver; the drain's end sends on it and waits until they are
     // all gone (what hyper-util's `GracefulShutdown` does, for connections still detecting
     // their protocol too).
@@ -161,8 +180,10 @@ where
                         continue;
                     }
                 };
-                connections.fetch_add(1, Ordering::AcqRel);
-                let count = ConnectionCount(Arc::clone(&connections));
+                let count = ConnectionCount::new(
+                    &connections,
+                    shared.gauges.as_ref().map(|gauges| &gauges.open),
+                );
                 tokio::spawn(serve_connection(
                     Arc::clone(&shared),
                     stream,
@@ -246,6 +267,8 @@ fn far_future() -> tokio::time::Instant {
 struct Shared {
     router: Router,
     header_read_timeout: Option<Duration>,
+    /// The metrics' gauges of the connections.
+    gauges: Option<ConnectionGauges>,
     http1: http1::Builder,
     http2: http2::Builder<TokioExecutor>,
     /// For a connection whose first bytes are part of the HTTP/2 preface and no more: hyper-util
@@ -254,7 +277,11 @@ struct Shared {
 }
 
 impl Shared {
-    fn new(router: Router, header_read_timeout: Option<Duration>) -> Self {
+    fn new(
+        router: Router,
+        header_read_timeout: Option<Duration>,
+        gauges: Option<ConnectionGauges>,
+    ) -> Self {
         let mut http1 = http1::Builder::new();
         let mut http2 = http2::Builder::new(TokioExecutor::new());
         let mut auto = auto::Builder::new(TokioExecutor::new());
@@ -279,6 +306,7 @@ impl Shared {
         Self {
             router,
             header_read_timeout,
+            gauges,
             http1,
             http2,
             auto,
@@ -430,9 +458,30 @@ async fn serve_http1(
                 .header_read_timeout
                 .map(|timeout| tokio::time::Instant::now() + timeout);
         }
+        let idle = shared
+            .gauges
+            .as_ref()
+            .map(|gauges| IdleCount::new(&gauges.idle));
         if !wait_for_bytes(io.stream(), shutdown, deadline).await? {
             return Ok(());
         }
+        drop(idle);
+    }
+}
+
+/// One count in the idle connections' gauge while it lives.
+struct IdleCount(Gauge);
+
+impl IdleCount {
+    fn new(gauge: &Gauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for IdleCount {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 
@@ -571,9 +620,13 @@ mod tests {
         let client = TcpStream::connect(listener.local_addr().unwrap());
         let (client, accepted) = tokio::join!(client, listener.accept());
         let (stream, _) = accepted.unwrap();
-        let shared = Arc::new(Shared::new(Router::new(), Some(Duration::from_secs(10))));
+        let shared = Arc::new(Shared::new(
+            Router::new(),
+            Some(Duration::from_secs(10)),
+            None,
+        ));
         let (shutdown, _) = tokio::sync::watch::channel(());
-        let count = ConnectionCount(Arc::new(AtomicUsize::new(1)));
+        let count = ConnectionCount::new(&Arc::new(AtomicUsize::new(0)), None);
         let future = serve_connection(shared, stream, shutdown.subscribe(), count);
         let size = std::mem::size_of_val(&future);
         println!("serve_connection's future: {size} bytes");

@@ -7,6 +7,8 @@
 //! | `webhook_request_duration_seconds` | histogram | `route` |
 //! | `webhook_rejections_total` | counter | `stage` ([`RejectionStage`]) |
 //! | `webhook_requests_in_flight` | gauge | |
+//! | `webhook_connections` | gauge | none: the client connections open on the webhook's server ([`Webhook::serve`](crate::Webhook::serve); `0` for a router mounted elsewhere) |
+//! | `webhook_connections_idle` | gauge | none: those of them waiting for their next HTTP/1.1 request with hyper's buffers freed (idle for more than 10 ms) |
 //! | `webhook_inbox_events` | gauge | `state` (`queued`, `running`, `dead`): the durable routes' events in the store, read every few seconds (done events are not counted: the store keeps days of them) |
 //! | `webhook_inbox_completed_total` | counter | |
 //! | `webhook_inbox_retries_total` | counter | |
@@ -110,6 +112,7 @@ pub struct Metrics {
     in_flight: Gauge,
     #[cfg_attr(not(feature = "durable"), allow(dead_code))]
     inbox: InboxMetrics,
+    connections: ConnectionGauges,
     /// The requests in flight, counted when the metrics are rendered (no gauge to move on
     /// every request).
     flight: Arc<OnceLock<InFlight>>,
@@ -193,6 +196,17 @@ impl Metrics {
             "Requests being answered",
             in_flight.clone(),
         );
+        let connections = ConnectionGauges::default();
+        registry.register(
+            "webhook_connections",
+            "Client connections open on the webhook's server",
+            connections.open.clone(),
+        );
+        registry.register(
+            "webhook_connections_idle",
+            "Open connections waiting for their next HTTP/1.1 request, hyper's buffers freed",
+            connections.idle.clone(),
+        );
         let inbox = InboxMetrics::default();
         inbox.register(&mut registry);
         registry.register(
@@ -207,6 +221,7 @@ impl Metrics {
             rejections: by_stage,
             in_flight,
             inbox,
+            connections,
             flight: Arc::new(OnceLock::new()),
         }
     }
@@ -214,6 +229,11 @@ impl Metrics {
     /// Counts the requests in flight of this registry when rendering.
     pub(crate) fn count_in_flight(&self, in_flight: &InFlight) {
         let _ = self.flight.set(in_flight.clone());
+    }
+
+    /// The gauges the server keeps of its connections.
+    pub(crate) fn connections(&self) -> ConnectionGauges {
+        self.connections.clone()
     }
 
     /// The metrics of the route `label`.
@@ -251,6 +271,14 @@ impl Metrics {
         let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry);
         text
     }
+}
+
+/// The server's gauges of its connections: `webhook_connections` (open) and
+/// `webhook_connections_idle` (waiting for their next request without a hyper connection).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ConnectionGauges {
+    pub(crate) open: Gauge,
+    pub(crate) idle: Gauge,
 }
 
 /// `webhook_log_lines_dropped_total`: the log output's count, read when the metrics are

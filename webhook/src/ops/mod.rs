@@ -38,6 +38,7 @@ use std::time::Duration;
 
 pub(crate) use drain::InFlight;
 pub use drain::{CutRequest, ShutdownTimedOut, DEFAULT_SHUTDOWN_TIMEOUT};
+pub(crate) use metrics::ConnectionGauges;
 pub use metrics::{Metrics, MetricsToken};
 pub(crate) use probes::{healthz, readyz};
 pub use probes::{Readiness, ServingState, READINESS_CHECK_TIMEOUT};

@@ -61,6 +61,7 @@ impl TestServer {
                 drain: built.drain,
                 readiness: Some(built.readiness),
                 in_flight: Some(built.in_flight),
+                connections: built.connections,
                 #[cfg(feature = "durable")]
                 workers,
             },
@@ -80,6 +81,7 @@ impl TestServer {
                 },
                 readiness: None,
                 in_flight: None,
+                connections: None,
                 #[cfg(feature = "durable")]
                 workers: None,
             },
