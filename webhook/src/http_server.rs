@@ -113,24 +113,41 @@ impl ServeOptions {
 
 /// Counts the open connections (each task holds one count until its connection ends), in the
 /// metrics' gauge too when there is one.
-struct ConnectionCount(Arc<AtomicUsize>, Option<Gauge>);
+struct ConnectionCount {
+    count: Arc<AtomicUsize>,
+    /// Held for its count in the gauge.
+    _gauge: Option<GaugeCount>,
+}
 
 impl ConnectionCount {
     fn new(count: &Arc<AtomicUsize>, gauge: Option<&Gauge>) -> Self {
         count.fetch_add(1, Ordering::AcqRel);
-        if let Some(gauge) = gauge {
-            gauge.inc();
+        Self {
+            count: Arc::clone(count),
+            _gauge: gauge.map(GaugeCount::new),
         }
-        Self(Arc::clone(count), gauge.cloned())
     }
 }
 
 impl Drop for ConnectionCount {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-        if let Some(gauge) = &self.1 {
-            gauge.dec();
-        }
+        self.count.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// One count in a gauge while it lives (an open connection, an idle one).
+struct GaugeCount(Gauge);
+
+impl GaugeCount {
+    fn new(gauge: &Gauge) -> Self {
+        gauge.inc();
+        Self(gauge.clone())
+    }
+}
+
+impl Drop for GaugeCount {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 
@@ -461,27 +478,11 @@ async fn serve_http1(
         let idle = shared
             .gauges
             .as_ref()
-            .map(|gauges| IdleCount::new(&gauges.idle));
+            .map(|gauges| GaugeCount::new(&gauges.idle));
         if !wait_for_bytes(io.stream(), shutdown, deadline).await? {
             return Ok(());
         }
         drop(idle);
-    }
-}
-
-/// One count in the idle connections' gauge while it lives.
-struct IdleCount(Gauge);
-
-impl IdleCount {
-    fn new(gauge: &Gauge) -> Self {
-        gauge.inc();
-        Self(gauge.clone())
-    }
-}
-
-impl Drop for IdleCount {
-    fn drop(&mut self) {
-        self.0.dec();
     }
 }
 

@@ -80,7 +80,7 @@ impl Exchange {
 
     /// Whether a request has been dispatched on this connection.
     pub(crate) fn started(&self) -> bool {
-        self.0.load(Ordering::Relaxed) >= GENERATION
+        self.generation() != 0
     }
 
     /// The current request's number (0 before the first), changing with each request.
