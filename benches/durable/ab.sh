@@ -3,7 +3,7 @@
 # starts each build afresh on a store of its own, runs wrk against `/events` (a unique
 # Webhook-Id a request), and prints its requests/s, where the CPU went (each thread of the
 # server, from /proc, and wrk's) as a share of one core over the run, and its group commits
-# (the events a commit and a commit's mean time, from the server's metrics
+# (the events a batch and a batch's mean time to its commit, from the server's metrics
 # `webhook_inbox_batch_events` and `webhook_inbox_batch_duration_seconds`: a slower disk shows
 # there first).
 #
@@ -77,9 +77,9 @@ run() {
     '$3 > $2 {printf "%s %.0f%%  ", $1, 100 * ($3 - $2) / hz / s}'
   awk -v t="$wrk_ticks" -v s="$seconds" -v hz="$ticks" 'BEGIN {printf "wrk %.0f%%  ", 100 * t / hz / s}'
   awk '/^webhook_inbox_batch_events_sum / {events = $2}
-       /^webhook_inbox_batch_events_count / {commits = $2}
+       /^webhook_inbox_batch_events_count / {batches = $2}
        /^webhook_inbox_batch_duration_seconds_sum / {time = $2}
-       END {if (commits > 0) printf "%.1f events/commit  %.2f ms/commit", events / commits, 1000 * time / commits; print ""}' \
+       END {if (batches > 0) printf "%.1f events/batch  %.2f ms/batch", events / batches, 1000 * time / batches; print ""}' \
     "$work/metrics"
   rm -rf "$work"
 }

@@ -102,7 +102,9 @@ impl Writer {
                     .last_insert_us
                     .load(std::sync::atomic::Ordering::Relaxed),
             );
-            let wait = if last > wait.saturating_mul(2) {
+            // A store that gathers the batches waiting for it (the embedded store) takes each
+            // at once: the events that come during a commit share the next one all the same.
+            let wait = if !writer.store.gathers_batches() && last > wait.saturating_mul(2) {
                 wait
             } else {
                 Duration::ZERO

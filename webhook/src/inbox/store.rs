@@ -193,11 +193,20 @@ pub trait Store: Send + Sync + 'static {
     /// Whether the database answers.
     fn ping(&self) -> StoreFuture<'_, ()>;
 
-    /// How many [`insert_batch`](Store::insert_batch) transactions the batch writer keeps in
-    /// flight at once: 1 for a store with one writer (SQLite); more where concurrent
-    /// transactions commit together (PostgreSQL flushes the WAL of several commits at once).
+    /// How many [`insert_batch`](Store::insert_batch) calls the batch writer keeps in flight
+    /// at once: more than 1 where concurrent transactions commit together (PostgreSQL flushes
+    /// the WAL of several commits at once) or where the store gathers the batches waiting for
+    /// it into one transaction ([`gathers_batches`](Store::gathers_batches)).
     fn concurrent_writes(&self) -> usize {
         1
+    }
+
+    /// Whether the store writes every batch handed to it while it is busy in its next
+    /// transaction (the embedded store's writer thread): the batch writer then hands each batch
+    /// over as soon as it has one, since waiting for more events would only delay those the
+    /// store gathers anyway.
+    fn gathers_batches(&self) -> bool {
+        false
     }
 
     /// A task that calls `wake.notify_waiters()` whenever another process makes events

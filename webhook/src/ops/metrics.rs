@@ -13,8 +13,8 @@
 //! | `webhook_inbox_completed_total` | counter | |
 //! | `webhook_inbox_retries_total` | counter | |
 //! | `webhook_inbox_dead_letters_total` | counter | |
-//! | `webhook_inbox_batch_events` | histogram | none: the events of the requests each of this process's group commits stored in one transaction (duplicates included); its `_count` is the commits, its `_sum` the events |
-//! | `webhook_inbox_batch_duration_seconds` | histogram | none: how long each of those commits took, from the batch handed to the store to its commit (what the requests of the batch waited for the store) |
+//! | `webhook_inbox_batch_events` | histogram | none: the events of the requests each of this process's group commits handed to the store at once (duplicates included); its `_count` is the batches, its `_sum` the events. On PostgreSQL a batch is a transaction; on the embedded store, the batches waiting for its writer thread share its next transaction |
+//! | `webhook_inbox_batch_duration_seconds` | histogram | none: how long each of those batches took, from the batch handed to the store to its commit (what the requests of the batch waited for the store) |
 //! | `webhook_log_lines_dropped_total` | counter | none: the log lines the log output dropped because it could not keep up (`clustaar_webhook::logging`, the `logging` feature; `0` when `clustaar_webhook::logging::init` installed no output) |
 //!
 //! `route` is the declared pattern of the route that answered (`/` for the Clustaar

@@ -141,6 +141,8 @@ pub(crate) struct WriteConnection {
     connection: Connection,
     /// `synchronous` as last set: set again only when a transaction needs the other one.
     synchronous: Option<Commit>,
+    /// The transactions of events and ends committed.
+    transactions: u64,
 }
 
 impl WriteConnection {
@@ -169,6 +171,7 @@ impl WriteConnection {
         Ok(Self {
             connection,
             synchronous: Some(Commit::Durable),
+            transactions: 0,
         })
     }
 
@@ -195,17 +198,40 @@ impl WriteConnection {
         lease: Option<&RowLease>,
         attempts: &[Finished],
     ) -> Result<(Vec<Inserted>, Vec<bool>), StoreError> {
-        let commit = if events.is_empty() {
+        let (mut inserted, held) = self.write_batches(&[(events, lease)], attempts)?;
+        Ok((inserted.pop().unwrap_or_default(), held))
+    }
+
+    /// [`write`](Self::write) for several batches of events, each with its lease, in one
+    /// transaction (one commit for every batch that waited for the last one): what became of
+    /// each batch's events, and whether each attempt still held its event's lease.
+    pub(crate) fn write_batches(
+        &mut self,
+        batches: &[(&[EventRow], Option<&RowLease>)],
+        attempts: &[Finished],
+    ) -> Result<(Vec<Vec<Inserted>>, Vec<bool>), StoreError> {
+        let commit = if batches.iter().all(|(events, _)| events.is_empty()) {
             Commit::Relaxed
         } else {
             Commit::Durable
         };
         let tx = self.begin(commit)?;
         let now = now_ms();
-        let inserted = insert_events(&tx, events, lease, now)?;
+        let mut inserted = Vec::with_capacity(batches.len());
+        for (events, lease) in batches {
+            inserted.push(insert_events(&tx, events, *lease, now)?);
+        }
         let held = record_ends(&tx, attempts, now)?;
         tx.commit()?;
+        self.transactions += 1;
         Ok((inserted, held))
+    }
+
+    /// The transactions of events and ends committed on this connection ([`write`](Self::write)
+    /// and [`write_batches`](Self::write_batches)).
+    #[cfg(test)]
+    pub(crate) fn transactions(&self) -> u64 {
+        self.transactions
     }
 
     /// [`Store::claim`](super::super::Store::claim), relaxed.

@@ -26,6 +26,15 @@ use super::store::{Finished, InsertLease, Store, StoreFuture};
 use connection::{EventRow, RowLease};
 use writer::Writer;
 
+/// The batches of events the group commit hands to the writer thread at once
+/// ([`Store::concurrent_writes`]). The thread stores every batch waiting for it in one
+/// transaction, so a batch formed while a commit runs is written as soon as it ends (with
+/// the others that came meanwhile) instead of being formed only once that commit has been
+/// answered: the thread does not wait for a round trip through the async side between two
+/// commits. Measured against one batch at a time (`benches/durable/ab.sh`, six alternated
+/// rounds each): +14 % events a second at 32 connections, +9 % at 256 (medians).
+const WRITES_IN_FLIGHT: usize = 4;
+
 /// The schema, version by version.
 const SCHEMA_V1: &str = "
 CREATE TABLE IF NOT EXISTS webhook_inbox (
@@ -344,8 +353,11 @@ impl Store for SqliteStore {
     }
 
     fn concurrent_writes(&self) -> usize {
-        // One writer thread: a second batch would wait for it.
-        1
+        WRITES_IN_FLIGHT
+    }
+
+    fn gathers_batches(&self) -> bool {
+        true
     }
 }
 

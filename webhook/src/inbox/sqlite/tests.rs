@@ -1,4 +1,5 @@
 use sqlx::Row as _;
+use tokio::sync::oneshot;
 
 use super::*;
 use crate::inbox::AttemptEnd;
@@ -250,4 +251,140 @@ async fn the_sixth_migration_rebuilds_the_history_without_autoincrement() {
     pool.close().await;
     assert_eq!(next, 10, "one more than the largest id");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Holds the writer thread in a write of its own until the returned sender is used or dropped:
+/// the writes handed over meanwhile wait in its queue, and are taken together once it returns.
+async fn hold_the_writer(store: &SqliteStore) -> std::sync::mpsc::Sender<()> {
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let (holding, held) = oneshot::channel();
+    let writer = store.clone();
+    tokio::spawn(async move {
+        writer
+            .writer
+            .run(move |_| {
+                let _ = holding.send(());
+                let _ = released.recv();
+                Ok(())
+            })
+            .await
+            .unwrap();
+    });
+    held.await.unwrap();
+    release
+}
+
+/// The transactions of events and ends the writer thread has committed.
+async fn transactions(store: &SqliteStore) -> u64 {
+    store
+        .writer
+        .run(|connection| Ok(connection.transactions()))
+        .await
+        .unwrap()
+}
+
+/// Batches handed to the writer thread while it is busy are stored by one transaction, each
+/// answered with its own events; a duplicate of an event of an earlier batch in that
+/// transaction is told as such.
+#[tokio::test]
+async fn batches_waiting_for_the_writer_share_one_transaction() {
+    let dir = scratch("writer-merge");
+    let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
+    let before = transactions(&store).await;
+    let release = hold_the_writer(&store).await;
+    let batches = [
+        vec![NewEvent::sample(Some("a")), NewEvent::sample(Some("b"))],
+        vec![NewEvent::sample(Some("c"))],
+        vec![NewEvent::sample(Some("a")), NewEvent::sample(None)],
+    ];
+    let mut answers = Vec::new();
+    for batch in batches {
+        let store = store.clone();
+        answers.push(tokio::spawn(async move {
+            store.insert_batch(&batch, None).await
+        }));
+        // Each batch in the writer's queue before the next one (its hand-over is synchronous).
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    release.send(()).unwrap();
+    let mut inserted = Vec::new();
+    for answer in answers {
+        inserted.push(answer.await.unwrap().unwrap());
+    }
+    assert!(
+        matches!(inserted[0][..], [Inserted::New(_), Inserted::New(_)]),
+        "{inserted:?}"
+    );
+    assert!(
+        matches!(inserted[1][..], [Inserted::New(_)]),
+        "{inserted:?}"
+    );
+    assert_eq!(inserted[2][0], Inserted::Duplicate(inserted[0][0].id()));
+    assert!(matches!(inserted[2][1], Inserted::New(_)), "{inserted:?}");
+    assert_eq!(
+        transactions(&store).await - before,
+        1,
+        "three batches waiting, one commit"
+    );
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// When the transaction of the batches waiting fails, each batch is written alone: only the
+/// failing one gets the error.
+#[tokio::test]
+async fn a_failing_batch_does_not_fail_the_batches_sharing_its_transaction() {
+    let dir = scratch("writer-merge-failure");
+    let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
+    store
+        .writer
+        .run(|connection| {
+            connection.execute(
+                "CREATE TRIGGER poison BEFORE INSERT ON webhook_inbox WHEN NEW.route = 'poison' \
+                 BEGIN SELECT RAISE(ABORT, 'a poisoned event (expected)'); END",
+                &[],
+            )
+        })
+        .await
+        .unwrap();
+    let before = transactions(&store).await;
+    let release = hold_the_writer(&store).await;
+    let mut poisoned = NewEvent::sample(Some("p"));
+    poisoned.route = "poison".to_owned();
+    let batches = [
+        vec![NewEvent::sample(Some("x"))],
+        vec![poisoned],
+        vec![NewEvent::sample(Some("y"))],
+    ];
+    let mut answers = Vec::new();
+    for batch in batches {
+        let store = store.clone();
+        answers.push(tokio::spawn(async move {
+            store.insert_batch(&batch, None).await
+        }));
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    release.send(()).unwrap();
+    let mut results = Vec::new();
+    for answer in answers {
+        results.push(answer.await.unwrap());
+    }
+    assert!(
+        matches!(results[0].as_deref(), Ok([Inserted::New(_)])),
+        "{results:?}"
+    );
+    assert!(
+        matches!(&results[1], Err(StoreError::Sqlite(_))),
+        "{results:?}"
+    );
+    assert!(
+        matches!(results[2].as_deref(), Ok([Inserted::New(_)])),
+        "{results:?}"
+    );
+    // The shared transaction rolled back, then one each that succeeded.
+    assert_eq!(transactions(&store).await - before, 2);
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -3,8 +3,11 @@
 //!
 //! The async side hands a write over once (a channel) and waits for its answer (a oneshot):
 //! one hand-off each way whatever the number of statements, instead of two a statement with
-//! sqlx's own SQLite thread. The attempts' ends waiting when a batch of events comes ride in
-//! its transaction; ends alone wait up to [`CARRY_WAIT`] for one.
+//! sqlx's own SQLite thread. The batches of events waiting when the thread is free share one
+//! transaction (several are handed over at once, [`WRITES_IN_FLIGHT`](super::WRITES_IN_FLIGHT):
+//! the next ones wait here while a commit runs, and are stored by the next commit without a
+//! round trip to the async side between the two). The attempts' ends waiting when a batch of
+//! events comes ride in its transaction; ends alone wait up to [`CARRY_WAIT`] for one.
 //!
 //! The thread stops once its [`Writer`] is dropped (the last clone of the store), after the
 //! writes already handed over, and the drop joins it. A write that panics fails with
@@ -213,8 +216,17 @@ fn wait_for_a_carrier(pending: &mut VecDeque<Job>, queue: &mpsc::Receiver<Job>) 
     }
 }
 
-/// Runs the writes of `pending`, in their order; the ends among them ride with the first batch
-/// of events, or go alone after the others.
+/// A batch of events waiting for the thread, with its caller's answer.
+struct Batch {
+    events: Vec<EventRow>,
+    lease: Option<RowLease>,
+    answer: oneshot::Sender<Result<Vec<Inserted>, StoreError>>,
+}
+
+/// Runs the writes of `pending`, in their order. Batches of events that follow each other
+/// share one transaction: every batch handed over while the last commit ran is stored by the
+/// next one. The ends among them ride with the first of those transactions, or go alone after
+/// the others.
 fn round(connection: &mut WriteConnection, pending: &mut VecDeque<Job>) {
     let mut ends = Vec::new();
     let mut others = VecDeque::with_capacity(pending.len());
@@ -224,21 +236,26 @@ fn round(connection: &mut WriteConnection, pending: &mut VecDeque<Job>) {
             other => others.push_back(other),
         }
     }
+    let mut batches = Vec::new();
     for job in others {
         match job {
             Job::Insert {
                 events,
                 lease,
                 answer,
-            } => {
-                let carried = std::mem::take(&mut ends);
-                let inserted = insert(connection, &events, lease.as_ref(), carried);
-                let _ = answer.send(inserted);
+            } => batches.push(Batch {
+                events,
+                lease,
+                answer,
+            }),
+            Job::Run(write) => {
+                insert(connection, std::mem::take(&mut batches), &mut ends);
+                write(connection);
             }
-            Job::Run(write) => write(connection),
             Job::Ends(_) => {}
         }
     }
+    insert(connection, batches, &mut ends);
     if !ends.is_empty() {
         let all = all_ends(&ends);
         answer_ends(
@@ -248,27 +265,41 @@ fn round(connection: &mut WriteConnection, pending: &mut VecDeque<Job>) {
     }
 }
 
-/// Stores `events` and records the ends `carried` in one transaction; when it fails, the events
-/// alone, then the ends alone, so that neither fails for the other's error.
-fn insert(
-    connection: &mut WriteConnection,
-    events: &[EventRow],
-    lease: Option<&RowLease>,
-    carried: Vec<WaitingEnds>,
-) -> Result<Vec<Inserted>, StoreError> {
+/// Stores `batches` and records the ends `carried` (taken, when there are batches) in one
+/// transaction, and answers each; when it fails, each batch alone, then the ends alone, so that
+/// none fails for another's error.
+fn insert(connection: &mut WriteConnection, batches: Vec<Batch>, carried: &mut Vec<WaitingEnds>) {
+    if batches.is_empty() {
+        return;
+    }
+    let carried = std::mem::take(carried);
     let all = all_ends(&carried);
-    match connection.write(events, lease, &all) {
+    let rows: Vec<(&[EventRow], Option<&RowLease>)> = batches
+        .iter()
+        .map(|batch| (batch.events.as_slice(), batch.lease.as_ref()))
+        .collect();
+    match connection.write_batches(&rows, &all) {
         Ok((inserted, held)) => {
             answer_ends(carried, Ok(held));
-            Ok(inserted)
+            for (batch, inserted) in batches.into_iter().zip(inserted) {
+                let _ = batch.answer.send(Ok(inserted));
+            }
         }
-        Err(error) if carried.is_empty() => Err(error),
+        Err(error) if carried.is_empty() && batches.len() == 1 => {
+            if let Some(batch) = batches.into_iter().next() {
+                let _ = batch.answer.send(Err(error));
+            }
+        }
         Err(error) => {
-            tracing::debug!(%error, "a batch of events and ends failed: writing them apart");
-            let inserted = connection.write(events, lease, &[]);
-            let held = connection.write(&[], None, &all);
-            answer_ends(carried, held.map(|(_, held)| held));
-            inserted.map(|(inserted, _)| inserted)
+            tracing::debug!(%error, "a transaction of batches and ends failed: writing each apart");
+            for batch in batches {
+                let inserted = connection.write(&batch.events, batch.lease.as_ref(), &[]);
+                let _ = batch.answer.send(inserted.map(|(inserted, _)| inserted));
+            }
+            if !carried.is_empty() {
+                let held = connection.write(&[], None, &all);
+                answer_ends(carried, held.map(|(_, held)| held));
+            }
         }
     }
 }
