@@ -253,9 +253,12 @@ async fn the_sixth_migration_rebuilds_the_history_without_autoincrement() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// Holds the writer thread in a write of its own until the returned sender is used or dropped:
-/// the writes handed over meanwhile wait in its queue, and are taken together once it returns.
-async fn hold_the_writer(store: &SqliteStore) -> std::sync::mpsc::Sender<()> {
+/// Hands `batches` to the writer thread while it is held in a write of its own, each in the
+/// thread's queue before the next, then lets it go on: what each batch's insert answered.
+async fn insert_while_the_writer_is_busy(
+    store: &SqliteStore,
+    batches: Vec<Vec<NewEvent>>,
+) -> Vec<Result<Vec<Inserted>, StoreError>> {
     let (release, released) = std::sync::mpsc::channel::<()>();
     let (holding, held) = oneshot::channel();
     let writer = store.clone();
@@ -271,7 +274,22 @@ async fn hold_the_writer(store: &SqliteStore) -> std::sync::mpsc::Sender<()> {
             .unwrap();
     });
     held.await.unwrap();
-    release
+    let mut answers = Vec::new();
+    for batch in batches {
+        let store = store.clone();
+        answers.push(tokio::spawn(async move {
+            store.insert_batch(&batch, None).await
+        }));
+        // The spawned insert runs to its hand-over (synchronous) before the next one.
+        tokio::task::yield_now().await;
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    release.send(()).unwrap();
+    let mut results = Vec::new();
+    for answer in answers {
+        results.push(answer.await.unwrap());
+    }
+    results
 }
 
 /// The transactions of events and ends the writer thread has committed.
@@ -291,27 +309,16 @@ async fn batches_waiting_for_the_writer_share_one_transaction() {
     let dir = scratch("writer-merge");
     let store = SqliteStore::open(&dir.join("inbox.sqlite3")).await.unwrap();
     let before = transactions(&store).await;
-    let release = hold_the_writer(&store).await;
-    let batches = [
+    let batches = vec![
         vec![NewEvent::sample(Some("a")), NewEvent::sample(Some("b"))],
         vec![NewEvent::sample(Some("c"))],
         vec![NewEvent::sample(Some("a")), NewEvent::sample(None)],
     ];
-    let mut answers = Vec::new();
-    for batch in batches {
-        let store = store.clone();
-        answers.push(tokio::spawn(async move {
-            store.insert_batch(&batch, None).await
-        }));
-        // Each batch in the writer's queue before the next one (its hand-over is synchronous).
-        tokio::task::yield_now().await;
-    }
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    release.send(()).unwrap();
-    let mut inserted = Vec::new();
-    for answer in answers {
-        inserted.push(answer.await.unwrap().unwrap());
-    }
+    let inserted: Vec<Vec<Inserted>> = insert_while_the_writer_is_busy(&store, batches)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
     assert!(
         matches!(inserted[0][..], [Inserted::New(_), Inserted::New(_)]),
         "{inserted:?}"
@@ -349,28 +356,14 @@ async fn a_failing_batch_does_not_fail_the_batches_sharing_its_transaction() {
         .await
         .unwrap();
     let before = transactions(&store).await;
-    let release = hold_the_writer(&store).await;
     let mut poisoned = NewEvent::sample(Some("p"));
     poisoned.route = "poison".to_owned();
-    let batches = [
+    let batches = vec![
         vec![NewEvent::sample(Some("x"))],
         vec![poisoned],
         vec![NewEvent::sample(Some("y"))],
     ];
-    let mut answers = Vec::new();
-    for batch in batches {
-        let store = store.clone();
-        answers.push(tokio::spawn(async move {
-            store.insert_batch(&batch, None).await
-        }));
-        tokio::task::yield_now().await;
-    }
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    release.send(()).unwrap();
-    let mut results = Vec::new();
-    for answer in answers {
-        results.push(answer.await.unwrap());
-    }
+    let results = insert_while_the_writer_is_busy(&store, batches).await;
     assert!(
         matches!(results[0].as_deref(), Ok([Inserted::New(_)])),
         "{results:?}"
