@@ -91,6 +91,35 @@ async fn duplicates_are_found_in_a_batch_and_across_batches() {
             .await
             .unwrap();
         assert_eq!(again, [Inserted::Duplicate(first)], "{kind}");
+        // Duplicates of several keys in one batch, each told its own twin: stored before, or
+        // by the same batch.
+        let mixed = store
+            .insert_batch(
+                &[
+                    event(Some("k2")),
+                    event(Some("k1")),
+                    event(Some("k2")),
+                    event(Some("k3")),
+                    event(Some("k3")),
+                ],
+                None,
+            )
+            .await
+            .unwrap();
+        let (k2, k3) = (mixed[0].id(), mixed[3].id());
+        assert!(matches!(mixed[0], Inserted::New(_)), "{kind}");
+        assert!(matches!(mixed[3], Inserted::New(_)), "{kind}");
+        assert_ne!(k2, k3, "{kind}");
+        assert_eq!(
+            mixed[1..],
+            [
+                Inserted::Duplicate(first),
+                Inserted::Duplicate(k2),
+                Inserted::New(k3),
+                Inserted::Duplicate(k3),
+            ][..],
+            "{kind}"
+        );
         let stored = store.show(first).await.unwrap().unwrap();
         assert_eq!(stored.event.uri, "/events?x=1");
         assert_eq!(stored.event.headers["content-type"], "application/json");

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use sqlx::migrate::Migrator;
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, Postgres};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, Postgres};
 use tokio::sync::Notify;
 
 use super::attempt::AttemptRecord;
@@ -16,7 +16,7 @@ use super::browse::{self, EventFilter, EventSummary, Overview};
 use super::error::StoreError;
 use super::record::{duration_ms, encode_headers, Inserted, NewEvent};
 use super::record::{EventRecord, EventState};
-use super::sql::{self, Ending, SqlReads, SqlStore, Statements, FIND_DUPLICATE};
+use super::sql::{self, Ending, SqlReads, SqlStore, Statements};
 use super::store::{Finished, InsertLease, Resolution};
 use super::store::{Store, StoreFuture, WakeUps};
 
@@ -200,9 +200,9 @@ impl SqlStore for PostgresStore {
 }
 
 /// Stores `events` in one statement, committed on its own: their ids are drawn from the
-/// table's sequence in the statement, so that it tells which events are new, and for each
-/// other the id of the event stored before with its key. (A duplicate of an event of the same
-/// batch, or of one committed while the statement ran, is looked up after.)
+/// table's sequence in the statement, so that it tells which events are new. The others'
+/// twins (stored before, by another transaction meanwhile, or by this statement: a key twice
+/// in the batch) are then looked up in one statement, only when there are any.
 async fn insert_batch(
     store: &PostgresStore,
     events: &[NewEvent],
@@ -225,11 +225,8 @@ async fn insert_batch(
         now!(),
         " + $10::int8 END FROM input ORDER BY ord \
          ON CONFLICT (route, idempotency_key) DO NOTHING RETURNING id) \
-         SELECT input.id, inserted.id IS NOT NULL AS new, existing.id AS existing \
-         FROM input LEFT JOIN inserted ON inserted.id = input.id \
-         LEFT JOIN webhook_inbox existing ON inserted.id IS NULL \
-         AND existing.route = input.route AND existing.idempotency_key = input.key \
-         ORDER BY input.ord",
+         SELECT input.id, inserted.id IS NOT NULL AS new \
+         FROM input LEFT JOIN inserted ON inserted.id = input.id ORDER BY input.ord",
     ))
     .bind(events.iter().map(|e| e.route.as_str()).collect::<Vec<_>>())
     .bind(events.iter().map(|e| e.method.as_str()).collect::<Vec<_>>())
@@ -257,29 +254,33 @@ async fn insert_batch(
     .bind(lease.map_or(0, |lease| duration_ms(lease.lease)))
     .fetch_all(&mut *connection)
     .await?;
-    let mut outcomes = Vec::with_capacity(events.len());
-    for (event, row) in events.iter().zip(&rows) {
+    // The new events, and the others' places: their twins are looked up after.
+    let mut outcomes: Vec<Option<Inserted>> = Vec::with_capacity(events.len());
+    let mut twins = Vec::new();
+    for (index, (event, row)) in events.iter().zip(&rows).enumerate() {
         let id: i64 = row.try_get("id")?;
         let new: bool = row.try_get("new")?;
-        let existing: Option<i64> = row.try_get("existing")?;
-        outcomes.push(match (new, existing, &event.idempotency_key) {
-            (true, ..) => Inserted::New(id),
-            (false, Some(existing), _) => Inserted::Duplicate(existing),
-            (false, None, Some(key)) => {
-                let row = sqlx::query(FIND_DUPLICATE)
-                    .bind(&event.route)
-                    .bind(key)
-                    .fetch_one(&mut *connection)
-                    .await?;
-                Inserted::Duplicate(row.try_get("id")?)
+        outcomes.push(match (new, &event.idempotency_key) {
+            (true, _) => Some(Inserted::New(id)),
+            (false, Some(key)) => {
+                twins.push((index, event.route.as_str(), key.as_str()));
+                None
             }
-            (false, None, None) => {
+            (false, None) => {
                 return Err(StoreError::Corrupt(
                     "an event without key was not inserted".to_owned(),
                 ))
             }
         });
     }
+    if !twins.is_empty() {
+        for (index, twin) in find_twins(&mut connection, &twins).await? {
+            if let Some(outcome) = outcomes.get_mut(index) {
+                *outcome = Some(Inserted::Duplicate(twin));
+            }
+        }
+    }
+    let outcomes: Vec<Inserted> = outcomes.into_iter().flatten().collect();
     if outcomes.len() != events.len() {
         return Err(StoreError::Corrupt(format!(
             "{} events stored, {} answered",
@@ -307,6 +308,49 @@ async fn insert_batch(
         });
     }
     Ok(outcomes)
+}
+
+/// The ids of the events stored with the keys of `duplicates` (each with its index in the
+/// batch), in one statement: `(index, twin)` for each. The insert is committed, so every twin
+/// is visible; one missing (deleted since) is an error, as the insert's answer would be wrong.
+async fn find_twins(
+    connection: &mut PgConnection,
+    duplicates: &[(usize, &str, &str)],
+) -> Result<Vec<(usize, i64)>, StoreError> {
+    use sqlx::Row as _;
+    let rows = sqlx::query(
+        "SELECT t.ord, w.id FROM UNNEST($1::int8[], $2::text[], $3::text[]) AS t(ord, route, key) \
+         JOIN webhook_inbox w ON w.route = t.route AND w.idempotency_key = t.key",
+    )
+    .bind(
+        duplicates
+            .iter()
+            .map(|(index, ..)| i64::try_from(*index).unwrap_or(i64::MAX))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        duplicates
+            .iter()
+            .map(|(_, route, _)| *route)
+            .collect::<Vec<_>>(),
+    )
+    .bind(duplicates.iter().map(|(.., key)| *key).collect::<Vec<_>>())
+    .fetch_all(&mut *connection)
+    .await?;
+    let mut twins = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let index: i64 = row.try_get("ord")?;
+        let twin: i64 = row.try_get("id")?;
+        twins.push((usize::try_from(index).unwrap_or(usize::MAX), twin));
+    }
+    if twins.len() != duplicates.len() {
+        return Err(StoreError::Corrupt(format!(
+            "{} duplicate events, {} of their twins found",
+            duplicates.len(),
+            twins.len()
+        )));
+    }
+    Ok(twins)
 }
 
 /// Records the ends of `attempts` in one statement: the fenced updates of the events, and their
