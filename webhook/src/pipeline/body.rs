@@ -5,6 +5,8 @@
 //! bounds the whole read, so a sender trickling a byte now and then cannot hold a connection:
 //! past it the answer is a `408` and the connection is closed.
 
+use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -81,10 +83,23 @@ pub(crate) struct BodyRules {
     pub(crate) timeout: Option<Duration>,
 }
 
+/// `future`'s output if it ends within `timeout` of this call, `None` if not. The timer is made
+/// only when the future is not ready at its first poll: a body already in hyper's buffer (a
+/// notification's, nearly always) then costs no timer, where `tokio::time::timeout` makes one
+/// for every request (the runtime's handle read, a timer entry built and dropped).
+async fn within<F: Future>(timeout: Duration, future: F) -> Option<F::Output> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut future = std::pin::pin!(future);
+    match std::future::poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx))).await {
+        Poll::Ready(output) => Some(output),
+        Poll::Pending => tokio::time::timeout_at(deadline, future).await.ok(),
+    }
+}
+
 /// Reads the body (or answers `413`, `408`, `400`); past the time limit the connection is closed.
 pub(crate) async fn read_body(rules: BodyRules, body: Body) -> Result<Bytes, Response> {
     let read = match rules.timeout {
-        Some(timeout) => tokio::time::timeout(timeout, read_limited(body, rules.limit))
+        Some(timeout) => within(timeout, read_limited(body, rules.limit))
             .await
             .unwrap_or(Err(BodyError::Timeout(timeout))),
         None => read_limited(body, rules.limit).await,
@@ -100,4 +115,39 @@ pub(crate) async fn read_body(rules: BodyRules, body: Body) -> Result<Bytes, Res
         }
         response
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::within;
+
+    /// A ready future needs no timer: on a runtime without one (where `tokio::time::timeout`
+    /// panics), it is answered.
+    #[test]
+    fn a_ready_future_makes_no_timer() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let output = runtime.block_on(within(Duration::from_secs(1), async { 7 }));
+        assert_eq!(output, Some(7));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pending_future_has_its_time_from_the_call() {
+        let slow = within(Duration::from_secs(30), async {
+            tokio::time::sleep(Duration::from_secs(29)).await;
+            "read"
+        });
+        assert_eq!(slow.await, Some("read"));
+        let started = tokio::time::Instant::now();
+        let stuck = within(Duration::from_secs(30), std::future::pending::<()>());
+        assert_eq!(stuck.await, None);
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
+        let late = within(Duration::from_secs(30), async {
+            tokio::time::sleep(Duration::from_secs(31)).await;
+        });
+        assert_eq!(late.await, None);
+    }
 }
