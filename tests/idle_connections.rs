@@ -3,7 +3,8 @@
 //! client sends again (`webhook/src/http_server/idle.rs`). Whatever the client does across that
 //! gap is served as before: requests after a pause, pipelined requests (whole, or one cut in
 //! two around the pause), a request whose body the handler did not read, `Connection: close`;
-//! and the header read timeout still counts from the end of the previous answer.
+//! and the header read timeout still counts from the end of the previous answer, for every
+//! request of a busy connection too.
 
 mod common;
 
@@ -304,6 +305,51 @@ async fn the_header_read_timeout_counts_from_the_end_of_the_previous_answer() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     prompt.write_all(&step_request()).await.unwrap();
     assert_eq!(read_answer(&mut prompt, &mut pending).await.status, 200);
+}
+
+/// A client that keeps its connection busy (each request within the idle grace of the previous
+/// answer, so one hyper connection serves them all, on one kept timer: `http_server/timer.rs`)
+/// still has the whole timeout for each request's headers, counted from its previous answer:
+/// not cut at a deadline of an earlier request, nor let trickle forever.
+#[tokio::test]
+async fn each_request_of_a_busy_connection_has_its_whole_header_read_timeout() {
+    const TIMEOUT: Duration = Duration::from_secs(1);
+    let server = TestServer::spawn(
+        Webhook::new()
+            .request_max_age(None)
+            .header_read_timeout(TIMEOUT)
+            .on(topics::STEP_REACHED, echo, ()),
+    )
+    .await
+    .unwrap();
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let mut pending = Vec::new();
+    let started = Instant::now();
+    // Past the first requests' deadlines (at most 1,000 requests).
+    for _ in 0..1000 {
+        if started.elapsed() > TIMEOUT * 3 / 2 {
+            break;
+        }
+        stream.write_all(&step_request()).await.unwrap();
+        assert_eq!(read_answer(&mut stream, &mut pending).await.status, 200);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        started.elapsed() > TIMEOUT * 3 / 2,
+        "the requests took too little time"
+    );
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: 127")
+        .await
+        .unwrap();
+    let answered = Instant::now();
+    assert!(closed_within(&mut stream, TIMEOUT * 3).await);
+    let closed_after = answered.elapsed();
+    assert!(
+        closed_after > TIMEOUT - Duration::from_millis(200)
+            && closed_after < TIMEOUT + Duration::from_millis(800),
+        "closed {closed_after:?} after the last answer"
+    );
 }
 
 /// The value of the metric line starting with `name ` in the Prometheus text `text`.

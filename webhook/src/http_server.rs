@@ -12,10 +12,12 @@
 //! so no ALPN, and no `Upgrade: h2c` from HTTP/1.1 either.
 //!
 //! The header read timeout (`None`: none of this applies):
-//! - HTTP/1.1: hyper's own (`header_read_timeout`, on tokio's timer). A client has that long to
-//!   send a request's headers, counted from the end of its previous answer (from the connection,
-//!   for its first request), including the time the connection waited idle without a hyper
-//!   connection; a request in progress is never cut, however slow its handler.
+//! - HTTP/1.1: hyper's own (`header_read_timeout`, on tokio's timer through [`timer`]: one sleep
+//!   a hyper connection, moved from request to request, not one made and dropped a request). A
+//!   client has that long to send a request's headers, counted from the end of its previous
+//!   answer (from the connection, for its first request), including the time the connection
+//!   waited idle without a hyper connection; a request in progress is never cut, however slow
+//!   its handler.
 //! - Every connection, whatever its protocol, must bring its first request within the timeout
 //!   of being accepted: the protocol detection waits for the first bytes without a timer, so a
 //!   client that connects and sends nothing (or part of the HTTP/2 preface, or the preface and
@@ -65,8 +67,10 @@ use crate::ops::{ConnectionGauges, InFlight, Readiness, ShutdownTimedOut};
 use crate::serve_error::ServeError;
 
 mod idle;
+mod timer;
 
 use idle::{Exchange, IdleIo, RequestBody, ResponseBody, ResponseFuture};
+use timer::ConnectionTimer;
 
 /// The drain after the shutdown signal: accept connections for `delay` more, then stop and let
 /// the requests in flight finish, all within `timeout` of the signal (`None`: no limit).
@@ -487,23 +491,23 @@ async fn serve_http1(
 }
 
 /// A hyper HTTP/1.1 connection on `io`, whose client must send its request's headers by
-/// `deadline` (`None`: the builder's timeout).
+/// `deadline` (`None`: the builder's timeout), on a timer of its own ([`ConnectionTimer`]:
+/// one tokio sleep for all its requests' header read timeouts).
 fn http1_connection(
     shared: &Shared,
     deadline: Option<tokio::time::Instant>,
     io: IdleIo,
     service: Served,
 ) -> http1::Connection<TokioIo<IdleIo>, Served> {
-    match deadline {
-        None => shared.http1.serve_connection(TokioIo::new(io), service),
-        Some(deadline) => {
-            let mut builder = shared.http1.clone();
-            builder.header_read_timeout(
-                deadline.saturating_duration_since(tokio::time::Instant::now()),
-            );
-            builder.serve_connection(TokioIo::new(io), service)
-        }
+    let mut builder = shared.http1.clone();
+    if shared.header_read_timeout.is_some() {
+        builder.timer(ConnectionTimer::default());
     }
+    if let Some(deadline) = deadline {
+        builder
+            .header_read_timeout(deadline.saturating_duration_since(tokio::time::Instant::now()));
+    }
+    builder.serve_connection(TokioIo::new(io), service)
 }
 
 /// Waits, holding no buffer, until `stream` is readable (`true`), the server drains or the
