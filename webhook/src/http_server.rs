@@ -52,6 +52,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use axum::Router;
@@ -547,13 +548,45 @@ where
     if !*draining {
         tokio::select! {
             served = &mut *connection => return served,
-            _ = shutdown.changed() => {
+            () = drained(shutdown) => {
                 *draining = true;
                 Pin::new(&mut *connection).graceful_shutdown();
             }
         }
     }
     connection.await
+}
+
+/// Resolves when `shutdown` changes or its sender is gone (the server drains), as its
+/// `changed()` does, without its cost at every poll of the connection's task: a `changed()`
+/// that waits takes the lock of the channel's waiters (shared by every connection) each time
+/// it is polled, to update its waker. Here it is polled until it has registered the task's
+/// waker; while the task's waker is that one (a tokio task's always is), a poll reads the
+/// channel's version instead (an atomic load), and the registered waker still wakes the task
+/// when the channel changes.
+async fn drained(shutdown: &mut tokio::sync::watch::Receiver<()>) {
+    let seen = shutdown.clone();
+    let mut changed = std::pin::pin!(shutdown.changed());
+    let mut registered: Option<Waker> = None;
+    std::future::poll_fn(|cx| {
+        if registered
+            .as_ref()
+            .is_some_and(|waker| waker.will_wake(cx.waker()))
+        {
+            return match seen.has_changed() {
+                Ok(false) => Poll::Pending,
+                Ok(true) | Err(_) => Poll::Ready(()),
+            };
+        }
+        match changed.as_mut().poll(cx) {
+            Poll::Ready(_) => Poll::Ready(()),
+            Poll::Pending => {
+                registered = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// hyper's connections' graceful shutdown, under one name.
@@ -603,6 +636,75 @@ impl hyper::service::Service<http::Request<Incoming>> for Served {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A waker counting its wakes.
+    #[derive(Default)]
+    struct Counted(AtomicUsize);
+
+    impl std::task::Wake for Counted {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn the_drain_wakes_the_waker_last_polled_with_and_is_then_seen() {
+        let (sender, mut receiver) = tokio::sync::watch::channel(());
+        let mut drain = Box::pin(drained(&mut receiver));
+        let (first, second) = (Arc::new(Counted::default()), Arc::new(Counted::default()));
+        let (first_waker, second_waker) = (Waker::from(first.clone()), Waker::from(second.clone()));
+        let mut first_context = std::task::Context::from_waker(&first_waker);
+        let mut second_context = std::task::Context::from_waker(&second_waker);
+        for _ in 0..3 {
+            assert!(drain.as_mut().poll(&mut first_context).is_pending());
+        }
+        // Another waker: registered in place of the first.
+        assert!(drain.as_mut().poll(&mut second_context).is_pending());
+        assert!(drain.as_mut().poll(&mut second_context).is_pending());
+        sender.send(()).unwrap();
+        assert_eq!(
+            second.0.load(Ordering::SeqCst),
+            1,
+            "the waker last polled with"
+        );
+        assert_eq!(first.0.load(Ordering::SeqCst), 0);
+        assert!(drain.as_mut().poll(&mut second_context).is_ready());
+    }
+
+    #[tokio::test]
+    async fn the_drain_is_seen_by_a_task_polled_often_and_when_the_sender_is_gone() {
+        let (sender, mut receiver) = tokio::sync::watch::channel(());
+        let mut other = sender.subscribe();
+        let waiting = tokio::spawn(async move {
+            // Polled at every tick too, not only when the channel wakes it.
+            let mut ticks = tokio::time::interval(Duration::from_millis(1));
+            let mut drain = std::pin::pin!(drained(&mut receiver));
+            let mut polls = 0_u32;
+            loop {
+                tokio::select! {
+                    () = &mut drain => return polls,
+                    _ = ticks.tick() => polls += 1,
+                }
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        sender.send(()).unwrap();
+        let polls = tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the drain was seen")
+            .unwrap();
+        assert!(polls >= 5, "{polls} polls");
+        // Another connection's wait, begun after the change, ends at once.
+        tokio::time::timeout(Duration::from_secs(5), drained(&mut other))
+            .await
+            .expect("a change made before the wait drains");
+        // So does one whose sender is gone.
+        let (gone, mut orphan) = tokio::sync::watch::channel(());
+        drop(gone);
+        tokio::time::timeout(Duration::from_secs(5), drained(&mut orphan))
+            .await
+            .expect("a gone sender drains");
+    }
 
     #[test]
     fn the_first_bytes_tell_the_protocol() {
