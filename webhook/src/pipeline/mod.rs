@@ -137,7 +137,9 @@ struct Endpoint<S> {
 }
 
 impl<S: Send + Sync + 'static> Endpoint<S> {
-    async fn serve(&self, request: HttpRequest) -> Response {
+    /// Takes its `Arc` so that the route's handler is this future itself, with no async block
+    /// around it.
+    async fn serve(self: Arc<Self>, request: HttpRequest) -> Response {
         let (parts, body) = request.into_parts();
         match self.stages.ingest(parts, body).await {
             // An encoded body's wire bytes served the signature check; handlers get it decoded.
@@ -192,10 +194,7 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             stages: self.stages,
             dispatcher: self.dispatcher,
         });
-        let serve = move |request: HttpRequest| {
-            let endpoint = Arc::clone(&endpoint);
-            async move { endpoint.serve(request).await }
-        };
+        let serve = move |request: HttpRequest| Arc::clone(&endpoint).serve(request);
         let mut router = Router::new()
             .route(&self.path, post(serve).fallback(fallback::wrong_method))
             .merge(http);
