@@ -254,17 +254,22 @@ async fn connection_close_still_closes() {
     assert!(closed_within(&mut stream, Duration::from_secs(2)).await);
 }
 
-#[tokio::test]
-async fn the_header_read_timeout_counts_from_the_end_of_the_previous_answer() {
-    const TIMEOUT: Duration = Duration::from_secs(2);
-    let server = TestServer::spawn(
+/// The echo bot with the given header read timeout.
+async fn echo_server_with_header_read_timeout(timeout: Duration) -> TestServer {
+    TestServer::spawn(
         Webhook::new()
             .request_max_age(None)
-            .header_read_timeout(TIMEOUT)
+            .header_read_timeout(timeout)
             .on(topics::STEP_REACHED, echo, ()),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_header_read_timeout_counts_from_the_end_of_the_previous_answer() {
+    const TIMEOUT: Duration = Duration::from_secs(2);
+    let server = echo_server_with_header_read_timeout(TIMEOUT).await;
 
     // Idle after an answer: closed at the timeout.
     let mut idle = TcpStream::connect(server.addr()).await.unwrap();
@@ -314,14 +319,7 @@ async fn the_header_read_timeout_counts_from_the_end_of_the_previous_answer() {
 #[tokio::test]
 async fn each_request_of_a_busy_connection_has_its_whole_header_read_timeout() {
     const TIMEOUT: Duration = Duration::from_secs(1);
-    let server = TestServer::spawn(
-        Webhook::new()
-            .request_max_age(None)
-            .header_read_timeout(TIMEOUT)
-            .on(topics::STEP_REACHED, echo, ()),
-    )
-    .await
-    .unwrap();
+    let server = echo_server_with_header_read_timeout(TIMEOUT).await;
     let mut stream = TcpStream::connect(server.addr()).await.unwrap();
     let mut pending = Vec::new();
     let started = Instant::now();
