@@ -254,8 +254,8 @@ async fn connection_close_still_closes() {
     assert!(closed_within(&mut stream, Duration::from_secs(2)).await);
 }
 
-/// The echo bot with the given header read timeout.
-async fn echo_server_with_header_read_timeout(timeout: Duration) -> TestServer {
+/// The echo bot with the given header read timeout (`None`: none).
+async fn echo_server_with_header_read_timeout(timeout: impl Into<Option<Duration>>) -> TestServer {
     TestServer::spawn(
         Webhook::new()
             .request_max_age(None)
@@ -348,6 +348,20 @@ async fn each_request_of_a_busy_connection_has_its_whole_header_read_timeout() {
             && closed_after < TIMEOUT + Duration::from_millis(800),
         "closed {closed_after:?} after the last answer"
     );
+}
+
+/// Without a header read timeout (no timer at all), a connection is served request after
+/// request, back to back and after a pause past the idle grace.
+#[tokio::test]
+async fn without_a_header_read_timeout_a_connection_is_served_as_usual() {
+    let server = echo_server_with_header_read_timeout(None).await;
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    let mut pending = Vec::new();
+    for pause in [0, 0, 50, 0] {
+        tokio::time::sleep(Duration::from_millis(pause)).await;
+        stream.write_all(&step_request()).await.unwrap();
+        assert_eq!(read_answer(&mut stream, &mut pending).await.status, 200);
+    }
 }
 
 /// The value of the metric line starting with `name ` in the Prometheus text `text`.

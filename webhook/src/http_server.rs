@@ -309,9 +309,8 @@ impl Shared {
         let mut auto = auto::Builder::new(TokioExecutor::new());
         // With a timer and nothing configured, hyper would apply its own default (30 s): the
         // setting is always passed, `None` included.
-        http1
-            .timer(TokioTimer::new())
-            .header_read_timeout(header_read_timeout);
+        // (HTTP/1.1's timer is each connection's own: `http1_connection`.)
+        http1.header_read_timeout(header_read_timeout);
         auto.http1()
             .timer(TokioTimer::new())
             .header_read_timeout(header_read_timeout);
