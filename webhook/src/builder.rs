@@ -865,16 +865,15 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         if pages.is_none() && self.inbox_ui_path().is_some() {
             return Err(ServeError::InboxPageWithoutStore);
         }
-        if inbox.is_none() {
-            if let Some(route) = self
+        if inbox.is_none()
+            && let Some(route) = self
                 .http_routes
                 .iter()
                 .find(|route| route.durable_options().is_some())
-            {
-                return Err(ServeError::DurableRouteWithoutStore {
-                    route: route.route_name().to_owned(),
-                });
-            }
+        {
+            return Err(ServeError::DurableRouteWithoutStore {
+                route: route.route_name().to_owned(),
+            });
         }
         self.check_state()?;
         self.check_senders()?;

@@ -550,13 +550,14 @@ impl Settings {
     /// Checks what no single value can: the credentials go together, and the drain delay is
     /// shorter than the shutdown timeout.
     pub fn check(&self) -> Result<(), ConfigError> {
-        if let (Some(delay), Some(timeout)) = (self.drain_delay.0, self.shutdown_timeout.0) {
-            if !delay.is_zero() && delay >= timeout {
-                return Err(ConfigError::DrainLongerThanTimeout {
-                    delay: delay.as_secs(),
-                    timeout: timeout.as_secs(),
-                });
-            }
+        if let (Some(delay), Some(timeout)) = (self.drain_delay.0, self.shutdown_timeout.0)
+            && !delay.is_zero()
+            && delay >= timeout
+        {
+            return Err(ConfigError::DrainLongerThanTimeout {
+                delay: delay.as_secs(),
+                timeout: timeout.as_secs(),
+            });
         }
         match (&self.auth_username, &self.auth_password) {
             (Some(_), None) | (None, Some(_)) => return Err(ConfigError::HalfCredentials),

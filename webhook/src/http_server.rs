@@ -269,10 +269,10 @@ where
     // The durable routes' running attempts finish within the same deadline; those cut are
     // released (queued again, their attempt not counted).
     #[cfg(feature = "durable")]
-    if let Some(workers) = workers {
-        if !workers.finish(deadline).await {
-            tracing::warn!("the shutdown timeout cut durable attempts; their events were released");
-        }
+    if let Some(workers) = workers
+        && !workers.finish(deadline).await
+    {
+        tracing::warn!("the shutdown timeout cut durable attempts; their events were released");
     }
     tracing::info!("every request answered; stopped");
     Ok(())

@@ -75,7 +75,7 @@ impl std::fmt::Display for Served {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Served::Topic(topic) => f.write_str(topic),
-            Served::Http { methods: &[], path } => write!(f, "* {path}"),
+            Served::Http { methods: [], path } => write!(f, "* {path}"),
             Served::Http { methods, path } => write!(f, "{} {path}", methods.join(",")),
         }
     }

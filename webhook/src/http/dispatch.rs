@@ -177,15 +177,15 @@ async fn endpoint<S: Send + Sync + 'static>(
             None => {}
         }
     }
-    if let Some(allowed) = &table.allowed {
-        if !allowed.iter().any(|known| known == method.as_str()) {
-            return MethodNotAllowed {
-                method,
-                path: table.path.clone(),
-                allowed: allowed.clone(),
-            }
-            .into_response();
+    if let Some(allowed) = &table.allowed
+        && !allowed.iter().any(|known| known == method.as_str())
+    {
+        return MethodNotAllowed {
+            method,
+            path: table.path.clone(),
+            allowed: allowed.clone(),
         }
+        .into_response();
     }
     let mut refused: Option<VerifyError> = None;
     // The first sender that accepted the request, with what it read: for a signed event no
@@ -208,12 +208,12 @@ async fn endpoint<S: Send + Sync + 'static>(
             headers: request.headers(),
             body: &received,
         };
-        if let Some(verifier) = route.verifier() {
-            if let Err(error) = verifier.verify(&head) {
-                tracing::debug!(route = route.route_name(), %error, "signature refused");
-                refused.get_or_insert(error);
-                continue;
-            }
+        if let Some(verifier) = route.verifier()
+            && let Err(error) = verifier.verify(&head)
+        {
+            tracing::debug!(route = route.route_name(), %error, "signature refused");
+            refused.get_or_insert(error);
+            continue;
         }
         let mut facts = None;
         if let Some(sender) = route.sender_ref() {

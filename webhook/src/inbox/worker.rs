@@ -170,13 +170,14 @@ impl Workers {
             let _ = tokio::time::timeout(Duration::from_secs(5), feeder).await;
         }
         // Every attempt ended: the recorder commits what it holds, then stops.
-        if let Some(recorder) = self.recorder.take() {
-            if tokio::time::timeout(Duration::from_secs(5), recorder)
+        if let Some(recorder) = self.recorder.take()
+            && tokio::time::timeout(Duration::from_secs(5), recorder)
                 .await
                 .is_err()
-            {
-                tracing::warn!("the attempts' last ends were not recorded within 5 s; their leases will expire");
-            }
+        {
+            tracing::warn!(
+                "the attempts' last ends were not recorded within 5 s; their leases will expire"
+            );
         }
         // The requests were answered (their events committed): the writer and the janitor
         // have nothing left to do.
@@ -420,15 +421,15 @@ impl<'a> Registered<'a> {
     /// here (this process claimed back its own expired lease) has lost its lease to this one:
     /// it is told to stop at once, and its end changes nothing in the store (the fence).
     fn new(context: &'a WorkerContext, id: i64, attempt: u32, lost: Arc<Notify>) -> Self {
-        if let Ok(mut running) = context.running.lock() {
-            if let Some((older, superseded)) = running.insert(id, (attempt, lost)) {
-                tracing::warn!(
+        if let Ok(mut running) = context.running.lock()
+            && let Some((older, superseded)) = running.insert(id, (attempt, lost))
+        {
+            tracing::warn!(
                     id,
                     attempt = older,
                     "the event's lease expired while its attempt ran, and a new attempt took it: the old attempt is stopped"
                 );
-                superseded.notify_one();
-            }
+            superseded.notify_one();
         }
         Self {
             context,

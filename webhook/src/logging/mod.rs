@@ -96,10 +96,10 @@ impl std::fmt::Debug for Logging {
 impl Drop for Logging {
     fn drop(&mut self) {
         #[cfg(feature = "otel")]
-        if let Some(provider) = self.provider.take() {
-            if let Err(error) = provider.shutdown() {
-                eprintln!("cannot flush the OpenTelemetry spans: {error}");
-            }
+        if let Some(provider) = self.provider.take()
+            && let Err(error) = provider.shutdown()
+        {
+            eprintln!("cannot flush the OpenTelemetry spans: {error}");
         }
         if let Some(output) = self.output.take() {
             let unreported = output.close();

@@ -63,12 +63,12 @@ pub(super) fn write_scope<'a, N: 'static, R: LookupSpan<'a> + 'a>(
         writer.write_str(span.metadata().name())?;
         seen = true;
         let extensions = span.extensions();
-        if let Some(fields) = extensions.get::<FormattedFields<N>>() {
-            if !fields.is_empty() {
-                writer.write_char('{')?;
-                writer.write_str(fields)?;
-                writer.write_char('}')?;
-            }
+        if let Some(fields) = extensions.get::<FormattedFields<N>>()
+            && !fields.is_empty()
+        {
+            writer.write_char('{')?;
+            writer.write_str(fields)?;
+            writer.write_char('}')?;
         }
         writer.write_char(':')?;
     }

@@ -109,10 +109,10 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
             Err(error) => return ApiError::from(error).into_response(),
         }
     }
-    if dispatcher.strict_notifications {
-        if let Err(error) = super::strict::check_notification(request.json()) {
-            return ApiError::from(error).into_response();
-        }
+    if dispatcher.strict_notifications
+        && let Err(error) = super::strict::check_notification(request.json())
+    {
+        return ApiError::from(error).into_response();
     }
     let topic = request.topic().unwrap_or_default();
     let Some(route) = dispatcher.routes.find(topic, &request) else {

@@ -447,13 +447,13 @@ impl Read for Capped {
                     return Err(error);
                 }
                 #[cfg(feature = "brotli")]
-                if let Some(cap) = &self.window {
-                    if let Some(window) = cap.refused() {
-                        return Err(io::Error::other(WindowRefused {
-                            window,
-                            most: cap.most,
-                        }));
-                    }
+                if let Some(cap) = &self.window
+                    && let Some(window) = cap.refused()
+                {
+                    return Err(io::Error::other(WindowRefused {
+                        window,
+                        most: cap.most,
+                    }));
                 }
                 let reason = match error.kind() {
                     io::ErrorKind::UnexpectedEof => "the data ends too early".to_owned(),

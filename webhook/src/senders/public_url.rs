@@ -149,11 +149,11 @@ impl Addressing {
             .get(header::HOST)
             .and_then(|host| host.to_str().ok())
             .or(authority);
-        if self.trust_forwarded {
-            if let Some(base) = forwarded_base(headers, host) {
-                out.push_str(&base);
-                return;
-            }
+        if self.trust_forwarded
+            && let Some(base) = forwarded_base(headers, host)
+        {
+            out.push_str(&base);
+            return;
         }
         out.push_str("http://");
         out.push_str(host.unwrap_or("localhost"));

@@ -12,13 +12,13 @@ fn compile_verdicts_are_python_s() {
         let ours = check(pattern);
         if ours.is_ok() != python.is_ok() {
             wrong.push(format!("{pattern:?}: python {python:?}, ours {ours:?}"));
-        } else if let (Err(ours), Err(python)) = (&ours, python) {
-            if ours.message != python {
-                wrong.push(format!(
-                    "{pattern:?}: python {python:?}, ours {:?}",
-                    ours.message
-                ));
-            }
+        } else if let (Err(ours), Err(python)) = (&ours, python)
+            && ours.message != python
+        {
+            wrong.push(format!(
+                "{pattern:?}: python {python:?}, ours {:?}",
+                ours.message
+            ));
         }
     }
     assert!(

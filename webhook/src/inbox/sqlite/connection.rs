@@ -127,10 +127,11 @@ impl Deref for Transaction<'_> {
 impl Drop for Transaction<'_> {
     fn drop(&mut self) {
         // SQLite may have rolled back already (some I/O errors do): nothing open then.
-        if !self.committed && !self.connection.is_autocommit() {
-            if let Err(error) = self.connection.execute_batch("ROLLBACK") {
-                tracing::error!(%error, "the inbox's SQLite writer cannot roll back a transaction");
-            }
+        if !self.committed
+            && !self.connection.is_autocommit()
+            && let Err(error) = self.connection.execute_batch("ROLLBACK")
+        {
+            tracing::error!(%error, "the inbox's SQLite writer cannot roll back a transaction");
         }
     }
 }

@@ -165,10 +165,10 @@ impl Drop for Writer {
     /// Stops the thread once it has run the writes handed over, and joins it.
     fn drop(&mut self) {
         drop(self.jobs.take());
-        if let Some(thread) = self.thread.take() {
-            if thread.join().is_err() {
-                tracing::error!("the inbox's SQLite writer thread panicked");
-            }
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the inbox's SQLite writer thread panicked");
         }
     }
 }

@@ -194,10 +194,10 @@ async fn replay_each(ui: &Ui, ids: &[i64]) -> Result<u64, crate::inbox::StoreErr
 async fn purge_dead(ui: &Ui, ids: &[i64]) -> Result<u64, crate::inbox::StoreError> {
     let mut dead = Vec::with_capacity(ids.len());
     for id in ids {
-        if let Some(record) = ui.store.show(*id).await? {
-            if record.state == EventState::Dead {
-                dead.push(*id);
-            }
+        if let Some(record) = ui.store.show(*id).await?
+            && record.state == EventState::Dead
+        {
+            dead.push(*id);
         }
     }
     ui.store.delete(&dead).await

@@ -78,13 +78,12 @@ fn verify(
 /// body, a third of the check on a 2 kB body (`cargo bench --bench senders -- verify/linear`).
 fn signed_timestamp(body: &[u8]) -> Result<Option<serde_json::Value>, VerifyError> {
     let mut values = timestamp_values(body).map(|at| &body[at..]);
-    if let (Some(value), None) = (values.next(), values.next()) {
-        if let Some(Ok(value)) = serde_json::Deserializer::from_slice(value)
+    if let (Some(value), None) = (values.next(), values.next())
+        && let Some(Ok(value)) = serde_json::Deserializer::from_slice(value)
             .into_iter::<serde_json::Value>()
             .next()
-        {
-            return Ok(Some(value));
-        }
+    {
+        return Ok(Some(value));
     }
     /// The one field read: the rest of the body is skipped, not built into a tree.
     #[derive(serde::Deserialize)]
