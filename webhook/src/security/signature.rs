@@ -1,7 +1,7 @@
 //! The `X-Hub-Signature` check: HMAC-SHA1 over `date=<Date>\n<body>`, compared in constant time.
 
 use hmac::{Hmac, Mac};
-use http::{header, HeaderMap};
+use http::{header, HeaderMap, HeaderName};
 use sha1::Sha1;
 use subtle::ConstantTimeEq;
 
@@ -9,6 +9,10 @@ use crate::error::{ApiError, RejectionStage};
 
 /// The header carrying the signature: `X-Hub-Signature: sha1=<lowercase hex>`.
 pub const SIGNATURE_HEADER: &str = "X-Hub-Signature";
+
+/// [`SIGNATURE_HEADER`] as a header name: a lookup by `&str` parses and lowercases the name
+/// at every request (`HdrName::from_bytes`, ~1 % of a request's samples under load).
+static SIGNATURE_HEADER_NAME: HeaderName = HeaderName::from_static("x-hub-signature");
 
 /// Why a signature is refused. Each is a `400` with the reference's texts:
 /// `{"title": "Invalid header value", "description": "The value provided for the
@@ -92,7 +96,7 @@ impl SignatureVerifier {
     /// Checks the headers of a request against its raw body.
     pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<(), SignatureError> {
         let signature = headers
-            .get(SIGNATURE_HEADER)
+            .get(&SIGNATURE_HEADER_NAME)
             .map(|value| value.to_str().map_err(|_| SignatureError::Format))
             .transpose()?;
         let date = headers.get(header::DATE).map(|value| value.as_bytes());
@@ -149,6 +153,14 @@ mod tests {
 
     const FIXTURE: &[u8] = include_bytes!("../../../tests/fixtures/step_reached.json");
     const DATE: &str = "Thu, 13 Sep 2018 11:48:13 GMT";
+
+    #[test]
+    fn the_header_name_is_the_public_one() {
+        assert_eq!(
+            SIGNATURE_HEADER_NAME,
+            HeaderName::try_from(SIGNATURE_HEADER).unwrap()
+        );
+    }
 
     #[test]
     fn spec_test_vectors() {
