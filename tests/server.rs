@@ -244,3 +244,117 @@ async fn the_router_mounts_inside_an_application() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// What a notification handler reads of its request besides the body: the extensions axum's
+/// router gives a route, and the request id.
+async fn where_am_i(
+    matched: axum::extract::MatchedPath,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+    id: clustaar_webhook::ops::RequestId,
+) -> StepReachedResponse {
+    StepReachedResponse::new().action(SendTextAction::new([format!(
+        "{} {uri} {}",
+        matched.as_str(),
+        id.as_str().len()
+    )]))
+}
+
+/// Under `serve` (and `TestServer::spawn`), the server calls the notifications' `POST` past
+/// the router; mounted (`into_router`), the router routes it. Both answer alike, byte for byte:
+/// the extensions a handler extracts, a panic, the id echoed, and everything that is not a
+/// `POST` to that path (which the router answers in both).
+#[tokio::test]
+async fn the_notifications_route_answers_past_the_router_as_through_it() {
+    let webhook = || {
+        open_bot()
+            .path("/hooks/clustaar")
+            .on(
+                topics::STEP_REACHED,
+                where_am_i,
+                StepId::new("000000000000000000000001"),
+            )
+            .on(
+                topics::STEP_REACHED,
+                panics_async,
+                StepId::new("000000000000000000000002"),
+            )
+    };
+    let direct = TestServer::spawn(webhook()).await.unwrap();
+    let routed = TestServer::spawn_router(webhook().into_router())
+        .await
+        .unwrap();
+    let answers = |server: TestServer| async move {
+        let client = server.client();
+        let step = |id: &str| serde_json::to_vec(&sample_notification(id)).unwrap();
+        let requests = [
+            (
+                Method::POST,
+                "/hooks/clustaar",
+                step("000000000000000000000001"),
+            ),
+            (
+                Method::POST,
+                "/hooks/clustaar?tenant=a&x=%20",
+                step("000000000000000000000001"),
+            ),
+            (
+                Method::POST,
+                "/hooks/clustaar",
+                step("000000000000000000000002"),
+            ),
+            (Method::POST, "/hooks/clustaar", step(STEP_ID)),
+            (Method::POST, "/hooks/clustaar", b"{\"topic\": 7}".to_vec()),
+            (Method::GET, "/hooks/clustaar", Vec::new()),
+            (Method::PUT, "/hooks/clustaar", step(STEP_ID)),
+            (Method::POST, "/hooks/clustaar/", step(STEP_ID)),
+            (Method::POST, "/hooks/Clustaar", step(STEP_ID)),
+            (Method::POST, "/hooks", step(STEP_ID)),
+        ];
+        let mut answers = Vec::new();
+        for (method, path, body) in requests {
+            let response = client
+                .request(method.clone(), path)
+                .header("content-type", "application/json")
+                .header("x-request-id", "kept-from-the-client")
+                .body(body)
+                .send()
+                .await;
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|value| value.to_str().unwrap().to_owned())
+            };
+            answers.push((
+                format!("{method} {path}"),
+                response.status(),
+                response.text(),
+                header("content-type"),
+                header("allow"),
+                header("x-request-id"),
+            ));
+        }
+        answers
+    };
+    let direct = answers(direct).await;
+    let routed = answers(routed).await;
+    assert_eq!(direct, routed);
+    // The cases are what they say.
+    let statuses: Vec<u16> = direct.iter().map(|answer| answer.1.as_u16()).collect();
+    assert_eq!(statuses, [200, 200, 500, 200, 400, 405, 405, 404, 404, 404]);
+    assert!(
+        direct[0].2.contains("/hooks/clustaar /hooks/clustaar 20"),
+        "{}",
+        direct[0].2
+    );
+    assert!(
+        direct[1]
+            .2
+            .contains("/hooks/clustaar /hooks/clustaar?tenant=a&x=%20 20"),
+        "{}",
+        direct[1].2
+    );
+    assert!(direct
+        .iter()
+        .all(|answer| answer.5.as_deref() == Some("kept-from-the-client")));
+}

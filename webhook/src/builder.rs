@@ -55,7 +55,8 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
 
 /// What a webhook becomes: its router, and what the server needs to run it.
 pub(crate) struct Built {
-    pub(crate) router: Router,
+    /// The router, and the notifications' route past it.
+    pub(crate) routes: crate::pipeline::Routes,
     pub(crate) admin: Option<(SocketAddr, Router)>,
     pub(crate) readiness: Readiness,
     pub(crate) in_flight: InFlight,
@@ -844,7 +845,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         match self.build() {
             Ok(built) => {
                 built.readiness.ready();
-                built.router
+                built.routes.router
             }
             Err(error) => panic!("{error}"),
         }
@@ -921,7 +922,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
             )),
             _ => None,
         };
-        let router = Pipeline {
+        let routes = Pipeline {
             path,
             http_paths,
             ops,
@@ -947,9 +948,9 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 authenticator,
             },
         }
-        .into_router();
+        .into_routes();
         Ok(Built {
-            router,
+            routes,
             admin,
             readiness,
             in_flight,
@@ -1019,7 +1020,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
                 let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
                 let task = tokio::spawn(serve_router(
                     listener,
-                    router,
+                    router.into(),
                     crate::http_server::ServeOptions::admin(built.header_read_timeout),
                     async move {
                         let _ = stopped.await;
@@ -1031,7 +1032,7 @@ impl<S: Send + Sync + 'static> Webhook<S> {
         };
         let served = serve_router(
             listener,
-            built.router,
+            built.routes,
             crate::http_server::ServeOptions {
                 header_read_timeout: built.header_read_timeout,
                 drain: built.drain,
@@ -1101,7 +1102,10 @@ impl<S: Send + Sync + 'static> Webhook<S> {
     ) -> Result<(Router, crate::inbox::InboxWorkers), ServeError> {
         let (built, workers) = self.build_with_inbox().await?;
         built.readiness.ready();
-        Ok((built.router, crate::inbox::InboxWorkers::new(workers)))
+        Ok((
+            built.routes.router,
+            crate::inbox::InboxWorkers::new(workers),
+        ))
     }
 
     /// The router and what the server needs to run it, with the inbox of the durable routes

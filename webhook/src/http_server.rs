@@ -37,8 +37,13 @@
 //! first 24 bytes itself and gave them back to hyper as a first read, which made hyper's read
 //! buffer grow to 16 KiB) and its `auto::Connection` (3.6 KiB of task).
 //!
-//! Handler panics are answered `500` by the router (tower-http's `CatchPanicLayer`); each
-//! connection runs in a task of its own, so a failing connection ends alone, logged at `debug`.
+//! A `POST` to the notifications' path is answered by the webhook's [`DirectRoute`] (the same
+//! layers and endpoint, past axum's router: one boxed future a request instead of the router's
+//! route lookups, boxed services and bodies); every other request by the router.
+//!
+//! Handler panics are answered `500` (by the router's tower-http `CatchPanicLayer`, by the
+//! direct route's guard); each connection runs in a task of its own, so a failing connection
+//! ends alone, logged at `debug`.
 //!
 //! Until this server, the header read timeout was a guard task a connection, checked once a
 //! period, because hyper's timer, armed for every request, had been measured to cost the load
@@ -64,7 +69,9 @@ use prometheus_client::metrics::gauge::Gauge;
 use tokio::net::{TcpListener, TcpStream};
 use tower::Service;
 
+use crate::ops::layer::ObservedFuture;
 use crate::ops::{ConnectionGauges, InFlight, Readiness, ShutdownTimedOut};
+use crate::pipeline::{DirectRoute, Routes};
 use crate::serve_error::ServeError;
 
 mod idle;
@@ -156,11 +163,11 @@ impl Drop for GaugeCount {
     }
 }
 
-/// Serves `router` on `listener` until `signal` completes, then drains (see [`Drain`]). A
+/// Serves `routes` on `listener` until `signal` completes, then drains (see [`Drain`]). A
 /// client has `header_read_timeout` to send a request's headers (`None`: forever).
 pub(crate) async fn serve_router<F>(
     listener: TcpListener,
-    router: Router,
+    routes: Routes,
     options: ServeOptions,
     signal: F,
 ) -> Result<(), ServeError>
@@ -176,7 +183,7 @@ where
         #[cfg(feature = "durable")]
         workers,
     } = options;
-    let shared = Arc::new(Shared::new(router, header_read_timeout, gauges));
+    let shared = Arc::new(Shared::new(routes, header_read_timeout, gauges));
     // Each connection holds a receiver; the drain's end sends on it and waits until they are
     // all gone (what hyper-util's `GracefulShutdown` does, for connections still detecting
     // their protocol too).
@@ -287,7 +294,7 @@ fn far_future() -> tokio::time::Instant {
 /// builders, built once. HTTP/1.1 with hyper's header read timeout, and HTTP/2 with keep-alive
 /// pings.
 struct Shared {
-    router: Router,
+    routes: Routes,
     header_read_timeout: Option<Duration>,
     /// The metrics' gauges of the connections.
     gauges: Option<ConnectionGauges>,
@@ -300,7 +307,7 @@ struct Shared {
 
 impl Shared {
     fn new(
-        router: Router,
+        routes: Routes,
         header_read_timeout: Option<Duration>,
         gauges: Option<ConnectionGauges>,
     ) -> Self {
@@ -325,7 +332,7 @@ impl Shared {
             auto.http2().keep_alive_timeout(timeout);
         }
         Self {
-            router,
+            routes,
             header_read_timeout,
             gauges,
             http1,
@@ -385,7 +392,8 @@ async fn serve_connection(
 ) {
     let _count = count;
     let service = Served {
-        router: shared.router.clone(),
+        router: shared.routes.router.clone(),
+        direct: shared.routes.direct.clone(),
         exchange: Arc::default(),
     };
     let exchange = Arc::clone(&service.exchange);
@@ -611,24 +619,53 @@ impl Graceful for Pin<Box<auto::Connection<'_, TokioIo<TcpStream>, Served, Tokio
     }
 }
 
-/// The router as a connection's hyper service, telling the connection's [`Exchange`] what each
+/// The routes as a connection's hyper service, telling the connection's [`Exchange`] what each
 /// request still has going on.
 #[derive(Clone)]
 struct Served {
     router: Router,
+    /// The notifications' `POST`, past the router.
+    direct: Option<DirectRoute>,
     exchange: Arc<Exchange>,
 }
 
 impl hyper::service::Service<http::Request<Incoming>> for Served {
     type Response = http::Response<ResponseBody>;
     type Error = Infallible;
-    type Future = ResponseFuture<<Router as Service<http::Request<RequestBody>>>::Future>;
+    type Future = ResponseFuture<Answer>;
 
     fn call(&self, request: http::Request<Incoming>) -> Self::Future {
         let body = !hyper::body::Body::is_end_stream(request.body());
         let watch = self.exchange.start(body);
         let request = request.map(|inner| RequestBody::new(inner, body.then(|| watch.clone())));
-        ResponseFuture::new(self.router.clone().call(request), watch)
+        let answer = match &self.direct {
+            Some(direct) if direct.takes(&request) => {
+                Answer::Direct(direct.call(request.map(axum::body::Body::new)))
+            }
+            _ => Answer::Routed(self.router.clone().call(request)),
+        };
+        ResponseFuture::new(answer, watch)
+    }
+}
+
+/// A request's answer, by the direct route or the router. As large as the router's future
+/// (hyper holds it inline, as it held the router's future alone before the direct route): the
+/// direct one is a box, and boxing the router's too would allocate once more a routed request.
+#[allow(clippy::large_enum_variant)]
+enum Answer {
+    Direct(ObservedFuture),
+    Routed(<Router as Service<http::Request<RequestBody>>>::Future),
+}
+
+impl Future for Answer {
+    type Output = Result<axum::response::Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        // Both futures are `Unpin` (a box, axum's `RouteFuture`).
+        match self.get_mut() {
+            Self::Direct(answer) => answer.as_mut().poll(cx),
+            Self::Routed(answer) => Pin::new(answer).poll(cx),
+        }
     }
 }
 
@@ -727,7 +764,7 @@ mod tests {
         let (client, accepted) = tokio::join!(client, listener.accept());
         let (stream, _) = accepted.unwrap();
         let shared = Arc::new(Shared::new(
-            Router::new(),
+            Router::new().into(),
             Some(Duration::from_secs(10)),
             None,
         ));

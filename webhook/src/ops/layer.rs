@@ -7,6 +7,9 @@
 //! One layer, written as a plain tower service, instead of tower-http's request-id, trace and
 //! a metrics middleware stacked: one boxed future a request, and the route's label, known from
 //! axum's `MatchedPath`, is looked up once for the span and the metrics.
+//!
+//! The notifications' `POST` is observed by the same code ([`observe`]) without the layer when
+//! the server calls it past the router (`pipeline::DirectRoute`), its route known beforehand.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -82,6 +85,14 @@ impl Observed {
             by_pattern,
             routes,
         }
+    }
+
+    /// The index of the declared route `pattern` (of `<none>` when it was not declared).
+    pub(crate) fn route(&self, pattern: &str) -> usize {
+        self.by_pattern
+            .get(pattern)
+            .copied()
+            .unwrap_or(self.routes.len() - 1)
     }
 
     /// The route the request matched (axum's `MatchedPath`), or `<none>`. Under an
@@ -207,64 +218,83 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = ObservedFuture;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<Body>) -> Self::Future {
-        let started = Instant::now();
-        let shared = Arc::clone(&self.shared);
-        let id = RequestId::from_headers(request.headers());
-        let route = shared.route_of(&request);
-        let span = if shared.spans {
-            request_span(&request, &shared.routes[route].label, &id)
-        } else {
-            Span::none()
-        };
-        // Given back however the request ends (answered, or dropped with its connection).
-        let flight: InFlightGuard = shared.in_flight.enter(request.method(), request.uri(), &id);
-        request.extensions_mut().insert(id.clone());
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        let route = self.shared.route_of(&request);
         // The service that was polled ready answers. Its future owns what it needs (axum's
         // `RouteFuture`), so the service is not moved into it, nor cloned for the next request:
         // axum calls each route's layered service once, on a clone of its own (a clone here was
         // one more boxed service allocated and freed a request).
-        let answer = self.inner.call(request);
-        Box::pin(async move {
-            // The span is the instrumented future's until the answer, then this one's (no clone).
-            let mut answering = std::pin::pin!(answer.instrument(span));
-            let Ok(mut response) = answering.as_mut().await;
-            let span = answering.span();
-            drop(flight);
-            response
-                .headers_mut()
-                .insert(REQUEST_ID_HEADER.clone(), id.header_value().clone());
-            let status = response.status().as_u16();
-            let elapsed = started.elapsed();
-            if let (Some(metrics), Some(route)) = (&shared.metrics, &shared.routes[route].metrics) {
-                let rejected = response.extensions().get::<Rejected>().map(|r| r.0);
-                route.answered(metrics, status, elapsed.as_secs_f64(), rejected);
-            }
-            if !span.is_disabled() {
-                // In milliseconds to the microsecond: `0.173`, not `0.17362600000000001`.
-                let latency_ms = elapsed.as_micros() as f64 / 1000.0;
-                record_answer(span, status, latency_ms);
-                let quiet = shared.routes[route].quiet;
-                // Written by the log output itself when it is `logging::init`'s (the same line).
-                #[cfg(feature = "logging")]
-                let written = crate::logging::access::answered(span, quiet, status, latency_ms);
-                #[cfg(not(feature = "logging"))]
-                let written = false;
-                if !written {
-                    if quiet {
-                        tracing::debug!(target: ACCESS_TARGET, parent: span, status, latency_ms, "answered");
-                    } else {
-                        tracing::info!(target: ACCESS_TARGET, parent: span, status, latency_ms, "answered");
-                    }
-                }
-            }
-            Ok(response)
+        observe(&self.shared, route, request, |request| {
+            self.inner.call(request)
         })
     }
+}
+
+/// The future of an observed request.
+pub(crate) type ObservedFuture = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// Observes the request to the route `route` (an index of [`Observed::route`]) that `answer`
+/// answers: its id, span, in-flight entry, then the id echoed, the metrics and the access line.
+pub(crate) fn observe<F>(
+    shared: &Arc<Observed>,
+    route: usize,
+    mut request: Request<Body>,
+    answer: impl FnOnce(Request<Body>) -> F,
+) -> ObservedFuture
+where
+    F: Future<Output = Result<Response, Infallible>> + Send + 'static,
+{
+    let started = Instant::now();
+    let shared = Arc::clone(shared);
+    let id = RequestId::from_headers(request.headers());
+    let span = if shared.spans {
+        request_span(&request, &shared.routes[route].label, &id)
+    } else {
+        Span::none()
+    };
+    // Given back however the request ends (answered, or dropped with its connection).
+    let flight: InFlightGuard = shared.in_flight.enter(request.method(), request.uri(), &id);
+    request.extensions_mut().insert(id.clone());
+    let answer = answer(request);
+    Box::pin(async move {
+        // The span is the instrumented future's until the answer, then this one's (no clone).
+        let mut answering = std::pin::pin!(answer.instrument(span));
+        let Ok(mut response) = answering.as_mut().await;
+        let span = answering.span();
+        drop(flight);
+        response
+            .headers_mut()
+            .insert(REQUEST_ID_HEADER.clone(), id.header_value().clone());
+        let status = response.status().as_u16();
+        let elapsed = started.elapsed();
+        if let (Some(metrics), Some(route)) = (&shared.metrics, &shared.routes[route].metrics) {
+            let rejected = response.extensions().get::<Rejected>().map(|r| r.0);
+            route.answered(metrics, status, elapsed.as_secs_f64(), rejected);
+        }
+        if !span.is_disabled() {
+            // In milliseconds to the microsecond: `0.173`, not `0.17362600000000001`.
+            let latency_ms = elapsed.as_micros() as f64 / 1000.0;
+            record_answer(span, status, latency_ms);
+            let quiet = shared.routes[route].quiet;
+            // Written by the log output itself when it is `logging::init`'s (the same line).
+            #[cfg(feature = "logging")]
+            let written = crate::logging::access::answered(span, quiet, status, latency_ms);
+            #[cfg(not(feature = "logging"))]
+            let written = false;
+            if !written {
+                if quiet {
+                    tracing::debug!(target: ACCESS_TARGET, parent: span, status, latency_ms, "answered");
+                } else {
+                    tracing::info!(target: ACCESS_TARGET, parent: span, status, latency_ms, "answered");
+                }
+            }
+        }
+        Ok(response)
+    })
 }

@@ -27,6 +27,7 @@
 mod authenticate;
 pub mod body;
 pub mod content_type;
+mod direct;
 pub mod dispatch;
 pub mod encoding;
 pub(crate) mod envelope;
@@ -36,6 +37,7 @@ pub mod strict;
 mod tree_limits;
 mod typed_first;
 
+pub(crate) use direct::DirectRoute;
 pub(crate) use typed_first::TypedFirst;
 
 use std::sync::Arc;
@@ -171,9 +173,27 @@ async fn ingest_http(
     }
 }
 
+/// The webhook's routes: the router, and its notifications' route as the server calls it past
+/// the router ([`DirectRoute`]: `None` when its path has parameters).
+pub(crate) struct Routes {
+    /// Every route.
+    pub(crate) router: Router,
+    /// The notifications' `POST`.
+    pub(crate) direct: Option<DirectRoute>,
+}
+
+impl From<Router> for Routes {
+    fn from(router: Router) -> Self {
+        Self {
+            router,
+            direct: None,
+        }
+    }
+}
+
 impl<S: Send + Sync + 'static> Pipeline<S> {
-    /// The axum router serving the webhook.
-    pub(crate) fn into_router(self) -> Router {
+    /// The axum router serving the webhook, and its notifications' route past the router.
+    pub(crate) fn into_routes(self) -> Routes {
         // The HTTP routes get the same ingestion stages, except the JSON content-type rule (a
         // form, a text or an empty body are all fine there) and the Clustaar security checks
         // (each HTTP route verifies its own sender).
@@ -194,6 +214,7 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             stages: self.stages,
             dispatcher: self.dispatcher,
         });
+        let direct_endpoint = Arc::clone(&endpoint);
         let serve = move |request: HttpRequest| Arc::clone(&endpoint).serve(request);
         let mut router = Router::new()
             .route(&self.path, post(serve).fallback(fallback::wrong_method))
@@ -242,11 +263,16 @@ impl<S: Send + Sync + 'static> Pipeline<S> {
             self.in_flight,
             patterns,
         );
+        let observed = Arc::new(observed);
+        let direct = DirectRoute::new(&self.path, &observed, move |request| {
+            Arc::clone(&direct_endpoint).serve(request)
+        });
         // Outermost, around each route and the fallback (after axum matched the path): the
         // request id, the span, the metrics.
-        router
+        let router = router
             .fallback(fallback::unknown_path)
             .layer(CatchPanicLayer::custom(fallback::panicked))
-            .layer(ObserveLayer(Arc::new(observed)))
+            .layer(ObserveLayer(observed));
+        Routes { router, direct }
     }
 }

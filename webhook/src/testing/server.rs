@@ -8,6 +8,7 @@ use tokio::task::JoinHandle;
 
 use super::client::TestClient;
 use crate::http_server::{serve_router, Drain, ServeOptions};
+use crate::pipeline::Routes;
 use crate::Webhook;
 
 /// A webhook served on `127.0.0.1` on a free port by the server of
@@ -55,7 +56,7 @@ impl TestServer {
             Err(error) => panic!("{error}"),
         };
         Self::serve(
-            built.router,
+            built.routes,
             ServeOptions {
                 header_read_timeout: built.header_read_timeout,
                 drain: built.drain,
@@ -72,7 +73,7 @@ impl TestServer {
     /// Serves any router on `127.0.0.1:0`, with the default header read timeout.
     pub async fn spawn_router(router: axum::Router) -> std::io::Result<Self> {
         Self::serve(
-            router,
+            router.into(),
             ServeOptions {
                 header_read_timeout: Some(crate::DEFAULT_HEADER_READ_TIMEOUT),
                 drain: Drain {
@@ -89,12 +90,12 @@ impl TestServer {
         .await
     }
 
-    async fn serve(router: axum::Router, options: ServeOptions) -> std::io::Result<Self> {
+    async fn serve(routes: Routes, options: ServeOptions) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            serve_router(listener, router, options, async move {
+            serve_router(listener, routes, options, async move {
                 let _ = stopped.await;
             })
             .await
