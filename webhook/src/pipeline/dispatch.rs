@@ -124,7 +124,8 @@ pub(crate) async fn dispatch<S: Send + Sync + 'static>(
     };
     tracing::debug!(topic, route = route.route_name(), "routing notification");
     let request = match route.authenticator_ref() {
-        Some(authenticator) => match authenticate(authenticator, request).await {
+        // Boxed: its future would add to every notification's (`Stages::ingest`).
+        Some(authenticator) => match Box::pin(authenticate(authenticator, request)).await {
             Ok(request) => request,
             Err(refusal) => return refusal,
         },

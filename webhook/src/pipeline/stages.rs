@@ -87,13 +87,20 @@ impl Stages {
         let (body, received) = if codings.codings().is_empty() {
             (wire, None)
         } else {
-            let decoded =
-                decode(codings, wire.clone(), self.body.limit, &mut parts.headers).await?;
+            // Boxed, as the authenticator's below: rare, and their futures would otherwise
+            // add to every notification's, which is moved a few times before it runs.
+            let decoded = Box::pin(decode(
+                codings,
+                wire.clone(),
+                self.body.limit,
+                &mut parts.headers,
+            ))
+            .await?;
             (decoded, Some(wire))
         };
         let request = Request::new(parts, body);
         let request = match &self.authenticator {
-            Some(authenticator) => authenticate(authenticator, request).await?,
+            Some(authenticator) => Box::pin(authenticate(authenticator, request)).await?,
             None => request,
         };
         Ok(Ingested { request, received })
