@@ -143,11 +143,14 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
     /// around it.
     async fn serve(self: Arc<Self>, request: HttpRequest) -> Response {
         let (parts, body) = request.into_parts();
-        match self.stages.ingest(parts, body).await {
-            // An encoded body's wire bytes served the signature check; handlers get it decoded.
-            Ok(Ingested { request, .. }) => dispatch::dispatch(&self.dispatcher, request).await,
-            Err(refusal) => refusal,
-        }
+        // An encoded body's wire bytes served the signature check; handlers get it decoded.
+        // (Not `match ingest { Ok(..) => dispatch(..).await }`: the match's scrutinee, the
+        // whole `Result`, would be kept in the future across the dispatch.)
+        let request = match self.stages.ingest(parts, body).await {
+            Ok(ingested) => ingested.request,
+            Err(refusal) => return refusal,
+        };
+        dispatch::dispatch(&self.dispatcher, request).await
     }
 }
 

@@ -56,8 +56,7 @@ pub(crate) struct Ingested {
 
 impl Stages {
     /// Runs every stage on a request, or answers the first refusal.
-    pub(crate) async fn ingest(&self, parts: Parts, body: Body) -> Result<Ingested, Response> {
-        let mut parts = parts;
+    pub(crate) async fn ingest(&self, mut parts: Parts, body: Body) -> Result<Ingested, Response> {
         // Before the body is read: what it is and how it is encoded.
         if let Some(check) = self.content_type {
             check.check(&parts.headers).map_err(reject)?;
